@@ -1,0 +1,119 @@
+"""The workspace configuration (`corptier.toml`): typed, validated, every assumption as data."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from corptier.errors import ConfigError
+
+CONFIG_FILE = "corptier.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkspaceSection(_Section):
+    name: str = "corptier workspace"
+    language: Literal["zh-CN", "en"] = "zh-CN"
+
+
+class EngineSection(_Section):
+    name: Literal["duckdb", "spark"] = "duckdb"
+    memory_limit: str = "4GB"
+    threads: int = Field(2, ge=1)
+    temp_directory: str = "tmp"
+
+
+class SparkSection(_Section):
+    master: str = "local[2]"
+    driver_memory: str = "4g"
+    shuffle_partitions: int = Field(8, ge=1)
+
+
+class DatabaseSection(_Section):
+    url: str = "sqlite:///db.sqlite"
+
+
+class BankSection(_Section):
+    own_bank_code: str = "XB"
+    currency: str = "CNY"
+
+
+class CostDrivers(_Section):
+    """Monthly operating cost allocated to a customer, in yuan per driver unit."""
+
+    per_customer: float = Field(300.0, ge=0)
+    per_account: float = Field(40.0, ge=0)
+    per_transaction: float = Field(1.5, ge=0)
+    per_loan: float = Field(500.0, ge=0)
+
+
+class Assumptions(_Section):
+    """Financial assumptions behind contribution, EL, EC, RAROC and EVA."""
+
+    tax_rate: float = Field(0.25, ge=0, lt=1)
+    vat_rate: float = Field(0.06, ge=0, lt=1)
+    hurdle_rate: float = Field(0.12, ge=0, lt=1)
+    lgd_default: float = Field(0.45, gt=0, le=1)
+    maturity_years: float = Field(2.5, ge=1, le=5)
+    pd_floor: float = Field(0.0003, gt=0, lt=1)
+    cost_drivers: CostDrivers = CostDrivers()
+
+
+class WorkspaceConfig(_Section):
+    workspace: WorkspaceSection = WorkspaceSection()
+    engine: EngineSection = EngineSection()
+    spark: SparkSection = SparkSection()
+    database: DatabaseSection = DatabaseSection()
+    bank: BankSection = BankSection()
+    assumptions: Assumptions = Assumptions()
+
+
+def load_config(path: Path) -> WorkspaceConfig:
+    """Read and validate `corptier.toml`; errors name the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return WorkspaceConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {format_validation_error(exc)}") from exc
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """One line per problem: `field.path: message`."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def render_config(config: WorkspaceConfig) -> str:
+    """Write a config back as TOML (flat sections, one level of nesting)."""
+    lines: list[str] = []
+    data = config.model_dump()
+    for section, values in data.items():
+        nested = {k: v for k, v in values.items() if isinstance(v, dict)}
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in values.items() if k not in nested]
+        lines.append("")
+        for sub, subvalues in nested.items():
+            lines.append(f"[{section}.{sub}]")
+            lines += [f"{k} = {_toml_value(v)}" for k, v in subvalues.items()]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,156 @@
+"""What people edit and what each period publishes, as SQLAlchemy 2 models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class LoadRun(Base):
+    """One table of one period loaded: the reconciliation read = accepted + rejected."""
+
+    __tablename__ = "load_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    load_id: Mapped[str] = mapped_column(String(36), index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_accepted: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+    code_version: Mapped[str] = mapped_column(String(40))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IndicatorRun(Base):
+    """An indicator snapshot written for a period, with what it was computed from."""
+
+    __tablename__ = "indicator_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    engine: Mapped[str] = mapped_column(String(20))
+    input_fingerprint: Mapped[str] = mapped_column(String(64))
+    config_hash: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(40))
+    customer_path: Mapped[str] = mapped_column(Text)
+    group_path: Mapped[str] = mapped_column(Text)
+    customers: Mapped[int] = mapped_column(Integer)
+    groups: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("period", "engine", name="uq_indicator_run_period_engine"),)
+
+
+class TierRun(Base):
+    """One close of one period under one standard."""
+
+    __tablename__ = "tier_run"
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    standard_id: Mapped[str] = mapped_column(String(80))
+    standard_version: Mapped[str] = mapped_column(String(40))
+    standard_hash: Mapped[str] = mapped_column(String(64))
+    input_fingerprint: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(40))
+    engine: Mapped[str] = mapped_column(String(20))
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class TierResult(Base):
+    """One customer's tier in one run, with the explanation of how it came about."""
+
+    __tablename__ = "tier_result"
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("tier_run.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    group_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(12, 4), nullable=True)
+    computed_tier: Mapped[str] = mapped_column(String(40))
+    applied_tier: Mapped[str] = mapped_column(String(40))
+    previous_tier: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    migration: Mapped[str] = mapped_column(String(10))
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dimension_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    needs_segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    behaviour_state: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    hysteresis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    override_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PublishedPeriod(Base):
+    """Which run is the published result of a period; switched in one transaction."""
+
+    __tablename__ = "published_period"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("tier_run.run_id"))
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Override(Base):
+    """A manual tier set by a maker, applied only once a different checker approves it."""
+
+    __tablename__ = "tier_override"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(40), index=True)
+    tier: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    valid_until: Mapped[date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class StandardAdoption(Base):
+    """The date a standard version was adopted: the pivot of before/after evaluation."""
+
+    __tablename__ = "standard_adoption"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    standard_id: Mapped[str] = mapped_column(String(80))
+    standard_version: Mapped[str] = mapped_column(String(40))
+    standard_hash: Mapped[str] = mapped_column(String(64))
+    adopted_period: Mapped[str] = mapped_column(String(7))
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    adopted_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuditLog(Base):
+    """Append-only: who did what, when, with the state before and after."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
