@@ -1,0 +1,91 @@
+"""Shared fixtures: a fresh workspace, one SparkSession per run, PostgreSQL when reachable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corptier.workspace import Workspace
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A new, empty workspace with a migrated SQLite database."""
+    return Workspace.init(tmp_path / "ws", language="en")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for the whole run; skipped visibly when Spark cannot start."""
+    pyspark = pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 (java not on PATH)")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("corptier-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    assert pyspark is not None
+    yield session
+    session.stop()
+
+
+def _pg_reachable(url: str) -> bool:
+    host, port = "127.0.0.1", 5432
+    rest = url.split("@", 1)[-1]
+    hostport = rest.split("/", 1)[0]
+    if ":" in hostport:
+        host, port_s = hostport.rsplit(":", 1)
+        port = int(port_s)
+    elif hostport:
+        host = hostport
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """URL of the test PostgreSQL (CORPTIER_TEST_PG or the local default)."""
+    url = os.environ.get("CORPTIER_TEST_PG", PG_DEFAULT)
+    if not _pg_reachable(url):
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {url} is not reachable in CI")
+        pytest.skip(f"PostgreSQL at {url} is not reachable")
+    pytest.importorskip("psycopg")
+    return url
+
+
+@pytest.fixture
+def pg_schema_url(pg_url: str) -> Iterator[str]:
+    """A throw-away PostgreSQL schema for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    from corptier.store.db import make_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in pg_url else "?"
+    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
