@@ -1,5 +1,20 @@
-"""The input data contract: schemas, readers, validation, quarantine."""
+"""The input data contract: schemas, readers, validation, quarantine, and the load service."""
 
+from corptier.contract.load import load_period
+from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
+from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES, Column, TableSpec, table
 
-__all__ = ["TABLES", "Column", "TableSpec", "table"]
+__all__ = [
+    "TABLES",
+    "Column",
+    "LoadReport",
+    "LoadWarning",
+    "TableReport",
+    "TableSpec",
+    "load_period",
+    "sample_rows",
+    "table",
+    "write_sample_period",
+    "write_tables",
+]

@@ -1,0 +1,212 @@
+"""The load service: one period's folder of table files into the workspace, validated.
+
+    report = load_period(ws, "2026-09", "exports/2026-09")
+
+Fatal problems (missing folder, table, column; unreadable file; unsupported encoding) raise
+ContractError and change nothing. Row problems reject rows into quarantine; the accepted rows of
+every table are swapped in together with their reconciliation in the app database.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from corptier.contract.customers import check_customers, derive_customer_columns
+from corptier.contract.output import write_parquet
+from corptier.contract.quarantine import QuarantineWriter
+from corptier.contract.readers import SourceFile, find_table_files, quote_ident, read_table
+from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
+from corptier.contract.schema import TABLES, TableSpec
+from corptier.contract.staging import Staging, load_lock, recover
+from corptier.contract.validation import TableValidator
+from corptier.provenance import code_version
+from corptier.workspace import Workspace, check_period
+
+Progress = Callable[[str], None]
+
+
+def load_period(
+    ws: Workspace, period: str, path: Path | str, *, progress: Progress | None = None
+) -> LoadReport:
+    """Validate and load every contract table found in `path` as period `period`."""
+    check_period(period)
+    started, clock = _now(), time.perf_counter()
+    files, ignored = find_table_files(Path(path))
+    load_id = str(uuid.uuid4())
+    with load_lock(ws):
+        recover(ws, lambda lid: _committed(ws, lid))
+        staging = Staging(ws, period, load_id)
+        try:
+            tables = _load_tables(ws, staging, files, period, progress)
+            report = LoadReport(
+                load_id, period, str(Path(path).resolve()), tables, started,
+                round(time.perf_counter() - clock, 3),
+                tuple(f"file {name} is not a contract table; ignored" for name in ignored),
+            )
+            publish(ws, staging, report)
+        finally:
+            staging.discard()
+    return report
+
+
+def _load_tables(
+    ws: Workspace,
+    staging: Staging,
+    files: dict[str, SourceFile],
+    period: str,
+    progress: Progress | None,
+) -> dict[str, TableReport]:
+    con = connect(ws, staging.work)
+    try:
+        quarantine = QuarantineWriter(con, staging.quarantine)
+        reports = {}
+        for name, source in files.items():
+            if progress:
+                progress(name)
+            reports[name] = load_table(con, source, period, staging, quarantine)
+        return reports
+    finally:
+        con.close()
+
+
+def connect(ws: Workspace, work: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the workspace's limits, spilling into the staging folder."""
+    engine = ws.config.engine
+    return duckdb.connect(config={
+        "threads": engine.threads,
+        "memory_limit": engine.memory_limit,
+        "temp_directory": str(work / "duckdb"),
+        "preserve_insertion_order": True,
+    })
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    period: str,
+    staging: Staging,
+    quarantine: QuarantineWriter,
+) -> TableReport:
+    """Read, check, write accepted rows and quarantine of one table; return its reconciliation."""
+    spec = TABLES[source.table]
+    raw = read_table(con, source, staging.work)
+    warnings = _header_warnings(raw.missing_optional, raw.extra_columns)
+    v = TableValidator(con, spec, period)
+    v.check_columns()
+    v.check_duplicates()
+    if spec.name == "customers":
+        warnings += check_customers(con, v)
+    v.check_references()
+    v.check_self_references()
+    v.finish()
+    if spec.name == "customers":
+        warnings += derive_customer_columns(con, v, period)
+    folder = staging.partition(spec.name)
+    accepted = write_parquet(con, _output_sql(v, spec), spec, folder)
+    q_path = quarantine.write(spec, v.problems, v.raw)
+    rejected = v.rejected_count()
+    report = TableReport(
+        spec.name, str(source.path), source.format, raw.encoding, raw.fingerprint,
+        raw.rows, accepted, rejected, tuple(warnings), v.problem_summary(),
+        _relative(q_path, staging.quarantine, f"quarantine/{period}"),
+        f"data/{spec.name}/period={period}/part-0.parquet",
+    )
+    for name in (v.raw, v.checked, v.problems):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return report
+
+
+def _output_sql(v: TableValidator, spec: TableSpec) -> str:
+    columns = ", ".join(f"c.{quote_ident(c)}" for c in spec.column_names)
+    # a sort that includes the whole key is already total (duplicates were rejected)
+    ties = [] if set(spec.key) <= set(spec.sort_by) else ["__row"]
+    order = ", ".join(f"c.{quote_ident(c)}" for c in (*spec.sort_by, *ties))
+    if spec.name != "customers":
+        return f"{v.accepted_sql(columns)} ORDER BY {order}"
+    derived = "d.industry_section, d.enterprise_size, d.size_reason"
+    return (
+        f"SELECT {columns}, {derived} FROM {v.checked} c JOIN derived_customers d "
+        f"ON d.__row = c.__row ORDER BY {order}"
+    )
+
+
+def _header_warnings(missing: tuple[str, ...], extra: tuple[str, ...]) -> list[LoadWarning]:
+    out = [
+        LoadWarning(c, "optional column missing from the file; loaded as empty") for c in missing
+    ]
+    out += [LoadWarning(c, "column is not in the contract; ignored") for c in extra]
+    return out
+
+
+def _relative(path: Path | None, staged_root: Path, shown_root: str) -> str | None:
+    return None if path is None else f"{shown_root}/{path.relative_to(staged_root)}"
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def publish(ws: Workspace, staging: Staging, report: LoadReport) -> None:
+    """Swap the staged data in and record the reconciliation, as one step: if either fails,
+    the previous data of the period and the database stay as they were."""
+    from corptier.store.db import unit_of_work
+
+    swapped = False
+    try:
+        with unit_of_work(ws.db) as session:
+            session.add_all(_records(report))
+            session.flush()
+            staging.swap()
+            swapped = True
+    except BaseException:
+        if swapped:
+            staging.undo()
+        raise
+
+
+def _records(report: LoadReport) -> list:
+    from corptier.store.models import AuditLog, LoadRun
+
+    now = report.started_at
+    rows: list = [
+        LoadRun(
+            load_id=report.load_id, period=report.period, table_name=t.table, source=t.source,
+            fingerprint=t.fingerprint, rows_read=t.read, rows_accepted=t.accepted,
+            rows_rejected=t.rejected, code_version=code_version(), loaded_at=now,
+        )
+        for t in report.tables.values()
+    ]
+    counts = {n: [t.read, t.accepted, t.rejected] for n, t in report.tables.items()}
+    rows.append(AuditLog(
+        at=now, actor=_actor(), action="load_period", entity="period", entity_id=report.period,
+        before=None, after={"load_id": report.load_id, "source": report.source,
+                            "read_accepted_rejected": counts},
+    ))
+    return rows
+
+
+def _committed(ws: Workspace, load_id: str) -> bool:
+    from sqlalchemy import select
+
+    from corptier.store.db import unit_of_work
+    from corptier.store.models import LoadRun
+
+    with unit_of_work(ws.db) as session:
+        return session.scalar(select(LoadRun.id).where(LoadRun.load_id == load_id)) is not None
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no user name on this system
+        return "unknown"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)

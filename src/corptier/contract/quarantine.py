@@ -1,0 +1,47 @@
+"""Quarantine files: every rejected row with its row number, column and reason.
+
+`quarantine/<period>/<table>.csv`, UTF-8 with BOM (so Excel shows Chinese text), one line per
+problem: `row, column, reason`, then the row's original values as they were in the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from corptier.contract.readers import quote_ident as qi
+from corptier.contract.readers import quote_str as qs
+from corptier.contract.schema import TableSpec
+
+QUARANTINE_COLUMNS = ("row", "column", "reason")
+
+
+class QuarantineWriter:
+    """Writes the problems of each table of a load into one folder."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+        self.con, self.folder = con, Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def write(self, spec: TableSpec, problems: str, raw: str) -> Path | None:
+        """Write `<table>.csv` from the problems and raw tables; None when nothing was rejected."""
+        count = self.con.sql(f"SELECT count(*) FROM {problems}").fetchall()[0][0]
+        if count == 0:
+            return None
+        values = ", ".join(f"r.{qi(c)}" for c in spec.column_names)
+        target = self.folder / f"{spec.name}.csv"
+        plain = self.folder / f".{spec.name}.csv.tmp"
+        self.con.execute(
+            f"COPY (SELECT p.row AS \"row\", p.\"column\", p.reason, {values} "
+            f"FROM {problems} p JOIN {raw} r ON r.__row = p.row "
+            f"ORDER BY p.row, p.ord, p.reason) "
+            f"TO {qs(str(plain))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')"
+        )
+        with target.open("wb") as out, plain.open("rb") as src:
+            out.write(codecs.BOM_UTF8)
+            shutil.copyfileobj(src, out, 1 << 22)
+        plain.unlink()
+        return target

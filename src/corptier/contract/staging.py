@@ -1,0 +1,138 @@
+"""Stage a load beside the workspace data and swap it in only when every table succeeded.
+
+The staging folder lives inside the workspace (same file system, so renames are atomic). The
+swap moves each current partition aside, moves the staged one in, and journals every move; if
+anything fails the moves are undone in reverse. A load interrupted by a crash is undone (or, if
+its database record was committed, finished) the next time a load starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from corptier.contract.schema import TABLES
+from corptier.errors import WorkspaceError
+from corptier.workspace import Workspace
+
+PREFIX = "load-"
+JOURNAL = "journal.jsonl"
+
+
+def staging_base(ws: Workspace) -> Path:
+    """The workspace temp folder if it is on the data's file system, else `.staging/`."""
+    ws.data_dir.mkdir(parents=True, exist_ok=True)
+    base = ws.temp_dir
+    if os.stat(base).st_dev != os.stat(ws.data_dir).st_dev:
+        base = ws.root / ".staging"
+        base.mkdir(exist_ok=True)
+    return base
+
+
+class Staging:
+    """One load's staging folder: work files, staged partitions, staged quarantine, journal."""
+
+    def __init__(self, ws: Workspace, period: str, load_id: str) -> None:
+        self.ws, self.period, self.load_id = ws, period, load_id
+        self.root = staging_base(ws) / f"{PREFIX}{load_id}"
+        self.work = self.root / "work"
+        self.quarantine = self.root / "quarantine"
+        self.work.mkdir(parents=True)
+        (self.root / "load.json").write_text(json.dumps({"load_id": load_id, "period": period}))
+
+    def partition(self, table: str) -> Path:
+        path = self.root / "data" / table / f"period={self.period}"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def moves(self) -> list[tuple[Path, Path]]:
+        """(staged, target) for every table partition and the quarantine folder."""
+        pairs = [(self.partition(t), self.ws.partition_dir(t, self.period)) for t in TABLES]
+        self.quarantine.mkdir(exist_ok=True)
+        return [*pairs, (self.quarantine, self.ws.quarantine_dir / self.period)]
+
+    def swap(self) -> None:
+        """Move the staged folders into place; on any failure put everything back and raise."""
+        backup = self.root / "backup"
+        backup.mkdir(exist_ok=True)
+        try:
+            for i, (staged, target) in enumerate(self.moves()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    _move(target, backup / str(i), self._journal)
+                _move(staged, target, self._journal)
+        except BaseException:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        """Reverse every journalled move, newest first."""
+        undo_journal(self.root)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _journal(self, src: Path, dst: Path) -> None:
+        with (self.root / JOURNAL).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _move(src: Path, dst: Path, journal: Callable[[Path, Path], None]) -> None:
+    journal(src, dst)
+    os.replace(src, dst)
+
+
+def undo_journal(root: Path) -> None:
+    """Move back what the journal in `root` says was moved (skipping moves that never ran)."""
+    path = root / JOURNAL
+    if not path.exists():
+        return
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for entry in reversed(entries):
+        src, dst = Path(entry["src"]), Path(entry["dst"])
+        if dst.exists() and not src.exists():
+            src.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(dst, src)
+    path.unlink()
+
+
+def recover(ws: Workspace, committed: Callable[[str], bool]) -> list[str]:
+    """Clean up after loads that died: undo uncommitted swaps, drop their staging folders."""
+    base = staging_base(ws)
+    recovered = []
+    for root in sorted(base.glob(f"{PREFIX}*")):
+        if not root.is_dir():
+            continue
+        load_id = root.name.removeprefix(PREFIX)
+        if (root / JOURNAL).exists() and not committed(load_id):
+            undo_journal(root)
+        shutil.rmtree(root, ignore_errors=True)
+        recovered.append(load_id)
+    return recovered
+
+
+@contextlib.contextmanager
+def load_lock(ws: Workspace) -> Iterator[None]:
+    """Only one load at a time per workspace (an OS lock, released if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    with (ws.temp_dir / ".load.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WorkspaceError(
+                f"{ws.root}: another load is running in this workspace; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

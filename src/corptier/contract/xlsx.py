@@ -1,0 +1,96 @@
+"""Excel workbooks: stream a worksheet (openpyxl read-only) into an all-text Parquet file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corptier.errors import ContractError
+
+BATCH_ROWS = 50_000
+
+
+def xlsx_to_parquet(path: Path, table: str, target: Path) -> tuple[Path, list[str]]:
+    """Write `__row` and text columns c0..cN of the worksheet to `target`; return the header.
+
+    `__row` is the data row number (1 = the row under the header), so it matches the sheet's
+    line number minus one even where empty rows are skipped.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ContractError(
+            f"{path}: not a readable .xlsx workbook ({exc}); save it again from Excel as .xlsx"
+        ) from None
+    try:
+        sheet = _pick_sheet(book, table)
+        rows = sheet.iter_rows(values_only=True)
+        header = [cell_text(v) or "" for v in next(rows, ())]
+        if not any(header):
+            raise ContractError(f"{path}: the first row of the sheet must be the header row")
+        _write_rows(rows, len(header), target)
+    finally:
+        book.close()
+    return target, header
+
+
+def _pick_sheet(book, table: str):
+    for sheet in book.worksheets:
+        if sheet.title.strip().lower() == table:
+            return sheet
+    return book.worksheets[0]
+
+
+def _write_rows(rows, width: int, target: Path) -> None:
+    schema = pa.schema(
+        [pa.field("__row", pa.int64())] + [pa.field(f"c{i}", pa.string()) for i in range(width)]
+    )
+    with pq.ParquetWriter(target, schema) as writer:
+        numbers: list[int] = []
+        columns: list[list[str | None]] = [[] for _ in range(width)]
+        for number, row in enumerate(rows, start=1):
+            values = [cell_text(v) for v in row[:width]]
+            if not any(v is not None for v in values):
+                continue
+            numbers.append(number)
+            for i in range(width):
+                columns[i].append(values[i] if i < len(values) else None)
+            if len(numbers) >= BATCH_ROWS:
+                writer.write_table(_batch(schema, numbers, columns))
+                numbers, columns = [], [[] for _ in range(width)]
+        writer.write_table(_batch(schema, numbers, columns))
+
+
+def _batch(schema: pa.Schema, numbers: list[int], columns: list[list]) -> pa.Table:
+    arrays = [pa.array(numbers, pa.int64())] + [pa.array(c, pa.string()) for c in columns]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as the text a CSV export would hold: ISO dates, plain decimal numbers."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return np.format_float_positional(value, trim="-")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,209 @@
+"""A small, safe condition language over indicator names, compiled to Ibis expressions.
+
+Grammar (Python syntax, parsed with `ast`, nothing is ever evaluated by Python):
+
+    condition  := condition "and" condition | condition "or" condition | "not" condition
+                | "(" condition ")" | comparison
+    comparison := operand (op operand)+          op: == != < <= > >=
+                | NAME "is null" | NAME "is not null"
+    operand    := NAME (an indicator) | number | "text" (only == / != against a text indicator)
+
+Examples: ``dep_avg_r3 >= 100_000_000``, ``worst_loan_class_rank >= 3 or max_days_overdue > 90``,
+``dep_avg_yoy is null and tenure_months < 12``, ``enterprise_size == "micro"``.
+
+A comparison on a missing value is false (SQL semantics, then false), so write ``x is null``
+explicitly when a missing value should match.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Collection
+from functools import lru_cache
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_NULL_NAMES = frozenset({"null", "None"})
+
+
+class ConditionError(ValueError):
+    """A condition uses something outside the condition language."""
+
+
+@lru_cache(maxsize=1024)
+def parse_condition(text: str) -> ast.expr:
+    """Parse and check a condition; raise ConditionError naming what is not allowed."""
+    if not isinstance(text, str) or not text.strip():
+        raise ConditionError("a condition must be a non-empty text such as 'dep_avg_r3 >= 1e8'")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ConditionError(f"cannot read condition {text!r}: {exc.msg}") from None
+    _check_bool(tree.body, text)
+    return tree.body
+
+
+def condition_names(text: str) -> set[str]:
+    """The indicator names a condition refers to."""
+    return {
+        node.id
+        for node in ast.walk(parse_condition(text))
+        if isinstance(node, ast.Name) and node.id not in _NULL_NAMES
+    }
+
+
+def check_condition(
+    text: str, known: Collection[str], text_columns: Collection[str] = ()
+) -> None:
+    """Check syntax, that every name is a known indicator and that types fit the operators."""
+    body = parse_condition(text)
+    unknown = sorted(condition_names(text) - set(known))
+    if unknown:
+        raise ConditionError(f"unknown indicator(s) {', '.join(unknown)} in condition {text!r}")
+    for node in ast.walk(body):
+        if isinstance(node, ast.Compare) and not _is_null_test(node):
+            _check_compare_types(node, set(text_columns), text)
+
+
+def compile_condition(text: str, table: ir.Table) -> ir.BooleanValue:
+    """The condition as a boolean Ibis expression over `table`; missing values give false."""
+    return _compile(parse_condition(text), table).fill_null(False)
+
+
+# --- checking ------------------------------------------------------------------------------------
+def _fail(text: str, what: str) -> ConditionError:
+    return ConditionError(
+        f"{what} is not allowed in condition {text!r}; use indicator names, numbers, "
+        "comparisons (== != < <= > >=), and/or/not, 'is null'"
+    )
+
+
+def _check_bool(node: ast.expr, text: str) -> None:
+    if isinstance(node, ast.BoolOp):
+        for value in node.values:
+            _check_bool(value, text)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        _check_bool(node.operand, text)
+    elif isinstance(node, ast.Compare):
+        _check_compare(node, text)
+    else:
+        raise _fail(text, f"'{ast.unparse(node)}' on its own (a condition must compare)")
+
+
+def _check_compare(node: ast.Compare, text: str) -> None:
+    ops = [type(op) for op in node.ops]
+    if any(op in (ast.Is, ast.IsNot) for op in ops):
+        if not _is_null_test(node):
+            raise _fail(text, f"'{ast.unparse(node)}' (only 'NAME is null' / 'is not null')")
+        return
+    for op in node.ops:
+        if type(op) not in _COMPARE:
+            raise _fail(text, f"operator '{ast.unparse(node)}'")
+    for operand in (node.left, *node.comparators):
+        _check_operand(operand, text)
+
+
+def _is_null_test(node: ast.Compare) -> bool:
+    return (
+        len(node.ops) == 1
+        and isinstance(node.ops[0], ast.Is | ast.IsNot)
+        and isinstance(node.left, ast.Name)
+        and node.left.id not in _NULL_NAMES
+        and (
+            (isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in _NULL_NAMES)
+            or (isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None)
+        )
+    )
+
+
+def _check_operand(node: ast.expr, text: str) -> None:
+    if isinstance(node, ast.Name):
+        if node.id in _NULL_NAMES:
+            raise _fail(text, "comparing with null (write 'NAME is null')")
+        return
+    if _number(node) is not None:
+        return
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return
+    raise _fail(text, f"'{ast.unparse(node)}'")
+
+
+def _check_compare_types(node: ast.Compare, text_columns: set[str], text: str) -> None:
+    operands = [node.left, *node.comparators]
+    for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
+        kinds = {_kind(left, text_columns), _kind(right, text_columns)}
+        if "text" in kinds and "number" in kinds:
+            raise ConditionError(
+                f"'{ast.unparse(node)}' compares text with a number in condition {text!r}"
+            )
+        if "text" in kinds and type(op) not in (ast.Eq, ast.NotEq):
+            raise ConditionError(
+                f"text can only be compared with == or != in condition {text!r}"
+            )
+
+
+def _kind(node: ast.expr, text_columns: set[str]) -> str:
+    if isinstance(node, ast.Name):
+        return "text" if node.id in text_columns else "number"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return "text"
+    return "number"
+
+
+def _number(node: ast.expr) -> int | float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _number(node.operand)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
+        return node.value
+    return None
+
+
+# --- compiling -----------------------------------------------------------------------------------
+def _compile(node: ast.expr, table: ir.Table) -> ir.BooleanValue:
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile(v, table) for v in node.values]
+        combine = operator.and_ if isinstance(node.op, ast.And) else operator.or_
+        result = parts[0]
+        for part in parts[1:]:
+            result = combine(result, part)
+        return result
+    if isinstance(node, ast.UnaryOp):
+        return ~_compile(node.operand, table).fill_null(False)
+    assert isinstance(node, ast.Compare)
+    if _is_null_test(node):
+        column = table[node.left.id]
+        return column.isnull() if isinstance(node.ops[0], ast.Is) else column.notnull()
+    operands = [node.left, *node.comparators]
+    result = None
+    for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
+        term = _COMPARE[type(op)](_operand(left, table), _operand(right, table))
+        result = term if result is None else result & term
+    return result
+
+
+def _operand(node: ast.expr, table: ir.Table) -> Any:
+    if isinstance(node, ast.Name):
+        return table[node.id]
+    number = _number(node)
+    if number is not None:
+        return ibis.literal(number)
+    assert isinstance(node, ast.Constant)
+    return ibis.literal(node.value)

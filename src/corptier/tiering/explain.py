@@ -1,0 +1,147 @@
+"""Assemble a customer's explanation (JSON-ready dict) from a `score_and_tier` result row.
+
+The explanation carries the points of every indicator and dimension, the cut-off method, every
+gate with whether it fired, the group rule, the computed tier, flags and needs segment, plus the
+standard's id, version and content hash. The period close adds hysteresis, override, previous
+tier and migration under their own keys.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from corptier.tiering.scoring import SCORE, dimension_column, points_column
+from corptier.tiering.standard import Standard
+
+
+def explain(
+    row: Mapping[str, Any],
+    standard: Standard,
+    indicator_values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The explanation of one customer.
+
+    Parameters
+    ----------
+    row : one row of `score_and_tier` output (column name → value).
+    standard : the standard that produced it.
+    indicator_values : the customer's indicator row, to show the values behind the points.
+    """
+    values = indicator_values or {}
+    return {
+        "customer_id": row["customer_id"],
+        "standard": {
+            "id": standard.id,
+            "version": standard.version,
+            "content_hash": standard.content_hash,
+        },
+        "score": _plain(row.get(SCORE)),
+        "rank": _plain(row.get("rank")),
+        "dimensions": [_dimension(code, row, standard, values) for code in standard.dimensions],
+        "cutoffs": {"method": standard.cutoffs.method, "raw_tier": row.get("raw_tier")},
+        "gates": _gates(row, standard),
+        "tier_after_gates": row.get("tier_after_gates"),
+        "group_rule": _group(row, standard),
+        "computed_tier": _tier(standard, row.get("computed_tier")),
+        "flags": [
+            {"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en}
+            for f in standard.flags
+            if bool(row.get(f"flag_{f.code}"))
+        ],
+        "needs_segment": _segment(row, standard),
+        "needs_cluster": _plain(row.get("needs_cluster")),
+    }
+
+
+def explain_all(
+    rows: Iterable[Mapping[str, Any]], standard: Standard
+) -> dict[str, dict[str, Any]]:
+    """Explanations keyed by customer id."""
+    return {row["customer_id"]: explain(row, standard) for row in rows}
+
+
+def _dimension(code: str, row: Mapping[str, Any], standard: Standard,
+               values: Mapping[str, Any]) -> dict[str, Any]:
+    dim = standard.dimensions[code]
+    indicators = []
+    for name, spec in dim.indicators.items():
+        points = _plain(row.get(points_column(code, name)))
+        item: dict[str, Any] = {
+            "name": name,
+            "method": spec.method,
+            "weight": spec.weight,
+            "points": points,
+            "excluded": points is None,
+        }
+        if name in values:
+            item["value"] = _plain(values[name])
+        indicators.append(item)
+    return {
+        "code": code,
+        "name_zh": dim.name_zh,
+        "name_en": dim.name_en,
+        "weight": dim.weight,
+        "score": _plain(row.get(dimension_column(code))),
+        "indicators": indicators,
+    }
+
+
+def _gates(row: Mapping[str, Any], standard: Standard) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": gate.id,
+            "kind": kind,
+            "tier": gate.tier,
+            "fired": bool(row.get(f"gate_{gate.id}")),
+            "description": gate.description,
+        }
+        for kind, gate in standard.gates.all()
+    ]
+
+
+def _group(row: Mapping[str, Any], standard: Standard) -> dict[str, Any] | None:
+    if standard.group_rule is None:
+        return None
+    return {
+        "group_id": row.get("group_id") or None,
+        "group_tier": row.get("group_tier"),
+        "max_below_group": standard.group_rule.max_below_group,
+        "adjusted": bool(row.get("group_adjusted")),
+    }
+
+
+def _tier(standard: Standard, code: str | None) -> dict[str, Any] | None:
+    if code is None:
+        return None
+    tier = standard.tier(code)
+    return {"code": tier.code, "name_zh": tier.name_zh, "name_en": tier.name_en,
+            "level": standard.tier_level(code) + 1}
+
+
+def _segment(row: Mapping[str, Any], standard: Standard) -> dict[str, Any] | None:
+    code = row.get("needs_segment")
+    if code is None or standard.needs_segments is None:
+        return None
+    for segment in standard.needs_segments.segments:
+        if segment.code == code:
+            return {"code": code, "name_zh": segment.name_zh, "name_en": segment.name_en}
+    return {"code": code}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value (numpy scalars, NaN, Decimal and dates made plain)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(value, "item") and not isinstance(value, Decimal | str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

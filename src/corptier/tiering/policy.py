@@ -1,0 +1,33 @@
+"""Policy models shared by the standard and the hysteresis rules (kept here to avoid import cycles).
+
+`HysteresisPolicy` is the `hysteresis:` section of a standard (当期升级，延期降级): upgrades apply
+at once; a customer whose computed tier falls below its applied tier keeps the applied tier until
+it has been below for `downgrade_after_periods[tier]` consecutive periods.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HysteresisPolicy(BaseModel):
+    """When a computed tier change becomes the applied service tier."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    upgrade: Literal["immediate"] = Field(
+        "immediate", description="Upgrades take effect in the period they are computed."
+    )
+    downgrade_after_periods: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description=(
+            "Per applied tier code: consecutive periods the computed tier must stay below the "
+            "applied tier before the downgrade applies (0 or absent = at once)."
+        ),
+    )
+
+    def periods_before_downgrade(self, tier: str) -> int:
+        """Buffer of a tier; 0 (downgrade at once) when the tier has none."""
+        return self.downgrade_after_periods.get(tier, 0)

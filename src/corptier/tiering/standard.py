@@ -1,0 +1,569 @@
+"""The tiering standard (分层标准) as pydantic models; `docs/standard.md` documents every field.
+
+A standard is data: tiers (best first), overlay flags, scored dimensions, cut-offs on the total
+score, gates, the group rule, needs segments and the hysteresis policy. Load one from YAML with
+`corptier.tiering.load_standard`, which reports errors with file, line and field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from corptier.provenance import hash_json
+from corptier.tiering.conditions import ConditionError, check_condition
+from corptier.tiering.indicator_names import (
+    TEXT_INDICATORS,
+    known_indicators,
+    scorable_indicators,
+)
+from corptier.tiering.policy import HysteresisPolicy
+
+WEIGHT_TOLERANCE = 1e-6
+
+
+class FieldIssue(ValueError):
+    """A validation problem below the field being validated; `loc` continues the field path."""
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+# --- small types ---------------------------------------------------------------------------------
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Points = Annotated[float, Field(ge=0, le=100)]
+Weight = Annotated[float, Field(gt=0, le=1)]
+Direction = Literal["ascending", "descending"]
+
+
+def _condition(text: Any) -> str:
+    if not isinstance(text, str):
+        raise ValueError(f"a condition must be text such as 'dep_avg_r3 >= 1e8'; got {text!r}")
+    try:
+        check_condition(text, known_indicators(), TEXT_INDICATORS)
+    except ConditionError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+def _scorable(name: str) -> str:
+    if name in TEXT_INDICATORS and name in known_indicators():
+        raise ValueError(f"'{name}' holds text and cannot be scored")
+    if name not in scorable_indicators():
+        raise ValueError(f"unknown indicator '{name}' (see docs/indicators.md for the names)")
+    return name
+
+
+def _missing(value: Any) -> float | str:
+    if value in ("zero", "exclude"):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
+        return float(value)
+    raise ValueError(
+        f"missing must be points between 0 and 100, 'zero' (score the value 0) or 'exclude' "
+        f"(leave the indicator out and re-weight the others); got {value!r}"
+    )
+
+
+def _text_version(value: Any) -> Any:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+Condition = Annotated[str, PlainValidator(_condition)]
+IndicatorName = Annotated[str, PlainValidator(lambda v: _scorable(str(v)))]
+MissingPolicy = Annotated[float | str, PlainValidator(_missing), PlainSerializer(lambda v: v)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- tiers and flags -----------------------------------------------------------------------------
+class Tier(_Model):
+    """One rung of the ladder; the list in the standard is ordered best first."""
+
+    code: Code
+    name_zh: str
+    name_en: str
+    description: str = ""
+
+
+class Flag(_Model):
+    """An overlay flag (e.g. 潜力 potential, 风险关注 risk watch) shown beside the tier."""
+
+    code: Code
+    name_zh: str
+    name_en: str
+    description: str = ""
+    when: Condition | None = None
+    tiers: tuple[str, ...] | None = None
+
+
+# --- indicator scoring ---------------------------------------------------------------------------
+class _Scored(_Model):
+    weight: Weight
+    missing: MissingPolicy
+    description: str = ""
+
+
+class Band(_Model):
+    at: float
+    points: Points
+
+
+class BandsScoring(_Scored):
+    """Points by threshold bands: ascending = `value >= at`, highest band met wins;
+    descending = `value <= at`, lowest band met wins; `otherwise` when no band is met."""
+
+    method: Literal["bands"]
+    direction: Direction = "ascending"
+    bands: tuple[Band, ...] = Field(min_length=1)
+    otherwise: Points = 0.0
+
+    @field_validator("bands")
+    @classmethod
+    def _increasing(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        for i, (lower, upper) in enumerate(pairwise(bands)):
+            if upper.at <= lower.at:
+                raise FieldIssue(
+                    f"band thresholds must increase from one band to the next "
+                    f"({lower.at:g} then {upper.at:g})",
+                    i + 1,
+                    "at",
+                )
+        return bands
+
+
+class PercentileScoring(_Scored):
+    """Percent rank within the period × 100 (ties share the lower rank)."""
+
+    method: Literal["percentile"]
+    direction: Direction = "ascending"
+
+
+class MinMaxScoring(_Scored):
+    """Capped min-max: values are clipped to [lo, hi] and scaled to 0–100."""
+
+    method: Literal["minmax"]
+    direction: Direction = "ascending"
+    lo: float
+    hi: float
+
+    @field_validator("hi")
+    @classmethod
+    def _above_lo(cls, hi: float, info: ValidationInfo) -> float:
+        lo = info.data.get("lo")
+        if lo is not None and hi <= lo:
+            raise ValueError(f"hi ({hi:g}) must be greater than lo ({lo:g})")
+        return hi
+
+
+class LogScoring(_Scored):
+    """log10 scale between lo and hi (values clipped to [lo, hi]), scaled to 0–100."""
+
+    method: Literal["log"]
+    direction: Direction = "ascending"
+    lo: float = Field(gt=0)
+    hi: float
+
+    @field_validator("hi")
+    @classmethod
+    def _above_lo(cls, hi: float, info: ValidationInfo) -> float:
+        lo = info.data.get("lo")
+        if lo is not None and hi <= lo:
+            raise ValueError(f"hi ({hi:g}) must be greater than lo ({lo:g})")
+        return hi
+
+
+IndicatorScoring = Annotated[
+    BandsScoring | PercentileScoring | MinMaxScoring | LogScoring,
+    Field(discriminator="method"),
+]
+
+
+class Dimension(_Model):
+    """A group of scored indicators; its score is their weighted mean (0–100)."""
+
+    name_zh: str
+    name_en: str
+    weight: Weight
+    description: str = ""
+    indicators: dict[IndicatorName, IndicatorScoring] = Field(min_length=1)
+
+    @field_validator("indicators")
+    @classmethod
+    def _weights_sum_to_one(cls, indicators: dict[str, Any]) -> dict[str, Any]:
+        total = sum(spec.weight for spec in indicators.values())
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            parts = " + ".join(f"{name} {spec.weight:g}" for name, spec in indicators.items())
+            raise ValueError(f"indicator weights must add up to 1; {parts} = {total:g}")
+        return indicators
+
+
+# --- cut-offs ------------------------------------------------------------------------------------
+class AbsoluteCutoffs(_Model):
+    """A customer takes the best tier whose minimum points its total score reaches."""
+
+    method: Literal["absolute"]
+    points: dict[str, Points]
+
+
+class QuantileCutoffs(_Model):
+    """Each tier starts at an exact quantile of the period's score distribution."""
+
+    method: Literal["quantile"]
+    quantiles: dict[str, Annotated[float, Field(gt=0, lt=1)]]
+
+
+class PyramidCutoffs(_Model):
+    """Target shares per tier, filled by rank (score desc, then customer id)."""
+
+    method: Literal["pyramid"]
+    shares: dict[str, Annotated[float, Field(ge=0, le=1)]]
+
+    def cumulative(self, tier_codes: list[str]) -> list[Fraction]:
+        """Exact cumulative shares down the ladder (the last is 1)."""
+        total, out = Fraction(0), []
+        for code in tier_codes:
+            total += exact_fraction(self.shares[code])
+            out.append(total)
+        return out
+
+
+Cutoffs = Annotated[
+    AbsoluteCutoffs | QuantileCutoffs | PyramidCutoffs, Field(discriminator="method")
+]
+
+
+def exact_fraction(value: float) -> Fraction:
+    """The decimal a person wrote (0.02 → 1/50), not the binary float's exact value."""
+    return Fraction(repr(value))
+
+
+# --- gates ---------------------------------------------------------------------------------------
+class NamedList(_Model):
+    """Customers named in a list (名单制): inline `ids`, a `file` read when the standard is
+    loaded, or a `name` supplied at run time (`score_and_tier(..., named_lists={name: ids})`)."""
+
+    name: str | None = None
+    file: str | None = None
+    ids: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return {"ids": [str(v) for v in value]}
+        if isinstance(value, str):
+            return {"name": value}
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> NamedList:
+        if self.name is None and self.file is None and not self.ids:
+            raise ValueError("a named list needs ids, a file or a name")
+        return self
+
+
+class Gate(_Model):
+    """A floor (at least `tier`) or a cap (at most `tier`) that fires on a condition or a list."""
+
+    id: Code
+    description: str = ""
+    when: Condition | None = None
+    named_list: NamedList | None = None
+    tier: str
+    flags: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Gate:
+        if (self.when is None) == (self.named_list is None):
+            raise ValueError("a gate needs exactly one of 'when' or 'named_list'")
+        return self
+
+
+class Gates(_Model):
+    """Floors raise a customer to at least their tier; caps, applied after floors, lower it."""
+
+    floors: tuple[Gate, ...] = ()
+    caps: tuple[Gate, ...] = ()
+
+    def all(self) -> tuple[tuple[str, Gate], ...]:
+        return tuple(("floor", g) for g in self.floors) + tuple(("cap", g) for g in self.caps)
+
+
+class GroupRule(_Model):
+    """A member may be at most `max_below_group` tiers below its group's tier."""
+
+    max_below_group: int = Field(ge=0)
+    basis: Literal["best_member"] = "best_member"
+
+
+# --- needs segments ------------------------------------------------------------------------------
+class Segment(_Model):
+    code: Code
+    name_zh: str
+    name_en: str
+    description: str = ""
+    when: Condition | None = None
+
+
+class KMeansSettings(_Model):
+    """Data-driven segments: k-means on standardised features, fitted on a reference period."""
+
+    k: int = Field(ge=2, le=20)
+    features: tuple[IndicatorName, ...] = Field(min_length=2)
+    log_scale: tuple[IndicatorName, ...] = ()
+    seed: int = 0
+
+    @field_validator("log_scale")
+    @classmethod
+    def _subset(cls, log_scale: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        features = info.data.get("features") or ()
+        for i, name in enumerate(log_scale):
+            if name not in features:
+                raise FieldIssue(f"'{name}' is not one of the k-means features", i)
+        return log_scale
+
+
+class NeedsSegments(_Model):
+    """Rules in priority order (first match wins; the last has no rule and takes the rest)."""
+
+    mode: Literal["rules", "kmeans"] = "rules"
+    segments: tuple[Segment, ...] = Field(min_length=1)
+    kmeans: KMeansSettings | None = None
+
+    @field_validator("segments")
+    @classmethod
+    def _catch_all_last(cls, segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        _unique([s.code for s in segments], "segment code")
+        for i, segment in enumerate(segments):
+            last = i == len(segments) - 1
+            if last and segment.when is not None:
+                raise FieldIssue("the last segment takes everyone left: remove its 'when'", i,
+                                 "when")
+            if not last and segment.when is None:
+                raise FieldIssue("only the last segment may have no 'when'", i)
+        return segments
+
+    @model_validator(mode="after")
+    def _kmeans_settings(self) -> NeedsSegments:
+        if self.mode == "kmeans" and self.kmeans is None:
+            raise ValueError("mode 'kmeans' needs a 'kmeans' section (k, features)")
+        return self
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            raise FieldIssue(f"{what} '{value}' is used twice", i)
+        seen.add(value)
+
+
+# --- the standard --------------------------------------------------------------------------------
+class Standard(_Model):
+    """A complete, versioned tiering standard."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+    version: Annotated[str, BeforeValidator(_text_version), StringConstraints(min_length=1,
+                                                                                max_length=40)]
+    effective_from: date
+    description: str = ""
+    tiers: tuple[Tier, ...] = Field(min_length=2)
+    flags: tuple[Flag, ...] = ()
+    dimensions: dict[Code, Dimension] = Field(min_length=1)
+    cutoffs: Cutoffs
+    gates: Gates = Gates()
+    group_rule: GroupRule | None = None
+    needs_segments: NeedsSegments | None = None
+    hysteresis: HysteresisPolicy = HysteresisPolicy()
+
+    # --- derived ----------------------------------------------------------------------------
+    @property
+    def tier_codes(self) -> list[str]:
+        return [t.code for t in self.tiers]
+
+    def tier_level(self, code: str) -> int:
+        """0 for the best tier, len(tiers) - 1 for the last."""
+        return self.tier_codes.index(code)
+
+    def tier(self, code: str) -> Tier:
+        return self.tiers[self.tier_level(code)]
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the canonical JSON of the standard: its identity in a run record."""
+        return hash_json(self.model_dump(mode="json"))
+
+    def summary(self) -> list[str]:
+        """A few lines describing the standard (for `corptier standard validate`)."""
+        dims = ", ".join(
+            f"{code} {d.weight:g} ({len(d.indicators)})" for code, d in self.dimensions.items()
+        )
+        scored = sum(len(d.indicators) for d in self.dimensions.values())
+        floors = ", ".join(f"{g.id}→{g.tier}" for g in self.gates.floors) or "none"
+        caps = ", ".join(f"{g.id}→{g.tier}" for g in self.gates.caps) or "none"
+        group = (f"at most {self.group_rule.max_below_group} tier(s) below the group"
+                 if self.group_rule else "none")
+        segments = (f"{self.needs_segments.mode}: "
+                    + ", ".join(s.code for s in self.needs_segments.segments)
+                    if self.needs_segments else "none")
+        return [
+            f"standard: {self.id} version {self.version}, effective {self.effective_from}",
+            f"content hash: {self.content_hash}",
+            f"tiers ({len(self.tiers)}): "
+            + ", ".join(f"{t.code} {t.name_zh}" for t in self.tiers),
+            f"flags ({len(self.flags)}): " + (", ".join(f.code for f in self.flags) or "none"),
+            f"dimensions ({len(self.dimensions)}): {dims}",
+            f"indicators: {scored} scored; {len(self.indicators_used())} read in all",
+            f"cut-offs: {self.cutoffs.method}",
+            f"gates: floors {floors}; caps {caps}",
+            f"group rule: {group}",
+            f"needs segments: {segments}",
+        ]
+
+    def indicators_used(self) -> list[str]:
+        """Every indicator column the standard reads, sorted."""
+        from corptier.tiering.conditions import condition_names
+
+        names: set[str] = set()
+        for dim in self.dimensions.values():
+            names.update(dim.indicators)
+        conditions = [f.when for f in self.flags] + [g.when for _, g in self.gates.all()]
+        if self.needs_segments is not None:
+            conditions += [s.when for s in self.needs_segments.segments]
+            if self.needs_segments.kmeans is not None:
+                names.update(self.needs_segments.kmeans.features)
+        for text in conditions:
+            if text:
+                names.update(condition_names(text))
+        return sorted(names)
+
+    # --- cross-field checks -----------------------------------------------------------------
+    @field_validator("tiers")
+    @classmethod
+    def _tier_codes_unique(cls, tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        _unique([t.code for t in tiers], "tier code")
+        return tiers
+
+    @field_validator("flags")
+    @classmethod
+    def _flags_known(cls, flags: tuple[Flag, ...], info: ValidationInfo) -> tuple[Flag, ...]:
+        _unique([f.code for f in flags], "flag code")
+        codes = _codes(info)
+        for i, flag in enumerate(flags):
+            for j, tier in enumerate(flag.tiers or ()):
+                _known_tier(tier, codes, i, "tiers", j)
+        return flags
+
+    @field_validator("dimensions")
+    @classmethod
+    def _dimension_weights(cls, dims: dict[str, Dimension]) -> dict[str, Dimension]:
+        total = sum(d.weight for d in dims.values())
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            parts = " + ".join(f"{code} {d.weight:g}" for code, d in dims.items())
+            raise ValueError(f"dimension weights must add up to 1; {parts} = {total:g}")
+        return dims
+
+    @field_validator("cutoffs")
+    @classmethod
+    def _cutoffs_fit_tiers(cls, cutoffs: Any, info: ValidationInfo) -> Any:
+        codes = _codes(info)
+        if codes is None:
+            return cutoffs
+        if isinstance(cutoffs, PyramidCutoffs):
+            _keys_are(cutoffs.shares, codes, "shares")
+            total = sum(exact_fraction(v) for v in cutoffs.shares.values())
+            if total != 1:
+                raise FieldIssue(f"shares must add up to 1 exactly; they add up to "
+                                 f"{float(total):g}", "shares")
+            return cutoffs
+        field, values = (
+            ("points", cutoffs.points)
+            if isinstance(cutoffs, AbsoluteCutoffs)
+            else ("quantiles", cutoffs.quantiles)
+        )
+        _keys_are(values, codes[:-1], field, rest=codes[-1])
+        ordered = [values[c] for c in codes[:-1]]
+        for upper, lower, code in zip(ordered, ordered[1:], codes[1:], strict=False):
+            if lower >= upper:
+                raise FieldIssue(
+                    f"must be lower than the tier above ({lower:g} is not below {upper:g})",
+                    field,
+                    code,
+                )
+        return cutoffs
+
+    @field_validator("gates")
+    @classmethod
+    def _gates_known(cls, gates: Gates, info: ValidationInfo) -> Gates:
+        codes = _codes(info)
+        flags = [f.code for f in info.data.get("flags", ())]
+        ids: set[str] = set()
+        for kind, group in (("floors", gates.floors), ("caps", gates.caps)):
+            for i, gate in enumerate(group):
+                if gate.id in ids:
+                    raise FieldIssue(f"gate id '{gate.id}' is used twice", kind, i, "id")
+                ids.add(gate.id)
+                _known_tier(gate.tier, codes, kind, i, "tier")
+                for j, flag in enumerate(gate.flags):
+                    if "flags" in info.data and flag not in flags:
+                        raise FieldIssue(f"unknown flag '{flag}'; the standard's flags are "
+                                         f"{', '.join(flags) or 'none'}", kind, i, "flags", j)
+        return gates
+
+    @field_validator("group_rule")
+    @classmethod
+    def _group_rule_fits(cls, rule: GroupRule | None, info: ValidationInfo) -> GroupRule | None:
+        codes = _codes(info)
+        if rule is not None and codes is not None and rule.max_below_group >= len(codes) - 1:
+            raise FieldIssue(
+                f"max_below_group {rule.max_below_group} never restricts anyone with "
+                f"{len(codes)} tiers; use at most {len(codes) - 2}",
+                "max_below_group",
+            )
+        return rule
+
+    @field_validator("hysteresis")
+    @classmethod
+    def _hysteresis_tiers(cls, policy: HysteresisPolicy, info: ValidationInfo) -> Any:
+        for code in policy.downgrade_after_periods:
+            _known_tier(code, _codes(info), "downgrade_after_periods", code)
+        return policy
+
+
+def _codes(info: ValidationInfo) -> list[str] | None:
+    tiers = info.data.get("tiers")
+    return None if tiers is None else [t.code for t in tiers]
+
+
+def _known_tier(code: str, codes: list[str] | None, *loc: str | int) -> None:
+    if codes is not None and code not in codes:
+        raise FieldIssue(f"unknown tier '{code}'; the tiers are {', '.join(codes)}", *loc)
+
+
+def _keys_are(values: dict[str, Any], expected: list[str], field: str, rest: str = "") -> None:
+    for key in values:
+        if key not in expected:
+            hint = f" (the last tier, '{rest}', takes the rest and has no cut-off)" if rest else ""
+            raise FieldIssue(f"'{key}' is not a tier that needs a cut-off{hint}", field, key)
+    missing = [c for c in expected if c not in values]
+    if missing:
+        raise FieldIssue(f"missing cut-off for tier(s) {', '.join(missing)}", field)

@@ -1,0 +1,264 @@
+"""Load a standard from YAML so that every error names the file, the line and the field.
+
+The YAML is composed into nodes (which keep their line marks), turned into plain data while a map
+from field path to line is recorded, and validated by pydantic; each pydantic error location is
+walked back through that map to the line of the deepest field it reaches.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from corptier.errors import StandardError
+from corptier.tiering.standard import FieldIssue, Standard
+
+Loc = tuple[str | int, ...]
+_DISCRIMINATORS = ("method", "mode")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a standard file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field or '(top)'}: {self.message}"
+
+
+class StandardValidationError(StandardError):
+    """A standard file is invalid; `issues` lists each problem with file, line and field."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        head = f"the standard has {len(issues)} error(s):" if len(issues) > 1 else ""
+        lines = [head] if head else []
+        super().__init__("\n".join([*lines, *(str(i) for i in issues)]))
+
+
+# --- public --------------------------------------------------------------------------------------
+def load_standard(path: str | Path) -> Standard:
+    """Read, check and return the standard in a YAML file (StandardValidationError if invalid)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StandardError(f"cannot read standard {path}: {exc.strerror or exc}") from None
+    return parse_standard(text, source=str(path), base_dir=path.parent)
+
+
+def default_standard_path() -> Path:
+    """The shipped default standard (`corptier/standards/default.yaml`)."""
+    from importlib import resources
+
+    return Path(str(resources.files("corptier") / "standards" / "default.yaml"))
+
+
+def load_default_standard() -> Standard:
+    """The shipped default standard for a city branch."""
+    return load_standard(default_standard_path())
+
+
+def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None = None) -> Standard:
+    """Check and return the standard in YAML `text`; `source` names it in error messages."""
+    data, lines = _compose(text, source)
+    if not isinstance(data, dict):
+        raise StandardValidationError([Issue(source, 1, "", "a standard must be a YAML mapping")])
+    _resolve_list_files(data, lines, source, base_dir)
+    try:
+        return Standard.model_validate(data)
+    except ValidationError as exc:
+        raise StandardValidationError(_issues(exc, data, lines, source)) from None
+
+
+# --- YAML with line numbers ----------------------------------------------------------------------
+def _compose(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    try:
+        node = yaml.compose(io.StringIO(text), Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise StandardValidationError(
+            [Issue(source, line, "", f"not valid YAML: {exc.problem or exc}")]
+        ) from None
+    if node is None:
+        raise StandardValidationError([Issue(source, None, "", "the file is empty")])
+    lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+    issues: list[Issue] = []
+    data = _to_data(node, (), lines, issues, source)
+    if issues:
+        raise StandardValidationError(issues)
+    return data, lines
+
+
+def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issue],
+             source: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node)
+            if isinstance(key, int | float) and not isinstance(key, bool):
+                key = str(key)
+            child = (*loc, key)
+            if key in out:
+                issues.append(Issue(source, key_node.start_mark.line + 1, _field(child),
+                                    f"'{key}' appears twice"))
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _to_data(value_node, child, lines, issues, source)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*loc, i)] = item.start_mark.line + 1
+            items.append(_to_data(item, (*loc, i), lines, issues, source))
+        return items
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    return yaml.SafeLoader(io.StringIO("")).construct_object(node, deep=True)
+
+
+# --- named-list files ----------------------------------------------------------------------------
+def _resolve_list_files(data: dict[str, Any], lines: dict[Loc, int], source: str,
+                        base_dir: Path | None) -> None:
+    gates = data.get("gates")
+    if not isinstance(gates, dict):
+        return
+    issues = []
+    for kind in ("floors", "caps"):
+        for i, gate in enumerate(gates.get(kind) or []):
+            named = gate.get("named_list") if isinstance(gate, dict) else None
+            if not (isinstance(named, dict) and isinstance(named.get("file"), str)):
+                continue
+            loc: Loc = ("gates", kind, i, "named_list", "file")
+            try:
+                named["ids"] = read_list_file(Path(base_dir or ".") / named["file"])
+            except (OSError, ValueError) as exc:
+                issues.append(Issue(source, _line(loc, lines), _field(loc), str(exc)))
+    if issues:
+        raise StandardValidationError(issues)
+
+
+def read_list_file(path: Path) -> list[str]:
+    """Customer ids from a list file: one per line (text) or a `customer_id` column (CSV).
+    Blank lines and lines starting with '#' are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValueError(f"cannot read list file {path}: {exc.strerror or exc}") from None
+    rows = [r for r in text.splitlines() if r.strip() and not r.lstrip().startswith("#")]
+    if rows and "customer_id" in rows[0].split(","):
+        reader = csv.DictReader(io.StringIO("\n".join(rows)))
+        return sorted({row["customer_id"].strip() for row in reader if row["customer_id"]})
+    return sorted({r.split(",")[0].strip() for r in rows})
+
+
+# --- pydantic errors back to lines ---------------------------------------------------------------
+def _issues(exc: ValidationError, data: Any, lines: dict[Loc, int], source: str) -> list[Issue]:
+    issues = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldIssue):
+            loc = (*loc, *cause.loc)
+        if error["type"] == "union_tag_invalid":
+            loc = (*loc, "method")
+        path, trailing = _walk(loc, data)
+        message = _message(error)
+        issues.append(Issue(source, _line(path, lines), _field((*path, *trailing)), message))
+    return _dedupe(issues)
+
+
+def _walk(loc: Loc, data: Any) -> tuple[Loc, Loc]:
+    """Split a pydantic location into the part found in the YAML and what follows it,
+    dropping union tags and pydantic's internal steps on the way."""
+    path: list[str | int] = []
+    trailing: list[str | int] = []
+    node = data
+    tag_skipped = False
+    for part in loc:
+        if not tag_skipped and _is_tag(part, node):
+            tag_skipped = True
+            continue
+        tag_skipped = False
+        if _has(node, part):
+            path.append(part)
+            node = node[part]
+        elif _is_internal(part, node):
+            continue
+        else:
+            trailing.append(part)
+            node = None
+    return tuple(path), tuple(trailing)
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _is_tag(part: str | int, node: Any) -> bool:
+    """A discriminated union's tag, which pydantic puts right after the union field."""
+    return isinstance(node, dict) and any(node.get(d) == part for d in _DISCRIMINATORS)
+
+
+def _is_internal(part: str | int, node: Any) -> bool:
+    if not isinstance(part, str):
+        return False
+    return part == "[key]" or "[" in part or part.startswith(("function-", "literal"))
+
+
+def _line(path: Loc, lines: dict[Loc, int]) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _field(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: Any) -> str:
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        return "unknown field (check the spelling against docs/standard.md)"
+    if error["type"] == "missing":
+        return "required field is missing"
+    if error["type"] == "union_tag_invalid":
+        expected = (error.get("ctx") or {}).get("expected_tags", "")
+        tag = (error.get("ctx") or {}).get("tag", "")
+        return f"unknown method '{tag}'; use one of {expected}"
+    if error["type"] == "union_tag_not_found":
+        field = (error.get("ctx") or {}).get("discriminator", "method").strip("'")
+        return f"required field '{field}' is missing"
+    return message
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen, out = set(), []
+    for issue in issues:
+        key = (issue.line, issue.field, issue.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return sorted(out, key=lambda i: (i.line or 0, i.field))
