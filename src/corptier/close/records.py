@@ -1,0 +1,66 @@
+"""Turn the engine's per-customer rows into published results with their explanations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from corptier.close.inputs import PreviousClose
+from corptier.tiering import Standard, explain
+from corptier.tiering.hysteresis import APPLIED, hysteresis_record
+
+
+def result_frame(
+    frame: pd.DataFrame,
+    standard: Standard,
+    previous: PreviousClose | None,
+    overrides: dict[str, tuple[int, str]],
+) -> pd.DataFrame:
+    """Add the applied tier (hysteresis, then overrides), migration and explanation."""
+    codes = standard.tier_codes
+    before = {r["customer_id"]: r["applied_tier"] for r in previous.rows} if previous else {}
+    out = frame.copy()
+    out["hysteresis_tier"] = [codes[int(r)] for r in out[APPLIED]]
+    chosen = [overrides.get(c) for c in out["customer_id"]]
+    out["override_id"] = pd.Series([o[0] if o else None for o in chosen], dtype="object")
+    out["applied_tier"] = [o[1] if o else t for o, t in zip(chosen, out["hysteresis_tier"],
+                                                            strict=True)]
+    out["previous_tier"] = [before.get(c) for c in out["customer_id"]]
+    out["migration"] = [
+        _migration(prev, now, codes)
+        for prev, now in zip(out["previous_tier"], out["applied_tier"], strict=True)
+    ]
+    records = out.to_dict("records")
+    out["hysteresis"] = [_hysteresis(r, codes) for r in records]
+    out["explanation"] = [_explanation(r, standard, previous) for r in records]
+    return out
+
+
+def _migration(previous: str | None, now: str, codes: list[str]) -> str:
+    if previous is None or previous not in codes:
+        return "new"
+    delta = codes.index(now) - codes.index(previous)
+    return "same" if delta == 0 else ("down" if delta > 0 else "up")
+
+
+def _hysteresis(row: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    return {**hysteresis_record(row, codes), "tier": row["hysteresis_tier"]}
+
+
+def _explanation(
+    row: dict[str, Any], standard: Standard, previous: PreviousClose | None
+) -> dict[str, Any]:
+    values = {name: row.get(f"{name}__value", row.get(name))
+              for name in standard.indicators_used()}
+    text = explain(row, standard, values)
+    text["hysteresis"] = _hysteresis(row, standard.tier_codes)
+    text["override"] = (
+        {"id": int(row["override_id"]), "tier": row["applied_tier"]}
+        if row["override_id"] is not None else None
+    )
+    text["applied_tier"] = row["applied_tier"]
+    text["previous_tier"] = row["previous_tier"]
+    text["previous_period"] = previous.period if previous else None
+    text["migration"] = row["migration"]
+    return text

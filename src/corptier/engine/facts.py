@@ -1,0 +1,137 @@
+"""Per customer and month facts from each input table (one row per customer_id and period).
+
+These are the only expressions that touch the large tables; every indicator is built from them.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, PRODUCT_CATEGORIES
+from corptier.engine.money import RATE, SUM_EXACT, money_sum, product
+from corptier.engine.tables import Inputs
+
+KEY = ["customer_id", "period"]
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(arg: int) -> int:
+    """Bitwise OR of a group: a built-in aggregate of the same name on DuckDB and Spark (Ibis
+    12 compiles its own BitOr only for some engines)."""
+
+DEPOSIT_KINDS = ("deposit_demand", "deposit_time")
+
+
+def account_facts(inp: Inputs) -> ir.Table:
+    """Accounts open at month end: how many, and how many per product category."""
+    products = inp.products.select("product_code", "period", "category")
+    a = inp.accounts.join(products, ["product_code", "period"]).join(
+        inp.months.select("period", "month_end"), "period"
+    )
+    is_open = (a.opened_on <= a.month_end) & (a.closed_on.isnull() | (a.closed_on > a.month_end))
+    held = {f"acc_{c}": a.count(where=is_open & (a.category == c)) for c in PRODUCT_CATEGORIES}
+    return a.group_by(KEY).aggregate(open_accounts=a.count(where=is_open), **held)
+
+
+def deposit_facts(inp: Inputs) -> ir.Table:
+    """Average daily deposits (demand, time), month-end deposits and the annual FTP margin
+    Σ avg × (FTP(kind, bucket) − rate paid)."""
+    products = inp.products.select(
+        "product_code", "period", ftp_kind="kind",
+        ftp_bucket=inp.products.term_bucket.coalesce("ON"),
+    )
+    accounts = inp.accounts.select("account_id", "period", "customer_id", "product_code")
+    b = (
+        inp.balances.join(accounts, ["account_id", "period"])
+        .join(products, ["product_code", "period"])
+        .filter(lambda t: t.ftp_kind.isin(DEPOSIT_KINDS))
+        .join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left")
+    )
+    paid = b.rate.coalesce(ibis.literal(0, "decimal(10, 6)")).cast(RATE)
+    margin = product(b.avg_daily_balance, b.ftp_rate.cast(RATE) - paid)
+    return b.group_by(KEY).aggregate(
+        dep_demand=money_sum(b.avg_daily_balance, where=b.ftp_kind == "deposit_demand"),
+        dep_time=money_sum(b.avg_daily_balance, where=b.ftp_kind == "deposit_time"),
+        dep_end=money_sum(b.month_end_balance),
+        dep_margin_annual=margin.sum().cast(SUM_EXACT),
+    )
+
+
+def loan_term_bucket(start: ir.DateValue, maturity: ir.DateValue) -> ir.StringValue:
+    """FTP bucket of a loan's original term, counted in whole months rounded up."""
+    months = (maturity.year() - start.year()) * 12 + (maturity.month() - start.month())
+    months = months + ibis.ifelse(maturity.day() > start.day(), 1, 0)
+    return ibis.cases(
+        (months <= 0, "ON"), (months <= 3, "3M"), (months <= 6, "6M"), (months <= 12, "1Y"),
+        (months <= 36, "3Y"), (months <= 60, "5Y"), else_="5Y+",
+    )
+
+
+def loan_facts(inp: Inputs) -> ir.Table:
+    """Loan balances, count, annual FTP margin Σ avg × (client rate − FTP(term)), annual
+    interest Σ avg × client rate, worst classification, days overdue, categories held."""
+    products = inp.products.select("product_code", "period", "category")
+    l0 = inp.loans.join(products, ["product_code", "period"])
+    l0 = l0.mutate(ftp_kind=ibis.literal("loan"),
+                   ftp_bucket=loan_term_bucket(l0.start_date, l0.maturity_date))
+    ln = l0.join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left").join(
+        inp.loan_classes, "classification", how="left"
+    )
+    rate = ln.client_rate.cast(RATE)
+    held = {f"loan_{c}": ln.count(where=ln.category == c) for c in PRODUCT_CATEGORIES}
+    return ln.group_by(KEY).aggregate(
+        loan_avg=money_sum(ln.avg_daily_balance),
+        loan_end=money_sum(ln.balance),
+        loans=ln.count(),
+        loan_margin_annual=product(ln.avg_daily_balance, rate - ln.ftp_rate.cast(RATE))
+        .sum().cast(SUM_EXACT),
+        loan_interest_annual=product(ln.avg_daily_balance, rate).sum().cast(SUM_EXACT),
+        worst_class_rank=ln.class_rank.max(),
+        max_days_overdue=ln.days_overdue.max(),
+        **held,
+    )
+
+
+def fee_facts(inp: Inputs) -> ir.Table:
+    """Fee income booked per category, VAT included."""
+    f = inp.fee_income
+    gross = {f"gross_{c}": money_sum(f.amount, where=f.category == c) for c in FEE_CATEGORIES}
+    return f.group_by(KEY).aggregate(**gross)
+
+
+def transaction_facts(inp: Inputs) -> ir.Table:
+    """Counts and amounts by direction, active days, first and last transaction date, e-channel
+    count, outflows to other banks, payroll count, in one pass. Active days are counted from a
+    bit mask of the days of the month (bit d−1 set when there is a transaction on day d), so no
+    distinct count or second grouping is needed."""
+    t = inp.transactions
+    out, inflow = t.direction == "out", t.direction == "in"
+    other_bank = t.counterparty_bank.notnull() & (t.counterparty_bank != inp.own_bank_code)
+    day_bit = ibis.literal(1, "int64") << (t.txn_date.day() - 1).cast("int64")
+    monthly = t.group_by(KEY).aggregate(
+        txn_count=t.count(),
+        txn_in_count=t.count(where=inflow),
+        txn_out_count=t.count(where=out),
+        txn_in_amount=money_sum(t.amount, where=inflow),
+        txn_out_amount=money_sum(t.amount, where=out),
+        ebank_count=t.count(where=t.channel.isin(E_CHANNELS)),
+        out_other_bank=money_sum(t.amount, where=out & other_bank),
+        payroll_txn_count=t.count(where=t.txn_type == "payroll"),
+        day_mask=_bit_or(day_bit),
+        first_txn=t.txn_date.min(),
+        last_txn=t.txn_date.max(),
+    )
+    return monthly.mutate(active_days=bit_count(monthly.day_mask, 31)).drop("day_mask")
+
+
+def bit_count(mask: ir.IntegerValue, bits: int) -> ir.IntegerValue:
+    """Number of set bits among the lowest `bits` bits (portable: shifts and ands only)."""
+    one = ibis.literal(1, "int64")
+    return sum(((mask >> k) & one for k in range(1, bits)), start=mask & one).cast("int64")
+
+
+def counterparty_facts(inp: Inputs) -> ir.Table:
+    """Distinct counterparties of the period itself."""
+    t = inp.transactions.filter(lambda t: t.period == inp.period)
+    return t.group_by("customer_id").aggregate(counterparties=t.counterparty.nunique())

@@ -1,0 +1,141 @@
+"""Small lookup tables prepared in Python and joined by the indicator expressions.
+
+Everything that needs special functions or exact fractions lives here, per month or per rating
+grade (a few dozen rows): the months of the window with their day-count factors, the FTP curve
+completed for every term bucket, and PD, LGD, EL factor and IRB K per rating grade.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from corptier.config import Assumptions
+from corptier.contract.schema import FTP_KINDS, LOAN_CLASSES, TERM_BUCKETS
+from corptier.engine.capital import irb_k
+from corptier.engine.money import FACTOR_PLACES, factor
+from corptier.errors import CorptierError
+
+WINDOW = 24
+"""Months read for one period: 12 for the rolling figures and 12 more for their year-ago base."""
+UNRATED = ""
+"""Join key of the customers without an internal rating."""
+FACTOR_TYPE = pa.decimal128(27, FACTOR_PLACES)
+RATE_TYPE = pa.decimal128(10, 6)
+
+
+class EngineError(CorptierError):
+    """The inputs of a period cannot give indicators (a period or lookup is missing)."""
+
+    exit_code = 3
+
+
+def month_window(period: str, months: int = WINDOW) -> list[str]:
+    """The `months` periods ending with `period`, newest first (lag 0 = the period)."""
+    year, month = int(period[:4]), int(period[5:7])
+    out = []
+    for lag in range(months):
+        index = year * 12 + month - 1 - lag
+        out.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
+    return out
+
+
+def month_end(period: str) -> dt.date:
+    year, month = int(period[:4]), int(period[5:7])
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def days_in(period: str) -> int:
+    return month_end(period).day
+
+
+def months_table(period: str, a: Assumptions) -> ir.Table:
+    """One row per month of the window: lag, days, month end and the day-count factors
+    (days/365; hurdle × days/365; loan-interest tax × days/365) as 13-decimal constants."""
+    rows = []
+    for lag, p in enumerate(month_window(period)):
+        days = Decimal(days_in(p))
+        rows.append({
+            "period": p, "lag": lag, "days": int(days), "month_end": month_end(p),
+            "day_factor": factor(days / 365),
+            "hurdle_factor": factor(Decimal(str(a.hurdle_rate)) * days / 365),
+            "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / 365),
+        })
+    schema = pa.schema([
+        ("period", pa.string()), ("lag", pa.int64()), ("days", pa.int64()),
+        ("month_end", pa.date32()), ("day_factor", FACTOR_TYPE),
+        ("hurdle_factor", FACTOR_TYPE), ("loan_tax_factor", FACTOR_TYPE),
+    ])
+    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+
+
+def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
+    """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
+    the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals."""
+    rows = []
+    by_period: dict[str, list[dict]] = {}
+    for row in scale.to_pylist():
+        by_period.setdefault(row["period"], []).append(row)
+    floor = Decimal(str(a.pd_floor))
+    for p, grades in by_period.items():
+        grades = [*grades, {"rating": UNRATED, "rank": 0,
+                            "pd": Decimal(str(a.pd_unrated)), "lgd": Decimal(str(a.lgd_default))}]
+        days = Decimal(days_in(p))
+        for g in grades:
+            pd = max(Decimal(g["pd"]), floor)
+            lgd = Decimal(g["lgd"]) if g["lgd"] is not None else Decimal(str(a.lgd_default))
+            k = float(irb_k(float(pd), float(lgd), a.maturity_years))
+            rows.append({
+                "period": p, "rating_key": g["rating"], "rating_rank": g["rank"],
+                "pd": float(pd), "lgd": float(lgd),
+                "el_factor": factor(pd * lgd * days / 365), "k_factor": factor(Decimal(repr(k))),
+            })
+    schema = pa.schema([
+        ("period", pa.string()), ("rating_key", pa.string()), ("rating_rank", pa.int64()),
+        ("pd", pa.float64()), ("lgd", pa.float64()),
+        ("el_factor", FACTOR_TYPE), ("k_factor", FACTOR_TYPE),
+    ])
+    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+
+
+def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
+    """Per period, FTP kind and term bucket: the rate of that bucket, or of the nearest bucket
+    the month's curve has for the kind (the longer one on a tie).
+
+    Raises EngineError when a loaded month has no rate at all for a kind.
+    """
+    by_key: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for row in curve.to_pylist():
+        curve_of = by_key.setdefault((row["period"], row["product_kind"]), {})
+        curve_of[row["term_bucket"]] = row["rate"]
+    rows = []
+    for p in periods:
+        for kind in FTP_KINDS:
+            known = by_key.get((p, kind))
+            if not known:
+                raise EngineError(
+                    f"ftp_rates of {p} has no rate for {kind}; add the {kind} curve to "
+                    f"ftp_rates and run 'corptier load' for {p} again"
+                )
+            for i, bucket in enumerate(TERM_BUCKETS):
+                nearest = min(known, key=lambda b: (abs(TERM_BUCKETS.index(b) - i),
+                                                    -TERM_BUCKETS.index(b)))
+                rows.append({"period": p, "ftp_kind": kind, "ftp_bucket": bucket,
+                             "ftp_rate": known[nearest]})
+    schema = pa.schema([("period", pa.string()), ("ftp_kind", pa.string()),
+                        ("ftp_bucket", pa.string()), ("ftp_rate", RATE_TYPE)])
+    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+
+
+def loan_class_table() -> ir.Table:
+    """五级分类 and its rank: 1 正常 … 5 损失."""
+    return ibis.memtable(pa.table({
+        "classification": pa.array(LOAN_CLASSES, pa.string()),
+        "class_rank": pa.array(range(1, len(LOAN_CLASSES) + 1), pa.int64()),
+    }))

@@ -1,0 +1,200 @@
+"""The customer indicator snapshot of a period as one Ibis expression, and the service that
+writes the customer and group snapshots and registers them in the app database.
+
+    con = connect(ws)                                   # or connect(ws, "spark")
+    expr = customer_snapshot_expr(con, "2026-09", ws.config.assumptions)
+    result = compute_indicators(ws, "2026-09")          # writes data/indicators_*/period=P/
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corptier.config import Assumptions
+from corptier.engine.backends import EngineConnection, connect
+from corptier.engine.behaviour import behaviour_derived, behaviour_metrics
+from corptier.engine.columns import CUSTOMER_SCHEMA, GROUP_SCHEMA
+from corptier.engine.facts import counterparty_facts
+from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
+from corptier.engine.lookups import days_in, month_end, month_window
+from corptier.engine.needs import needs_derived, needs_metrics
+from corptier.engine.risk import risk_derived, risk_metrics
+from corptier.engine.stability import stability_derived, stability_metrics
+from corptier.engine.tables import REQUIRED, Inputs, read_inputs
+from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
+from corptier.provenance import code_version, hash_json
+from corptier.workspace import Workspace, check_period
+
+CUSTOMER_TABLE = "indicators_customer"
+GROUP_TABLE = "indicators_group"
+FILE_NAME = "part-0.parquet"
+ROW_GROUP = 1 << 20
+ATTRIBUTES = ("customer_id", "period", "name", "group_id", "parent_id", "industry_section",
+              "enterprise_size", "sub_branch", "rm_id", "status", "onboarded_on", "rating")
+
+
+def customer_snapshot_expr(
+    con: EngineConnection,
+    period: str,
+    assumptions: Assumptions | None = None,
+    *,
+    own_bank_code: str = "XB",
+    inputs: Inputs | None = None,
+) -> ir.Table:
+    """Every customer indicator of `period`, one row per customer of that period's customers
+    table, sorted by customer_id, with the columns of `INDICATOR_COLUMNS` in that order."""
+    a = assumptions or Assumptions()
+    inp = inputs or read_inputs(con, check_period(period), a, own_bank_code)
+    months = customer_months(inp)
+    metrics = (value_metrics(months) | stability_metrics(months) | behaviour_metrics(months)
+               | needs_metrics(months) | risk_metrics(months))
+    per_customer = months.group_by("customer_id").aggregate(**metrics)
+    customers = inp.customers.filter(inp.customers.period == period)
+    groups = resolve_groups(customers)
+    t = customers.select(*ATTRIBUTES).drop("group_id").join(per_customer, "customer_id")
+    t = left_join(t, groups, ["customer_id"])
+    t = left_join(t, counterparty_facts(inp), ["customer_id"])
+    end = ibis.literal(month_end(period), "date")
+    t = t.mutate(counterparties=t.counterparties.coalesce(0))
+    t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
+                 **stability_derived(t, end), **needs_derived(t), **risk_derived(t))
+    t = t.mutate(**group_columns(t))
+    columns = [t[f.name].cast(_ibis_type(f.type)).name(f.name) for f in CUSTOMER_SCHEMA]
+    return t.select(*columns).order_by("customer_id")
+
+
+def _ibis_type(arrow_type: pa.DataType) -> Any:
+    from ibis.formats.pyarrow import PyArrowType
+
+    return PyArrowType.to_ibis(arrow_type)
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """Where a period's snapshots were written and what they were computed from."""
+
+    period: str
+    engine: str
+    customer_path: Path
+    group_path: Path
+    customers: int
+    groups: int
+    input_fingerprint: str
+    config_hash: str
+    code_version: str
+    seconds: float
+
+
+def compute_indicators(
+    ws: Workspace, period: str, engine: str | None = None, *, spark_session: Any = None
+) -> IndicatorResult:
+    """Compute and write the customer and group snapshots of `period` and register the run
+    (one IndicatorRun per period and engine, replaced on re-run: same inputs, same bytes)."""
+    clock = time.perf_counter()
+    check_period(period)
+    con = connect(ws, engine, spark_session=spark_session)
+    try:
+        a = ws.config.assumptions
+        expr = customer_snapshot_expr(con, period, a, own_bank_code=ws.config.bank.own_bank_code)
+        customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
+        n_customers = write_snapshot(con, expr, CUSTOMER_SCHEMA, customer_path)
+        written = _read_back(con, customer_path)
+        groups = group_snapshot(written, a.tax_rate, days_in(period))
+        group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
+        n_groups = write_snapshot(con, groups, GROUP_SCHEMA, group_path)
+    finally:
+        con.close()
+    result = IndicatorResult(
+        period, con.name, customer_path, group_path, n_customers, n_groups,
+        input_fingerprint(ws, period), config_hash(ws), code_version(),
+        round(time.perf_counter() - clock, 3),
+    )
+    register_run(ws, result)
+    return result
+
+
+def write_snapshot(con: EngineConnection, expr: ir.Table, schema: pa.Schema, path: Path) -> int:
+    """Stream `expr` into `path` with the exact schema and fixed row groups (same rows, same
+    bytes), through a temporary file renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    rows, pending, pending_rows = 0, [], 0
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for batch in con.batches(expr, ROW_GROUP):
+            pending.append(pa.Table.from_batches([batch]).cast(schema))
+            pending_rows += batch.num_rows
+            while pending_rows >= ROW_GROUP:
+                table = pa.concat_tables(pending)
+                writer.write_table(table.slice(0, ROW_GROUP), ROW_GROUP)
+                pending, pending_rows = [table.slice(ROW_GROUP)], pending_rows - ROW_GROUP
+                rows += ROW_GROUP
+        table = pa.concat_tables(pending) if pending else schema.empty_table()
+        if table.num_rows or rows == 0:
+            writer.write_table(table, ROW_GROUP)
+        rows += table.num_rows
+    tmp.replace(path)
+    return rows
+
+
+def _read_back(con: EngineConnection, path: Path) -> ir.Table:
+    return con.backend.read_parquet(str(path))
+
+
+def read_snapshot(ws: Workspace, period: str, table: str = CUSTOMER_TABLE) -> pa.Table:
+    """A written snapshot as an Arrow table."""
+    return pq.read_table(ws.partition_dir(table, period) / FILE_NAME)
+
+
+def input_fingerprint(ws: Workspace, period: str) -> str:
+    """sha256 over the relative paths and bytes of every input file of the 24-month window."""
+    digest = hashlib.sha256()
+    for table in sorted(REQUIRED):
+        for p in sorted(month_window(period)):
+            path = ws.partition_dir(table, p) / FILE_NAME
+            if not path.is_file():
+                continue
+            digest.update(str(path.relative_to(ws.data_dir)).encode())
+            with path.open("rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 22), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def config_hash(ws: Workspace) -> str:
+    return hash_json({"assumptions": ws.config.assumptions.model_dump(),
+                      "own_bank_code": ws.config.bank.own_bank_code})
+
+
+def register_run(ws: Workspace, result: IndicatorResult) -> None:
+    """Replace the IndicatorRun of (period, engine) in one transaction."""
+    from sqlalchemy import delete
+
+    from corptier.store.db import unit_of_work
+    from corptier.store.models import IndicatorRun
+
+    with unit_of_work(ws.db) as session:
+        session.execute(delete(IndicatorRun).where(
+            IndicatorRun.period == result.period, IndicatorRun.engine == result.engine
+        ))
+        session.add(IndicatorRun(
+            period=result.period, engine=result.engine,
+            input_fingerprint=result.input_fingerprint, config_hash=result.config_hash,
+            code_version=result.code_version,
+            customer_path=str(result.customer_path.relative_to(ws.root)),
+            group_path=str(result.group_path.relative_to(ws.root)),
+            customers=result.customers, groups=result.groups,
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        ))

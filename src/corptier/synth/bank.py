@@ -1,0 +1,220 @@
+"""The synthetic bank: `synthesize` writes a period folder per month, block by block.
+
+    summary = synthesize("out", customers=5_000, months=24, seed=7)
+    # out/2025-01/customers.parquet, accounts.parquet, ... one file per contract table
+
+Months are generated one after the other; within a month the customers are generated in blocks
+of `BLOCK` (static attributes from the block's own seed, the month's activity from the seed of
+the block and month) and appended to the month's files by a writer thread (so generating the
+next block overlaps with compressing the last one); memory stays bounded for any number of
+customers and the output does not depend on how the work is batched.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from corptier.errors import CorptierError
+from corptier.synth.accounts import Accounts, accounts_table, listed, make_accounts
+from corptier.synth.activity import month_rating, month_state
+from corptier.synth.balances import balances_table
+from corptier.synth.customers import Customers, make_customers
+from corptier.synth.fees import fees_table
+from corptier.synth.history import History
+from corptier.synth.loans import LoanSlots, loan_month, make_slots
+from corptier.synth.periods import Period, parse_month
+from corptier.synth.products import ftp_table, products_table, rating_scale_table
+from corptier.synth.register import customers_table
+from corptier.synth.rng import MONTHLY, generator
+from corptier.synth.transactions import transactions_table
+from corptier.synth.writer import PeriodFiles
+
+MAX_MONTHS = 120
+FORMATS = ("parquet", "csv")
+CACHE_BLOCKS = 32
+"""Blocks whose static attributes are kept between months (about 130k customers)."""
+Progress = Callable[[str], None]
+
+
+class SynthError(CorptierError, ValueError):
+    """A parameter of the synthetic bank is out of range."""
+
+    exit_code = 2
+
+
+@dataclass
+class SynthSummary:
+    """What `synthesize` wrote: the period folders and the rows of every table."""
+
+    out: Path
+    format: str
+    dirty: bool
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> table -> rows
+    defects: dict[str, int] = field(default_factory=dict)  # period -> defects injected
+    seconds: float = 0.0
+
+    @property
+    def periods(self) -> list[str]:
+        return list(self.rows)
+
+    def totals(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for tables in self.rows.values():
+            for name, n in tables.items():
+                out[name] = out.get(name, 0) + n
+        return out
+
+
+@dataclass
+class _Static:
+    customers: Customers
+    accounts: Accounts
+    slots: LoanSlots
+
+
+def check_parameters(customers: int, months: int, seed: int, fmt: str, start: str,
+                     txn_per_customer: float = 100.0) -> Period:
+    """Validate the parameters up front; SynthError naming the parameter otherwise."""
+    if not isinstance(customers, int) or customers < 1:
+        raise SynthError(f"--customers must be a whole number of at least 1; got {customers!r}")
+    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise SynthError(f"--months must be between 1 and {MAX_MONTHS}; got {months!r}")
+    if not isinstance(seed, int) or seed < 0:
+        raise SynthError(f"--seed must be a whole number of at least 0; got {seed!r}")
+    if fmt not in FORMATS:
+        raise SynthError(f"--format must be parquet or csv; got {fmt!r}")
+    if not 0 <= txn_per_customer <= 10_000:
+        raise SynthError(f"transactions per customer must be 0..10000; got {txn_per_customer!r}")
+    try:
+        first = parse_month(start)
+    except ValueError as exc:
+        raise SynthError(f"--start: {exc}") from None
+    if first.shifted(months - 1).year > 9999:
+        raise SynthError("--start and --months run past the year 9999")
+    return first
+
+
+def synthesize(
+    out: Path | str,
+    customers: int,
+    months: int,
+    seed: int,
+    fmt: str = "parquet",
+    dirty: bool = False,
+    start: str = "2025-01",
+    *,
+    txn_per_customer: float = 100.0,
+    own_bank_code: str = "XB",
+    progress: Progress | None = None,
+) -> SynthSummary:
+    """Write `months` period folders under `out`, each holding the ten contract tables.
+
+    `dirty` injects row-level defects, writes every table as CSV (text columns) whatever
+    `fmt` says, encodes some files GBK, and records the defects in `<period>/_defects.json`.
+    """
+    first = check_parameters(customers, months, seed, fmt, start, txn_per_customer)
+    clock = time.perf_counter()
+    history = History(seed, customers, first, months, txn_per_customer, own_bank_code)
+    fmt = "csv" if dirty else fmt
+    summary = SynthSummary(Path(out), fmt, dirty)
+    cache: dict[int, _Static] = {}
+    for period in history.periods:
+        if progress:
+            progress(period.label)
+        rows, defects = _write_period(history, period, Path(out), fmt, dirty, cache)
+        summary.rows[period.label] = rows
+        if dirty:
+            summary.defects[period.label] = defects
+    summary.seconds = round(time.perf_counter() - clock, 3)
+    return summary
+
+
+def _write_period(history: History, period: Period, out: Path, fmt: str, dirty: bool,
+                  cache: dict[int, _Static]) -> tuple[dict[str, int], int]:
+    folder = out / period.label
+    injector, encodings = None, None
+    if dirty:
+        from corptier.synth.defects import ENCODINGS, DefectInjector
+
+        injector, encodings = DefectInjector(history, period), ENCODINGS
+    with PeriodFiles(folder, fmt, text=dirty, encodings=encodings) as files, ThreadPoolExecutor(
+        1, thread_name_prefix="synth-writer"
+    ) as writer:
+        _write_all(files, reference_tables(history, period))
+        in_flight: deque[Future[None]] = deque()
+        for block in range(history.blocks):
+            tables = block_tables(history, block, period, cache)
+            if injector is not None:
+                tables = injector.inject(block, tables)
+            in_flight.append(writer.submit(_write_all, files, tables))
+            while len(in_flight) > 1:
+                in_flight.popleft().result()
+        while in_flight:
+            in_flight.popleft().result()
+        rows = files.rows()
+    if injector is None:
+        (folder / "_defects.json").unlink(missing_ok=True)
+        return rows, 0
+    report = injector.report()
+    (folder / "_defects.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return rows, len(report["defects"])
+
+
+def _write_all(files: PeriodFiles, tables: dict[str, pa.Table]) -> None:
+    """Append one batch of tables (run in the writer thread, one batch after the other, so
+    the files come out the same as if written in line)."""
+    for name, table in tables.items():
+        files.write(name, table)
+
+
+def reference_tables(history: History, period: Period) -> dict[str, pa.Table]:
+    return {
+        "rating_scale": rating_scale_table(),
+        "relationship_managers": history.managers.table,
+        "products": products_table(),
+        "ftp_rates": ftp_table(period, history.seed, history.start),
+    }
+
+
+def static_block(history: History, block: int, cache: dict[int, _Static] | None = None) -> _Static:
+    """The static attributes of a block (kept in `cache` while it is small)."""
+    if cache is not None and block in cache:
+        return cache[block]
+    customers = make_customers(history, block)
+    accounts = make_accounts(history, customers)
+    static = _Static(customers, accounts, make_slots(history, customers, accounts))
+    if cache is not None and history.months > 1 and history.blocks <= CACHE_BLOCKS:
+        cache[block] = static
+    return static
+
+
+def block_tables(history: History, block: int, period: Period,
+                 cache: dict[int, _Static] | None = None) -> dict[str, pa.Table]:
+    """The six customer tables of one block in one month, in contract order."""
+    static = static_block(history, block, cache)
+    c, a = static.customers, static.accounts
+    rng = generator(history.seed, MONTHLY, block, period.index)
+    state = month_state(history, c, period, rng)
+    loans = loan_month(history, c, static.slots, period, c.rating)
+    rows = np.flatnonzero(listed(a, state.present, period))
+    rating = month_rating(history, c, period, loans.worst_days)
+    balances = balances_table(c, a, rows, state, rng)
+    transactions, outgoing = transactions_table(history, c, a, rows, state, loans, rng)
+    return {
+        "customers": customers_table(history, c, state, rating),
+        "accounts": accounts_table(c, a, rows, period),
+        "balances": balances,
+        "transactions": transactions,
+        "loans": loans.table,
+        "fee_income": fees_table(history, c, a, rows, state, outgoing, rng),
+    }

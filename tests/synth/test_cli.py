@@ -1,0 +1,38 @@
+"""`corptier synth`: parameters checked up front, a summary printed, folders written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corptier.cli import app
+
+runner = CliRunner()
+
+
+def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--customers", "50", "--months", "2", "--seed", "4",
+                                 "--start", "2026-11", str(tmp_path / "bank")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "bank").iterdir()) == ["2026-11", "2026-12"]
+    assert "transactions" in result.output and "2 periods" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--customers", "0"], "--customers must be"),
+        (["--months", "121"], "--months must be between 1 and 120"),
+        (["--start", "2025-1"], "YYYY-MM"),
+        (["--format", "xlsx"], "--format must be parquet or csv"),
+        (["--seed", "-1"], "--seed must be"),
+    ],
+)
+def test_bad_parameters_are_refused_with_a_clear_message(tmp_path: Path, args: list[str],
+                                                         message: str) -> None:
+    result = runner.invoke(app, ["synth", *args, str(tmp_path / "bank")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "bank").exists()

@@ -1,0 +1,269 @@
+"""当期升级，延期降级: properties of the reference rule, and the Ibis version equal to it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corptier.tiering.hysteresis import (
+    HysteresisState,
+    apply_hysteresis,
+    downgrade_buffers,
+    hysteresis_record,
+    state_from_published,
+    step,
+)
+from corptier.tiering.policy import HysteresisPolicy
+
+CODES = ["strategic", "core", "key", "growth", "basic"]
+N_TIERS = len(CODES)
+
+
+def run(computed: Sequence[int], policy: HysteresisPolicy) -> list[tuple[HysteresisState, str]]:
+    """The reference rule over one customer's computed ranks, period by period."""
+    state: HysteresisState | None = None
+    out = []
+    for c in computed:
+        state, reason = step(state, c, policy, CODES)
+        out.append((state, reason))
+    return out
+
+
+policies = st.builds(
+    HysteresisPolicy,
+    downgrade_after_periods=st.fixed_dictionaries(
+        {code: st.integers(0, 6) for code in CODES[:-1]}
+    ),
+)
+sequences = st.lists(st.integers(0, N_TIERS - 1), min_size=1, max_size=40)
+
+
+# --- properties of the rule ---------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(policies, sequences)
+def test_applied_tier_is_never_worse_than_computed(policy, computed) -> None:
+    for c, (state, _) in zip(computed, run(computed, policy), strict=True):
+        assert state.applied <= c
+
+
+@settings(max_examples=300, deadline=None)
+@given(policies, sequences)
+def test_upgrades_are_immediate_and_reset_the_state(policy, computed) -> None:
+    history = run(computed, policy)
+    for k in range(1, len(computed)):
+        before = history[k - 1][0]
+        state, reason = history[k]
+        if computed[k] < before.applied:
+            assert reason == "upgrade"
+            assert state == HysteresisState(computed[k], 0, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policies, sequences)
+def test_never_moves_down_before_its_buffer(policy, computed) -> None:
+    buffers = downgrade_buffers(policy, CODES)
+    history = run(computed, policy)
+    for k in range(1, len(computed)):
+        before = history[k - 1][0].applied
+        after = history[k][0].applied
+        if after > before:
+            n = max(buffers[before], 1)
+            streak = computed[k - n + 1 : k + 1]
+            assert len(streak) == n
+            assert all(c > before for c in streak)
+            # and the tier stayed applied through the whole streak
+            assert all(history[j][0].applied == before for j in range(k - n + 1, k))
+            # it moves to the best tier computed during the streak
+            assert after == min(streak)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policies, sequences)
+def test_a_downgrade_comes_at_least_n_periods_after_the_last_change(policy, computed) -> None:
+    """After the applied tier changes (new, upgrade or downgrade) to T, the next downgrade
+    comes N(T) periods later at the earliest: down at most once per N periods."""
+    buffers = downgrade_buffers(policy, CODES)
+    applied = [state.applied for state, _ in run(computed, policy)]
+    last_change = 0
+    for k in range(1, len(applied)):
+        if applied[k] > applied[k - 1]:
+            assert k - last_change >= max(buffers[applied[k - 1]], 1)
+        if applied[k] != applied[k - 1]:
+            last_change = k
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 12),
+    st.integers(0, N_TIERS - 2),
+    st.lists(st.integers(1, N_TIERS - 1), min_size=1, max_size=30),
+)
+def test_alternating_computed_tier_never_goes_down(buffer, top, dips) -> None:
+    """Computed tier alternates: its applied tier (or better) one period, worse the next."""
+    policy = HysteresisPolicy(downgrade_after_periods={c: buffer for c in CODES[:-1]})
+    computed = [top]
+    for d in dips:
+        computed += [min(top + d, N_TIERS - 1), top]
+    history = run(computed, policy)
+    assert all(state.applied == top for state, _ in history)
+
+
+def test_worked_example() -> None:
+    """Core (N=3) falls to key, key, basic: held twice, then down to key (best of the streak)."""
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 3, "key": 2})
+    history = run([1, 2, 2, 4, 4, 4, 1], policy)
+    reasons = [(s.applied, s.periods_below, s.pending, r) for s, r in history]
+    assert reasons == [
+        (1, 0, None, "new"),
+        (1, 1, 2, "held"),
+        (1, 2, 2, "held"),
+        (2, 0, None, "downgrade"),
+        (2, 1, 4, "held"),
+        (4, 0, None, "downgrade"),
+        (1, 0, None, "upgrade"),
+    ]
+
+
+def test_streak_recovers_when_computed_returns() -> None:
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 3})
+    assert [r for _, r in run([1, 3, 1, 1], policy)] == ["new", "held", "recovered", "same"]
+
+
+def test_zero_or_missing_buffer_downgrades_at_once() -> None:
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 0})
+    assert [s.applied for s, _ in run([1, 3, 4], policy)] == [1, 3, 4]
+
+
+# --- the Ibis version equals the reference ------------------------------------------------------
+def _random_sequences(rng: np.random.Generator, customers: int, periods: int) -> np.ndarray:
+    """Ranks per customer and period; -1 = absent (exited, may come back as new)."""
+    walk = rng.integers(-1, 2, size=(customers, periods)).cumsum(axis=1) + rng.integers(
+        0, N_TIERS, size=(customers, 1)
+    )
+    ranks = np.clip(walk, 0, N_TIERS - 1)
+    alternating = rng.random(customers) < 0.3
+    flip = (np.arange(periods) % 2)[None, :] * rng.integers(1, 3, size=(customers, 1))
+    ranks[alternating] = np.clip(ranks[alternating][:, :1] + flip[alternating], 0, N_TIERS - 1)
+    noisy = rng.random(customers) < 0.3
+    ranks[noisy] = rng.integers(0, N_TIERS, size=(noisy.sum(), periods))
+    absent = rng.random((customers, periods)) < 0.05
+    return np.where(absent, -1, ranks)
+
+
+def _reference(ranks: np.ndarray, policy: HysteresisPolicy) -> list[dict[str, tuple]]:
+    states: dict[str, HysteresisState] = {}
+    out = []
+    for p in range(ranks.shape[1]):
+        period: dict[str, tuple] = {}
+        new_states = {}
+        for i, c in enumerate(ranks[:, p]):
+            if c < 0:
+                continue
+            cid = f"C{i:04d}"
+            state, reason = step(states.get(cid), int(c), policy, CODES)
+            new_states[cid] = state
+            period[cid] = (state.applied, state.periods_below, state.pending, reason)
+        states = new_states
+        out.append(period)
+    return out
+
+
+def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, execute) -> list[dict[str, tuple]]:
+    """Period by period as the close does it: the state goes through the published record."""
+    state = state_from_published([], CODES)
+    out = []
+    for p in range(ranks.shape[1]):
+        present = np.flatnonzero(ranks[:, p] >= 0)
+        current = pa.table({
+            "customer_id": [f"C{i:04d}" for i in present],
+            "computed_tier_rank": pa.array(ranks[present, p], pa.int64()),
+        })
+        result = execute(apply_hysteresis(ibis.memtable(current), ibis.memtable(state),
+                                          policy, CODES))
+        rows = result.to_pylist()
+        out.append({
+            r["customer_id"]: (r["applied_tier_rank"], r["periods_below"],
+                               r["pending_tier_rank"], r["hysteresis_reason"])
+            for r in rows
+        })
+        published = [{"customer_id": r["customer_id"],
+                      "applied_tier": CODES[r["applied_tier_rank"]],
+                      "hysteresis": hysteresis_record(r, CODES)} for r in rows]
+        state = state_from_published(published, CODES)
+        assert state.column("pending_tier_rank").null_count == 0
+    return out
+
+
+POLICY = HysteresisPolicy(downgrade_after_periods={"strategic": 4, "core": 3, "key": 2,
+                                                   "growth": 1})
+
+
+def test_ibis_on_duckdb_equals_reference() -> None:
+    ranks = _random_sequences(np.random.default_rng(7), customers=400, periods=24)
+    con = ibis.duckdb.connect()
+    assert _with_ibis(ranks, POLICY, con.to_pyarrow) == _reference(ranks, POLICY)
+
+
+@pytest.mark.spark
+def test_ibis_on_spark_equals_reference(spark) -> None:
+    ranks = _random_sequences(np.random.default_rng(11), customers=120, periods=6)
+    con = ibis.pyspark.connect(spark)
+    assert _with_ibis(ranks, POLICY, con.to_pyarrow) == _reference(ranks, POLICY)
+
+
+def test_output_passes_other_columns_through_and_exits_are_dropped() -> None:
+    current = ibis.memtable({"customer_id": ["a", "n"], "computed_tier_rank": [2, 4],
+                             "score": [55.0, 12.0]})
+    state = ibis.memtable(state_from_published(
+        [{"customer_id": "a", "applied_tier": "core", "hysteresis": {}},
+         {"customer_id": "gone", "applied_tier": "key", "hysteresis": {}}], CODES))
+    out = apply_hysteresis(current, state, POLICY, CODES).order_by("customer_id").to_pyarrow()
+    assert out["customer_id"].to_pylist() == ["a", "n"]
+    assert out["score"].to_pylist() == [55.0, 12.0]
+    records = [hysteresis_record(r, CODES) for r in out.to_pylist()]
+    assert records == [
+        {"tier": "core", "reason": "held", "periods_below": 1, "pending_tier": "key",
+         "downgrade_buffer": 3, "previous_applied_tier": "core"},
+        {"tier": "basic", "reason": "new", "periods_below": 0, "pending_tier": None,
+         "downgrade_buffer": None, "previous_applied_tier": None},
+    ]
+
+
+def test_state_round_trips_through_the_published_record() -> None:
+    row = {"applied_tier_rank": 1, "periods_below": 2, "pending_tier_rank": 3,
+           "hysteresis_reason": "held", "previous_applied_rank": 1, "downgrade_buffer": 3}
+    published = {"customer_id": "a", "applied_tier": "core",
+                 "hysteresis": hysteresis_record(row, CODES)}
+    state = state_from_published([published], CODES).to_pylist()
+    assert state == [{"customer_id": "a", "applied_tier_rank": 1, "periods_below": 2,
+                      "pending_tier_rank": 3}]
+    # without a streak the pending rank repeats the applied one (never null; see the docstring)
+    calm = {**published, "hysteresis": {"tier": "core", "periods_below": 0}}
+    assert state_from_published([calm], CODES)["pending_tier_rank"].to_pylist() == [1]
+
+
+def test_state_carries_on_from_the_rule_not_from_an_override() -> None:
+    """Published applied tier 'strategic' came from an override; the rule had said 'key'."""
+    row = {"applied_tier_rank": 2, "periods_below": 0, "pending_tier_rank": None,
+           "hysteresis_reason": "same", "previous_applied_rank": 2, "downgrade_buffer": 2}
+    published = {"customer_id": "a", "applied_tier": "strategic",
+                 "hysteresis": hysteresis_record(row, CODES)}
+    assert state_from_published([published], CODES)["applied_tier_rank"].to_pylist() == [2]
+
+
+def test_customer_on_a_tier_the_standard_no_longer_has_starts_afresh() -> None:
+    state = state_from_published([{"customer_id": "a", "applied_tier": "platinum"}], CODES)
+    assert state.num_rows == 0
+
+
+def test_missing_columns_are_named() -> None:
+    current = ibis.memtable({"customer_id": ["a"], "tier": [1]})
+    state = ibis.memtable(state_from_published([], CODES))
+    with pytest.raises(ValueError, match="computed_tier_rank"):
+        apply_hysteresis(current, state, POLICY, CODES)
