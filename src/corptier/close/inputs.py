@@ -89,3 +89,13 @@ def published_run(ws: Workspace, period: str) -> TierRun:
             f"period {period} has not been closed; run 'corptier close --period {period}'"
         )
     return run
+
+
+def run_standard(ws: Workspace, period: str) -> Standard | None:
+    """The active standard when it is the one the published run of `period` applied."""
+    run = published_run(ws, period)
+    try:
+        standard = active_standard(ws)
+    except StandardError:
+        return None
+    return standard if standard.content_hash == run.standard_hash else None

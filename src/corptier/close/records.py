@@ -63,4 +63,16 @@ def _explanation(
     text["previous_tier"] = row["previous_tier"]
     text["previous_period"] = previous.period if previous else None
     text["migration"] = row["migration"]
+    text["behaviour"] = {
+        "state": row.get("behaviour_state"),
+        "reason": row.get("behaviour_reason"),
+        "p_alive": _number(row.get("p_alive")),
+        "model": row.get("bgnbd_model"),
+    }
     return text
+
+
+def _number(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), 6)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from corptier.close.inputs import active_standard, named_lists, previous_close
@@ -19,8 +20,12 @@ from corptier.engine import compute_indicators, connect
 from corptier.engine.lookups import month_end
 from corptier.provenance import code_version, hash_json
 from corptier.tiering import Standard, score_and_tier
+from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
+from corptier.tiering.bgnbd import BgNbdFit
 from corptier.tiering.hysteresis import COMPUTED, apply_hysteresis
 from corptier.workspace import Workspace, check_period
+
+BEHAVIOUR_COLUMNS = ("p_alive", "attrition_risk", "behaviour_state", "behaviour_reason")
 
 
 @dataclass(frozen=True)
@@ -107,4 +112,3 @@ def _tier_frame(
     finally:
         con.close()
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
-

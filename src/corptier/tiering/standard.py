@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from corptier.provenance import hash_json
+from corptier.tiering.behaviour import BehaviourRules
 from corptier.tiering.conditions import ConditionError, check_condition
 from corptier.tiering.indicator_names import (
     TEXT_INDICATORS,
@@ -394,6 +395,7 @@ class Standard(_Model):
     group_rule: GroupRule | None = None
     needs_segments: NeedsSegments | None = None
     hysteresis: HysteresisPolicy = HysteresisPolicy()
+    behaviour: BehaviourRules = BehaviourRules()
 
     # --- derived ----------------------------------------------------------------------------
     @property
