@@ -436,6 +436,23 @@ def explain(
                   highlight=False, markup=False)
 
 
+@standard_app.command("adopt")
+@friendly
+def standard_adopt(
+    file: Annotated[Path, typer.Argument(help="Standard YAML to adopt.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="First period it applies to.")],
+    by: Annotated[str, typer.Option("--by", help="Who adopts it.")],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the adoption).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Make a standard the active one from a period on, and record the adoption."""
+    from corptier.close.adoption import adopt_standard
+
+    standard = adopt_standard(open_workspace(workspace), file, period, by, note)
+    console.print(f"Adopted {standard.id} v{standard.version} from {period} "
+                  f"(hash {standard.content_hash[:12]})")
+
+
 # --- end period close ---
 
 
@@ -608,8 +625,10 @@ def standard_backtest(
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Apply a standard over past periods with hysteresis (nothing is published) and report
-    stability, flapping, score PSI, concentration and next-period exits by tier."""
+    """Replay a standard over past periods with hysteresis, publishing nothing.
+
+    Reports stability, flapping, score PSI, concentration and next-period exits by tier.
+    """
     from corptier.evaluation.standards import backtest_standard
 
     result = backtest_standard(open_workspace(workspace), file, start, end, engine=engine)

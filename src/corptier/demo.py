@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corptier.close import CloseResult, close_period
-from corptier.close.inputs import active_standard
+from corptier.close.adoption import adopt_standard
+from corptier.close.inputs import active_standard, active_standard_path
 from corptier.contract import load_period
 from corptier.evaluation.report import ReportPaths, write_report
 from corptier.synth import synthesize
@@ -51,6 +52,8 @@ def run_demo(
         report = load_period(ws, period, incoming / period)
         loaded, rejected = loaded + report.accepted, rejected + report.rejected
         progress(f"Loaded {period}: {report.accepted:,} rows accepted, {report.rejected} rejected")
+    adopt_standard(ws, active_standard_path(ws), summary.periods[0], "demo",
+                   "default standard adopted for the demo")
     close = None
     for period in summary.periods:
         close = close_period(ws, period)

@@ -134,3 +134,15 @@ def test_a_close_killed_half_way_leaves_the_previous_run_intact(loaded: Workspac
 def test_explaining_an_unclosed_period_says_what_to_do(loaded: Workspace) -> None:
     with pytest.raises(NotFoundError, match="corptier close --period 2026-08"):
         explanation(loaded, "C001", "2026-08")
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_publish_identical_tiers(loaded: Workspace, spark, tmp_path) -> None:
+    import shutil
+
+    twin = Workspace.open(shutil.copytree(loaded.root, tmp_path / "twin"))
+    for period in PERIODS[:2]:
+        on_duckdb = close_period(loaded, period, engine="duckdb")
+        on_spark = close_period(twin, period, engine="spark", spark_session=spark)
+        assert on_spark.run_id == on_duckdb.run_id
+        assert export_tiers(twin, period, "json") == export_tiers(loaded, period, "json")

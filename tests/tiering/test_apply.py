@@ -6,8 +6,8 @@ from collections import Counter
 
 import ibis
 import pytest
+from tiering_helpers import memtable, random_indicators, rows, standard_from
 
-from conftest import memtable, random_indicators, rows, standard_from
 from corptier.errors import StandardError
 from corptier.tiering import (
     Standard,

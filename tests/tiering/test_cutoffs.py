@@ -6,8 +6,8 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
+from tiering_helpers import by_id, memtable, rows, standard_from
 
-from conftest import by_id, memtable, rows, standard_from
 from corptier.tiering import score_and_tier
 from corptier.tiering.cutoffs import quantile_cutoff_scores
 

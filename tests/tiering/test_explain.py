@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import ibis
+from tiering_helpers import by_id, random_indicators
 
-from conftest import by_id, random_indicators
 from corptier.tiering import explain, explain_all, load_default_standard, score_and_tier
 
 

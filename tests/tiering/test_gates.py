@@ -5,8 +5,8 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 import pytest
+from tiering_helpers import by_id, memtable, standard_from
 
-from conftest import by_id, memtable, standard_from
 from corptier.errors import StandardError
 from corptier.tiering import ConditionError, compile_condition, parse_condition, score_and_tier
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from tiering_helpers import by_id, memtable, standard_from
 
-from conftest import by_id, memtable, standard_from
 from corptier.errors import StandardError
 from corptier.tiering import score_and_tier
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import ibis
 import pyarrow as pa
+from tiering_helpers import by_id, memtable, standard_from
 
-from conftest import by_id, memtable, standard_from
 from corptier.tiering import score_and_tier
 from corptier.tiering.scoring import rounded
 

@@ -6,8 +6,8 @@ import ibis
 import numpy as np
 import pyarrow as pa
 import pytest
+from tiering_helpers import by_id, memtable, rows, standard_from
 
-from conftest import by_id, memtable, rows, standard_from
 from corptier.errors import StandardError
 from corptier.tiering import NeedsSegmenter, cluster_profiles, load_default_standard, score_and_tier
 from corptier.tiering.standard import KMeansSettings

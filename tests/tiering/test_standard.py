@@ -7,9 +7,9 @@ from typing import Any, get_args
 
 import pytest
 from pydantic import BaseModel
+from tiering_helpers import SMALL, make_standard
 from typer.testing import CliRunner
 
-from conftest import SMALL, make_standard
 from corptier.cli import app
 from corptier.errors import StandardError
 from corptier.tiering import (

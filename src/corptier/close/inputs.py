@@ -93,9 +93,9 @@ def published_run(ws: Workspace, period: str) -> TierRun:
 
 def run_standard(ws: Workspace, period: str) -> Standard | None:
     """The active standard when it is the one the published run of `period` applied."""
-    run = published_run(ws, period)
     try:
+        run = published_run(ws, period)
         standard = active_standard(ws)
-    except StandardError:
+    except (NotFoundError, StandardError):
         return None
     return standard if standard.content_hash == run.standard_hash else None

@@ -8,21 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ibis
 import numpy as np
 import pandas as pd
 
 from corptier.close.inputs import active_standard, named_lists, previous_close
+from corptier.close.pipeline import read_customer_indicators, tier_with_hysteresis
 from corptier.close.publish import Publication, publish, run_id_for
 from corptier.close.records import result_frame
 from corptier.close.state import active_override_tiers, previous_state
 from corptier.engine import compute_indicators, connect
 from corptier.engine.lookups import month_end
 from corptier.provenance import code_version, hash_json
-from corptier.tiering import Standard, score_and_tier
+from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
 from corptier.tiering.bgnbd import BgNbdFit
-from corptier.tiering.hysteresis import COMPUTED, apply_hysteresis
 from corptier.workspace import Workspace, check_period
 
 BEHAVIOUR_COLUMNS = ("p_alive", "attrition_risk", "behaviour_state", "behaviour_reason")
@@ -100,15 +99,22 @@ def _tier_frame(
     """Score, tier and apply hysteresis in the engine; return one row per customer."""
     con = connect(ws, engine, spark_session=spark_session)
     try:
-        path = ws.partition_dir("indicators_customer", period) / "part-0.parquet"
-        indicators = con.backend.read_parquet(str(path))
-        tiered = score_and_tier(indicators, standard, named_lists(ws, standard))
-        current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64")})
-        state = ibis.memtable(previous_state(previous, standard))
-        result = apply_hysteresis(current, state, standard.hysteresis, standard.tier_codes)
-        used = ["customer_id", *sorted(standard.indicators_used())]
-        values = indicators.select(*[c for c in dict.fromkeys(used) if c in indicators.columns])
-        frame = con.backend.execute(result.join(values, "customer_id", rname="{name}__value"))
+        indicators = read_customer_indicators(con, ws, period)
+        fit = _attrition_model(con, indicators, standard)
+        behaviour = add_behaviour_state(indicators, standard.behaviour, fit).select(
+            "customer_id", *BEHAVIOUR_COLUMNS
+        )
+        expr = tier_with_hysteresis(indicators, standard, named_lists(ws, standard),
+                                    previous_state(previous, standard))
+        frame = con.backend.execute(expr.join(behaviour, "customer_id"))
     finally:
         con.close()
+    frame["bgnbd_model"] = [fit.to_dict() if fit is not None else None] * len(frame)
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+def _attrition_model(con: Any, indicators: Any, standard: Standard) -> BgNbdFit | None:
+    """Fit the BG/NBD silent-attrition model on the period's customers (numpy, seeded)."""
+    inputs = con.backend.execute(indicators.select("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
+    arrays = [inputs[c].to_numpy(dtype=float, na_value=np.nan) for c in inputs.columns]
+    return fit_attrition(*arrays, standard.behaviour)

@@ -80,12 +80,15 @@ def engine_connection(ws: Workspace, engine: str | None) -> Iterator[EngineConne
         con.close()
 
 
-def scored_frame(con: EngineConnection, ws: Workspace, period: str,
-                 standard: Standard) -> pd.DataFrame:
+def scored_frame(con: EngineConnection, ws: Workspace, period: str, standard: Standard,
+                 columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The standard's scores and computed tiers for one period (no hysteresis), one row per
-    customer sorted by id, with the `CARRIED` indicator columns."""
+    customer sorted by id, with the `CARRIED` indicator columns; only `columns` of the
+    tiering output (plus customer_id and the carried ones) when given."""
     indicators = read_customer_indicators(con, ws, period)
     tiered = score_and_tier(indicators, standard, named_lists(ws, standard))
+    if columns is not None:
+        tiered = tiered.select("customer_id", *[c for c in columns if c != "customer_id"])
     keep = ["customer_id", *[c for c in CARRIED if c in indicators.columns]]
     expr = tiered.join(indicators.select(*keep), "customer_id", rname="{name}__indicator")
     return _sorted(con.backend.execute(expr))

@@ -96,7 +96,7 @@ def suggest_standard(
     targets = _target_shares(method, shares, standard)
     computed = ensure_indicators(ws, [check_period(period)], engine)
     with engine_connection(ws, engine) as con:
-        frame = scored_frame(con, ws, period, standard)
+        frame = scored_frame(con, ws, period, standard, columns=[SCORE])
     contribution = frame[CONTRIBUTION] if CONTRIBUTION in frame.columns else None
     try:
         suggestion = suggest_cutoffs(frame[SCORE], standard.tier_codes, method,

@@ -51,7 +51,7 @@ FALLBACK_INDICATORS: tuple[str, ...] = (
 
 #: Columns that hold text or dates: usable in conditions with == / != / is null, never scored.
 TEXT_INDICATORS: frozenset[str] = frozenset(
-    {*IDENTIFICATION, "rating", "worst_loan_class"}
+    {*IDENTIFICATION, "rating", "worst_loan_class", "group_head_id"}
 )
 
 
