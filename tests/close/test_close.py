@@ -72,6 +72,7 @@ def test_periods_chain_and_migrations_are_recorded(loaded: Workspace) -> None:
     assert all(row["previous_tier"] for row in doc["data"])
     expl = explanation(loaded, "C003", "2026-09")
     assert expl["previous_period"] == "2026-08"
+    assert "NaN" not in json.dumps(expl)
 
 
 def test_a_failed_publish_leaves_the_previous_run_intact(

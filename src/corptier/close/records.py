@@ -20,13 +20,16 @@ def result_frame(
     """Add the applied tier (hysteresis, then overrides), migration and explanation."""
     codes = standard.tier_codes
     before = {r["customer_id"]: r["applied_tier"] for r in previous.rows} if previous else {}
-    out = frame.copy()
-    out["hysteresis_tier"] = [codes[int(r)] for r in out[APPLIED]]
+    # object columns with None for missing: pandas' str dtype turns None into NaN in records
+    out = frame.astype(object).where(frame.notna(), None)
+    out["hysteresis_tier"] = pd.Series([codes[int(r)] for r in out[APPLIED]], dtype=object)
     chosen = [overrides.get(c) for c in out["customer_id"]]
     out["override_id"] = pd.Series([o[0] if o else None for o in chosen], dtype="object")
-    out["applied_tier"] = [o[1] if o else t for o, t in zip(chosen, out["hysteresis_tier"],
-                                                            strict=True)]
-    out["previous_tier"] = [before.get(c) for c in out["customer_id"]]
+    out["applied_tier"] = pd.Series(
+        [o[1] if o else t for o, t in zip(chosen, out["hysteresis_tier"], strict=True)],
+        dtype=object,
+    )
+    out["previous_tier"] = pd.Series([before.get(c) for c in out["customer_id"]], dtype=object)
     out["migration"] = [
         _migration(prev, now, codes)
         for prev, now in zip(out["previous_tier"], out["applied_tier"], strict=True)
