@@ -64,28 +64,6 @@ def _print_synth_summary(summary: Any) -> None:
 # --- end synth ---
 
 
-# --- evaluation: the effect report (issue 5) ---------------------------------------------------
-@app.command()
-@friendly
-def report(
-    period: Annotated[str, typer.Option("--period", "-p", help="Closed period, YYYY-MM.")],
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="en or zh-CN (default: the workspace language).")
-    ] = None,
-    workspace: WorkspaceOpt = Path("."),
-) -> None:
-    """Write the effect report of a period: reports/P/report.html, report.pdf, report.xlsx."""
-    from corptier.close.inputs import run_standard
-    from corptier.evaluation.report import write_report
-
-    ws = open_workspace(workspace)
-    for path in write_report(ws, period, lang, standard=run_standard(ws, period)):
-        typer.echo(str(path))
-
-
-# --- end of evaluation -------------------------------------------------------------------------
-
-
 # --- contract: corptier load ------------------------------------------------------------------
 @app.command()
 @friendly
