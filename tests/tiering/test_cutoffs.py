@@ -6,21 +6,12 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
-from tiering_helpers import by_id, memtable, rows, standard_from
+from tiering_helpers import IDENTITY, by_id, memtable, rows, standard_from
 
 from corptier.tiering import score_and_tier
 from corptier.tiering.cutoffs import quantile_cutoff_scores
 
 # The score equals dep_avg (min-max 0–100), so the test data sets scores directly.
-IDENTITY = """
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg: {weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}
-"""
 
 
 def tiers(scores: list[float], cutoffs: str, ids: list[str] | None = None) -> dict[str, str]:

@@ -5,20 +5,11 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 import pytest
-from tiering_helpers import by_id, memtable, standard_from
+from tiering_helpers import IDENTITY, by_id, memtable, standard_from
 
 from corptier.errors import StandardError
 from corptier.tiering import ConditionError, compile_condition, parse_condition, score_and_tier
 
-IDENTITY = """
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg: {weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}
-"""
 GATES = """
 gates:
   floors:

@@ -6,21 +6,11 @@ import ibis
 import numpy as np
 import pyarrow as pa
 import pytest
-from tiering_helpers import by_id, memtable, rows, standard_from
+from tiering_helpers import IDENTITY, by_id, memtable, rows, standard_from
 
 from corptier.errors import StandardError
 from corptier.tiering import NeedsSegmenter, cluster_profiles, load_default_standard, score_and_tier
 from corptier.tiering.standard import KMeansSettings
-
-IDENTITY = """
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg: {weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}
-"""
 
 
 def test_default_rules_follow_the_priority_order() -> None:

@@ -14,8 +14,8 @@ import pytest
 
 from corptier.tiering import Standard, parse_standard
 
-# A small standard: one dimension scored on deposits, absolute cut-offs every 20 points.
-SMALL = """
+# The identity and ladder every test standard shares.
+HEAD = """
 id: test
 version: "1"
 effective_from: 2026-01-01
@@ -26,7 +26,10 @@ tiers:
   - {code: d, name_zh: 丁, name_en: D}
 flags:
   - {code: risk_watch, name_zh: 风险关注, name_en: Risk watch}
-dimensions:
+"""
+
+# A small standard: one dimension scored on deposits, absolute cut-offs every 20 points.
+SMALL = HEAD + """dimensions:
   value:
     name_zh: 价值
     name_en: Value
@@ -158,3 +161,15 @@ def random_indicators(n: int, seed: int = 7) -> pa.Table:
             "max_days_overdue": ints(np.where(rng.random(n) < 0.05, rng.integers(1, 200, n), 0)),
         }
     )
+
+
+# A standard whose score equals dep_avg (min-max 0–100): tests set scores directly.
+IDENTITY = """
+dimensions:
+  value:
+    name_zh: 价值
+    name_en: Value
+    weight: 1
+    indicators:
+      dep_avg: {weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}
+"""

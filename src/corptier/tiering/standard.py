@@ -43,6 +43,7 @@ from corptier.tiering.standard_dimensions import (  # noqa: F401  (re-exported)
     StandardModel,
     Tier,
     Weight,
+    check_weights,
     text_version,
 )
 
@@ -308,10 +309,7 @@ class Standard(StandardModel):
     @field_validator("dimensions")
     @classmethod
     def _dimension_weights(cls, dims: dict[str, Dimension]) -> dict[str, Dimension]:
-        total = sum(d.weight for d in dims.values())
-        if abs(total - 1) > WEIGHT_TOLERANCE:
-            parts = " + ".join(f"{code} {d.weight:g}" for code, d in dims.items())
-            raise ValueError(f"dimension weights must add up to 1; {parts} = {total:g}")
+        check_weights(dims, "dimension")
         return dims
 
     @field_validator("cutoffs")

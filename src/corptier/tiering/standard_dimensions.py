@@ -80,6 +80,14 @@ IndicatorName = Annotated[str, PlainValidator(lambda v: _scorable(str(v)))]
 MissingPolicy = Annotated[float | str, PlainValidator(_missing), PlainSerializer(lambda v: v)]
 
 
+def check_weights(parts: dict[str, Any], what: str) -> None:
+    """Weights of a dimension's indicators, or of the dimensions, must add up to 1."""
+    total = sum(part.weight for part in parts.values())
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        terms = " + ".join(f"{name} {part.weight:g}" for name, part in parts.items())
+        raise ValueError(f"{what} weights must add up to 1; {terms} = {total:g}")
+
+
 class StandardModel(BaseModel):
     """Base of every part of a standard: immutable, unknown fields rejected."""
 
@@ -149,10 +157,9 @@ class PercentileScoring(_Scored):
     direction: Direction = "ascending"
 
 
-class MinMaxScoring(_Scored):
-    """Capped min-max: values are clipped to [lo, hi] and scaled to 0–100."""
+class _Bounded(_Scored):
+    """A scale between `lo` and `hi` (hi above lo)."""
 
-    method: Literal["minmax"]
     direction: Direction = "ascending"
     lo: float
     hi: float
@@ -166,21 +173,17 @@ class MinMaxScoring(_Scored):
         return hi
 
 
-class LogScoring(_Scored):
+class MinMaxScoring(_Bounded):
+    """Capped min-max: values are clipped to [lo, hi] and scaled to 0–100."""
+
+    method: Literal["minmax"]
+
+
+class LogScoring(_Bounded):
     """log10 scale between lo and hi (values clipped to [lo, hi]), scaled to 0–100."""
 
     method: Literal["log"]
-    direction: Direction = "ascending"
     lo: float = Field(gt=0)
-    hi: float
-
-    @field_validator("hi")
-    @classmethod
-    def _above_lo(cls, hi: float, info: ValidationInfo) -> float:
-        lo = info.data.get("lo")
-        if lo is not None and hi <= lo:
-            raise ValueError(f"hi ({hi:g}) must be greater than lo ({lo:g})")
-        return hi
 
 
 IndicatorScoring = Annotated[
@@ -201,10 +204,7 @@ class Dimension(StandardModel):
     @field_validator("indicators")
     @classmethod
     def _weights_sum_to_one(cls, indicators: dict[str, Any]) -> dict[str, Any]:
-        total = sum(spec.weight for spec in indicators.values())
-        if abs(total - 1) > WEIGHT_TOLERANCE:
-            parts = " + ".join(f"{name} {spec.weight:g}" for name, spec in indicators.items())
-            raise ValueError(f"indicator weights must add up to 1; {parts} = {total:g}")
+        check_weights(indicators, "indicator")
         return indicators
 
 
