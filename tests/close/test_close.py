@@ -43,12 +43,16 @@ def test_close_publishes_every_customer_with_an_explanation(loaded: Workspace) -
     assert expl["applied_tier"] == table[0]["applied_tier"]
 
 
-def test_risk_cap_applies_to_the_overdue_builder(loaded: Workspace) -> None:
+def test_overdue_builder_is_flagged_but_not_capped(loaded: Workspace) -> None:
     close_period(loaded, "2026-07")
     expl = explanation(loaded, "C004", "2026-07")
-    fired = {g["id"] for g in expl["gates"] if g["fired"]}
-    # C004's loan is 45 days overdue and 关注: not yet 次级, so no loan-class cap
-    assert "loan_class_cap" not in fired
+    gates = {g["id"]: g["fired"] for g in expl["gates"]}
+    # C004's loan is 关注 and 45 days overdue: the risk-watch flag, but neither cap
+    # (次级 or worse; more than 90 days overdue) fires
+    assert gates["substandard_loan"] is False and gates["overdue_90"] is False
+    assert [f["code"] for f in expl["flags"]] == ["risk_watch"]
+    healthy = explanation(loaded, "C001", "2026-07")
+    assert [f["code"] for f in healthy["flags"]] == []
 
 
 def test_closing_twice_gives_byte_identical_results(loaded: Workspace) -> None:
