@@ -143,7 +143,8 @@ def indicators(
         result = compute_indicators(ws, period, engine)
     console.print(
         f"{result.customers:,} customers, {result.groups:,} groups on {result.engine} "
-        f"in {result.seconds:.1f} s → {result.customer_path.relative_to(ws.root)}, "
+        f"in {result.seconds:.1f} s{' (stored plan)' if result.plan_cached else ''} → "
+        f"{result.customer_path.relative_to(ws.root)}, "
         f"{result.group_path.relative_to(ws.root)}", highlight=False,
     )
     if out is not None:

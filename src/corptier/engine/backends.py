@@ -3,6 +3,7 @@
     con = connect(ws)                       # DuckDB (or ws.config.engine.name)
     con = connect(ws, "spark")              # PySpark, master and memory from ws.config.spark
     t = con.read("transactions", ["2026-08", "2026-09"])   # hive-partitioned, with `period`
+    t = con.read("transactions", ["2026-09"], view="corptier_transactions_now")  # a named view
 
 This is the only module that knows the engines apart: the indicator definitions take the Ibis
 tables this returns and never name an engine.
@@ -38,13 +39,16 @@ class EngineConnection:
     _restore: dict[str, str | None] = field(default_factory=dict)
     _tables: dict[tuple[str, tuple[str, ...]], ir.Table] = field(default_factory=dict)
 
-    def read(self, table: str, periods: Sequence[str]) -> ir.Table:
+    def read(self, table: str, periods: Sequence[str], *, view: str | None = None) -> ir.Table:
         """The table's rows of the given periods (those that are loaded), with a `period`
-        column; an empty table with the contract's columns when none is loaded."""
+        column; an empty table with the contract's columns when none is loaded. `view` names
+        the engine view (re-bound by every call), so compiled SQL can refer to it."""
         loaded = tuple(p for p in sorted(periods) if self.partition_file(table, p).is_file())
+        if view is not None:
+            return self._read(table, loaded, view)
         key = (table, loaded)
         if key not in self._tables:
-            self._tables[key] = self._read(table, loaded)
+            self._tables[key] = self._read(table, loaded, None)
         return self._tables[key]
 
     def read_arrow(self, table: str, periods: Sequence[str]) -> Any:
@@ -68,23 +72,38 @@ class EngineConnection:
     def partition_file(self, table: str, period: str) -> Path:
         return self.data_dir / table / f"period={period}" / FILE_NAME
 
-    def _read(self, table: str, periods: tuple[str, ...]) -> ir.Table:
+    def _read(self, table: str, periods: tuple[str, ...], view: str | None) -> ir.Table:
         if not periods:
-            return _empty(table)
+            return _empty(table, view)
         files = [str(self.partition_file(table, p)) for p in periods]
         if self.name == "duckdb":
             return self.backend.read_parquet(
-                files, hive_partitioning=True, hive_types_autocast=False
+                files, table_name=view, hive_partitioning=True, hive_types_autocast=False
             )
-        return _spark_read(self.backend, self.data_dir / table, files)
+        return _spark_read(self.backend, self.data_dir / table, files, view)
+
+    def register(self, *tables: ir.Table) -> None:
+        """Make the in-memory tables (lookups) of `tables` known to the engine by their names."""
+        for t in tables:
+            self.backend._run_pre_execute_hooks(t)
+
+    def compile(self, expr: ir.Table) -> str:
+        """The SQL of `expr` in this engine's dialect."""
+        return str(self.backend.compile(expr))
 
     def batches(self, expr: ir.Table, rows: int) -> Any:
         """Stream the result of `expr` as Arrow record batches."""
         if self.name == "duckdb":
-            self.backend._run_pre_execute_hooks(expr)  # registers in-memory lookup tables
-            sql = str(self.backend.compile(expr))
-            return self.backend.con.sql(sql).to_arrow_reader(rows)
+            self.register(expr)
+            return self.sql_batches(self.compile(expr), rows)
         return self.backend.to_pyarrow_batches(expr, chunk_size=rows)
+
+    def sql_batches(self, sql: str, rows: int) -> Any:
+        """Stream the result of SQL compiled for this engine (DuckDB) as Arrow record batches;
+        the views and lookups it names must be bound."""
+        if self.name != "duckdb":
+            raise ConfigError("compiled SQL plans are run on DuckDB only")
+        return self.backend.con.sql(sql).to_arrow_reader(rows)
 
     def close(self) -> None:
         if self.name == "duckdb":
@@ -166,18 +185,18 @@ def _configure_spark(session: Any) -> dict[str, str | None]:
     return before
 
 
-def _spark_read(backend: Any, base: Path, files: list[str]) -> ir.Table:
+def _spark_read(backend: Any, base: Path, files: list[str], view: str | None) -> ir.Table:
     from ibis import util
 
     frame = backend._session.read.option("basePath", str(base)).parquet(*files)
-    name = util.gen_name("corptier_input")
+    name = view or util.gen_name("corptier_input")
     frame.createOrReplaceTempView(name)
     return backend.table(name)
 
 
-def _empty(table: str) -> ir.Table:
+def _empty(table: str, view: str | None) -> ir.Table:
     schema = output_schema(TABLES[table])
     import pyarrow as pa
 
     empty = schema.empty_table().append_column("period", pa.array([], pa.string()))
-    return ibis.memtable(empty)
+    return ibis.memtable(empty, name=view)

@@ -133,5 +133,5 @@ def bit_count(mask: ir.IntegerValue, bits: int) -> ir.IntegerValue:
 
 def counterparty_facts(inp: Inputs) -> ir.Table:
     """Distinct counterparties of the period itself."""
-    t = inp.transactions.filter(lambda t: t.period == inp.period)
+    t = inp.transactions_now
     return t.group_by("customer_id").aggregate(counterparties=t.counterparty.nunique())

@@ -28,12 +28,26 @@ UNRATED = ""
 """Join key of the customers without an internal rating."""
 FACTOR_TYPE = pa.decimal128(27, FACTOR_PLACES)
 RATE_TYPE = pa.decimal128(10, 6)
+MONTHS, RATINGS, FTP, LOAN_CLASSES_TABLE = (
+    "corptier_months", "corptier_ratings", "corptier_ftp", "corptier_loan_classes"
+)
+"""Engine names of the lookups: fixed, so that a compiled plan names them (engine/plans.py)."""
 
 
 class EngineError(CorptierError):
     """The inputs of a period cannot give indicators (a period or lookup is missing)."""
 
     exit_code = 3
+
+
+def named_memtable(name: str, data: pa.Table) -> ir.Table:
+    """An in-memory table the engine will know as `name` (ibis.memtable names it at random)."""
+    import ibis.expr.operations as ops
+    from ibis.formats.pyarrow import PyArrowTableProxy
+
+    return ops.InMemoryTable(
+        name=name, schema=ibis.Schema.from_pyarrow(data.schema), data=PyArrowTableProxy(data)
+    ).to_expr()
 
 
 def month_window(period: str, months: int = WINDOW) -> list[str]:
@@ -72,7 +86,7 @@ def months_table(period: str, a: Assumptions) -> ir.Table:
         ("month_end", pa.date32()), ("day_factor", FACTOR_TYPE),
         ("hurdle_factor", FACTOR_TYPE), ("loan_tax_factor", FACTOR_TYPE),
     ])
-    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+    return named_memtable(MONTHS, pa.Table.from_pylist(rows, schema))
 
 
 def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
@@ -101,7 +115,7 @@ def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
         ("pd", pa.float64()), ("lgd", pa.float64()),
         ("el_factor", FACTOR_TYPE), ("k_factor", FACTOR_TYPE),
     ])
-    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+    return named_memtable(RATINGS, pa.Table.from_pylist(rows, schema))
 
 
 def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
@@ -130,12 +144,12 @@ def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
                              "ftp_rate": known[nearest]})
     schema = pa.schema([("period", pa.string()), ("ftp_kind", pa.string()),
                         ("ftp_bucket", pa.string()), ("ftp_rate", RATE_TYPE)])
-    return ibis.memtable(pa.Table.from_pylist(rows, schema))
+    return named_memtable(FTP, pa.Table.from_pylist(rows, schema))
 
 
 def loan_class_table() -> ir.Table:
     """五级分类 and its rank: 1 正常 … 5 损失."""
-    return ibis.memtable(pa.table({
+    return named_memtable(LOAN_CLASSES_TABLE, pa.table({
         "classification": pa.array(LOAN_CLASSES, pa.string()),
         "class_rank": pa.array(range(1, len(LOAN_CLASSES) + 1), pa.int64()),
     }))

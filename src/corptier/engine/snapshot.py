@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,8 +26,9 @@ from corptier.engine.behaviour import behaviour_derived, behaviour_metrics
 from corptier.engine.columns import CUSTOMER_SCHEMA, GROUP_SCHEMA
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
-from corptier.engine.lookups import days_in, month_end, month_window
+from corptier.engine.lookups import days_in, month_window
 from corptier.engine.needs import needs_derived, needs_metrics
+from corptier.engine.plans import load_plan, plan_key, save_plan
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
@@ -59,13 +60,14 @@ def customer_snapshot_expr(
     metrics = (value_metrics(months) | stability_metrics(months) | behaviour_metrics(months)
                | needs_metrics(months) | risk_metrics(months))
     per_customer = months.group_by("customer_id").aggregate(**metrics)
-    customers = inp.customers.filter(inp.customers.period == period)
+    customers = inp.customers_now
     groups = resolve_groups(customers)
-    t = customers.select(*ATTRIBUTES).drop("group_id").join(per_customer, "customer_id")
+    t = customers.select(*ATTRIBUTES).drop("group_id").join(inp.current, "period")
+    t = t.join(per_customer, "customer_id")
     t = left_join(t, groups, ["customer_id"])
     t = left_join(t, counterparty_facts(inp), ["customer_id"])
-    end = ibis.literal(month_end(period), "date")
     t = t.mutate(counterparties=t.counterparties.coalesce(0))
+    end = t.period_end
     t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
                  **stability_derived(t, end), **needs_derived(t), **risk_derived(t))
     t = t.mutate(**group_columns(t))
@@ -96,6 +98,8 @@ class IndicatorResult:
     config_hash: str
     code_version: str
     seconds: float
+    plan_cached: bool = False
+    """True when the snapshot ran a stored compiled plan (engine/plans.py)."""
 
 
 def compute_indicators(
@@ -107,33 +111,52 @@ def compute_indicators(
     check_period(period)
     con = connect(ws, engine, spark_session=spark_session)
     try:
-        a = ws.config.assumptions
-        expr = customer_snapshot_expr(con, period, a, own_bank_code=ws.config.bank.own_bank_code)
+        a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
+        inp = read_inputs(con, period, a, own_bank_code)
         customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
-        n_customers = write_snapshot(con, expr, CUSTOMER_SCHEMA, customer_path)
+        batches, cached = _customer_batches(ws, con, inp)
+        n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
         written = _read_back(con, customer_path)
         groups = group_snapshot(written, a.tax_rate, days_in(period))
         group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
-        n_groups = write_snapshot(con, groups, GROUP_SCHEMA, group_path)
+        n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
     finally:
         con.close()
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
         input_fingerprint(ws, period), config_hash(ws), code_version(),
-        round(time.perf_counter() - clock, 3),
+        round(time.perf_counter() - clock, 3), cached,
     )
     register_run(ws, result)
     return result
 
 
-def write_snapshot(con: EngineConnection, expr: ir.Table, schema: pa.Schema, path: Path) -> int:
-    """Stream `expr` into `path` with the exact schema and fixed row groups (same rows, same
+def _customer_batches(ws: Workspace, con: EngineConnection, inp: Inputs) -> tuple[Any, bool]:
+    """The customer snapshot as record batches, and whether a stored plan gave them: on
+    DuckDB the compiled SQL is kept per plan key and re-used by every later run."""
+    a = inp.assumptions
+    if con.name != "duckdb":
+        expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
+        return con.batches(expr, ROW_GROUP), False
+    folder = ws.temp_dir / "plans"
+    key = plan_key(con, inp.period, a, inp.own_bank_code)
+    con.register(*inp.lookups)
+    stored = load_plan(folder, key)
+    if stored is not None:
+        return con.sql_batches(stored, ROW_GROUP), True
+    sql = con.compile(customer_snapshot_expr(con, inp.period, a, inputs=inp))
+    save_plan(folder, key, sql)
+    return con.sql_batches(sql, ROW_GROUP), False
+
+
+def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
+    """Stream `batches` into `path` with the exact schema and fixed row groups (same rows, same
     bytes), through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
     rows, pending, pending_rows = 0, [], 0
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        for batch in con.batches(expr, ROW_GROUP):
+        for batch in batches:
             pending.append(pa.Table.from_batches([batch]).cast(schema))
             pending_rows += batch.num_rows
             while pending_rows >= ROW_GROUP:

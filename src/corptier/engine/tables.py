@@ -1,5 +1,9 @@
 """The inputs of one period's indicators: the contract tables of the 24-month window as Ibis
-tables, and the small lookups (months, FTP curve, rating grades) prepared from them."""
+tables, and the small lookups (months, FTP curve, rating grades) prepared from them.
+
+Every input is bound under a fixed engine name (`corptier_<table>`, `corptier_<table>_now` for
+the period alone, `corptier_months`, ...) and the period itself is only data (the month of
+lag 0), so the compiled SQL of a snapshot is the same for every period (engine/plans.py)."""
 
 from __future__ import annotations
 
@@ -35,15 +39,28 @@ class Inputs:
     own_bank_code: str
     months: ir.Table
     customers: ir.Table
+    customers_now: ir.Table
     accounts: ir.Table
     products: ir.Table
     balances: ir.Table
     transactions: ir.Table
+    transactions_now: ir.Table
     loans: ir.Table
     fee_income: ir.Table
     ratings: ir.Table
     ftp: ir.Table
     loan_classes: ir.Table
+
+    @property
+    def lookups(self) -> tuple[ir.Table, ...]:
+        """The in-memory tables prepared in Python."""
+        return (self.months, self.ratings, self.ftp, self.loan_classes)
+
+    @property
+    def current(self) -> ir.Table:
+        """The period itself: one row, `period` and `period_end`."""
+        m = self.months
+        return m.filter(m.lag == 0).select("period", period_end="month_end")
 
 
 def missing_tables(con: EngineConnection, period: str) -> list[str]:
@@ -66,18 +83,24 @@ def read_inputs(
     window = month_window(period)
     loaded = [p for p in window if con.partition_file("customers", p).is_file()]
     small = {t: con.read_arrow(t, window) for t in ("rating_scale", "ftp_rates")}
+
+    def read(table: str, periods: list[str] = window, suffix: str = "") -> ir.Table:
+        return con.read(table, periods, view=f"corptier_{table}{suffix}")
+
     return Inputs(
         period=period,
         assumptions=assumptions,
         own_bank_code=own_bank_code,
         months=months_table(period, assumptions),
-        customers=con.read("customers", window),
-        accounts=con.read("accounts", window),
-        products=con.read("products", window),
-        balances=con.read("balances", window),
-        transactions=con.read("transactions", window),
-        loans=con.read("loans", window),
-        fee_income=con.read("fee_income", window),
+        customers=read("customers"),
+        customers_now=read("customers", [period], "_now"),
+        accounts=read("accounts"),
+        products=read("products"),
+        balances=read("balances"),
+        transactions=read("transactions"),
+        transactions_now=read("transactions", [period], "_now"),
+        loans=read("loans"),
+        fee_income=read("fee_income"),
         ratings=rating_table(small["rating_scale"], assumptions),
         ftp=ftp_table(small["ftp_rates"], loaded),
         loan_classes=loan_class_table(),

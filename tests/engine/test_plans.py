@@ -1,0 +1,88 @@
+"""Stored snapshot plans: one compiled SQL for every period, re-used until code, configuration
+or input schemas change, and never trusted when damaged."""
+
+from __future__ import annotations
+
+import pytest
+
+import corptier.engine.snapshot as snapshot
+from corptier.config import Assumptions
+from corptier.engine import compute_indicators, connect, customer_snapshot_expr
+from corptier.engine.plans import load_plan, plan_key, save_plan
+from corptier.workspace import Workspace
+
+
+def _plans(ws: Workspace) -> list:
+    return sorted((ws.temp_dir / "plans").glob("*.sql"))
+
+
+def test_the_compiled_sql_holds_no_period(tiny_bank) -> None:
+    sqls = []
+    for period in ("2026-08", "2026-09"):
+        con = connect(tiny_bank)
+        try:
+            sqls.append(con.compile(customer_snapshot_expr(con, period, Assumptions())))
+        finally:
+            con.close()
+    assert sqls[0] == sqls[1]
+    assert "2026-0" not in sqls[0]
+
+
+def test_second_run_uses_the_stored_plan_and_writes_the_same_bytes(tiny_bank, monkeypatch) -> None:
+    first = compute_indicators(tiny_bank, "2026-09")
+    assert not first.plan_cached and len(_plans(tiny_bank)) == 1
+    written = first.customer_path.read_bytes(), first.group_path.read_bytes()
+
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("the expression was built although a plan is stored")
+
+    monkeypatch.setattr(snapshot, "customer_snapshot_expr", must_not_build)
+    second = compute_indicators(tiny_bank, "2026-09")
+    assert second.plan_cached
+    assert (second.customer_path.read_bytes(), second.group_path.read_bytes()) == written
+    other = compute_indicators(tiny_bank, "2026-08")  # another period, the same plan
+    assert other.plan_cached and len(_plans(tiny_bank)) == 1
+
+
+def test_plan_matches_an_uncached_run_on_another_period(random_bank) -> None:
+    compute_indicators(random_bank, "2026-08")  # compiles and stores the plan
+    cached = compute_indicators(random_bank, "2026-09")
+    assert cached.plan_cached
+    expected = cached.customer_path.read_bytes()
+    for plan in _plans(random_bank):
+        plan.unlink()
+    fresh = compute_indicators(random_bank, "2026-09")
+    assert not fresh.plan_cached
+    assert fresh.customer_path.read_bytes() == expected
+
+
+def test_changed_assumptions_compile_a_new_plan(tiny_bank) -> None:
+    con = connect(tiny_bank)
+    try:
+        base = plan_key(con, "2026-09", Assumptions(), "XB")
+        assert plan_key(con, "2026-09", Assumptions(), "XB") == base
+        assert plan_key(con, "2026-08", Assumptions(), "XB") == base
+        assert plan_key(con, "2026-09", Assumptions(tax_rate=0.2), "XB") != base
+        assert plan_key(con, "2026-09", Assumptions(), "YB") != base
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit", "empty"])
+def test_a_damaged_plan_is_compiled_again(tiny_bank, damage) -> None:
+    expected = compute_indicators(tiny_bank, "2026-09").customer_path.read_bytes()
+    [path] = _plans(tiny_bank)
+    text = path.read_text(encoding="utf-8")
+    path.write_text({"truncate": text[: len(text) // 2],
+                     "edit": text.replace("customer_id", "rm_id", 1),
+                     "empty": ""}[damage], encoding="utf-8")
+    again = compute_indicators(tiny_bank, "2026-09")
+    assert not again.plan_cached
+    assert again.customer_path.read_bytes() == expected
+    assert load_plan(path.parent, path.stem) is not None  # stored afresh
+
+
+def test_save_and_load_round_trip(tmp_path) -> None:
+    save_plan(tmp_path, "k", "SELECT 1\n-- two lines")
+    assert load_plan(tmp_path, "k") == "SELECT 1\n-- two lines"
+    assert load_plan(tmp_path, "missing") is None
