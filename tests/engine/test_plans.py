@@ -86,3 +86,13 @@ def test_save_and_load_round_trip(tmp_path) -> None:
     save_plan(tmp_path, "k", "SELECT 1\n-- two lines")
     assert load_plan(tmp_path, "k") == "SELECT 1\n-- two lines"
     assert load_plan(tmp_path, "missing") is None
+
+
+def test_a_named_view_of_no_loaded_month_is_empty_under_that_name(tiny_bank) -> None:
+    con = connect(tiny_bank)
+    try:
+        t = con.read("customers", ["1999-01"], view="corptier_customers_now")
+        assert t.op().name == "corptier_customers_now"
+        assert con.backend.to_pyarrow(t).num_rows == 0
+    finally:
+        con.close()

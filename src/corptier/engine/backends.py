@@ -21,6 +21,7 @@ import ibis.expr.types as ir
 
 from corptier.contract.output import output_schema
 from corptier.contract.schema import TABLES
+from corptier.engine.lookups import named_memtable
 from corptier.errors import ConfigError
 from corptier.workspace import Workspace
 
@@ -199,4 +200,4 @@ def _empty(table: str, view: str | None) -> ir.Table:
     import pyarrow as pa
 
     empty = schema.empty_table().append_column("period", pa.array([], pa.string()))
-    return ibis.memtable(empty, name=view)
+    return ibis.memtable(empty) if view is None else named_memtable(view, empty)

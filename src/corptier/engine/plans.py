@@ -13,6 +13,7 @@ not match it is simply compiled again.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -58,7 +59,7 @@ def save_plan(folder: Path, key: str, sql: str) -> Path:
     """Store `sql` under `key` after its sha256 (written aside, then renamed into place)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.sql"
-    tmp = path.with_suffix(".sql.tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(f"-- {_sha256(sql)}\n{sql}", encoding="utf-8")
     tmp.replace(path)
     return path
