@@ -6,7 +6,7 @@ from collections import Counter
 
 import ibis
 import pytest
-from tiering_helpers import memtable, random_indicators, rows, standard_from
+from tiering_helpers import memtable, one_indicator, random_indicators, rows, standard_from
 
 from corptier.errors import StandardError
 from corptier.tiering import (
@@ -81,15 +81,7 @@ def test_missing_indicator_columns_are_named() -> None:
 
 
 def test_nothing_runs_until_executed() -> None:
-    std = standard_from("""
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg: {weight: 1, method: percentile, missing: 0}
-""")
+    std = standard_from(one_indicator("method: percentile", missing="0"))
     expr = score_and_tier(memtable(dep_avg=[1.0, 2.0]), std)
     assert isinstance(expr, ibis.expr.types.Table)
     assert expr.columns[:2] == ("customer_id", "group_id")

@@ -6,31 +6,15 @@ from decimal import Decimal
 
 import ibis
 import pyarrow as pa
-from tiering_helpers import by_id, memtable, standard_from
+from tiering_helpers import by_id, memtable, one_indicator, standard_from
 
 from corptier.tiering import score_and_tier
 from corptier.tiering.scoring import rounded
 
 
-def one(method_yaml: str, name: str = "dep_avg", missing: str = "zero") -> str:
-    body = "\n".join("        " + line for line in method_yaml.strip().splitlines())
-    return f"""
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      {name}:
-        weight: 1
-{body}
-        missing: {missing}
-"""
-
-
 def points(method_yaml: str, values: list, name: str = "dep_avg", missing: str = "zero",
            column_type: pa.DataType | None = None) -> list:
-    std = standard_from(one(method_yaml, name, missing))
+    std = standard_from(one_indicator(method_yaml, name, missing))
     column = pa.array(values, column_type) if column_type else values
     result = by_id(score_and_tier(memtable(**{name: column}), std))
     return [result[f"C{i + 1}"][f"points__value__{name}"] for i in range(len(values))]

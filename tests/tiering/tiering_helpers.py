@@ -56,18 +56,6 @@ def make_standard(extra: str = "", base: str = SMALL, **replace: str) -> Standar
     return parse_standard(text + textwrap.dedent(extra))
 
 
-HEAD = """
-id: test
-version: "1"
-effective_from: 2026-01-01
-tiers:
-  - {code: a, name_zh: 甲, name_en: A}
-  - {code: b, name_zh: 乙, name_en: B}
-  - {code: c, name_zh: 丙, name_en: C}
-  - {code: d, name_zh: 丁, name_en: D}
-flags:
-  - {code: risk_watch, name_zh: 风险关注, name_en: Risk watch}
-"""
 ABSOLUTE = """
 cutoffs:
   method: absolute
@@ -163,13 +151,22 @@ def random_indicators(n: int, seed: int = 7) -> pa.Table:
     )
 
 
-# A standard whose score equals dep_avg (min-max 0–100): tests set scores directly.
-IDENTITY = """
+def one_indicator(method_yaml: str, name: str = "dep_avg", missing: str = "zero") -> str:
+    """The dimensions of a standard with one dimension scoring one indicator by `method_yaml`."""
+    body = "\n".join("        " + line for line in method_yaml.strip().splitlines())
+    return f"""
 dimensions:
   value:
     name_zh: 价值
     name_en: Value
     weight: 1
     indicators:
-      dep_avg: {weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}
+      {name}:
+        weight: 1
+{body}
+        missing: {missing}
 """
+
+
+# A standard whose score equals dep_avg (min-max 0–100): tests set scores directly.
+IDENTITY = one_indicator("method: minmax\nlo: 0\nhi: 100")
