@@ -89,3 +89,12 @@ def pg_schema_url(pg_url: str) -> Iterator[str]:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def report_ws(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, list[str]]:
+    """A workspace (zh-CN) with 15 periods of fake data, tiered from the third period."""
+    from report_book import fake_book, populate
+
+    ws = Workspace.init(tmp_path_factory.mktemp("report") / "ws", language="zh-CN")
+    return ws, populate(ws, fake_book())

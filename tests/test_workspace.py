@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from corptier.config import load_config
 from corptier.errors import ConfigError, WorkspaceError
-from corptier.workspace import Workspace, check_period
+from corptier.workspace import Workspace
 
 
 def test_init_creates_layout_config_and_database(tmp_path: Path) -> None:
@@ -20,7 +20,8 @@ def test_init_creates_layout_config_and_database(tmp_path: Path) -> None:
     assert config.database.url == "sqlite:///db.sqlite"
     assert (ws.root / "db.sqlite").is_file()
     tables = set(sa.inspect(ws.db).get_table_names())
-    assert {"load_run", "tier_run", "tier_result", "tier_override", "audit_log"} <= tables
+    assert {"load_run", "tier_run", "published_period", "tier_override", "audit_log"} <= tables
+    assert "tier_result" not in tables  # per-customer results live in the published Parquet
 
 
 def test_open_refuses_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
@@ -42,12 +43,6 @@ def test_config_errors_name_file_and_field(workspace: Workspace) -> None:
 
 def test_relative_sqlite_url_resolves_inside_the_workspace(workspace: Workspace) -> None:
     assert workspace.database_url == f"sqlite:///{workspace.root / 'db.sqlite'}"
-
-
-@pytest.mark.parametrize("bad", ["2026-13", "2026-9", "26-09", "", "2026-09-01"])
-def test_check_period_rejects_malformed_periods(bad: str) -> None:
-    with pytest.raises(WorkspaceError, match="YYYY-MM"):
-        check_period(bad)
 
 
 def test_periods_lists_loaded_partitions_in_order(workspace: Workspace) -> None:

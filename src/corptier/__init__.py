@@ -1,12 +1,29 @@
-"""corptier: tiered management of a commercial bank's corporate customers (对公客户分层管理)."""
+"""corptier: tiered management of a commercial bank's corporate customers (对公客户分层管理).
+
+The library API is the use cases of `corptier.services`, re-exported here:
+
+    import corptier
+    ws = corptier.open_workspace("bank")
+    corptier.load_period(ws, "2026-09", "exports/2026-09")
+    result = corptier.close_period(ws, "2026-09")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corptier.errors import CorptierError
+from corptier.services import __all__ as _services
+from corptier.workspace import Workspace
 
 __version__ = "0.1.0"
+__all__ = ["CorptierError", "Workspace", "__version__", *_services]
 
 
-def __getattr__(name: str):
-    """`corptier.close_period` without importing the engines at package import."""
-    if name == "close_period":
-        from corptier.close import close_period
+def __getattr__(name: str) -> Any:
+    """The services, imported on first use (so `import corptier` does not load the engines)."""
+    if name in _services:
+        from corptier import services
 
-        return close_period
+        return getattr(services, name)
     raise AttributeError(f"module 'corptier' has no attribute {name!r}")

@@ -1,43 +1,118 @@
-"""Error types with messages a banker can act on; the CLI prints each as one line."""
+"""Error types with messages a banker can act on.
+
+Every error corptier raises on purpose is a `CorptierError`: the CLI prints it as one line and
+exits with the class's own `exit_code`; the web app answers with its `http_status`. Exit codes
+are unique per class (2 is click's usage error) and listed in the README; subclasses that only
+refine a class (e.g. `StandardValidationError`) keep their base's code.
+"""
+
+from __future__ import annotations
 
 
 class CorptierError(Exception):
     """Base of every error corptier raises on purpose."""
 
     exit_code = 1
+    http_status = 500
 
 
 class WorkspaceError(CorptierError):
     """The folder is not a usable workspace."""
 
-    exit_code = 2
+    exit_code = 3
+    http_status = 500
 
 
 class ConfigError(CorptierError, ValueError):
     """A configuration file has a wrong or missing value."""
 
-    exit_code = 2
+    exit_code = 4
+    http_status = 500
 
 
 class ContractError(CorptierError, ValueError):
     """Input data cannot be loaded at all (missing table or column, unreadable file)."""
 
-    exit_code = 3
+    exit_code = 5
+    http_status = 422
 
 
 class StandardError(CorptierError, ValueError):
     """A tiering standard or service catalogue is invalid."""
 
-    exit_code = 4
+    exit_code = 6
+    http_status = 422
 
 
 class NotFoundError(CorptierError, LookupError):
     """A customer, period, run or override asked for does not exist."""
 
-    exit_code = 5
+    exit_code = 7
+    http_status = 404
 
 
 class ApprovalError(CorptierError, PermissionError):
     """A maker-checker rule was broken (e.g. approving one's own override)."""
 
-    exit_code = 6
+    exit_code = 8
+    http_status = 409
+
+
+class RequestError(CorptierError, ValueError):
+    """A request or decision has a missing or invalid field (an override's tier, reason, date)."""
+
+    exit_code = 9
+    http_status = 422
+
+
+class EngineError(CorptierError):
+    """The inputs of a period cannot give indicators (a period or lookup is missing)."""
+
+    exit_code = 10
+    http_status = 422
+
+
+class ParameterError(CorptierError, ValueError):
+    """A use case was given parameters it cannot work with (shares, period range, sizes)."""
+
+    exit_code = 11
+    http_status = 422
+
+
+class PeriodError(CorptierError, ValueError):
+    """A period is not a month written YYYY-MM."""
+
+    exit_code = 12
+    http_status = 422
+
+
+class FontMissingError(CorptierError):
+    """No font with Chinese glyphs is installed, so a Chinese PDF cannot be written."""
+
+    exit_code = 13
+    http_status = 500
+
+
+class ModelParameterError(CorptierError, ValueError):
+    """A statistical model was given an invalid parameter (scikit-learn style message)."""
+
+    exit_code = 14
+    http_status = 422
+
+
+ERRORS: tuple[type[CorptierError], ...] = (
+    CorptierError,
+    WorkspaceError,
+    ConfigError,
+    ContractError,
+    StandardError,
+    NotFoundError,
+    ApprovalError,
+    RequestError,
+    EngineError,
+    ParameterError,
+    PeriodError,
+    FontMissingError,
+    ModelParameterError,
+)
+"""Every error class with its own exit code, in code order (the README's table)."""

@@ -12,6 +12,12 @@ from corptier.errors import WorkspaceError
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SUBDIRS = ("standards", "data", "quarantine", "reports")
+PARTITION_FILE = "part-0.parquet"
+"""The one file of a table's period partition: data/<table>/period=<P>/part-0.parquet."""
+CUSTOMER_INDICATORS = "indicators_customer"
+GROUP_INDICATORS = "indicators_group"
+PUBLISHED_TIERS = "tiers"
+"""Tables the workspace writes itself (besides the contract's input tables)."""
 
 
 def check_period(period: str) -> str:
@@ -98,7 +104,11 @@ class Workspace:
         return self.data_dir / table
 
     def partition_dir(self, table: str, period: str) -> Path:
-        return self.table_dir(table) / f"period={check_period(period)}"
+        return self.table_dir(table) / f"period={period}"
+
+    def partition_file(self, table: str, period: str) -> Path:
+        """Where one period of a table lives (input, indicator snapshot or published tiers)."""
+        return self.partition_dir(table, period) / PARTITION_FILE
 
     def periods(self, table: str = "customers") -> list[str]:
         """Loaded periods of a table, oldest first."""

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from corptier.contract.load import load_period
 from corptier.contract.reconcile import LoadReport
 from corptier.contract.sample import Rows, sample_rows, write_tables
+from corptier.services import load_period
 from corptier.workspace import Workspace
 
 PERIOD = "2026-09"

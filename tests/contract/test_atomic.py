@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from corptier.contract import load as load_module
 from corptier.contract import staging as staging_module
-from corptier.contract.load import load_period
 from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES
+from corptier.services import load_period
+from corptier.services import loading as loading_service
 from corptier.store.db import unit_of_work
 from corptier.store.models import LoadRun
 
@@ -79,10 +80,10 @@ def test_failure_in_the_middle_of_the_swap_is_undone(workspace, loaded, monkeypa
 def test_database_failure_undoes_the_swap(workspace, loaded, monkeypatch):
     before = snapshot(workspace)
 
-    def broken(report):
+    def broken(uow, report):
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(load_module, "_records", broken)
+    monkeypatch.setattr(loading_service, "_record", broken)
     with pytest.raises(RuntimeError, match="database is locked"):
         load_period(workspace, PERIOD, loaded)
     assert_untouched(workspace, before)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from corptier.contract.load import load_period
 from corptier.contract.sample import write_sample_period
 from corptier.errors import ContractError
+from corptier.services import load_period
 from corptier.store.db import unit_of_work
 from corptier.store.models import LoadRun
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from corptier.cli import app
-from corptier.contract.load import load_period
 from corptier.contract.output import output_schema
 from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES
+from corptier.errors import ContractError
+from corptier.services import load_period
 from corptier.store.db import unit_of_work
 from corptier.store.models import AuditLog, LoadRun
 
@@ -163,7 +164,7 @@ def test_cli_fatal_problem_is_one_line_and_non_zero(workspace, tmp_path):
     result = CliRunner().invoke(
         app, ["load", "-p", PERIOD, "-w", str(workspace.root), str(tmp_path / "in")]
     )
-    assert result.exit_code == 3
+    assert result.exit_code == ContractError.exit_code
     assert "loans.csv" in result.output
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corptier.contract.load import load_period
 from corptier.contract.sample import sample_rows, write_tables
+from corptier.services import load_period
 from corptier.workspace import Workspace
 
 PERIOD = "2026-09"

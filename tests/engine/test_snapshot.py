@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from corptier.cli import app
 from corptier.config import render_config
 from corptier.engine import CUSTOMER_SCHEMA, GROUP_SCHEMA, compute_indicators, read_snapshot
+from corptier.errors import ConfigError, EngineError, PeriodError
 from corptier.store.db import unit_of_work
 from corptier.store.models import IndicatorRun
 from corptier.workspace import Workspace
@@ -55,9 +56,11 @@ def test_cli_writes_both_snapshots_and_registers(tiny_bank, tmp_path) -> None:
 
 
 def test_rerun_is_idempotent(tiny_bank, tmp_path) -> None:
-    first = compute_indicators(tiny_bank, "2026-09")
+    from corptier.services import compute_indicators as compute_and_register
+
+    first = compute_and_register(tiny_bank, "2026-09")
     before = first.customer_path.read_bytes(), first.group_path.read_bytes()
-    second = compute_indicators(tiny_bank, "2026-09")
+    second = compute_and_register(tiny_bank, "2026-09")
     assert (second.customer_path.read_bytes(), second.group_path.read_bytes()) == before
     assert second.input_fingerprint == first.input_fingerprint
     assert len(_runs(tiny_bank)) == 1
@@ -74,15 +77,15 @@ def test_out_parquet(tiny_bank, tmp_path) -> None:
 
 def test_period_not_loaded_is_one_clear_line(tiny_bank) -> None:
     result = runner.invoke(app, ["indicators", "-p", "2026-10", "-w", str(tiny_bank.root)])
-    assert result.exit_code == 3
+    assert result.exit_code == EngineError.exit_code
     assert "period 2026-10 is not loaded" in result.output
     assert "customers" in result.output and "corptier load" in result.output
     bad = runner.invoke(app, ["indicators", "-p", "2026-8", "-w", str(tiny_bank.root)])
-    assert bad.exit_code == 2 and "YYYY-MM" in bad.output
+    assert bad.exit_code == PeriodError.exit_code and "YYYY-MM" in bad.output
     engine = runner.invoke(
         app, ["indicators", "-p", "2026-09", "--engine", "oracle", "-w", str(tiny_bank.root)]
     )
-    assert engine.exit_code == 2 and "duckdb, spark" in engine.output
+    assert engine.exit_code == ConfigError.exit_code and "duckdb, spark" in engine.output
 
 
 def test_tiny_memory_limit_gives_the_same_result(random_bank) -> None:

@@ -10,9 +10,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from corptier.contract.load import load_period
 from corptier.contract.schema import TABLES
 from corptier.reference import is_valid_industry_code, uscc_valid_mask
+from corptier.services import load_period
 from corptier.synth import SynthSummary
 from corptier.workspace import Workspace
 

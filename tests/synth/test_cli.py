@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corptier.cli import app
+from corptier.synth import SynthError
 
 runner = CliRunner()
 
@@ -33,6 +34,6 @@ def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
 def test_bad_parameters_are_refused_with_a_clear_message(tmp_path: Path, args: list[str],
                                                          message: str) -> None:
     result = runner.invoke(app, ["synth", *args, str(tmp_path / "bank")])
-    assert result.exit_code == 2
+    assert result.exit_code == SynthError.exit_code
     assert message in result.output
     assert not (tmp_path / "bank").exists()

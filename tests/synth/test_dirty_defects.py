@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from corptier.contract.load import load_period
+from corptier.services import load_period
 from corptier.synth import SynthSummary
 from corptier.synth.defects import ENCODINGS, KINDS
 from corptier.workspace import Workspace

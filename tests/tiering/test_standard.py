@@ -275,10 +275,10 @@ def test_several_errors_are_all_reported_in_line_order() -> None:
     assert len(issues) == 2
 
 
-def test_validation_error_is_a_standard_error_with_exit_code_4() -> None:
+def test_validation_error_is_a_standard_error_with_its_exit_code() -> None:
     with pytest.raises(StandardError) as caught:
         parse_standard("id: x\n")
-    assert caught.value.exit_code == 4
+    assert caught.value.exit_code == StandardError.exit_code
 
 
 def test_hysteresis_policy_defaults() -> None:
@@ -302,11 +302,11 @@ def test_cli_validate_prints_file_line_field_and_exits_4(tmp_path: Path) -> None
     bad = tmp_path / "bad.yaml"
     bad.write_text(SMALL.replace("hi: 100", "hi: -5"), encoding="utf-8")
     result = CliRunner().invoke(app, ["standard", "validate", str(bad)])
-    assert result.exit_code == 4
+    assert result.exit_code == StandardError.exit_code
     line = line_of(SMALL, "hi: 100")
     assert f"{bad}:{line}: dimensions.value.indicators.dep_avg.hi: hi (-5)" in result.output
     missing = CliRunner().invoke(app, ["standard", "validate", str(tmp_path / "none.yaml")])
-    assert missing.exit_code == 4 and "cannot read standard" in missing.output
+    assert missing.exit_code == StandardError.exit_code and "cannot read standard" in missing.output
 
 
 def test_every_field_of_the_standard_is_documented() -> None:

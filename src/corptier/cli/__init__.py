@@ -1,9 +1,9 @@
-"""The `corptier` command: one command per user task, each a thin call into a service function."""
+"""The `corptier` command: one command per user task, each a thin call into corptier.services."""
 
 from corptier.cli import closing, data, overrides, reports, standards  # noqa: F401  (registers)
-from corptier.cli.base import app, console, friendly, open_workspace
+from corptier.cli.base import app
 
-__all__ = ["app", "console", "friendly", "main", "open_workspace"]
+__all__ = ["app", "main"]
 
 
 def main() -> None:

@@ -1,60 +1,75 @@
-"""The `corptier` app and what every command shares: options, error handling, the workspace."""
+"""The `corptier` app and what every command shares: options, the one error handler, output."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
 from corptier.errors import CorptierError
-from corptier.workspace import Workspace
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+class CorptierGroup(TyperGroup):
+    """Turns every corptier error of every command into one clear line and the error's own
+    exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CorptierError as exc:
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def group(help_text: str) -> typer.Typer:
+    """A command group with the shared error handler."""
+    return typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
+                       help=help_text)
+
+
+app = group("corptier: tiered management of corporate customers (对公客户分层管理).")
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder (default: current folder).")
 ]
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", help="duckdb or spark (default: corptier.toml).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Period, YYYY-MM.")]
 
 
-def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn corptier errors into one clear line and the error's exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CorptierError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper
+def print_json(doc: Any, *, sort_keys: bool = False) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n")
 
 
-def open_workspace(path: Path) -> Workspace:
-    return Workspace.open(path)
+def grid(title: str, headers: list[str], rows: list[list[str]]) -> Any:
+    """A Rich table: the first column left-aligned, the others right-aligned; every cell is
+    shown as text (user data is never read as markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title), title_justify="left")
+    for i, name in enumerate(headers):
+        table.add_column(Text(name), justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
 
 
-@app.callback()
-def root() -> None:
-    """corptier: tiered management of corporate customers (对公客户分层管理)."""
+def pct(value: Any) -> str:
+    return "—" if value is None or value != value else f"{value:.1%}"
 
 
-@app.command()
-@friendly
-def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
-    language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
-    engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
-    database_url: Annotated[
-        str | None, typer.Option(help="App database URL (default sqlite:///db.sqlite).")
-    ] = None,
-) -> None:
-    """Create a workspace: config, folders and the migrated app database."""
-    ws = Workspace.init(directory, language=language, engine=engine, database_url=database_url)
-    console.print(f"Workspace ready at [bold]{ws.root}[/] (database {ws.config.database.url})")
+def say(text: str) -> None:
+    """Print a line as it is (no markup, no highlighting)."""
+    console.print(text, markup=False, highlight=False)

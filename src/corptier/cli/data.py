@@ -8,19 +8,19 @@ from typing import Annotated, Any
 import typer
 
 from corptier.cli.base import (
+    EngineOpt,
+    PeriodOpt,
     WorkspaceOpt,
     app,
     console,
     err_console,
-    friendly,
-    open_workspace,
+    grid,
+    print_json,
+    say,
 )
-from corptier.workspace import Workspace
 
 
-# --- synth: the synthetic bank (issue 2) -----------------------------------------------------
 @app.command()
-@friendly
 def synth(
     out: Annotated[Path, typer.Argument(help="Folder to write the period folders into.")],
     customers: Annotated[int, typer.Option(help="Customers in the history (ids 1..N).")] = 5000,
@@ -33,101 +33,75 @@ def synth(
     )] = False,
 ) -> None:
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
-    from corptier.synth import check_parameters, synthesize
+    from corptier.services import synthesize_bank
 
-    check_parameters(customers, months, seed, fmt, start)
     with err_console.status("synthesising…") as status:
-        summary = synthesize(out, customers, months, seed, fmt, dirty, start,
-                             progress=lambda p: status.update(f"synthesising {p}…"))
+        summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
+                                  dirty=dirty, start=start,
+                                  progress=lambda p: status.update(f"synthesising {p}…"))
     _print_synth_summary(summary)
 
 
 def _print_synth_summary(summary: Any) -> None:
-    from rich.table import Table
-
     periods = summary.periods
-    grid = Table(title=f"Synthetic bank in {summary.out} ({periods[0]} .. {periods[-1]}, "
-                       f"{len(periods)} periods, {summary.format})", title_justify="left")
-    for name, justify in (("table", "left"), ("rows", "right"), ("rows per period", "right")):
-        grid.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for name, rows in summary.totals().items():
-        grid.add_row(name, f"{rows:,}", f"{rows / len(periods):,.0f}")
-    console.print(grid)
+    rows = [[name, f"{n:,}", f"{n / len(periods):,.0f}"] for name, n in summary.totals().items()]
+    console.print(grid(f"Synthetic bank in {summary.out} ({periods[0]} .. {periods[-1]}, "
+                       f"{len(periods)} periods, {summary.format})",
+                       ["table", "rows", "rows per period"], rows))
     if summary.dirty:
         count = sum(summary.defects.values())
-        console.print(f"--dirty: {count:,} defects injected, written as CSV (some files GBK); "
-                      f"each period's _defects.json lists them")
-    console.print(f"Done in {summary.seconds:.1f} s. Load a period with: corptier load "
-                  f"--period {periods[0]} {summary.out / periods[0]}", highlight=False)
+        say(f"--dirty: {count:,} defects injected, written as CSV (some files GBK); "
+            "each period's _defects.json lists them")
+    say(f"Done in {summary.seconds:.1f} s. Load a period with: corptier load "
+        f"--period {periods[0]} {summary.out / periods[0]}")
 
 
-# --- end synth ---
-
-
-# --- contract: corptier load ------------------------------------------------------------------
 @app.command()
-@friendly
 def load(
     path: Annotated[
         Path, typer.Argument(help="Folder with one file per table (.csv/.parquet/.xlsx).")
     ],
-    period: Annotated[str, typer.Option("--period", "-p", help="Period loaded, YYYY-MM.")],
+    period: PeriodOpt,
     workspace: WorkspaceOpt = Path("."),
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the reconciliation as JSON.")
     ] = False,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
-    import json
-
-    from corptier.contract.load import load_period
+    from corptier.services import load_period, open_workspace
 
     ws = open_workspace(workspace)
     if as_json:
-        report = load_period(ws, period, path)
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print_json(load_period(ws, period, path).to_dict())
         return
     with err_console.status("loading…") as status:
         report = load_period(ws, period, path, progress=lambda t: status.update(f"loading {t}…"))
     _print_load_report(report, ws)
 
 
-def _print_load_report(report: Any, ws: Workspace) -> None:
-    from rich.table import Table
-
-    grid = Table(title=f"Load {report.period} from {report.source}", title_justify="left")
-    for name, justify in (("table", "left"), ("read", "right"), ("accepted", "right"),
-                          ("rejected", "right"), ("warnings", "right")):
-        grid.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for t in report.tables.values():
-        rejected = f"[red]{t.rejected:,}[/]" if t.rejected else "0"
-        grid.add_row(t.table, f"{t.read:,}", f"{t.accepted:,}", rejected, f"{t.warning_count:,}")
-    grid.add_row("total", f"{report.read:,}", f"{report.accepted:,}",
-                 f"{report.rejected:,}", "", style="bold")
-    console.print(grid)
+def _print_load_report(report: Any, ws: Any) -> None:
+    rows = [[t.table, f"{t.read:,}", f"{t.accepted:,}", f"{t.rejected:,}", f"{t.warning_count:,}"]
+            for t in report.tables.values()]
+    rows.append(["total", f"{report.read:,}", f"{report.accepted:,}", f"{report.rejected:,}", ""])
+    console.print(grid(f"Load {report.period} from {report.source}",
+                       ["table", "read", "accepted", "rejected", "warnings"], rows))
     for t in report.tables.values():
         for w in t.warnings:
-            console.print(f"[yellow]warning[/] {t.table}.{w}", highlight=False)
+            say(f"warning {t.table}.{w}")
         for problem, count in list(t.problems.items())[:5]:
             column, kind = problem.split(": ", 1)
-            console.print(f"[red]problem[/] {t.table}.{column} ({kind}): {count:,} rows",
-                          highlight=False)
+            say(f"problem {t.table}.{column} ({kind}): {count:,} rows")
     for note in report.warnings:
-        console.print(f"[yellow]warning[/] {note}", highlight=False)
+        say(f"warning {note}")
     if report.rejected:
-        console.print(f"Rejected rows (one line per problem): {ws.quarantine_dir / report.period}")
-    console.print(f"Loaded into {ws.data_dir} (load id {report.load_id}, {report.seconds:.1f} s)")
-# --- end contract ---
+        say(f"Rejected rows (one line per problem): {ws.quarantine_dir / report.period}")
+    say(f"Loaded into {ws.data_dir} (load id {report.load_id}, {report.seconds:.1f} s)")
 
 
-# --- engine: corptier indicators (issue 3) ----------------------------------------------------
 @app.command()
-@friendly
 def indicators(
-    period: Annotated[str, typer.Option("--period", "-p", help="Loaded period, YYYY-MM.")],
-    engine: Annotated[
-        str | None, typer.Option("--engine", help="duckdb or spark (default: corptier.toml).")
-    ] = None,
+    period: PeriodOpt,
+    engine: EngineOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Also write the customer snapshot to FILE.parquet or .csv."),
@@ -135,20 +109,13 @@ def indicators(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Compute the customer and group indicator snapshots of a period and register the run."""
-    from corptier.engine import compute_indicators
-    from corptier.engine.export import export_snapshot
+    from corptier.services import compute_indicators, export_snapshot, open_workspace
 
     ws = open_workspace(workspace)
     with err_console.status(f"computing indicators of {period}…"):
         result = compute_indicators(ws, period, engine)
-    console.print(
-        f"{result.customers:,} customers, {result.groups:,} groups on {result.engine} "
+    say(f"{result.customers:,} customers, {result.groups:,} groups on {result.engine} "
         f"in {result.seconds:.1f} s{' (stored plan)' if result.plan_cached else ''} → "
-        f"{result.customer_path.relative_to(ws.root)}, "
-        f"{result.group_path.relative_to(ws.root)}", highlight=False,
-    )
+        f"{result.customer_path.relative_to(ws.root)}, {result.group_path.relative_to(ws.root)}")
     if out is not None:
-        console.print(f"customer snapshot also written to {export_snapshot(result, out)}")
-
-
-# --- end engine ---
+        say(f"customer snapshot also written to {export_snapshot(result, out)}")

@@ -1,4 +1,4 @@
-"""The effect report and the demo."""
+"""Setting up and reporting: init, the effect report, the demo."""
 
 from __future__ import annotations
 
@@ -7,39 +7,41 @@ from typing import Annotated
 
 import typer
 
-from corptier.cli.base import (
-    WorkspaceOpt,
-    app,
-    console,
-    friendly,
-    open_workspace,
-)
+from corptier.cli.base import PeriodOpt, WorkspaceOpt, app, console, say
 
 
-# --- evaluation: the effect report (issue 5) ---------------------------------------------------
 @app.command()
-@friendly
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
+    engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    database_url: Annotated[
+        str | None, typer.Option(help="App database URL (default sqlite:///db.sqlite).")
+    ] = None,
+) -> None:
+    """Create a workspace: config, folders and the migrated app database."""
+    from corptier.services import init_workspace
+
+    ws = init_workspace(directory, language=language, engine=engine, database_url=database_url)
+    say(f"Workspace ready at {ws.root} (database {ws.config.database.url})")
+
+
+@app.command()
 def report(
-    period: Annotated[str, typer.Option("--period", "-p", help="Closed period, YYYY-MM.")],
+    period: PeriodOpt,
     lang: Annotated[
         str | None, typer.Option("--lang", help="en or zh-CN (default: the workspace language).")
     ] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Write the effect report of a period: reports/P/report.html, report.pdf, report.xlsx."""
-    from corptier.close.inputs import run_standard
-    from corptier.evaluation.report import write_report
+    from corptier.services import open_workspace, write_report
 
-    ws = open_workspace(workspace)
-    for path in write_report(ws, period, lang, standard=run_standard(ws, period)):
+    for path in write_report(open_workspace(workspace), period, lang):
         typer.echo(str(path))
 
 
-# --- end of evaluation -------------------------------------------------------------------------
-
-# --- demo -----------------------------------------------------------------------------------
 @app.command()
-@friendly
 def demo(
     directory: Annotated[Path, typer.Argument(help="Folder for the demo.")] = Path("demo"),
     customers: Annotated[int, typer.Option(help="Customers of the synthetic branch.")] = 5000,
@@ -48,24 +50,20 @@ def demo(
     language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
 ) -> None:
     """Build a synthetic branch, load and close every period, and write the last report."""
-    from corptier.demo import run_demo
+    from corptier.services import run_demo
 
     result = run_demo(directory, customers=customers, months=months, seed=seed,
-                      language=language, progress=lambda m: console.print(m, highlight=False))
+                      language=language, progress=say)
     last = result.last_close
     console.rule(f"corptier demo — {last.period}")
-    console.print(f"Workspace: {result.workspace}")
-    console.print(f"Input files: {result.incoming} ({len(result.periods)} periods)")
-    console.print(f"Rows loaded: {result.rows_loaded:,}; rejected: {result.rows_rejected:,}")
-    console.print(f"Standard {last.standard_id} v{last.standard_version}, run {last.run_id}")
-    console.print("Tier distribution: "
-                  + ", ".join(f"{k} {v}" for k, v in last.tier_counts.items()))
-    console.print("Migration vs previous period: "
-                  + ", ".join(f"{k} {v}" for k, v in last.migrations.items()))
+    say(f"Workspace: {result.workspace}")
+    say(f"Input files: {result.incoming} ({len(result.periods)} periods)")
+    say(f"Rows loaded: {result.rows_loaded:,}; rejected: {result.rows_rejected:,}")
+    say(f"Standard {last.standard_id} v{last.standard_version}, run {last.run_id}")
+    say("Tier distribution: " + ", ".join(f"{k} {v}" for k, v in last.tier_counts.items()))
+    say("Migration vs previous period: "
+        + ", ".join(f"{k} {v}" for k, v in last.migrations.items()))
     for path in result.report:
-        console.print(f"Report: {path}")
-    console.print(f"Try: corptier explain <customer> --period {last.period} "
-                  f"--workspace {result.workspace}")
-
-
-# --- end demo ---
+        say(f"Report: {path}")
+    say(f"Try: corptier explain <customer> --period {last.period} "
+        f"--workspace {result.workspace}")

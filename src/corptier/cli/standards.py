@@ -1,83 +1,72 @@
-"""`corptier standard ...`: validate, suggest, compare, backtest."""
+"""`corptier standard ...`: validate, adopt, suggest, compare, backtest."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from corptier.cli.base import (
+    EngineOpt,
+    JsonOpt,
     WorkspaceOpt,
     app,
     console,
-    friendly,
-    open_workspace,
+    grid,
+    group,
+    pct,
+    print_json,
+    say,
 )
+from corptier.errors import StandardError
 
-# --- tiering standard (issue 4): `corptier standard ...`; evaluation adds suggest/compare/backtest
-standard_app = typer.Typer(no_args_is_help=True, help="Check and work with tiering standards.")
+standard_app = group("Check, adopt, calibrate, compare and backtest tiering standards.")
 app.add_typer(standard_app, name="standard")
-
-
-@standard_app.command("validate")
-@friendly
-def standard_validate(
-    file: Annotated[Path, typer.Argument(help="Standard YAML file, e.g. standards/default.yaml.")],
-) -> None:
-    """Check a standard; print a summary, or every error as file:line: field: message (exit 4)."""
-    from corptier.tiering import StandardValidationError, load_standard
-
-    try:
-        standard = load_standard(file)
-    except StandardValidationError as exc:
-        for issue in exc.issues:
-            typer.echo(str(issue), err=True)
-        typer.echo(f"{file}: INVALID ({len(exc.issues)} error(s))", err=True)
-        raise typer.Exit(exc.exit_code) from None
-    typer.echo(f"{file}: OK")
-    for line in standard.summary():
-        typer.echo(f"  {line}")
-
-
-# --- end tiering standard ---
-
-# --- evaluation: standard suggest/compare/backtest (issue 5) -----------------------------------
-EngineOpt = Annotated[
-    str | None, typer.Option("--engine", help="duckdb or spark (default: config).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def _print_json(doc: dict) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-
-
-def _grid(title: str, headers: list[str], rows: list[list[str]]) -> Any:
-    from rich.table import Table
-
-    grid = Table(title=title, title_justify="left")
-    for i, name in enumerate(headers):
-        grid.add_column(name, justify="left" if i == 0 else "right")
-    for row in rows:
-        grid.add_row(*row)
-    return grid
-
-
-def _pct(value: Any) -> str:
-    return "—" if value is None or value != value else f"{value:.1%}"
 
 
 def _computed_note(periods: Any) -> None:
     if periods:
-        console.print(f"Indicator snapshots computed on the way: {', '.join(periods)}")
+        say(f"Indicator snapshots computed on the way: {', '.join(periods)}")
+
+
+@standard_app.command("validate")
+def standard_validate(
+    file: Annotated[Path, typer.Argument(help="Standard YAML file, e.g. standards/default.yaml.")],
+) -> None:
+    """Check a standard; print a summary, or every error as file:line: field: message."""
+    from corptier.services import validate_standard
+
+    try:
+        summary = validate_standard(file)
+    except StandardError as exc:
+        issues = [str(i) for i in getattr(exc, "issues", ())] or [str(exc)]
+        for issue in issues:
+            typer.echo(issue, err=True)
+        typer.echo(f"{file}: INVALID ({len(issues)} error(s))", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"{file}: OK")
+    for line in summary.lines:
+        typer.echo(f"  {line}")
+
+
+@standard_app.command("adopt")
+def standard_adopt(
+    file: Annotated[Path, typer.Argument(help="Standard YAML to adopt.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="First period it applies to.")],
+    by: Annotated[str, typer.Option("--by", help="Who adopts it.")],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the adoption).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Make a standard the active one from a period on, and record the adoption."""
+    from corptier.services import adopt_standard, open_workspace
+
+    adopted = adopt_standard(open_workspace(workspace), file, period, by, note)
+    say(f"Adopted {adopted.standard_id} v{adopted.version} from {adopted.period} "
+        f"(hash {adopted.content_hash[:12]})")
 
 
 @standard_app.command("suggest")
-@friendly
 def standard_suggest(
     period: Annotated[str, typer.Option("--period", "-p", help="Period to calibrate on.")],
     method: Annotated[str, typer.Option(help="quantile, pyramid, jenks or kmeans.")] = "quantile",
@@ -93,36 +82,36 @@ def standard_suggest(
     """Propose cut-offs from a period's score distribution, with tier counts and contribution."""
     import yaml
 
-    from corptier.evaluation.standards import parse_shares, suggest_standard
+    from corptier.services import open_workspace, suggest_standard
 
     result = suggest_standard(open_workspace(workspace), period, method, standard_path=standard,
-                              shares=parse_shares(shares) if shares else None, engine=engine)
+                              shares=shares, engine=engine)
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     s = result.suggestion
     fitted = "" if s.sample_size == s.n else f", fitted on a sample of {s.sample_size:,}"
     rows = [[r.tier, "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
-             f"{r.customers:,}", _pct(r.customer_share), _pct(getattr(r, "contribution_share",
+             f"{r.customers:,}", pct(r.customer_share), pct(getattr(r, "contribution_share",
                                                                       None))]
             for r in s.table().itertuples()]
-    console.print(_grid(f"Cut-offs by {s.method} on {result.period} ({result.standard}, "
+    console.print(grid(f"Cut-offs by {s.method} on {result.period} ({result.standard}, "
                         f"{s.n:,} customers{fitted})",
                         ["tier", "cut-off", "customers", "share", "contribution share"], rows))
     block = result.cutoffs_block()
     if block:
-        console.print("As a standard's cut-offs (before gates and hysteresis):", highlight=False)
-        console.print(yaml.safe_dump({"cutoffs": block}, sort_keys=False).rstrip(),
-                      highlight=False, markup=False)
+        say("As a standard's cut-offs (before gates and hysteresis):")
+        say(yaml.safe_dump({"cutoffs": block}, sort_keys=False).rstrip())
     _computed_note(result.computed_snapshots)
 
 
 @standard_app.command("compare")
-@friendly
 def standard_compare(
     a: Annotated[Path, typer.Argument(help="Standard A (e.g. the one in force).")],
-    b: Annotated[Path, typer.Argument(help="Standard B (the candidate).")],
     period: Annotated[str, typer.Option("--period", "-p", help="Period to apply both to.")],
+    b: Annotated[Path | None, typer.Argument(
+        help="Standard B (the candidate). With one file, A is the standard the period's "
+             "published run applied and the file is B.")] = None,
     out: Annotated[Path | None, typer.Option(
         help="Write every customer that changes tier to FILE.csv.")] = None,
     show: Annotated[int, typer.Option(help="Changed customers to print.")] = 20,
@@ -131,36 +120,37 @@ def standard_compare(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Apply standards A and B to one period: counts, A→B migration, contribution, movers."""
-    from corptier.evaluation.standards import compare_standards, write_changes_csv
+    from corptier.services import compare_standards, open_workspace, write_changes_csv
 
-    result = compare_standards(open_workspace(workspace), a, b, period, engine=engine)
+    a_path, b_path = (None, a) if b is None else (a, b)
+    result = compare_standards(open_workspace(workspace), a_path, b_path, period, engine=engine)
     if out is not None:
         write_changes_csv(result, out)
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     _print_comparison(result, show)
     if out is not None:
-        console.print(f"Wrote {len(result.changes):,} changed customers to {out}")
+        say(f"Wrote {len(result.changes):,} changed customers to {out}")
 
 
 def _print_comparison(result: Any, show: int) -> None:
     c = result.comparison
-    console.print(f"A: {result.a}\nB: {result.b}\n{result.period}: {result.customers:,} "
-                  "customers, computed tiers (before hysteresis and overrides)", highlight=False)
+    say(f"A: {result.a}\nB: {result.b}\n{result.period}: {result.customers:,} "
+        "customers, computed tiers (before hysteresis and overrides)")
     share = c.contribution_share
-    console.print(_grid("Tiers", ["tier", "customers A", "customers B", "contribution A",
+    console.print(grid("Tiers", ["tier", "customers A", "customers B", "contribution A",
                                   "contribution B"],
                         [[t, f"{c.counts.at[t, 'a']:,}", f"{c.counts.at[t, 'b']:,}",
-                          _pct(share.at[t, "a"]), _pct(share.at[t, "b"])] for t in c.tier_order]))
+                          pct(share.at[t, "a"]), pct(share.at[t, "b"])] for t in c.tier_order]))
     counts = c.matrix.counts.loc[list(c.tier_order), list(c.tier_order)]
-    console.print(_grid(f"Migration A → B (same tier {_pct(c.matrix.diagonal_share)}, up "
-                        f"{_pct(c.matrix.upgrade_share)}, down {_pct(c.matrix.downgrade_share)})",
+    console.print(grid(f"Migration A → B (same tier {pct(c.matrix.diagonal_share)}, up "
+                        f"{pct(c.matrix.upgrade_share)}, down {pct(c.matrix.downgrade_share)})",
                         ["A \\ B", *c.tier_order],
                         [[t, *(f"{v:,}" for v in row)] for t, row in counts.iterrows()]))
     ch = result.changes
     top = ch.reindex(ch["mover_delta"].abs().sort_values(ascending=False).index).head(show)
-    console.print(_grid(
+    console.print(grid(
         f"Customers that change tier ({len(ch):,}; by the indicator that moved them most)",
         ["customer", "name", "A", "B", "score A", "score B", "moved by", "points"],
         [[r.customer_id, str(r.name or ""), r.tier_a, r.tier_b, f"{r.score_a:.2f}",
@@ -169,7 +159,6 @@ def _print_comparison(result: Any, show: int) -> None:
 
 
 @standard_app.command("backtest")
-@friendly
 def standard_backtest(
     file: Annotated[Path, typer.Argument(help="Standard YAML file to backtest.")],
     start: Annotated[str, typer.Option("--from", help="First period, YYYY-MM.")],
@@ -182,48 +171,46 @@ def standard_backtest(
 
     Reports stability, flapping, score PSI, concentration and next-period exits by tier.
     """
-    from corptier.evaluation.standards import backtest_standard
+    from corptier.services import backtest_standard, open_workspace
 
     result = backtest_standard(open_workspace(workspace), file, start, end, engine=engine)
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     _print_backtest(result)
 
 
 def _print_backtest(result: Any) -> None:
     bt, steps = result.backtest, result.backtest.stability.steps
-    console.print(f"{result.standard} over {result.periods[0]} .. {result.periods[-1]} "
-                  f"({len(result.periods)} periods), with hysteresis; nothing published",
-                  highlight=False)
-    console.print(_grid(
-        f"Stability of the applied tiers (mean same tier {_pct(bt.stability.mean_diagonal_share)})",
+    say(f"{result.standard} over {result.periods[0]} .. {result.periods[-1]} "
+        f"({len(result.periods)} periods), with hysteresis; nothing published")
+    console.print(grid(
+        f"Stability of the applied tiers (mean same tier {pct(bt.stability.mean_diagonal_share)})",
         ["step", "stayers", "same tier", "up", "down", "new", "exited"],
-        [[f"{r.period_from} → {r.period_to}", f"{r.stayers:,}", _pct(r.diagonal_share),
-          _pct(r.upgrade_share), _pct(r.downgrade_share), f"{r.new:,}", f"{r.exited:,}"]
+        [[f"{r.period_from} → {r.period_to}", f"{r.stayers:,}", pct(r.diagonal_share),
+          pct(r.upgrade_share), pct(r.downgrade_share), f"{r.new:,}", f"{r.exited:,}"]
          for r in steps.itertuples()]))
     for label, f in (("Flapping", bt.stability.flapping),
                      ("Without hysteresis", result.computed_flapping)):
-        console.print(f"{label}: {f.customers_flapping:,} of {f.customers_observed:,} customers "
-                      f"({_pct(f.rate)}) had a tier change reversed within {f.window} periods; "
-                      f"{len(f.events):,} of {f.changes:,} changes reversed", highlight=False)
-    console.print(_grid(
+        say(f"{label}: {f.customers_flapping:,} of {f.customers_observed:,} customers "
+            f"({pct(f.rate)}) had a tier change reversed within {f.window} periods; "
+            f"{len(f.events):,} of {f.changes:,} changes reversed")
+    console.print(grid(
         f"Score PSI against {result.periods[0]}", ["period", "PSI", "verdict", "bins",
                                                    "n first", "n period"],
         [[r.period, f"{r.psi:.4f}", r.verdict, str(r.bins), f"{r.n_ref:,}", f"{r.n_cur:,}"]
          for r in result.psi_table().itertuples()]))
     conc = bt.concentration_table()
     if len(conc):
-        console.print(_grid(
+        console.print(grid(
             "Concentration of contribution", ["period", "Gini", "top 1 %", "top 5 %", "top 20 %",
                                               "value destroying"],
-            [[r["period"], f"{r['gini']:.3f}", _pct(r["top_1%"]), _pct(r["top_5%"]),
-              _pct(r["top_20%"]), _pct(r["destroying_share"])] for r in conc.to_dict("records")]))
-    console.print(_grid(
+            [[r["period"], f"{r['gini']:.3f}", pct(r["top_1%"]), pct(r["top_5%"]),
+              pct(r["top_20%"]), pct(r["destroying_share"])] for r in conc.to_dict("records")]))
+    console.print(grid(
         "Next-period exit rate by tier", ["tier", "customers", "exited next", "exit rate"],
-        [[r.tier, f"{r.customers:,}", f"{r.exited_next:,}", _pct(r.exit_rate)]
+        [[r.tier, f"{r.customers:,}", f"{r.exited_next:,}", pct(r.exit_rate)]
          for r in bt.stability.exit_rate_by_tier.itertuples()]))
     _computed_note(result.computed_snapshots)
 
 
-# --- end standard evaluation ---

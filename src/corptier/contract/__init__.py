@@ -1,6 +1,5 @@
-"""The input data contract: schemas, readers, validation, quarantine, and the load service."""
+"""The input data contract: schemas, readers, validation, quarantine and staging of a load."""
 
-from corptier.contract.load import load_period
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
 from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES, Column, TableSpec, table
@@ -12,7 +11,6 @@ __all__ = [
     "LoadWarning",
     "TableReport",
     "TableSpec",
-    "load_period",
     "sample_rows",
     "table",
     "write_sample_period",

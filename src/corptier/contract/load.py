@@ -1,17 +1,14 @@
-"""The load service: one period's folder of table files into the workspace, validated.
-
-    report = load_period(ws, "2026-09", "exports/2026-09")
+"""Validate one period's folder of table files into a staging area of the workspace.
 
 Fatal problems (missing folder, table, column; unreadable file; unsupported encoding) raise
-ContractError and change nothing. Row problems reject rows into quarantine; the accepted rows of
-every table are swapped in together with their reconciliation in the app database.
+ContractError and change nothing. Row problems reject rows into quarantine. The load service
+(`corptier.services.load_period`) swaps the staged tables in together with their
+reconciliation in the app database.
 """
 
 from __future__ import annotations
 
-import getpass
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,36 +21,27 @@ from corptier.contract.quarantine import QuarantineWriter
 from corptier.contract.readers import SourceFile, find_table_files, quote_ident, read_table
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
 from corptier.contract.schema import TABLES, TableSpec
-from corptier.contract.staging import Staging, load_lock, recover
+from corptier.contract.staging import Staging
 from corptier.contract.validation import TableValidator
-from corptier.provenance import code_version
-from corptier.workspace import Workspace, check_period
+from corptier.workspace import Workspace
 
 Progress = Callable[[str], None]
 
 
-def load_period(
-    ws: Workspace, period: str, path: Path | str, *, progress: Progress | None = None
+def stage_period(
+    ws: Workspace, staging: Staging, period: str, path: Path | str,
+    *, progress: Progress | None = None,
 ) -> LoadReport:
-    """Validate and load every contract table found in `path` as period `period`."""
-    check_period(period)
+    """Validate every contract table found in `path` as period `period` into `staging` (the
+    workspace is not touched until the staging is swapped in); return the reconciliation."""
     started, clock = _now(), time.perf_counter()
     files, ignored = find_table_files(Path(path))
-    load_id = str(uuid.uuid4())
-    with load_lock(ws):
-        recover(ws, lambda lid: _committed(ws, lid))
-        staging = Staging(ws, period, load_id)
-        try:
-            tables = _load_tables(ws, staging, files, period, progress)
-            report = LoadReport(
-                load_id, period, str(Path(path).resolve()), tables, started,
-                round(time.perf_counter() - clock, 3),
-                tuple(f"file {name} is not a contract table; ignored" for name in ignored),
-            )
-            publish(ws, staging, report)
-        finally:
-            staging.discard()
-    return report
+    tables = _load_tables(ws, staging, files, period, progress)
+    return LoadReport(
+        staging.load_id, period, str(Path(path).resolve()), tables, started,
+        round(time.perf_counter() - clock, 3),
+        tuple(f"file {name} is not a contract table; ignored" for name in ignored),
+    )
 
 
 def _load_tables(
@@ -147,65 +135,6 @@ def _header_warnings(missing: tuple[str, ...], extra: tuple[str, ...]) -> list[L
 
 def _relative(path: Path | None, staged_root: Path, shown_root: str) -> str | None:
     return None if path is None else f"{shown_root}/{path.relative_to(staged_root)}"
-
-
-# --- publishing -------------------------------------------------------------------------------
-
-
-def publish(ws: Workspace, staging: Staging, report: LoadReport) -> None:
-    """Swap the staged data in and record the reconciliation, as one step: if either fails,
-    the previous data of the period and the database stay as they were."""
-    from corptier.store.db import unit_of_work
-
-    swapped = False
-    try:
-        with unit_of_work(ws.db) as session:
-            session.add_all(_records(report))
-            session.flush()
-            staging.swap()
-            swapped = True
-    except BaseException:
-        if swapped:
-            staging.undo()
-        raise
-
-
-def _records(report: LoadReport) -> list:
-    from corptier.store.models import AuditLog, LoadRun
-
-    now = report.started_at
-    rows: list = [
-        LoadRun(
-            load_id=report.load_id, period=report.period, table_name=t.table, source=t.source,
-            fingerprint=t.fingerprint, rows_read=t.read, rows_accepted=t.accepted,
-            rows_rejected=t.rejected, code_version=code_version(), loaded_at=now,
-        )
-        for t in report.tables.values()
-    ]
-    counts = {n: [t.read, t.accepted, t.rejected] for n, t in report.tables.items()}
-    rows.append(AuditLog(
-        at=now, actor=_actor(), action="load_period", entity="period", entity_id=report.period,
-        before=None, after={"load_id": report.load_id, "source": report.source,
-                            "read_accepted_rejected": counts},
-    ))
-    return rows
-
-
-def _committed(ws: Workspace, load_id: str) -> bool:
-    from sqlalchemy import select
-
-    from corptier.store.db import unit_of_work
-    from corptier.store.models import LoadRun
-
-    with unit_of_work(ws.db) as session:
-        return session.scalar(select(LoadRun.id).where(LoadRun.load_id == load_id)) is not None
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no user name on this system
-        return "unknown"
 
 
 def _now() -> datetime:

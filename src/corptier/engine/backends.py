@@ -106,6 +106,18 @@ class EngineConnection:
             raise ConfigError("compiled SQL plans are run on DuckDB only")
         return self.backend.con.sql(sql).to_arrow_reader(rows)
 
+    def read_parquet(self, path: Path) -> ir.Table:
+        return self.backend.read_parquet(str(path))
+
+    def execute(self, expr: ir.Table) -> Any:
+        return self.backend.execute(expr)
+
+    def __enter__(self) -> EngineConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.name == "duckdb":
             self.backend.disconnect()

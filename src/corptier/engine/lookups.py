@@ -20,7 +20,7 @@ from corptier.config import Assumptions
 from corptier.contract.schema import FTP_KINDS, LOAN_CLASSES, TERM_BUCKETS
 from corptier.engine.capital import irb_k
 from corptier.engine.money import FACTOR_PLACES, factor
-from corptier.errors import CorptierError
+from corptier.errors import EngineError
 
 WINDOW = 24
 """Months read for one period: 12 for the rolling figures and 12 more for their year-ago base."""
@@ -32,12 +32,6 @@ MONTHS, RATINGS, FTP, LOAN_CLASSES_TABLE = (
     "corptier_months", "corptier_ratings", "corptier_ftp", "corptier_loan_classes"
 )
 """Engine names of the lookups: fixed, so that a compiled plan names them (engine/plans.py)."""
-
-
-class EngineError(CorptierError):
-    """The inputs of a period cannot give indicators (a period or lookup is missing)."""
-
-    exit_code = 3
 
 
 def named_memtable(name: str, data: pa.Table) -> ir.Table:

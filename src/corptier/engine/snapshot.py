@@ -1,5 +1,5 @@
-"""The customer indicator snapshot of a period as one Ibis expression, and the service that
-writes the customer and group snapshots and registers them in the app database.
+"""The customer indicator snapshot of a period as one Ibis expression, and the writer of the
+customer and group snapshots (the indicators service registers them in the app database).
 
     con = connect(ws)                                   # or connect(ws, "spark")
     expr = customer_snapshot_expr(con, "2026-09", ws.config.assumptions)
@@ -8,7 +8,6 @@ writes the customer and group snapshots and registers them in the app database.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import time
 from collections.abc import Iterable
@@ -105,8 +104,8 @@ class IndicatorResult:
 def compute_indicators(
     ws: Workspace, period: str, engine: str | None = None, *, spark_session: Any = None
 ) -> IndicatorResult:
-    """Compute and write the customer and group snapshots of `period` and register the run
-    (one IndicatorRun per period and engine, replaced on re-run: same inputs, same bytes)."""
+    """Compute and write the customer and group snapshots of `period` (same inputs, same
+    bytes); `corptier.services.compute_indicators` also registers the run."""
     clock = time.perf_counter()
     check_period(period)
     con = connect(ws, engine, spark_session=spark_session)
@@ -127,7 +126,6 @@ def compute_indicators(
         input_fingerprint(ws, period), config_hash(ws), code_version(),
         round(time.perf_counter() - clock, 3), cached,
     )
-    register_run(ws, result)
     return result
 
 
@@ -199,25 +197,3 @@ def input_fingerprint(ws: Workspace, period: str) -> str:
 def config_hash(ws: Workspace) -> str:
     return hash_json({"assumptions": ws.config.assumptions.model_dump(),
                       "own_bank_code": ws.config.bank.own_bank_code})
-
-
-def register_run(ws: Workspace, result: IndicatorResult) -> None:
-    """Replace the IndicatorRun of (period, engine) in one transaction."""
-    from sqlalchemy import delete
-
-    from corptier.store.db import unit_of_work
-    from corptier.store.models import IndicatorRun
-
-    with unit_of_work(ws.db) as session:
-        session.execute(delete(IndicatorRun).where(
-            IndicatorRun.period == result.period, IndicatorRun.engine == result.engine
-        ))
-        session.add(IndicatorRun(
-            period=result.period, engine=result.engine,
-            input_fingerprint=result.input_fingerprint, config_hash=result.config_hash,
-            code_version=result.code_version,
-            customer_path=str(result.customer_path.relative_to(ws.root)),
-            group_path=str(result.group_path.relative_to(ws.root)),
-            customers=result.customers, groups=result.groups,
-            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-        ))

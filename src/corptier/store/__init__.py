@@ -1,6 +1,7 @@
-"""The app database: models, migrations, units of work."""
+"""The app database: models, migrations, repositories and the unit of work."""
 
 from corptier.store.db import make_engine, unit_of_work
 from corptier.store.migrate import upgrade
+from corptier.store.unit_of_work import UnitOfWork
 
-__all__ = ["make_engine", "unit_of_work", "upgrade"]
+__all__ = ["UnitOfWork", "make_engine", "unit_of_work", "upgrade"]

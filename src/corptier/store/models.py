@@ -1,9 +1,12 @@
-"""What people edit and what each period publishes, as SQLAlchemy 2 models."""
+"""What people edit and the record of what each period published, as SQLAlchemy 2 models.
+
+Per-customer results are not here: they are the published Parquet of each run
+(`data/tiers/period=P/`), which the run record points at by period and run id.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -13,7 +16,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -76,29 +78,9 @@ class TierRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-
-
-class TierResult(Base):
-    """One customer's tier in one run, with the explanation of how it came about."""
-
-    __tablename__ = "tier_result"
-    run_id: Mapped[str] = mapped_column(
-        ForeignKey("tier_run.run_id", ondelete="CASCADE"), primary_key=True
-    )
-    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    group_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    score: Mapped[Decimal | None] = mapped_column(Numeric(12, 4), nullable=True)
-    computed_tier: Mapped[str] = mapped_column(String(40))
-    applied_tier: Mapped[str] = mapped_column(String(40))
-    previous_tier: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    migration: Mapped[str] = mapped_column(String(10))
-    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    dimension_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    needs_segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    behaviour_state: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    hysteresis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    override_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    standard: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """The standard the run applied (its parsed form): explanations, reports and evaluations
+    of the run use it, whatever the workspace's active standard is now."""
 
 
 class PublishedPeriod(Base):

@@ -1,0 +1,275 @@
+"""The self-contained HTML report: one Jinja2 template, CSS and charts inline, nothing fetched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import jinja2
+import pandas as pd
+
+from corptier import __version__
+from corptier.evaluation.kpis import TOTAL
+from corptier.evaluation.migration import MigrationMatrix
+from corptier.i18n import N_, Translator, compact_money, translations
+from corptier.report.model import ReportData
+
+TOP_CUSTOMERS = 20
+VERDICTS = {"stable": N_("Stable"), "moderate": N_("Moderate"), "significant": N_("Significant")}
+QUARANTINE_ROWS = 50
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    css: str = ""
+    cell_css: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+    css: str = ""
+
+
+def render_html(data: ReportData, charts: dict[str, str], *, extra_css: str = "") -> str:
+    """The report as one HTML document (charts are inline SVG)."""
+    t = Translator(data.lang, data.tier_labels)
+    template = _environment(data.lang).get_template("report.html")
+    return template.render(**view_model(data, charts, t), css=_css() + extra_css)
+
+
+def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
+    """Everything the template shows, formatted for the language."""
+    return {
+        "t": t,
+        "version": __version__,
+        "period": data.period,
+        "workspace_name": data.workspace_name,
+        "generated_at": data.generated_at.isoformat(sep=" "),
+        "run": data.run,
+        "cards": _cards(data, t),
+        "charts": charts,
+        "kpi_table": kpi_table(data, t),
+        "trend_charts": [v for k, v in charts.items() if k.startswith("trend_")],
+        "trend_periods": data.trend["period"].nunique(),
+        "migrations": _migrations(data, t),
+        "stability": _stability(data, t),
+        "psi": _psi(data, t),
+        "concentration": concentration_table(data, t),
+        "top_customers": _top_customers(data, t),
+        "before_after": _before_after(data, t),
+        "loads": _loads(data, t),
+        "quarantine": _quarantine(data, t),
+    }
+
+
+@lru_cache(maxsize=4)
+def _environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("corptier.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return (resources.files(__package__) / "templates" / "report.css").read_text("utf-8")
+
+
+def _cards(data: ReportData, t: Translator) -> list[dict]:
+    kpis, conc = data.kpis, data.concentration
+    cards = [
+        {"label": t("Customers"), "value": t.count(kpis.loc[TOTAL, "customers"])},
+        {"label": t("Contribution"), "value": _money_short(kpis.loc[TOTAL, "contribution"], t)},
+        {"label": t("Gini of contribution"), "value": t.number(conc.gini, 3),
+         "note": t("Top 20%% make %(share)s") % {"share": t.share(conc.top_shares.get(0.2))}},
+    ]
+    if data.previous is not None:
+        m = data.previous.matrix
+        cards.append({"label": t("Tier unchanged"), "value": t.share(m.diagonal_share),
+                      "note": t("Up %(up)s · down %(down)s") % {
+                          "up": t.share(m.upgrade_share), "down": t.share(m.downgrade_share)}})
+    if data.psi_previous is not None:
+        cards.append({"label": t("Score PSI"), "value": t.number(data.psi_previous.value, 3),
+                      "note": t(VERDICTS[data.psi_previous.verdict])})
+    cards.append({"label": t("Rejected input rows"), "value": t.count(data.quarantine.rejected)})
+    return [{"note": ""} | card for card in cards]
+
+
+def kpi_table(data: ReportData, t: Translator) -> Table:
+    table = Table([t("Tier"), *[t(s.label) for s in data.specs]])
+    for tier, row in data.kpis.iterrows():
+        cells = [t.tier(str(tier)), *[t.kind(s.kind, row[s.name]) for s in data.specs]]
+        table.rows.append(Row(cells, "total" if tier == TOTAL else ""))
+    return table
+
+
+def migration_table(m: MigrationMatrix, t: Translator) -> Table:
+    table = Table([t("From \\ to"), *[t.tier(str(c)) for c in m.counts.columns], t("Total")])
+    for i, (tier, counts) in enumerate(m.counts.iterrows()):
+        pct = m.row_pct.loc[tier]
+        cells = [f"{t.count(n)} ({t.share(pct[c])})" if n else "·" for c, n in counts.items()]
+        css = "total" if tier == "new" else ""
+        diagonal = {i + 1: "diag"} if i < len(m.tier_order) else {}
+        table.rows.append(Row([t.tier(str(tier)), *cells, t.count(counts.sum())], css, diagonal))
+    return table
+
+
+def migration_summary(m: MigrationMatrix, t: Translator) -> str:
+    return t(
+        "Tier unchanged %(diag)s, upgraded %(up)s, downgraded %(down)s of %(stayers)s customers "
+        "present in both periods; %(new)s new, %(exited)s exited (exit rate %(exit)s)."
+    ) % {
+        "diag": t.share(m.diagonal_share), "up": t.share(m.upgrade_share),
+        "down": t.share(m.downgrade_share), "stayers": t.count(m.stayers),
+        "new": t.count(m.new_count), "exited": t.count(m.exited_count),
+        "exit": t.share(m.exit_rate),
+    }
+
+
+def _migrations(data: ReportData, t: Translator) -> list[dict]:
+    out = []
+    for comp in (data.previous, data.year_ago):
+        if comp is not None:
+            title = t("Migration %(start)s → %(end)s") % {"start": comp.period, "end": data.period}
+            out.append({"title": title, "summary": migration_summary(comp.matrix, t),
+                        "table": migration_table(comp.matrix, t)})
+    return out
+
+
+def _stability(data: ReportData, t: Translator) -> dict | None:
+    st = data.stability
+    if st is None:
+        return None
+    steps = Table([t("Periods"), t("Customers in both"), t("Tier unchanged"), t("Upgraded"),
+                   t("Downgraded"), t("New"), t("Exited")])
+    for r in st.steps.itertuples():
+        steps.rows.append(Row([f"{r.period_from} → {r.period_to}", t.count(r.stayers),
+                               t.share(r.diagonal_share), t.share(r.upgrade_share),
+                               t.share(r.downgrade_share), t.count(r.new), t.count(r.exited)]))
+    f = st.flapping
+    flap = t(
+        "Flapping (a tier change reversed within %(window)s periods): %(customers)s customers "
+        "(%(rate)s of those seen twice or more); %(reversed)s of %(changes)s tier changes were "
+        "reversed."
+    ) % {"window": f.window, "customers": t.count(f.customers_flapping), "rate": t.share(f.rate),
+         "reversed": t.count(len(f.events)), "changes": t.count(f.changes)}
+    exits = Table([t("Tier"), t("Customers"), t("Exited next period"), t("Exit rate")])
+    for r in st.exit_rate_by_tier.itertuples():
+        exits.rows.append(Row([t.tier(r.tier), t.count(r.customers), t.count(r.exited_next),
+                               t.share(r.exit_rate)]))
+    return {"steps": steps, "flapping": flap, "exits": exits}
+
+
+def _psi(data: ReportData, t: Translator) -> Table | None:
+    p = data.psi_previous
+    if p is None or data.previous is None:
+        return None
+    table = Table([t("Reference"), t("Current"), t("PSI"), t("Verdict"), t("Bins"),
+                   t("Reference customers"), t("Current customers")])
+    table.rows.append(Row([data.previous.period, data.period, t.number(p.value, 4),
+                           t(VERDICTS[p.verdict]), str(p.bins), t.count(p.n_ref),
+                           t.count(p.n_cur)]))
+    return table
+
+
+def concentration_table(data: ReportData, t: Translator) -> Table:
+    c = data.concentration
+    table = Table([t("Measure"), t("Value")])
+    rows = [
+        (t("Customers"), t.count(c.n)),
+        (t("Net contribution"), t.money(c.total)),
+        (t("Gini"), t.number(c.gini, 3)),
+        *[(t("Share of the top %(p)s of customers") % {"p": t.share(p)}, t.share(v))
+          for p, v in c.top_shares.items()],
+        (t("Customers destroying value"), t.share(c.destroying_share)),
+        (t("Value destroyed"), t.money(c.value_destroyed)),
+        (t("Smallest share of customers making the whole net contribution"),
+         t.share(c.all_value_share)),
+    ]
+    table.rows = [Row(list(r)) for r in rows]
+    return table
+
+
+def _top_customers(data: ReportData, t: Translator) -> Table:
+    frame = data.tiers
+    table = Table([t("Customer"), t("Name"), t("Tier"), t("Previous tier"), t("Contribution"),
+                   t("Deposits (avg. daily)"), t("Loans (avg. daily)")], css="wrap left4")
+    if "contribution" not in frame.columns:
+        return table
+    top = frame.assign(_c=pd.to_numeric(frame["contribution"], errors="coerce")).nlargest(
+        TOP_CUSTOMERS, "_c")
+    for r in top.to_dict("records"):
+        table.rows.append(Row([
+            str(r["customer_id"]), str(r.get("name") or ""), t.tier(str(r["applied_tier"])),
+            t.tier(str(r["previous_tier"])) if _present(r.get("previous_tier")) else "–",
+            t.amount(r["contribution"]), t.amount(r.get("dep_avg")), t.amount(r.get("loan_avg")),
+        ]))
+    return table
+
+
+def before_after_table(data: ReportData, t: Translator) -> Table | None:
+    frame = data.before_after
+    if frame is None or frame.empty:
+        return None
+    specs = {s.name: s for s in data.specs}
+    tiers = list(dict.fromkeys(frame["tier"]))
+    table = Table([t("KPI"), *[t.tier(str(x)) for x in tiers]])
+    for kpi, rows in frame.groupby("kpi", sort=False):
+        kind = specs[kpi].kind if kpi in specs else "number"
+        by_tier = rows.set_index("tier")
+        cells = [f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
+                 for x in tiers]
+        table.rows.append(Row([t(specs[kpi].label) if kpi in specs else kpi, *cells]))
+    return table
+
+
+def _before_after(data: ReportData, t: Translator) -> dict | None:
+    table = before_after_table(data, t)
+    if table is None or data.adoption is None:
+        return None
+    ba = data.before_after
+    summary = t(
+        "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over up to "
+        "%(before)s periods before and %(after)s periods from the adoption (before → after)."
+    ) % {"standard": data.adoption.get("standard_id", ""),
+         "version": data.adoption.get("standard_version", ""),
+         "period": data.adoption.get("adopted_period", ""),
+         "before": int(ba["periods_before"].max()), "after": int(ba["periods_after"].max())}
+    return {"summary": summary, "table": table}
+
+
+def _loads(data: ReportData, t: Translator) -> Table:
+    table = Table([t("Table"), t("Rows read"), t("Accepted"), t("Rejected"), t("Loaded at")])
+    for r in data.quarantine.load_runs.itertuples():
+        table.rows.append(Row([r.table, t.count(r.rows_read), t.count(r.rows_accepted),
+                               t.count(r.rows_rejected), str(r.loaded_at)[:19]]))
+    return table
+
+
+def _quarantine(data: ReportData, t: Translator) -> Table:
+    table = Table([t("Table"), t("Column"), t("Reason"), t("Rows")], css="wrap left3")
+    for r in data.quarantine.by_reason.head(QUARANTINE_ROWS).itertuples():
+        table.rows.append(Row([r.table, r.column, r.reason, t.count(r.rows)]))
+    return table
+
+
+def _money_short(value: object, t: Translator) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    return compact_money(number, t.lang) + ("元" if t.lang.startswith("zh") else " yuan")
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value))

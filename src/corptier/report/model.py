@@ -1,0 +1,68 @@
+"""Everything the report of one period shows, as plain data the renderers take.
+
+Assembled from the workspace by `corptier.services.report_data.build_report_data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from corptier.evaluation.concentration import Concentration
+from corptier.evaluation.kpis import KpiSpec
+from corptier.evaluation.migration import MigrationMatrix
+from corptier.evaluation.psi import PSIResult
+from corptier.evaluation.stability import StabilityReport
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A migration matrix against an earlier period."""
+
+    period: str
+    matrix: MigrationMatrix
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """Rejected input rows of the period: counts by table, column and reason, and load runs."""
+
+    by_reason: pd.DataFrame
+    """table, column, reason, rows."""
+    load_runs: pd.DataFrame
+    """table, source, rows_read, rows_accepted, rows_rejected, loaded_at."""
+
+    @property
+    def rejected(self) -> int:
+        return int(self.by_reason["rows"].sum()) if len(self.by_reason) else 0
+
+
+@dataclass(frozen=True)
+class ReportData:
+    period: str
+    lang: str
+    workspace_name: str
+    tier_order: tuple[str, ...]
+    tiers: pd.DataFrame
+    """Published tiers of the period joined with name and key indicators."""
+    kpis: pd.DataFrame
+    specs: list[KpiSpec]
+    trend: pd.DataFrame
+    concentration: Concentration
+    quarantine: Quarantine
+    previous: Comparison | None = None
+    year_ago: Comparison | None = None
+    psi_previous: PSIResult | None = None
+    stability: StabilityReport | None = None
+    adoption: dict | None = None
+    before_after: pd.DataFrame | None = None
+    run: dict | None = None
+    tier_labels: Mapping[str, str] | None = None
+    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+    @property
+    def tier_counts(self) -> pd.Series:
+        return self.tiers["applied_tier"].value_counts().reindex(self.tier_order, fill_value=0)

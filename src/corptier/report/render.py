@@ -1,0 +1,59 @@
+"""Render a period's report data to report.html, report.pdf and report.xlsx in a folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from corptier.i18n import Translator
+from corptier.report.fonts import CjkFont
+from corptier.report.model import ReportData
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    html: Path
+    pdf: Path
+    xlsx: Path
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter((self.html, self.pdf, self.xlsx))
+
+
+def render_report(data: ReportData, folder: Path, *, font: CjkFont | None = None) -> ReportPaths:
+    """Render assembled report data to the three files in `folder`."""
+    from corptier.report.charts import build_charts
+    from corptier.report.excel import write_excel
+    from corptier.report.html import render_html
+    from corptier.report.pdf import pdf_stylesheet, write_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    charts = build_charts(data, Translator(data.lang, data.tier_labels))
+    html = render_html(data, charts)
+    paths = ReportPaths(folder / "report.html", folder / "report.pdf", folder / "report.xlsx")
+    _atomic(paths.html, lambda p: p.write_text(html, encoding="utf-8"))
+    pdf_html = render_html(data, charts, extra_css=pdf_stylesheet(font))
+    _atomic(paths.pdf, lambda p: write_pdf(pdf_html, p, font))
+    _atomic(paths.xlsx, lambda p: write_excel(data, p))
+    return paths
+
+
+def _atomic(target: Path, write: Callable[[Path], object]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,116 @@
+"""The use cases: the one door the CLI, the web app and Python users come through.
+
+Each function takes a `Workspace` and plain values, runs in one unit of work, returns a frozen
+result object and raises `CorptierError` subclasses whose messages name the problem. Modules are
+imported on first use, so that a command that only looks something up starts fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "init_workspace": "workspaces", "open_workspace": "workspaces",
+    "synthesize_bank": "synthesis",
+    "load_period": "loading",
+    "compute_indicators": "indicators", "export_snapshot": "indicators",
+    "close_period": "closing", "CloseResult": "closing",
+    "published_run": "published", "read_published": "published",
+    "published_tiers": "published", "export_tiers": "published",
+    "explain_customer": "published", "Explanation": "published",
+    "validate_standard": "standards", "active_standard": "standards",
+    "adopt_standard": "standards", "run_standard": "standards",
+    "suggest_standard": "calibration", "compare_standards": "calibration",
+    "backtest_standard": "calibration", "write_changes_csv": "calibration",
+    "request_override": "overrides", "approve_override": "overrides",
+    "reject_override": "overrides", "revoke_override": "overrides",
+    "list_overrides": "overrides", "get_override": "overrides",
+    "override_history": "overrides", "OverrideView": "overrides",
+    "write_report": "reports",
+    "run_demo": "demo", "DemoResult": "demo",
+}
+
+__all__ = [
+    "CloseResult",
+    "DemoResult",
+    "Explanation",
+    "OverrideView",
+    "active_standard",
+    "adopt_standard",
+    "approve_override",
+    "backtest_standard",
+    "close_period",
+    "compare_standards",
+    "compute_indicators",
+    "explain_customer",
+    "export_snapshot",
+    "export_tiers",
+    "get_override",
+    "init_workspace",
+    "list_overrides",
+    "load_period",
+    "open_workspace",
+    "override_history",
+    "published_run",
+    "published_tiers",
+    "read_published",
+    "reject_override",
+    "request_override",
+    "revoke_override",
+    "run_demo",
+    "run_standard",
+    "suggest_standard",
+    "synthesize_bank",
+    "validate_standard",
+    "write_changes_csv",
+    "write_report",
+]
+
+if TYPE_CHECKING:
+    from corptier.services.calibration import (
+        backtest_standard,
+        compare_standards,
+        suggest_standard,
+        write_changes_csv,
+    )
+    from corptier.services.closing import CloseResult, close_period
+    from corptier.services.demo import DemoResult, run_demo
+    from corptier.services.indicators import compute_indicators, export_snapshot
+    from corptier.services.loading import load_period
+    from corptier.services.overrides import (
+        OverrideView,
+        approve_override,
+        get_override,
+        list_overrides,
+        override_history,
+        reject_override,
+        request_override,
+        revoke_override,
+    )
+    from corptier.services.published import (
+        Explanation,
+        explain_customer,
+        export_tiers,
+        published_run,
+        published_tiers,
+        read_published,
+    )
+    from corptier.services.reports import write_report
+    from corptier.services.standards import (
+        active_standard,
+        adopt_standard,
+        run_standard,
+        validate_standard,
+    )
+    from corptier.services.synthesis import synthesize_bank
+    from corptier.services.workspaces import init_workspace, open_workspace
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corptier.services' has no attribute {name!r}")
+    value = getattr(import_module(f"corptier.services.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,130 @@
+"""The period close: indicators → scores → computed tier → gates → group rule → hysteresis →
+overrides → applied tier, published as one run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corptier.engine import EngineConnection, connect
+from corptier.periods import Period
+from corptier.provenance import code_version, hash_json
+from corptier.services.indicators import compute_indicators
+from corptier.services.overrides import active_overrides
+from corptier.services.publication import Publication, publish, run_id_for
+from corptier.services.published import previous_results
+from corptier.services.standards import active_standard, named_lists
+from corptier.tiering import Standard
+from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
+from corptier.tiering.bgnbd import BgNbdFit
+from corptier.tiering.hysteresis import state_from_published
+from corptier.tiering.pipeline import tier_with_hysteresis
+from corptier.tiering.results import result_frame
+from corptier.workspace import CUSTOMER_INDICATORS, Workspace
+
+BEHAVIOUR_COLUMNS = ("p_alive", "attrition_risk", "behaviour_state", "behaviour_reason")
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """What a close published: the run, its standard, the tier counts and migrations."""
+
+    period: str
+    run_id: str
+    standard_id: str
+    standard_version: str
+    customers: int
+    tier_counts: dict[str, int]
+    migrations: dict[str, int]
+    unchanged: bool
+    seconds: float
+
+
+def close_period(
+    ws: Workspace,
+    period: str,
+    *,
+    engine: str | None = None,
+    standard_path: Path | str | None = None,
+    spark_session: Any = None,
+) -> CloseResult:
+    """Close `period` and publish the result atomically; same inputs and standard, same run."""
+    clock = time.perf_counter()
+    p = Period(period)
+    standard = active_standard(ws, standard_path)
+    lists = named_lists(ws, standard)
+    indicators = compute_indicators(ws, p, engine, spark_session=spark_session)
+    previous = previous_results(ws, p)
+    rows = previous[2] if previous else []
+    overrides = {c: (o.id, o.tier) for c, o in sorted(active_overrides(ws, p.month_end).items())
+                 if o.tier in standard.tier_codes}
+    frame = _tier_frame(ws, p, standard, lists, engine, spark_session, rows)
+    frame = result_frame(frame, standard, {r["customer_id"]: r["applied_tier"] for r in rows},
+                         previous[0] if previous else None, overrides)
+    run_id = run_id_for(
+        period=p,
+        standard_hash=standard.content_hash,
+        input_fingerprint=indicators.input_fingerprint,
+        config_hash=indicators.config_hash,
+        previous_run=previous[1] if previous else None,
+        overrides=hash_json(sorted(overrides.items())),
+        code=code_version(),
+        named_lists=hash_json(lists),
+    )
+    unchanged = publish(
+        ws,
+        Publication(p, run_id, standard, indicators.input_fingerprint, indicators.engine, frame),
+    )
+    applied = frame["applied_tier"].value_counts()
+    return CloseResult(
+        period=p,
+        run_id=run_id,
+        standard_id=standard.id,
+        standard_version=standard.version,
+        customers=len(frame),
+        tier_counts={code: int(applied.get(code, 0)) for code in standard.tier_codes},
+        migrations={k: int(v) for k, v in frame["migration"].value_counts().sort_index().items()},
+        unchanged=unchanged,
+        seconds=round(time.perf_counter() - clock, 3),
+    )
+
+
+def read_customer_indicators(con: EngineConnection, ws: Workspace, period: Period) -> Any:
+    """The customer indicator snapshot of `period` as a table of the engine."""
+    return con.read_parquet(ws.partition_file(CUSTOMER_INDICATORS, period))
+
+
+def _tier_frame(
+    ws: Workspace,
+    period: Period,
+    standard: Standard,
+    lists: dict[str, list[str]],
+    engine: str | None,
+    spark_session: Any,
+    previous_rows: list[dict[str, Any]],
+) -> pd.DataFrame:
+    """Score, tier and apply hysteresis in the engine; return one row per customer."""
+    with connect(ws, engine, spark_session=spark_session) as con:
+        indicators = read_customer_indicators(con, ws, period)
+        fit = _attrition_model(con, indicators, standard)
+        behaviour = add_behaviour_state(indicators, standard.behaviour, fit).select(
+            "customer_id", *BEHAVIOUR_COLUMNS
+        )
+        state = state_from_published(previous_rows, standard.tier_codes)
+        expr = tier_with_hysteresis(indicators, standard, lists, state)
+        frame = con.execute(expr.join(behaviour, "customer_id"))
+    frame["bgnbd_model"] = [fit.to_dict() if fit is not None else None] * len(frame)
+    return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+def _attrition_model(con: EngineConnection, indicators: Any,
+                     standard: Standard) -> BgNbdFit | None:
+    """Fit the BG/NBD silent-attrition model on the period's customers (numpy, seeded)."""
+    inputs = con.execute(indicators.select("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
+    arrays = [inputs[c].to_numpy(dtype=float, na_value=np.nan) for c in inputs.columns]
+    return fit_attrition(*arrays, standard.behaviour)

@@ -1,0 +1,54 @@
+"""Indicator snapshots: compute a period's customer and group indicators and register the run;
+copy a snapshot to a file the user names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from corptier.engine import IndicatorResult
+from corptier.engine import compute_indicators as compute_snapshot
+from corptier.errors import ParameterError
+from corptier.periods import Period
+from corptier.store import UnitOfWork
+from corptier.store.models import IndicatorRun
+from corptier.workspace import Workspace
+
+EXPORT_FORMATS = (".parquet", ".csv")
+
+
+def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
+                       spark_session: Any = None) -> IndicatorResult:
+    """Compute and write the customer and group snapshots of `period` and register the run
+    (one per period and engine, replaced on re-run: same inputs, same bytes)."""
+    result = compute_snapshot(ws, Period(period), engine, spark_session=spark_session)
+    with UnitOfWork(ws.db) as uow:
+        uow.indicator_runs.replace(IndicatorRun(
+            period=result.period, engine=result.engine,
+            input_fingerprint=result.input_fingerprint, config_hash=result.config_hash,
+            code_version=result.code_version,
+            customer_path=str(result.customer_path.relative_to(ws.root)),
+            group_path=str(result.group_path.relative_to(ws.root)),
+            customers=result.customers, groups=result.groups,
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        ))
+    return result
+
+
+def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
+    """Copy the customer snapshot (already sorted by customer_id) to `out`: Parquet with the
+    snapshot's schema, or CSV (UTF-8, header, money as plain decimals)."""
+    out = Path(out)
+    if out.suffix.lower() not in EXPORT_FORMATS:
+        raise ParameterError(f"the snapshot file must end in .parquet or .csv; got {out.name!r}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table = pq.read_table(result.customer_path)
+    if out.suffix.lower() == ".parquet":
+        pq.write_table(table, out, compression="zstd")
+    else:
+        pacsv.write_csv(table, out)
+    return out

@@ -1,0 +1,184 @@
+"""Tier overrides with approval (maker-checker): request, approve, reject, revoke, list.
+
+Every action writes an append-only audit row (who, when, action, before/after) in the same
+transaction as the change. Times are UTC (stored without time zone, like the rest of the app
+database); "today" is the UTC date of the injectable `clock`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from corptier.errors import NotFoundError, RequestError
+from corptier.store import UnitOfWork
+from corptier.store.models import Override
+from corptier.tiering import overrides as rules
+from corptier.workspace import Workspace
+
+Clock = Callable[[], datetime]
+STATES = rules.STATES
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    """An override as stored, with its effective state on the day it was read."""
+
+    id: int
+    customer_id: str
+    tier: str
+    reason: str
+    valid_until: date
+    requested_by: str
+    requested_at: datetime
+    state: str
+    """The stored state, or "expired" for a pending or approved one past its date."""
+    stored_state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+def request_override(ws: Workspace, customer_id: str, tier: str, reason: str,
+                     until: date | str, by: str, *, standard_path: Path | str | None = None,
+                     clock: Clock = utc_now) -> OverrideView:
+    """Record a pending override of `customer_id` to `tier` through `until` (inclusive).
+
+    The tier must be one of the active standard's (or of the standard at `standard_path`).
+    """
+    from corptier.services.standards import active_standard
+
+    now = _naive(clock())
+    valid = active_standard(ws, standard_path).tier_codes
+    fields = rules.check_request(customer_id, tier, reason, parse_date(until), by, now.date(),
+                                 valid)
+    with UnitOfWork(ws.db) as uow:
+        override = uow.overrides.add(Override(**fields, requested_at=now, state="pending"))
+        uow.audit.record(now, override.requested_by, "request", rules.ENTITY, str(override.id),
+                         after=rules.snapshot(override))
+    return _view(override, now.date())
+
+
+def approve_override(ws: Workspace, override_id: int, by: str, note: str | None = None, *,
+                     clock: Clock = utc_now) -> OverrideView:
+    """Approve a pending, unexpired override; the approver must not be its requester."""
+    return _decide(ws, override_id, by, note, "approve", clock)
+
+
+def reject_override(ws: Workspace, override_id: int, by: str, note: str | None = None, *,
+                    clock: Clock = utc_now) -> OverrideView:
+    """Reject a pending override; the checker must not be its requester."""
+    return _decide(ws, override_id, by, note, "reject", clock)
+
+
+def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None = None, *,
+                    clock: Clock = utc_now) -> OverrideView:
+    """Withdraw a pending override or end an approved one early (maker or checker alike).
+
+    The row keeps its decision fields (who approved it); who revoked it, when and why are in
+    the audit log (`override_history`)."""
+    now = _naive(clock())
+    by = rules.required(by, "revoked by", 80)
+    with UnitOfWork(ws.db) as uow:
+        override = _get(uow, override_id, for_update=True)
+        rules.check_revocation(override, now.date())
+        before = rules.snapshot(override)
+        override.state = "revoked"
+        uow.audit.record(now, by, "revoke", rules.ENTITY, str(override.id), before=before,
+                         after=_with_note(rules.snapshot(override), note))
+    return _view(override, now.date())
+
+
+def _decide(ws: Workspace, override_id: int, by: str, note: str | None, action: str,
+            clock: Clock) -> OverrideView:
+    now = _naive(clock())
+    by = rules.required(by, "decided by", 80)
+    with UnitOfWork(ws.db) as uow:
+        override = _get(uow, override_id, for_update=True)
+        rules.check_decision(override, by, action, now.date())
+        before = rules.snapshot(override)
+        override.state = "approved" if action == "approve" else "rejected"
+        override.decided_by = by
+        override.decided_at = now
+        override.decision_note = note.strip() if note and note.strip() else None
+        uow.audit.record(now, by, action, rules.ENTITY, str(override.id), before=before,
+                         after=rules.snapshot(override))
+    return _view(override, now.date())
+
+
+def get_override(ws: Workspace, override_id: int, *, clock: Clock = utc_now) -> OverrideView:
+    with UnitOfWork(ws.db) as uow:
+        return _view(_get(uow, override_id), _naive(clock()).date())
+
+
+def list_overrides(ws: Workspace, state: str | None = None, customer_id: str | None = None,
+                   *, today: date | None = None, clock: Clock = utc_now) -> list[OverrideView]:
+    """Overrides by id, filtered by effective state (including "expired") and customer."""
+    rules.check_state_filter(state)
+    today = today or _naive(clock()).date()
+    with UnitOfWork(ws.db) as uow:
+        found = uow.overrides.list(state=state, customer_id=customer_id, today=today)
+        return [_view(o, today) for o in found]
+
+
+def active_overrides(ws: Workspace, as_of: date) -> dict[str, OverrideView]:
+    """The override that applies to each customer on `as_of` (approved, valid through that
+    date; the one approved last when a customer has several)."""
+    with UnitOfWork(ws.db) as uow:
+        return {c: _view(o, as_of) for c, o in uow.overrides.approved_on(as_of).items()}
+
+
+def override_history(ws: Workspace, override_id: int) -> list[AuditEntry]:
+    """The audit entries of one override, oldest first."""
+    with UnitOfWork(ws.db) as uow:
+        return [AuditEntry(r.at, r.actor, r.action, r.before, r.after)
+                for r in uow.audit.for_entity(rules.ENTITY, str(override_id))]
+
+
+def parse_date(value: date | str) -> date:
+    """A date, or text YYYY-MM-DD; RequestError otherwise."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RequestError(f"the end date must be a date YYYY-MM-DD; got {value!r}") from None
+
+
+def _get(uow: UnitOfWork, override_id: int, *, for_update: bool = False) -> Override:
+    override = uow.overrides.get(override_id, for_update=for_update)
+    if override is None:
+        raise NotFoundError(f"override {override_id} does not exist")
+    return override
+
+
+def _view(o: Override, today: date) -> OverrideView:
+    return OverrideView(
+        id=o.id, customer_id=o.customer_id, tier=o.tier, reason=o.reason,
+        valid_until=o.valid_until, requested_by=o.requested_by, requested_at=o.requested_at,
+        state=rules.effective_state(o, today), stored_state=o.state, decided_by=o.decided_by,
+        decided_at=o.decided_at, decision_note=o.decision_note,
+    )
+
+
+def _with_note(after: dict[str, object], note: str | None) -> dict[str, object]:
+    return {**after, "note": note.strip()} if note and note.strip() else after
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -1,0 +1,220 @@
+"""What a close published: the tiers of a period (as a table or as CSV/JSON text) and one
+customer's explanation. Every reader goes through `read_published`, which checks that the
+Parquet export is the run the app database says is published."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from corptier.errors import NotFoundError, ParameterError
+from corptier.periods import Period
+from corptier.store import UnitOfWork
+from corptier.store.models import TierRun
+from corptier.workspace import PUBLISHED_TIERS, Workspace
+
+EXPORT_COLUMNS = (
+    "customer_id",
+    "computed_tier",
+    "applied_tier",
+    "score",
+    "dimension_scores",
+    "flags",
+    "migration",
+    "previous_tier",
+    "needs_segment",
+    "behaviour_state",
+)
+FORMATS = ("csv", "json")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The published run of a period."""
+
+    run_id: str
+    period: str
+    standard_id: str
+    standard_version: str
+    standard_hash: str
+    input_fingerprint: str
+    engine: str
+    customers: int
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class Published:
+    """A period's published run and (some of) its per-customer results."""
+
+    run: RunInfo
+    table: pa.Table
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self.table.to_pandas()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How one customer's published tier came about: the data, and the text in a language."""
+
+    customer_id: str
+    period: str
+    run_id: str
+    data: dict[str, Any]
+    text: str
+
+
+def published_run(ws: Workspace, period: str) -> RunInfo:
+    """The published run of `period`; NotFoundError when it has not been closed."""
+    with UnitOfWork(ws.db) as uow:
+        return _info(_run(uow, Period(period)))
+
+
+def read_published(ws: Workspace, period: str, columns: Sequence[str] | None = None, *,
+                   customer_id: str | None = None) -> Published:
+    """The published results of `period` (sorted by customer id), all columns or `columns`,
+    all customers or one."""
+    p = Period(period)
+    with UnitOfWork(ws.db) as uow:
+        run = _info(_run(uow, p))
+    path = ws.partition_file(PUBLISHED_TIERS, p)
+    if not path.is_file():
+        raise NotFoundError(f"the published tiers of {p} are missing ({path}); close {p} again")
+    wanted = None if columns is None else list(dict.fromkeys(["run_id", *columns]))
+    filters = None if customer_id is None else pc.field("customer_id") == customer_id
+    table = pq.read_table(path, columns=wanted, filters=filters)
+    found = set(table.column("run_id").unique().to_pylist())
+    if found - {run.run_id}:
+        raise NotFoundError(
+            f"the published tiers of {p} are from run {sorted(found)[0]}, but the app database "
+            f"says run {run.run_id} is published; close {p} again")
+    if columns is not None and "run_id" not in columns:
+        table = table.drop_columns(["run_id"])
+    return Published(run, table)
+
+
+def published_tiers(ws: Workspace, period: str) -> pd.DataFrame:
+    """The published tiers of `period` as a DataFrame, one row per customer."""
+    return read_published(ws, period).to_pandas().drop(columns=["hysteresis", "explanation"])
+
+
+def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
+    """The published result as CSV or JSON text: same close, same bytes."""
+    if fmt not in FORMATS:
+        raise ParameterError(f"the export format must be csv or json; got {fmt!r}")
+    published = read_published(ws, period)
+    run, rows = published.run, _export_rows(published.table)
+    if fmt == "json":
+        doc = {
+            "period": run.period,
+            "run_id": run.run_id,
+            "standard": {"id": run.standard_id, "version": run.standard_version},
+            "count": len(rows),
+            "data": rows,
+        }
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    dims = sorted({k for r in rows for k in r["dimension_scores"]})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = [c for c in EXPORT_COLUMNS if c != "dimension_scores"]
+    writer.writerow([*header[:4], *(f"score_{d}" for d in dims), *header[4:]])
+    for r in rows:
+        dim_values = [_cell(r["dimension_scores"].get(d)) for d in dims]
+        writer.writerow([
+            r["customer_id"], r["computed_tier"], r["applied_tier"], _cell(r["score"]),
+            *dim_values, ";".join(r["flags"]), r["migration"], _cell(r["previous_tier"]),
+            _cell(r["needs_segment"]), _cell(r["behaviour_state"]),
+        ])
+    return buffer.getvalue()
+
+
+def explain_customer(ws: Workspace, customer_id: str, period: str,
+                     lang: str | None = None) -> Explanation:
+    """The stored explanation of one customer's published tier, with its text in `lang`
+    (default: the workspace's language)."""
+    from corptier.report.explanation import render_explanation
+
+    published = read_published(ws, period, ["customer_id", "explanation"],
+                               customer_id=customer_id)
+    run = published.run
+    if published.table.num_rows == 0:
+        raise NotFoundError(
+            f"customer {customer_id} is not in the close of {run.period} (run {run.run_id})")
+    data = {**json.loads(published.table.column("explanation")[0].as_py()),
+            "run_id": run.run_id, "period": run.period}
+    text = render_explanation(data, lang or ws.config.workspace.language)
+    return Explanation(customer_id, run.period, run.run_id, data, text)
+
+
+def previous_results(ws: Workspace, period: str) -> tuple[str, str, list[dict[str, Any]]] | None:
+    """The latest published close before `period` — its period, run id and each customer's
+    applied tier and hysteresis state — or None for the first close."""
+    with UnitOfWork(ws.db) as uow:
+        run = uow.runs.published_before(period)
+    if run is None:
+        return None
+    table = read_published(ws, run.period, ["customer_id", "applied_tier", "hysteresis"]).table
+    rows = [{"customer_id": c, "applied_tier": t, "hysteresis": json.loads(h) if h else {}}
+            for c, t, h in zip(*(table.column(n).to_pylist() for n in table.column_names),
+                               strict=True)]
+    return run.period, run.run_id, rows
+
+
+def _run(uow: UnitOfWork, period: Period) -> TierRun:
+    run = uow.runs.published(period)
+    if run is None:
+        raise NotFoundError(f"period {period} has not been closed; close it first")
+    return run
+
+
+def _info(run: TierRun) -> RunInfo:
+    return RunInfo(run.run_id, run.period, run.standard_id, run.standard_version,
+                   run.standard_hash, run.input_fingerprint, run.engine, run.customers,
+                   None if run.finished_at is None else run.finished_at.isoformat())
+
+
+def _export_rows(table: pa.Table) -> list[dict[str, Any]]:
+    dims = [c for c in table.column_names if c.startswith("dim_")]
+    out = []
+    for r in table.to_pylist():
+        out.append({
+            "customer_id": r["customer_id"],
+            "computed_tier": r["computed_tier"],
+            "applied_tier": r["applied_tier"],
+            "score": _score(r["score"]),
+            "dimension_scores": {d.removeprefix("dim_"): _round(r[d]) for d in sorted(dims)},
+            "flags": [f for f in (r["flags"] or "").split(",") if f],
+            "migration": r["migration"],
+            "previous_tier": r["previous_tier"],
+            "needs_segment": r["needs_segment"],
+            "behaviour_state": r["behaviour_state"],
+        })
+    return out
+
+
+_FOUR = Decimal("0.0001")
+
+
+def _score(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return format(Decimal(repr(round(value, 4))).quantize(_FOUR), "f")
+
+
+def _round(value: Any) -> Any:
+    return None if value is None else round(float(value), 4)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,222 @@
+"""Everything the report of one period shows, assembled from the workspace: the published
+tiers (through the one published reader), the indicator snapshots, the quarantine files and the
+app database's loads, run and adoption (through the repositories). The tier order and names are
+the run's own standard's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from corptier.evaluation.concentration import concentration
+from corptier.evaluation.kpis import KpiContext, before_after, kpi_specs, kpi_trend, kpis_by_tier
+from corptier.evaluation.migration import migration_matrix
+from corptier.evaluation.psi import PSIResult, psi
+from corptier.evaluation.stability import StabilityReport, stability
+from corptier.i18n import tier_labels_from_standard
+from corptier.periods import Period
+from corptier.report.model import Comparison, Quarantine, ReportData
+from corptier.services.published import read_published
+from corptier.services.standards import standard_of
+from corptier.store import UnitOfWork
+from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
+
+INDICATOR_COLUMNS = ("customer_id", "name", "dep_avg", "loan_avg", "contribution",
+                     "econ_capital", "raroc", "product_coverage")
+TREND_PERIODS = 12
+BEFORE_AFTER_WINDOW = 6
+
+
+def build_report_data(
+    ws: Workspace,
+    period: str,
+    lang: str | None = None,
+    *,
+    trend_periods: int = TREND_PERIODS,
+    window: int = BEFORE_AFTER_WINDOW,
+) -> ReportData:
+    """Assemble the report of `period`; NotFoundError when it has not been closed."""
+    p = Period(period)
+    lang = lang or ws.config.workspace.language
+    reader = _Reader(ws)
+    tiers = reader.tiers(p)
+    with UnitOfWork(ws.db) as uow:
+        run = uow.runs.published(p)
+        assert run is not None  # reader.tiers found it
+        standard = standard_of(run)
+        run_row = {c.name: getattr(run, c.name) for c in run.__table__.columns
+                   if c.name != "standard"}
+        adoption_row = uow.adoptions.latest(p)
+        adoption = None if adoption_row is None else {
+            c.name: getattr(adoption_row, c.name) for c in adoption_row.__table__.columns}
+        loads = uow.loads.for_period(p)
+    order = tuple(standard.tier_codes)
+    indicators = reader.indicators(p)
+    joined = tiers.merge(indicators.drop(columns=["applied_tier"], errors="ignore"),
+                         on="customer_id", how="left")
+    kpi_cache = _KpiCache(reader, order, ws)
+    trend_window = [q for q in reader.periods(CUSTOMER_INDICATORS, PUBLISHED_TIERS) if q <= p]
+    trend = kpi_trend([kpi_cache.context(q) for q in trend_window[-trend_periods:]])
+    return ReportData(
+        period=p,
+        lang=lang,
+        workspace_name=ws.config.workspace.name,
+        tier_order=order,
+        tiers=joined,
+        kpis=kpis_by_tier(kpi_cache.context(p)),
+        specs=kpi_specs(),
+        trend=trend,
+        concentration=concentration(joined["contribution"] if "contribution" in joined
+                                    else pd.Series(dtype=float)),
+        quarantine=Quarantine(quarantine_summary(ws.quarantine_dir / p), _load_runs(loads)),
+        previous=_comparison(reader, tiers, p.shift(-1), order),
+        year_ago=_comparison(reader, tiers, p.shift(-12), order),
+        psi_previous=_psi_previous(reader, tiers, p.shift(-1)),
+        stability=_stability(reader, trend_window[-trend_periods:], order),
+        adoption=adoption,
+        before_after=_before_after(kpi_cache, reader, adoption, p, window),
+        run=run_row,
+        tier_labels=tier_labels_from_standard(standard, lang),
+    )
+
+
+class _Reader:
+    """The workspace's Parquet files of a report, each period read once per use."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def periods(self, *tables: str) -> list[str]:
+        return sorted({p for t in tables for p in self.ws.periods(t)})
+
+    def exists(self, table: str, period: str) -> bool:
+        return self.ws.partition_file(table, period).is_file()
+
+    def tiers(self, period: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        table = read_published(self.ws, period, columns).table
+        drop = [c for c in ("hysteresis", "explanation") if c in table.column_names]
+        return table.drop_columns(drop).to_pandas()
+
+    def indicators(self, period: str) -> pd.DataFrame:
+        if not self.exists(CUSTOMER_INDICATORS, period):
+            return pd.DataFrame(columns=["customer_id"])
+        return self.read(CUSTOMER_INDICATORS, period, INDICATOR_COLUMNS)
+
+    def read(self, table: str, period: str, columns: Sequence[str]) -> pd.DataFrame:
+        path = self.ws.partition_file(table, period)
+        have = set(pq.read_schema(path).names)
+        return pq.read_table(path, columns=[c for c in columns if c in have]).to_pandas()
+
+
+def _load_runs(loads: list) -> pd.DataFrame:
+    cols = ["table", "source", "rows_read", "rows_accepted", "rows_rejected", "loaded_at"]
+    return pd.DataFrame(
+        [[r.table_name, r.source, r.rows_read, r.rows_accepted, r.rows_rejected, r.loaded_at]
+         for r in loads], columns=cols)
+
+
+class _KpiCache:
+    """KPI contexts per period, reading each period's files once."""
+
+    def __init__(self, reader: _Reader, order: tuple[str, ...], ws: Workspace) -> None:
+        self.reader, self.order, self.ws = reader, order, ws
+        self._presence: dict[str, pd.DataFrame | None] = {}
+
+    def presence(self, period: str) -> pd.DataFrame | None:
+        """customer_id (+ applied_tier when tiered) of a period; None when nothing is there."""
+        if period not in self._presence:
+            if self.reader.exists(PUBLISHED_TIERS, period):
+                frame = self.reader.tiers(period, ["customer_id", "applied_tier"])
+            elif self.reader.exists(CUSTOMER_INDICATORS, period):
+                frame = self.reader.read(CUSTOMER_INDICATORS, period, ["customer_id"])
+            else:
+                frame = None
+            self._presence[period] = frame
+        return self._presence[period]
+
+    def context(self, period: str) -> KpiContext:
+        tiers = self.presence(period)
+        tiered = tiers is not None and "applied_tier" in tiers.columns
+        return KpiContext(
+            period=period,
+            indicators=self.reader.indicators(period),
+            tiers=tiers if tiered else None,
+            previous=self.presence(Period(period).shift(-1)),
+            tier_order=self.order,
+            tax_rate=self.ws.config.assumptions.tax_rate,
+            workspace=self.ws,
+        )
+
+
+def quarantine_summary(folder: Path) -> pd.DataFrame:
+    """Rejected rows by table, column and reason from the quarantine files of a period.
+
+    The files are `<table>.csv` (written by the loader): `row, column, reason`, then the row's
+    original values, one line per problem; only the first three columns are read.
+    """
+    cols = ["table", "column", "reason", "rows"]
+    parts = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        if path.name.startswith("."):
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            usecols=lambda c: c in ("column", "reason"))
+        parts.append(pd.DataFrame({
+            "table": path.stem,
+            "column": frame.get("column", ""),
+            "reason": frame.get("reason", ""),
+        }))
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    rows = pd.concat(parts, ignore_index=True)
+    out = rows.groupby(["table", "column", "reason"], sort=True).size().rename("rows")
+    return out.reset_index().sort_values(["table", "rows"], ascending=[True, False],
+                                         ignore_index=True)
+
+
+def _comparison(reader: _Reader, tiers: pd.DataFrame, earlier: str,
+                order: tuple[str, ...]) -> Comparison | None:
+    if not reader.exists(PUBLISHED_TIERS, earlier):
+        return None
+    start = reader.tiers(earlier, ["customer_id", "applied_tier"])
+    return Comparison(earlier, migration_matrix(start, tiers, order))
+
+
+def _psi_previous(reader: _Reader, tiers: pd.DataFrame, earlier: str) -> PSIResult | None:
+    if "score" not in tiers.columns or not reader.exists(PUBLISHED_TIERS, earlier):
+        return None
+    ref = reader.tiers(earlier, ["customer_id", "score"])
+    if "score" not in ref.columns or ref["score"].notna().sum() == 0:
+        return None
+    if tiers["score"].notna().sum() == 0:
+        return None
+    return psi(ref["score"], tiers["score"])
+
+
+def _stability(reader: _Reader, periods: list[str], order: tuple[str, ...]
+               ) -> StabilityReport | None:
+    tiered = [p for p in periods if reader.exists(PUBLISHED_TIERS, p)]
+    if len(tiered) < 2:
+        return None
+    history = pd.concat(
+        [reader.tiers(p, ["customer_id", "applied_tier"]).assign(period=p) for p in tiered],
+        ignore_index=True,
+    )
+    return stability(history, order)
+
+
+def _before_after(cache: _KpiCache, reader: _Reader, adoption: dict | None, period: str,
+                  window: int) -> pd.DataFrame | None:
+    if not adoption:
+        return None
+    pivot = str(adoption["adopted_period"])
+    available = set(reader.periods(CUSTOMER_INDICATORS, PUBLISHED_TIERS))
+    periods = [p for p in (Period(pivot).shift(k) for k in range(-window, window))
+               if p in available and p <= period]
+    if not periods:
+        return None
+    return before_after(kpi_trend([cache.context(p) for p in periods]), pivot, window=window)

@@ -1,0 +1,128 @@
+"""Standards: validate one, find the active one, adopt one, and read the one a run applied."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from corptier.config import CONFIG_FILE, render_config
+from corptier.errors import NotFoundError, StandardError
+from corptier.periods import Period
+from corptier.store import UnitOfWork
+from corptier.store.models import TierRun
+from corptier.tiering import Standard, load_standard, named_list_names
+from corptier.tiering.yaml_loader import read_list_file
+from corptier.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class StandardSummary:
+    """A valid standard: who it is and a few lines describing it."""
+
+    path: Path
+    id: str
+    version: str
+    content_hash: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A standard made the active one from a period on."""
+
+    standard_id: str
+    version: str
+    content_hash: str
+    period: str
+    file: str
+    by: str
+
+
+def validate_standard(path: Path | str) -> StandardSummary:
+    """Check a standard file; StandardValidationError lists every problem as file:line: field."""
+    standard = load_standard(path)
+    return StandardSummary(Path(path), standard.id, standard.version, standard.content_hash,
+                           tuple(standard.summary()))
+
+
+def active_standard_path(ws: Workspace, path: Path | str | None = None) -> Path:
+    """The standard file a close applies: `path`, else `[tiering] standard` in standards/."""
+    if path is not None:
+        return Path(path)
+    return ws.standards_dir / ws.config.tiering.standard
+
+
+def active_standard(ws: Workspace, path: Path | str | None = None) -> Standard:
+    """The standard at `path`, else the workspace's active standard."""
+    target = active_standard_path(ws, path)
+    if not target.is_file():
+        raise StandardError(
+            f"standard {target} not found; put a standard there or set [tiering] standard "
+            "in corptier.toml"
+        )
+    return load_standard(target)
+
+
+def named_lists(ws: Workspace, standard: Standard) -> dict[str, list[str]]:
+    """Each named list (名单) the standard uses, from `<named_lists>/<name>.csv` (a
+    `customer_id` column, or one id per line); a list with no file is empty."""
+    folder = ws.root / ws.config.tiering.named_lists
+    return {name: _list(folder / f"{name}.csv") for name in named_list_names(standard)}
+
+
+def _list(path: Path) -> list[str]:
+    return read_list_file(path) if path.is_file() else []
+
+
+def adopt_standard(ws: Workspace, path: Path | str, period: str, by: str,
+                   note: str | None = None) -> Adoption:
+    """Validate the standard, copy it into `standards/`, make it the active standard in
+    corptier.toml and record the adoption (the pivot of before/after evaluation) with an
+    audit entry."""
+    start = Period.parse(period)
+    source = Path(path)
+    standard = load_standard(source)
+    target = ws.standards_dir / source.name
+    if source.resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with UnitOfWork(ws.db) as uow:
+        uow.adoptions.add(standard_id=standard.id, standard_version=standard.version,
+                          standard_hash=standard.content_hash, period=start, by=by, at=now,
+                          note=note)
+        uow.audit.record(now, by, "adopt", "standard", standard.id,
+                         before={"file": ws.config.tiering.standard},
+                         after={"file": target.name, "version": standard.version,
+                                "period": start, "hash": standard.content_hash})
+    config = ws.config.model_copy(deep=True)
+    config.tiering.standard = target.name
+    (ws.root / CONFIG_FILE).write_text(render_config(config), encoding="utf-8")
+    return Adoption(standard.id, standard.version, standard.content_hash, start, target.name,
+                    by)
+
+
+def run_standard(ws: Workspace, period: str) -> Standard:
+    """The standard the published run of `period` applied (kept with the run)."""
+    with UnitOfWork(ws.db) as uow:
+        run = published_run_record(uow, Period.parse(period))
+    return standard_of(run)
+
+
+def standard_of(run: TierRun) -> Standard:
+    if run.standard is None:
+        raise NotFoundError(
+            f"run {run.run_id} of {run.period} does not keep its standard (it was published "
+            f"before runs kept them); close {run.period} again")
+    return Standard.model_validate(run.standard)
+
+
+def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
+    """The published run of `period`, or a clear error saying to close it first."""
+    run = uow.runs.published(period)
+    if run is None:
+        raise NotFoundError(
+            f"period {period} has not been closed; close it first (corptier close "
+            f"--period {period})")
+    return run

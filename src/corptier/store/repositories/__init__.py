@@ -1,0 +1,21 @@
+"""Every query of the app database, one repository per kind of record.
+
+A repository is handed out by the unit of work (`corptier.store.UnitOfWork`) and works inside
+its transaction; nothing else in corptier writes SQL against the app database.
+"""
+
+from corptier.store.repositories.adoptions import AdoptionRepository
+from corptier.store.repositories.audit import AuditRepository
+from corptier.store.repositories.indicator_runs import IndicatorRunRepository
+from corptier.store.repositories.loads import LoadRepository
+from corptier.store.repositories.overrides import OverrideRepository
+from corptier.store.repositories.runs import RunRepository
+
+__all__ = [
+    "AdoptionRepository",
+    "AuditRepository",
+    "IndicatorRunRepository",
+    "LoadRepository",
+    "OverrideRepository",
+    "RunRepository",
+]

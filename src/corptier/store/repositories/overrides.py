@@ -1,0 +1,49 @@
+"""Tier overrides as stored: requested, decided, revoked; expiry is read, not stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from corptier.store.models import Override
+
+OPEN = ("pending", "approved")
+
+
+class OverrideRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, override: Override) -> Override:
+        """Insert `override` and give it its id."""
+        self.session.add(override)
+        self.session.flush()
+        return override
+
+    def get(self, override_id: int, *, for_update: bool = False) -> Override | None:
+        return self.session.get(Override, override_id, with_for_update=for_update)
+
+    def list(self, *, state: str | None = None, customer_id: str | None = None,
+             today: date) -> list[Override]:
+        """Overrides by id, filtered by customer and by effective state on `today` (a pending
+        or approved override past its end date reads as "expired")."""
+        query = sa.select(Override).order_by(Override.id)
+        if customer_id is not None:
+            query = query.where(Override.customer_id == customer_id)
+        if state == "expired":
+            query = query.where(Override.state.in_(OPEN), Override.valid_until < today)
+        elif state in OPEN:
+            query = query.where(Override.state == state, Override.valid_until >= today)
+        elif state is not None:
+            query = query.where(Override.state == state)
+        return list(self.session.scalars(query))
+
+    def approved_on(self, as_of: date) -> dict[str, Override]:
+        """The override that applies to each customer on `as_of`: approved and valid through
+        that date; when a customer has several, the one approved last."""
+        query = (sa.select(Override)
+                 .where(Override.state == "approved", Override.valid_until >= as_of)
+                 .order_by(Override.customer_id, Override.decided_at, Override.id))
+        return {o.customer_id: o for o in self.session.scalars(query)}

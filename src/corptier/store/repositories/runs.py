@@ -1,0 +1,55 @@
+"""Tier runs and which of them is the published result of each period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from corptier.store.models import PublishedPeriod, TierRun
+
+
+class RunRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, run_id: str) -> TierRun | None:
+        return self.session.get(TierRun, run_id)
+
+    def published(self, period: str) -> TierRun | None:
+        """The published run of `period`, if it was closed."""
+        run_id = self.session.scalar(
+            sa.select(PublishedPeriod.run_id).where(PublishedPeriod.period == period))
+        return None if run_id is None else self.session.get(TierRun, run_id)
+
+    def published_before(self, period: str) -> TierRun | None:
+        """The latest published run of a period before `period` (where hysteresis and
+        migration start from), or None for a first close."""
+        run_id = self.session.scalar(
+            sa.select(PublishedPeriod.run_id).where(PublishedPeriod.period < period)
+            .order_by(PublishedPeriod.period.desc()).limit(1))
+        return None if run_id is None else self.session.get(TierRun, run_id)
+
+    def published_periods(self) -> dict[str, str]:
+        """Every closed period with its published run id, oldest first."""
+        rows = self.session.execute(
+            sa.select(PublishedPeriod.period, PublishedPeriod.run_id)
+            .order_by(PublishedPeriod.period)).all()
+        return {period: run_id for period, run_id in rows}
+
+    def publish(self, run: TierRun, at: datetime) -> bool:
+        """Make `run` the published result of its period: replace any earlier copy of the same
+        run id, mark the period's previous run superseded, point the period at `run`. Returns
+        True when the identical run was already the published one."""
+        was = self.session.scalar(
+            sa.select(PublishedPeriod.run_id).where(PublishedPeriod.period == run.period))
+        self.session.execute(sa.delete(PublishedPeriod).where(PublishedPeriod.period == run.period))
+        self.session.execute(sa.delete(TierRun).where(TierRun.run_id == run.run_id))
+        if was and was != run.run_id:
+            self.session.execute(
+                sa.update(TierRun).where(TierRun.run_id == was).values(status="superseded"))
+        self.session.add(run)
+        self.session.flush()
+        self.session.add(PublishedPeriod(period=run.period, run_id=run.run_id, published_at=at))
+        return was == run.run_id

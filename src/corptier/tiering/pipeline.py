@@ -1,0 +1,40 @@
+"""One period's tiering as an engine expression: scores → computed tier → hysteresis.
+
+Shared by the period close and by the backtest, so a backtest applies exactly the rule a close
+would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from corptier.tiering.apply import score_and_tier
+from corptier.tiering.gates import NamedLists
+from corptier.tiering.hysteresis import COMPUTED, apply_hysteresis
+from corptier.tiering.standard import Standard
+
+
+def tier_with_hysteresis(
+    indicators: ir.Table,
+    standard: Standard,
+    lists: NamedLists,
+    state: pa.Table,
+    carry: Sequence[str] = (),
+) -> ir.Table:
+    """One period's tiers before overrides, as an Ibis expression (nothing runs yet).
+
+    Scores and tiers `indicators` (one row per customer), applies hysteresis from `state` (the
+    previous close's state in `STATE_SCHEMA`; empty for a first close) and joins the values of
+    the indicators the standard uses, plus the `carry` columns, by customer id.
+    """
+    tiered = score_and_tier(indicators, standard, lists)
+    current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64")})
+    result = apply_hysteresis(current, ibis.memtable(state), standard.hysteresis,
+                              standard.tier_codes)
+    used = ["customer_id", *sorted(standard.indicators_used()), *carry]
+    values = indicators.select(*[c for c in dict.fromkeys(used) if c in indicators.columns])
+    return result.join(values, "customer_id", rname="{name}__value")

@@ -1,0 +1,120 @@
+"""The report in both languages: self-contained HTML, a PDF that renders to pages, a workbook."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from corptier.cli import app
+from corptier.report import render_report
+from corptier.report.fonts import find_cjk_font
+from corptier.services.report_data import build_report_data
+
+EXPECTED_SHEETS = {
+    "en": ["Tiers", "Migration", "KPIs", "KPI trend", "Stability", "Concentration", "Quarantine"],
+    "zh-CN": ["分层名单", "层级迁移", "分层指标", "指标趋势", "稳定性", "贡献集中度", "数据隔离"],
+}
+needs_cjk = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed")
+
+
+@pytest.fixture(scope="module")
+def zh_report(report_ws, tmp_path_factory) -> dict[str, Path]:
+    ws, periods = report_ws
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    data = build_report_data(ws, periods[-1], "zh-CN")
+    paths = render_report(data, tmp_path_factory.mktemp("zh"), font=find_cjk_font())
+    return {"html": paths.html, "pdf": paths.pdf, "xlsx": paths.xlsx}
+
+
+@pytest.fixture(scope="module")
+def en_report(report_ws) -> dict[str, Path]:
+    ws, periods = report_ws
+    result = CliRunner().invoke(app, ["report", "--period", periods[-1], "--lang", "en",
+                                      "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    printed = [Path(line) for line in result.output.split()]
+    assert [p.name for p in printed] == ["report.html", "report.pdf", "report.xlsx"]
+    assert all(p.parent == ws.reports_dir / periods[-1] for p in printed)
+    return dict(zip(["html", "pdf", "xlsx"], printed, strict=True))
+
+
+def _self_contained(html: str) -> None:
+    assert not re.search(r"https?://", html)
+    assert "file://" not in html
+    assert not re.search(r"<(link|script|img)\b", html)
+    assert html.count("<svg") >= 4  # pyramid, migration, Lorenz, trends
+
+
+@needs_cjk
+def test_chinese_html_is_self_contained_and_chinese(zh_report) -> None:
+    html = zh_report["html"].read_text("utf-8")
+    _self_contained(html)
+    for label in ("对公客户分层管理效果报告", "层级迁移", "基尼系数", "战略客户", "被隔离的数据行"):
+        assert label in html
+    assert 'lang="zh-CN"' in html
+
+
+def test_english_html_is_self_contained_and_english(en_report) -> None:
+    html = en_report["html"].read_text("utf-8")
+    _self_contained(html)
+    for label in ("Tiering effect report", "Migration", "Gini", "Strategic", "Quarantined rows"):
+        assert label in html
+    assert "层级迁移" not in html and "战略客户" not in html
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_pdf_renders_to_pages(lang, zh_report, en_report, tmp_path) -> None:
+    pdf = (zh_report if lang == "zh-CN" else en_report)["pdf"]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 3
+    assert all(p.stat().st_size > 1000 for p in pages)
+
+
+@needs_cjk
+def test_chinese_pdf_embeds_the_cjk_font(zh_report) -> None:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    fonts = subprocess.run(["pdffonts", str(zh_report["pdf"])], capture_output=True, text=True,
+                           check=True).stdout
+    def squash(text: str) -> str:
+        return re.sub(r"[\s-]", "", text).lower()
+
+    assert squash(find_cjk_font().family) in squash(fonts)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_workbook_sheets_frozen_headers_and_formats(lang, zh_report, en_report, report_ws) -> None:
+    ws, periods = report_ws
+    customers = len(pd.read_parquet(ws.partition_dir("tiers", periods[-1])))
+    path = (zh_report if lang == "zh-CN" else en_report)["xlsx"]
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == EXPECTED_SHEETS[lang]
+    tiers = wb.worksheets[0]
+    assert tiers.freeze_panes == "C2"
+    assert all(ws.freeze_panes for ws in wb.worksheets)
+    header = [c.value for c in tiers[1]]
+    money = header.index("综合贡献" if lang == "zh-CN" else "Contribution") + 1
+    share = header.index("RAROC") + 1
+    assert tiers.cell(2, money).number_format == "#,##0.00"
+    assert tiers.cell(2, share).number_format == "0.0%"
+    assert tiers.max_row == 1 + customers
+    explanation = tiers.cell(2, len(header)).value
+    assert ("得分" if lang == "zh-CN" else "score") in explanation
+    kpis = wb.worksheets[2]
+    assert kpis.cell(2, 1).value == ("战略客户" if lang == "zh-CN" else "Strategic")
+    quarantine = wb.worksheets[-1]
+    rows = [tuple(c.value for c in r[:4]) for r in quarantine.iter_rows(min_row=2, max_row=3)]
+    assert ("customers", "uscc", "统一社会信用代码校验位错误", 2) in rows
