@@ -24,7 +24,7 @@ INDICATOR_FILE = "part-0.parquet"
 def read_customer_indicators(con: EngineConnection, ws: Workspace, period: str) -> ir.Table:
     """The customer indicator snapshot of `period` as a table of the engine."""
     path = ws.partition_dir("indicators_customer", period) / INDICATOR_FILE
-    return con.backend.read_parquet(str(path))
+    return con.read_parquet(str(path))
 
 
 def tier_with_hysteresis(

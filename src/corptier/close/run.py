@@ -106,7 +106,7 @@ def _tier_frame(
         )
         expr = tier_with_hysteresis(indicators, standard, named_lists(ws, standard),
                                     previous_state(previous, standard))
-        frame = con.backend.execute(expr.join(behaviour, "customer_id"))
+        frame = con.execute(expr.join(behaviour, "customer_id"))
     finally:
         con.close()
     frame["bgnbd_model"] = [fit.to_dict() if fit is not None else None] * len(frame)
@@ -115,6 +115,6 @@ def _tier_frame(
 
 def _attrition_model(con: Any, indicators: Any, standard: Standard) -> BgNbdFit | None:
     """Fit the BG/NBD silent-attrition model on the period's customers (numpy, seeded)."""
-    inputs = con.backend.execute(indicators.select("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
+    inputs = con.execute(indicators.select("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
     arrays = [inputs[c].to_numpy(dtype=float, na_value=np.nan) for c in inputs.columns]
     return fit_attrition(*arrays, standard.behaviour)

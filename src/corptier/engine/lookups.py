@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from corptier.config import Assumptions
 from corptier.contract.schema import FTP_KINDS, LOAN_CLASSES, TERM_BUCKETS
 from corptier.engine.capital import irb_k
+from corptier.engine.connection import named_memtable
 from corptier.engine.money import FACTOR_PLACES, factor
 from corptier.errors import CorptierError
 
@@ -38,16 +38,6 @@ class EngineError(CorptierError):
     """The inputs of a period cannot give indicators (a period or lookup is missing)."""
 
     exit_code = 3
-
-
-def named_memtable(name: str, data: pa.Table) -> ir.Table:
-    """An in-memory table the engine will know as `name` (ibis.memtable names it at random)."""
-    import ibis.expr.operations as ops
-    from ibis.formats.pyarrow import PyArrowTableProxy
-
-    return ops.InMemoryTable(
-        name=name, schema=ibis.Schema.from_pyarrow(data.schema), data=PyArrowTableProxy(data)
-    ).to_expr()
 
 
 def month_window(period: str, months: int = WINDOW) -> list[str]:

@@ -21,9 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.config import Assumptions
-from corptier.engine.backends import EngineConnection, connect
 from corptier.engine.behaviour import behaviour_derived, behaviour_metrics
 from corptier.engine.columns import CUSTOMER_SCHEMA, GROUP_SCHEMA
+from corptier.engine.connection import EngineConnection
+from corptier.engine.engines import connect
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
 from corptier.engine.lookups import days_in, month_window
@@ -109,19 +110,16 @@ def compute_indicators(
     (one IndicatorRun per period and engine, replaced on re-run: same inputs, same bytes)."""
     clock = time.perf_counter()
     check_period(period)
-    con = connect(ws, engine, spark_session=spark_session)
-    try:
+    with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
         customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
         batches, cached = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
-        written = _read_back(con, customer_path)
+        written = con.read_parquet(customer_path)
         groups = group_snapshot(written, a.tax_rate, days_in(period))
         group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
-    finally:
-        con.close()
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
         input_fingerprint(ws, period), config_hash(ws), code_version(),
@@ -131,11 +129,14 @@ def compute_indicators(
     return result
 
 
-def _customer_batches(ws: Workspace, con: EngineConnection, inp: Inputs) -> tuple[Any, bool]:
-    """The customer snapshot as record batches, and whether a stored plan gave them: on
-    DuckDB the compiled SQL is kept per plan key and re-used by every later run."""
+def _customer_batches(
+    ws: Workspace, con: EngineConnection, inp: Inputs
+) -> tuple[pa.RecordBatchReader, bool]:
+    """The customer snapshot as record batches, and whether a stored plan gave them: where
+    the engine supports it, the compiled SQL is kept per plan key and re-used by every later
+    run."""
     a = inp.assumptions
-    if con.name != "duckdb":
+    if not con.supports_stored_plans:
         expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
         return con.batches(expr, ROW_GROUP), False
     folder = ws.temp_dir / "plans"
@@ -170,10 +171,6 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
         rows += table.num_rows
     tmp.replace(path)
     return rows
-
-
-def _read_back(con: EngineConnection, path: Path) -> ir.Table:
-    return con.backend.read_parquet(str(path))
 
 
 def read_snapshot(ws: Workspace, period: str, table: str = CUSTOMER_TABLE) -> pa.Table:

@@ -91,7 +91,7 @@ def scored_frame(con: EngineConnection, ws: Workspace, period: str, standard: St
         tiered = tiered.select("customer_id", *[c for c in columns if c != "customer_id"])
     keep = ["customer_id", *[c for c in CARRIED if c in indicators.columns]]
     expr = tiered.join(indicators.select(*keep), "customer_id", rname="{name}__indicator")
-    return _sorted(con.backend.execute(expr))
+    return _sorted(con.execute(expr))
 
 
 def tiered_history(con: EngineConnection, ws: Workspace, periods: Sequence[str],
@@ -110,7 +110,7 @@ def tiered_history(con: EngineConnection, ws: Workspace, periods: Sequence[str],
         indicators = read_customer_indicators(con, ws, period)
         carry = [c for c in CARRIED if c in indicators.columns]
         expr = tier_with_hysteresis(indicators, standard, lists, state, carry)
-        frame = _sorted(con.backend.execute(expr))
+        frame = _sorted(con.execute(expr))
         state = next_state(frame, codes)
         frames.append(_history_rows(frame, period, codes))
     return pd.concat(frames, ignore_index=True)
