@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -83,7 +84,7 @@ def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
     """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
     the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals."""
     rows = []
-    by_period: dict[str, list[dict]] = {}
+    by_period: dict[str, list[dict[str, Any]]] = {}
     for row in scale.to_pylist():
         by_period.setdefault(row["period"], []).append(row)
     floor = Decimal(str(a.pd_floor))

@@ -13,6 +13,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,9 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
     bytes), through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
-    rows, pending, pending_rows = 0, [], 0
+    rows: int = 0
+    pending_rows: int = 0
+    pending: list[pa.Table] = []
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for batch in batches:
             pending.append(pa.Table.from_batches([batch]).cast(schema))
@@ -188,7 +191,7 @@ def input_fingerprint(ws: Workspace, period: str) -> str:
                 continue
             digest.update(str(path.relative_to(ws.data_dir)).encode())
             with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 22), b""):
+                for block in iter(partial(handle.read, 1 << 22), b""):
                     digest.update(block)
     return digest.hexdigest()
 
