@@ -74,8 +74,10 @@ PRIVATE_IBIS = re.compile(r"_run_pre_execute_hooks|\b_session\.|gen_name|InMemor
 
 
 def test_private_ibis_apis_stay_in_the_engine_modules() -> None:
-    allowed = {ENGINE / "duckdb.py", ENGINE / "spark.py", ENGINE / "connection.py"}
+    allowed = {ENGINE / "duckdb.py", ENGINE / "spark.py"}
     found = [f"{p.relative_to(SRC)}:{n}" for p in sorted(SRC.rglob("*.py")) if p not in allowed
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if PRIVATE_IBIS.search(line)]
-    assert not found, f"private Ibis APIs belong in engine/duckdb.py or engine/spark.py: {found}"
+    # named_memtable, needed by both engines, is the one exception
+    assert [f for f in found if not f.startswith("engine/connection.py:")] == []
+    assert len(found) == 1, f"only named_memtable builds an InMemoryTable: {found}"

@@ -36,7 +36,7 @@ class SparkConnection(EngineConnection):
         restore: dict[str, str | None],
     ) -> None:
         super().__init__(data_dir, ibis.pyspark.connect(session))
-        self._session = session
+        self._spark = session
         self._owned = owned
         self._restore = restore
 
@@ -48,7 +48,7 @@ class SparkConnection(EngineConnection):
         return cls(ws.data_dir, session, owned=owned, restore=_configure(session))
 
     def _read_files(self, base: Path, files: list[str], view: str | None) -> ir.Table:
-        frame = self._session.read.option("basePath", str(base)).parquet(*files)
+        frame = self._spark.read.option("basePath", str(base)).parquet(*files)
         name = view or f"corptier_input_{uuid.uuid4().hex}"
         frame.createOrReplaceTempView(name)
         table: ir.Table = self._backend.table(name)
@@ -70,13 +70,13 @@ class SparkConnection(EngineConnection):
 
     def close(self) -> None:
         if self._owned:
-            self._session.stop()
+            self._spark.stop()
             return
         for key, value in self._restore.items():  # a borrowed session gets its settings back
             if value is None:
-                self._session.conf.unset(key)
+                self._spark.conf.unset(key)
             else:
-                self._session.conf.set(key, value)
+                self._spark.conf.set(key, value)
 
 
 def _new_session(ws: Workspace) -> SparkSession:
