@@ -5,11 +5,10 @@ and run by DuckDB (default) or Spark.
     result = compute_indicators(ws, "2026-09")            # engine from corptier.toml
     result = compute_indicators(ws, "2026-09", "spark")
 
-    con = connect(ws)                                      # reuse the expression (tiering close)
-    expr = customer_snapshot_expr(con, "2026-09", ws.config.assumptions)
+    with connect(ws) as con:                               # reuse the expression (tiering close)
+        expr = customer_snapshot_expr(con, "2026-09", ws.config.assumptions)
 """
 
-from corptier.engine.backends import EngineConnection, connect
 from corptier.engine.capital import irb_k, loan_contribution_annual
 from corptier.engine.columns import (
     CUSTOMER_SCHEMA,
@@ -17,7 +16,8 @@ from corptier.engine.columns import (
     INDICATOR_COLUMNS,
     IndicatorColumn,
 )
-from corptier.engine.lookups import EngineError
+from corptier.engine.connection import EngineConnection
+from corptier.engine.engines import ENGINES, connect
 from corptier.engine.snapshot import (
     CUSTOMER_TABLE,
     GROUP_TABLE,
@@ -26,10 +26,12 @@ from corptier.engine.snapshot import (
     customer_snapshot_expr,
     read_snapshot,
 )
+from corptier.errors import EngineError
 
 __all__ = [
     "CUSTOMER_SCHEMA",
     "CUSTOMER_TABLE",
+    "ENGINES",
     "GROUP_SCHEMA",
     "GROUP_TABLE",
     "INDICATOR_COLUMNS",

@@ -11,14 +11,15 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from corptier.config import Assumptions
 from corptier.contract.schema import FTP_KINDS, LOAN_CLASSES, TERM_BUCKETS
 from corptier.engine.capital import irb_k
+from corptier.engine.connection import named_memtable
 from corptier.engine.money import FACTOR_PLACES, factor
 from corptier.errors import EngineError
 
@@ -34,14 +35,6 @@ MONTHS, RATINGS, FTP, LOAN_CLASSES_TABLE = (
 """Engine names of the lookups: fixed, so that a compiled plan names them (engine/plans.py)."""
 
 
-def named_memtable(name: str, data: pa.Table) -> ir.Table:
-    """An in-memory table the engine will know as `name` (ibis.memtable names it at random)."""
-    import ibis.expr.operations as ops
-    from ibis.formats.pyarrow import PyArrowTableProxy
-
-    return ops.InMemoryTable(
-        name=name, schema=ibis.Schema.from_pyarrow(data.schema), data=PyArrowTableProxy(data)
-    ).to_expr()
 
 
 def month_window(period: str, months: int = WINDOW) -> list[str]:
@@ -87,7 +80,7 @@ def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
     """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
     the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals."""
     rows = []
-    by_period: dict[str, list[dict]] = {}
+    by_period: dict[str, list[dict[str, Any]]] = {}
     for row in scale.to_pylist():
         by_period.setdefault(row["period"], []).append(row)
     floor = Decimal(str(a.pd_floor))

@@ -22,7 +22,6 @@ MONEY = dt.Decimal(18, 2)
 RATE = dt.Decimal(19, 6)  # wider than 18 digits: DuckDB multiplies in 128 bits
 WIDE = dt.Decimal(27, 13)
 FACTOR_PLACES = 13
-FACTOR = dt.Decimal(27, FACTOR_PLACES)
 SUM_EXACT = dt.Decimal(38, 8)
 ZERO = Decimal("0.00")
 
@@ -55,10 +54,6 @@ def to_money(value: ir.NumericValue) -> ir.DecimalValue:
 def money_sum(value: ir.NumericValue, where: ir.BooleanValue | None = None) -> ir.DecimalValue:
     """Exact sum, 0 when there is nothing to add."""
     return to_money(value.sum(where=where).coalesce(ibis.literal(ZERO, MONEY)))
-
-
-def zero_money() -> ir.DecimalValue:
-    return ibis.literal(ZERO, MONEY)
 
 
 def mean_cents(total: ir.DecimalValue, n: ir.IntegerValue) -> ir.DecimalValue:

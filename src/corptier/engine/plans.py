@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from corptier.config import Assumptions
-from corptier.engine.backends import EngineConnection
+from corptier.engine.connection import EngineConnection
 from corptier.provenance import hash_json
 
 PLAN_FORMAT = 1

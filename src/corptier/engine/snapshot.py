@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.config import Assumptions
-from corptier.engine.backends import EngineConnection, connect
 from corptier.engine.behaviour import behaviour_derived, behaviour_metrics
 from corptier.engine.columns import CUSTOMER_SCHEMA, GROUP_SCHEMA
+from corptier.engine.connection import EngineConnection
+from corptier.engine.engines import connect
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
 from corptier.engine.lookups import days_in, month_window
@@ -108,19 +110,16 @@ def compute_indicators(
     bytes); `corptier.services.compute_indicators` also registers the run."""
     clock = time.perf_counter()
     check_period(period)
-    con = connect(ws, engine, spark_session=spark_session)
-    try:
+    with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
         customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
         batches, cached = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
-        written = _read_back(con, customer_path)
+        written = con.read_parquet(customer_path)
         groups = group_snapshot(written, a.tax_rate, days_in(period))
         group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
-    finally:
-        con.close()
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
         input_fingerprint(ws, period), config_hash(ws), code_version(),
@@ -129,11 +128,14 @@ def compute_indicators(
     return result
 
 
-def _customer_batches(ws: Workspace, con: EngineConnection, inp: Inputs) -> tuple[Any, bool]:
-    """The customer snapshot as record batches, and whether a stored plan gave them: on
-    DuckDB the compiled SQL is kept per plan key and re-used by every later run."""
+def _customer_batches(
+    ws: Workspace, con: EngineConnection, inp: Inputs
+) -> tuple[pa.RecordBatchReader, bool]:
+    """The customer snapshot as record batches, and whether a stored plan gave them: where
+    the engine supports it, the compiled SQL is kept per plan key and re-used by every later
+    run."""
     a = inp.assumptions
-    if con.name != "duckdb":
+    if not con.supports_stored_plans:
         expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
         return con.batches(expr, ROW_GROUP), False
     folder = ws.temp_dir / "plans"
@@ -152,7 +154,9 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
     bytes), through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
-    rows, pending, pending_rows = 0, [], 0
+    rows: int = 0
+    pending_rows: int = 0
+    pending: list[pa.Table] = []
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for batch in batches:
             pending.append(pa.Table.from_batches([batch]).cast(schema))
@@ -170,10 +174,6 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
     return rows
 
 
-def _read_back(con: EngineConnection, path: Path) -> ir.Table:
-    return con.backend.read_parquet(str(path))
-
-
 def read_snapshot(ws: Workspace, period: str, table: str = CUSTOMER_TABLE) -> pa.Table:
     """A written snapshot as an Arrow table."""
     return pq.read_table(ws.partition_dir(table, period) / FILE_NAME)
@@ -189,7 +189,7 @@ def input_fingerprint(ws: Workspace, period: str) -> str:
                 continue
             digest.update(str(path.relative_to(ws.data_dir)).encode())
             with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 22), b""):
+                for block in iter(partial(handle.read, 1 << 22), b""):
                     digest.update(block)
     return digest.hexdigest()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import ibis.expr.types as ir
 
 from corptier.config import Assumptions
-from corptier.engine.backends import EngineConnection
+from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
     EngineError,
     ftp_table,

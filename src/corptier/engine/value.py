@@ -45,8 +45,6 @@ from corptier.engine.money import (
 )
 from corptier.engine.tables import Inputs
 
-ZERO_INT = ibis.literal(0, "int64")
-
 
 def customer_months(inp: Inputs) -> ir.Table:
     """One row per customer and month of the window in which the customer is on the books,
