@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from corptier.config import load_config
 from corptier.errors import ConfigError, WorkspaceError
+from corptier.periods import Period
 from corptier.workspace import Workspace, check_period
 
 
@@ -50,7 +51,14 @@ def test_check_period_rejects_malformed_periods(bad: str) -> None:
         check_period(bad)
 
 
+def test_check_period_returns_the_period() -> None:
+    period = check_period("2026-09")
+    assert period == "2026-09" and isinstance(period, Period)
+
+
 def test_periods_lists_loaded_partitions_in_order(workspace: Workspace) -> None:
     for period in ("2026-02", "2025-12", "2026-01"):
         workspace.partition_dir("customers", period).mkdir(parents=True)
+    (workspace.table_dir("customers") / "period=2026-13").mkdir()
     assert workspace.periods() == ["2025-12", "2026-01", "2026-02"]
+    assert all(isinstance(p, Period) for p in workspace.periods())

@@ -13,6 +13,15 @@ class WorkspaceError(CorptierError):
     exit_code = 2
 
 
+class PeriodError(WorkspaceError, ValueError):
+    """A period is not a `YYYY-MM` month, or periods are out of order.
+
+    A WorkspaceError too, because malformed periods were reported as one before the Period type.
+    """
+
+    exit_code = 2
+
+
 class ConfigError(CorptierError, ValueError):
     """A configuration file has a wrong or missing value."""
 

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from corptier.config import CONFIG_FILE, WorkspaceConfig, load_config, render_config
-from corptier.errors import WorkspaceError
+from corptier.errors import PeriodError, WorkspaceError
+from corptier.periods import Period
 
-PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SUBDIRS = ("standards", "data", "quarantine", "reports")
 
 
-def check_period(period: str) -> str:
-    """Return a period `YYYY-MM` or raise a clear error."""
-    if not PERIOD_RE.match(period or ""):
-        raise WorkspaceError(f"period must look like 2026-09 (YYYY-MM); got {period!r}")
-    return period
+def check_period(period: str) -> Period:
+    """`Period.parse(period)`: the period, or PeriodError (a WorkspaceError) if malformed."""
+    return Period.parse(period)
 
 
 @dataclass(frozen=True)
@@ -98,15 +95,20 @@ class Workspace:
         return self.data_dir / table
 
     def partition_dir(self, table: str, period: str) -> Path:
-        return self.table_dir(table) / f"period={check_period(period)}"
+        return self.table_dir(table) / f"period={Period.parse(period)}"
 
-    def periods(self, table: str = "customers") -> list[str]:
-        """Loaded periods of a table, oldest first."""
+    def periods(self, table: str = "customers") -> list[Period]:
+        """Loaded periods of a table, oldest first (folders not named `period=YYYY-MM` skipped)."""
         base = self.table_dir(table)
         if not base.is_dir():
             return []
-        found = (p.name.removeprefix("period=") for p in base.glob("period=*"))
-        return sorted(p for p in found if PERIOD_RE.match(p))
+        found = []
+        for folder in base.glob("period=*"):
+            try:
+                found.append(Period.parse(folder.name.removeprefix("period=")))
+            except PeriodError:
+                continue
+        return sorted(found)
 
     # --- database --------------------------------------------------------------------------
     @property
