@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corptier.evaluation._periods import shift_period
+from corptier.periods import Period
 from corptier.store.db import unit_of_work
 from corptier.store.models import LoadRun, StandardAdoption, TierRun
 from corptier.workspace import Workspace
@@ -36,7 +36,7 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7)
     stop = np.where(rng.random(ids.size) < 0.15, rng.integers(2, periods + 1, ids.size), periods)
     out, previous = {}, {}
     for k in range(periods):
-        period = shift_period(FIRST, k)
+        period = Period(FIRST).shift(k)
         alive = (start <= k) & (k < np.maximum(stop, start + 1))
         idx = np.flatnonzero(alive)
         score = (base[idx] + rng.normal(0, 4, idx.size)).clip(0, 100).round(2)

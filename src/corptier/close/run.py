@@ -17,7 +17,7 @@ from corptier.close.publish import Publication, publish, run_id_for
 from corptier.close.records import result_frame
 from corptier.close.state import active_override_tiers, previous_state
 from corptier.engine import compute_indicators, connect
-from corptier.engine.lookups import month_end
+from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
@@ -56,7 +56,7 @@ def close_period(
     standard = active_standard(ws, standard_path)
     indicators = compute_indicators(ws, period, engine, spark_session=spark_session)
     previous = previous_close(ws, period)
-    overrides = active_override_tiers(ws, month_end(period), standard)
+    overrides = active_override_tiers(ws, Period(period).month_end, standard)
     frame = _tier_frame(ws, period, standard, engine, spark_session, previous)
     frame = result_frame(frame, standard, previous, overrides)
     run_id = run_id_for(

@@ -17,7 +17,7 @@ from corptier.close.inputs import named_lists
 from corptier.close.pipeline import read_customer_indicators, tier_with_hysteresis
 from corptier.engine import EngineConnection, compute_indicators, connect
 from corptier.errors import CorptierError, NotFoundError
-from corptier.evaluation._periods import months_between, shift_period
+from corptier.periods import Period
 from corptier.tiering import Standard, score_and_tier
 from corptier.tiering.hysteresis import (
     APPLIED,
@@ -47,10 +47,10 @@ class EvaluationParameterError(CorptierError, ValueError):
 
 def period_range(start: str, end: str) -> list[str]:
     """Every month from `start` to `end`, both included."""
-    steps = months_between(check_period(start), check_period(end))
+    steps = check_period(start).months_until(check_period(end))
     if steps < 0:
         raise EvaluationParameterError(f"--from {start} is after --to {end}")
-    return [shift_period(start, k) for k in range(steps + 1)]
+    return [Period(start).shift(k) for k in range(steps + 1)]
 
 
 def ensure_indicators(ws: Workspace, periods: Sequence[str],

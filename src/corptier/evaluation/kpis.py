@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from corptier.errors import ContractError
-from corptier.evaluation._periods import shift_period
+from corptier.periods import Period
 
 TOTAL = "all"
 KpiKind = Literal["count", "money", "share", "ratio", "number"]
@@ -163,8 +163,8 @@ def before_after(
     Before = [adoption − window, adoption), after = [adoption, adoption + window). Columns: tier,
     kpi, before, after, change (after − before), periods_before, periods_after.
     """
-    first_before = shift_period(adoption_period, -window)
-    last_after = shift_period(adoption_period, window - 1)
+    first_before = Period(adoption_period).shift(-window)
+    last_after = Period(adoption_period).shift(window - 1)
     kpis = [c for c in trend.columns if c not in ("period", "tier")]
     before = trend[(trend["period"] >= first_before) & (trend["period"] < adoption_period)]
     after = trend[(trend["period"] >= adoption_period) & (trend["period"] <= last_after)]

@@ -19,7 +19,6 @@ import pandas as pd
 
 from corptier.errors import NotFoundError
 from corptier.evaluation._inputs import DEFAULT_TIER_ORDER
-from corptier.evaluation._periods import shift_period
 from corptier.evaluation.concentration import Concentration, concentration
 from corptier.evaluation.kpis import (
     KpiContext,
@@ -32,6 +31,7 @@ from corptier.evaluation.kpis import (
 from corptier.evaluation.migration import MigrationMatrix, migration_matrix
 from corptier.evaluation.psi import PSIResult, psi
 from corptier.evaluation.stability import StabilityReport, stability
+from corptier.periods import Period
 from corptier.workspace import Workspace, check_period
 
 TIERS_TABLE = "tiers"
@@ -126,9 +126,9 @@ def build_report_data(
         concentration=concentration(joined["contribution"] if "contribution" in joined
                                     else pd.Series(dtype=float)),
         quarantine=reader.quarantine(period),
-        previous=_comparison(reader, tiers, shift_period(period, -1), order),
-        year_ago=_comparison(reader, tiers, shift_period(period, -12), order),
-        psi_previous=_psi_previous(reader, tiers, shift_period(period, -1)),
+        previous=_comparison(reader, tiers, Period(period).shift(-1), order),
+        year_ago=_comparison(reader, tiers, Period(period).shift(-12), order),
+        psi_previous=_psi_previous(reader, tiers, Period(period).shift(-1)),
         stability=_stability(reader, trend_window[-trend_periods:], order),
         adoption=adoption,
         before_after=_before_after(kpi_cache, reader, adoption, period, window),
@@ -249,7 +249,7 @@ class _KpiCache:
             period=period,
             indicators=self.reader.indicators(period),
             tiers=tiers if tiered else None,
-            previous=self.presence(shift_period(period, -1)),
+            previous=self.presence(Period(period).shift(-1)),
             tier_order=self.order,
             tax_rate=self.ws.config.assumptions.tax_rate,
             workspace=self.ws,
@@ -319,7 +319,7 @@ def _before_after(cache: _KpiCache, reader: _Reader, adoption: dict | None, peri
         return None
     pivot = str(adoption["adopted_period"])
     available = set(reader.periods(INDICATORS_TABLE, TIERS_TABLE))
-    periods = [p for p in (shift_period(pivot, k) for k in range(-window, window))
+    periods = [p for p in (Period(pivot).shift(k) for k in range(-window, window))
                if p in available and p <= period]
     if not periods:
         return None
