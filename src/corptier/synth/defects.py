@@ -32,9 +32,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corptier.periods import Period
 from corptier.reference.uscc import ALPHABET
 from corptier.synth.history import History
-from corptier.synth.periods import Period
 from corptier.synth.rng import DIRTY, generator
 from corptier.synth.writer import string_schema
 
@@ -64,11 +64,11 @@ def _date(value: str, rng: np.random.Generator, p: Period) -> str:
 
 
 def _impossible_day(value: str, rng: np.random.Generator, p: Period) -> str:
-    return f"{p.label}-{p.days + 1}" if p.days < 31 else value.replace("-", "/")
+    return f"{p}-{p.days + 1}" if p.days < 31 else value.replace("-", "/")
 
 
 def _next_month(value: str, rng: np.random.Generator, p: Period) -> str:
-    return f"{p.shifted(1).label}-01"
+    return f"{p.shift(1)}-01"
 
 
 def _negative(value: str, rng: np.random.Generator, p: Period) -> str:
@@ -110,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("accounts", "currency", "pattern", _const("人民币", "rmb")),
     Kind("balances", "avg_daily_balance", "min", _negative),
     Kind("balances", "rate", "max", _percent),
-    Kind("balances", "month", "period", lambda v, rng, p: p.shifted(-1).label),
+    Kind("balances", "month", "period", lambda v, rng, p: p.shift(-1)),
     Kind("balances", "month_end_balance", "type", _separator),
     Kind("transactions", "txn_id", "duplicate", None),
     Kind("transactions", "txn_date", "type", _impossible_day),
@@ -195,7 +195,7 @@ class DefectInjector:
         for entry in self.defects + self.cascades:
             rejected.setdefault(entry["table"], set()).add(entry["row"])
         return {
-            "period": self.period.label,
+            "period": self.period,
             "row_numbering": ROW_NUMBERING,
             "encodings": dict(ENCODINGS),
             "defects": self.defects,

@@ -61,7 +61,7 @@ def fees_table(history: History, c: Customers, a: Accounts, rows: np.ndarray, s:
     amount = np.where(amount == 0, 0.01, amount)
     k = len(cust)
     return pa.table(
-        [customer_ids(c, cust), pa.repeat(s.period.label, k), col.choice(CATEGORIES, category),
+        [customer_ids(c, cust), pa.repeat(s.period, k), col.choice(CATEGORIES, category),
          col.money(amount)],
         schema=TABLES["fee_income"].arrow_schema,
     )
