@@ -108,7 +108,8 @@ def make_accounts(history: History, c: Customers) -> Accounts:
     return Accounts(cust[kept], product[kept], opened[kept], closed[kept], weight[kept])
 
 
-def _closing(rng, history: History, cust, product, opened) -> np.ndarray:
+def _closing(rng: np.random.Generator, history: History, cust: np.ndarray, product: np.ndarray,
+             opened: np.ndarray) -> np.ndarray:
     """A few secondary accounts are closed at some point; basic and loan accounts stay."""
     n = len(cust)
     lo = np.maximum(opened + 30, first_day(history.start))
@@ -120,7 +121,9 @@ def _closing(rng, history: History, cust, product, opened) -> np.ndarray:
 
 def listed(a: Accounts, present: np.ndarray, period: Period) -> np.ndarray:
     """Mask of the accounts listed in the period: opened by its end, not closed before it."""
-    return (present[a.cust] & (a.opened <= last_day(period)) & (a.closed >= first_day(period)))
+    mask: np.ndarray = (present[a.cust] & (a.opened <= last_day(period))
+                        & (a.closed >= first_day(period)))
+    return mask
 
 
 def account_ids(c: Customers, cust: np.ndarray, product: np.ndarray) -> pa.Array:

@@ -103,7 +103,8 @@ def make_customers(history: History, block: int) -> Customers:
     return c
 
 
-def _financials(rng: np.random.Generator, industry: np.ndarray, z: np.ndarray):
+def _financials(rng: np.random.Generator, industry: np.ndarray,
+                z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     t = IndustryTable
     n = len(z)
     employees = np.clip(np.rint(np.exp(t.log_employees[industry] + t.spread[industry] * z)),
@@ -136,7 +137,8 @@ def _location(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]
     return branch, region
 
 
-def _managers(rng, history: History, branch: np.ndarray, z: np.ndarray) -> np.ndarray:
+def _managers(rng: np.random.Generator, history: History, branch: np.ndarray,
+              z: np.ndarray) -> np.ndarray:
     """Larger customers get more senior managers (RMs are ordered junior first)."""
     m = history.managers
     erf_z = 1.0 / (1.0 + np.exp(-1.7 * z))
@@ -153,7 +155,8 @@ def _ratings(rng: np.random.Generator, industry: np.ndarray, z: np.ndarray) -> n
     return np.where(unrated, 0, rank)
 
 
-def _dates(rng: np.random.Generator, history: History, z: np.ndarray, member: np.ndarray):
+def _dates(rng: np.random.Generator, history: History, z: np.ndarray,
+           member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """founded, onboarded, arrival month and exit month (exits drawn later)."""
     n = len(z)
     start_day = first_day(history.start)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -134,7 +135,8 @@ def _owner(table: pa.Table) -> np.ndarray:
     """Customer number of every row (ids carry it: C/A/L + 10 digits)."""
     name = "customer_id" if "customer_id" in table.column_names else "account_id"
     digits = pc.utf8_slice_codeunits(table.column(name), 1, 11)
-    return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    owners: np.ndarray = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    return owners
 
 
 class DefectInjector:
@@ -143,8 +145,8 @@ class DefectInjector:
     def __init__(self, history: History, period: Period, rate: float = RATE) -> None:
         self.history, self.period, self.rate = history, period, rate
         self.offsets: dict[str, int] = {}
-        self.defects: list[dict] = []
-        self.cascades: list[dict] = []
+        self.defects: list[dict[str, Any]] = []
+        self.cascades: list[dict[str, Any]] = []
 
     def inject(self, block: int, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         rng = generator(self.history.seed, DIRTY, block, self.period.index)
@@ -160,7 +162,8 @@ class DefectInjector:
             out[name] = self._apply(name, table, plan, rng)
         return out
 
-    def _apply(self, name: str, table: pa.Table, plan: _Plan, rng) -> pa.Table:
+    def _apply(self, name: str, table: pa.Table, plan: _Plan,
+               rng: np.random.Generator) -> pa.Table:
         picks = [(k, rows) for k, rows in plan.picks if k.table == name]
         dups = np.sort(np.concatenate(
             [rows for k, rows in picks if k.bad is None] or [np.zeros(0, np.int64)]))
@@ -190,7 +193,7 @@ class DefectInjector:
         self.defects.append({"table": table, "row": row, "column": kind.column,
                              "kind": kind.kind, "value": value})
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         rejected: dict[str, set[int]] = {}
         for entry in self.defects + self.cascades:
             rejected.setdefault(entry["table"], set()).add(entry["row"])

@@ -152,10 +152,11 @@ class _Loan:
         elapsed = np.floor(np.clip((day - self.start) / span, 0, 1) * term) / term
         return np.where(AMORTISING[self.product], 1.0 - elapsed, 1.0)
 
-    def principal(self, day: np.ndarray) -> np.ndarray:
+    def principal(self, day: np.ndarray | int) -> np.ndarray:
         """Outstanding principal on `day`; a defaulted loan stops repaying at the onset."""
         frozen = self.default & (day >= self.onset)
-        return np.round(self.amount * self.share(np.where(frozen, self.onset, day)), 2)
+        outstanding: np.ndarray = self.amount * self.share(np.where(frozen, self.onset, day))
+        return np.round(outstanding, 2)
 
 
 def _month(c: Customers, loan: _Loan, rate: np.ndarray, rank: np.ndarray,
@@ -184,7 +185,8 @@ def _month(c: Customers, loan: _Loan, rate: np.ndarray, rank: np.ndarray,
     return LoanMonth(table, *_transactions(loan, rate, late, p), worst_days=worst)
 
 
-def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray, p: Period):
+def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray,
+                  p: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drawdowns on the start day; monthly repayment (interest and principal due) on the 21st
     or at maturity, unless the loan is overdue."""
     drawn = (loan.start >= first_day(p)) & (loan.start <= last_day(p))

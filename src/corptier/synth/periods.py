@@ -95,7 +95,7 @@ def day_weights(period: Period) -> np.ndarray:
     weights[9:15] *= 1.1
     working = np.flatnonzero(weights >= 1.0)
     weights[working[-2:]] *= 1.4
-    return weights / weights.sum()
+    return weights / float(weights.sum())
 
 
 def is_cny_month(period: Period) -> bool:

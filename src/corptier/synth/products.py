@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from corptier.contract.schema import TABLES, TERM_BUCKETS
@@ -88,7 +89,7 @@ _LPR_1Y = np.array([r for _, r, _ in LPR_SCHEDULE])
 _LPR_5Y = np.array([r for _, _, r in LPR_SCHEDULE])
 
 
-def lpr(month_index: np.ndarray, long: np.ndarray | bool = False) -> np.ndarray:
+def lpr(month_index: npt.ArrayLike, long: np.ndarray | bool = False) -> np.ndarray:
     """The LPR in force in each absolute month (5-year where `long`); 4.35 %/4.90 % before."""
     pos = np.searchsorted(_LPR_INDEX, np.asarray(month_index), side="right") - 1
     one = np.where(pos >= 0, _LPR_1Y[np.maximum(pos, 0)], 0.0435)

@@ -69,7 +69,8 @@ def _concat(parts: list[_Rows]) -> _Rows:
     return _Rows(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Rows)))
 
 
-def _holds(a: Accounts, rows: np.ndarray, n: int, product: int, whole_month=None) -> np.ndarray:
+def _holds(a: Accounts, rows: np.ndarray, n: int, product: int,
+           whole_month: tuple[int, int] | None = None) -> np.ndarray:
     pick = rows[a.product[rows] == product]
     if whole_month is not None:
         pick = pick[(a.opened[pick] < whole_month[0]) & (a.closed[pick] > whole_month[1])]
@@ -144,7 +145,7 @@ def _channels(c: Customers, r: _Rows, rng: np.random.Generator) -> np.ndarray:
     return np.where(r.kind == T["cash"], np.where(u < 0.3, CH["atm"], CH["counter"]), channel)
 
 
-def _pool(history: History, c: Customers):
+def _pool(history: History, c: Customers) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Every customer's counterparties: (id strings, bank index, offset of each customer)."""
     pool = c.pool
     offset = np.cumsum(pool) - pool
@@ -159,7 +160,8 @@ def _pool(history: History, c: Customers):
     return col.fixed_text(mat), np.where(ours, 0, bank), offset
 
 
-def _counterparties(history: History, c: Customers, r: _Rows, rng: np.random.Generator):
+def _counterparties(history: History, c: Customers, r: _Rows,
+                    rng: np.random.Generator) -> tuple[pa.Array, np.ndarray]:
     """(counterparty strings, bank label index) with banks = [own, others..., PBC, None]."""
     n = len(r.cust)
     pool_text, pool_bank, offset = _pool(history, c)
@@ -191,7 +193,7 @@ def transactions_table(history: History, c: Customers, a: Accounts, rows: np.nda
     counterparty, bank = _counterparties(history, c, r, rng)
     banks = [history.own_bank, *OTHER_BANKS, "PBC", None]
     txn_id = np.empty((n, 22), dtype=np.uint8)
-    month = np.int64(compact(s.period))
+    month = np.asarray(compact(s.period), dtype=np.int64)
     txn_id[:, :17] = col.id_matrix(c.n, ["T", (month, 6), (c.num, 10)])[r.cust]
     txn_id[:, 17:] = col.digits(seq, 5)
     accounts = pa.concat_arrays([col.ids(c.n, "A", (c.num, 10), (p, 2)) for p in ACCOUNT_SLOTS])
