@@ -47,21 +47,21 @@ def run_sql(ws) -> dict:
     from indicators_sql import indicator_sql
 
     from corptier.engine.lookups import (
+        WINDOW,
         ftp_table,
         loan_class_table,
-        month_end,
-        month_window,
         months_table,
         rating_table,
     )
     from corptier.engine.money import factor
     from corptier.engine.tables import REQUIRED
+    from corptier.periods import Period
 
     a, cfg = ws.config.assumptions, ws.config.engine
     con = duckdb.connect(config={"memory_limit": cfg.memory_limit, "threads": cfg.threads,
                                  "temp_directory": str(ws.temp_dir / "bench_sql"),
                                  "preserve_insertion_order": False})
-    window = month_window(BENCH_PERIOD)
+    window = Period(BENCH_PERIOD).window(WINDOW)
     for table in REQUIRED:
         files = [str(p) for p in (ws.partition_dir(table, m) / "part-0.parquet" for m in window)
                  if p.is_file()]
@@ -88,7 +88,7 @@ def run_sql(ws) -> dict:
     sql = indicator_sql(
         BENCH_PERIOD, str(factor(Decimal(1) / (1 + Decimal(str(a.vat_rate))))),
         str(factor(1 - Decimal(str(a.tax_rate)))), drivers, ws.config.bank.own_bank_code,
-        month_end(BENCH_PERIOD).isoformat(), a.tax_rate)
+        Period(BENCH_PERIOD).month_end.isoformat(), a.tax_rate)
     out = ws.root / "bench_sql.parquet"
     con.execute(f"COPY ({sql}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
     rows = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]

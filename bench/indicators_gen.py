@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from corptier.engine.lookups import month_end, month_window
+from corptier.periods import Period
 from corptier.workspace import Workspace
 
 BENCH_PERIOD = "2026-09"
@@ -43,7 +43,7 @@ def bench_workspace(customers: int, transactions: int) -> Workspace:
     ws = Workspace.init(root, language="en")
     con = duckdb.connect(config={"memory_limit": "6GB", "threads": 2,
                                  "temp_directory": str(ws.temp_dir / "gen")})
-    for i, period in enumerate(reversed(month_window(BENCH_PERIOD, MONTHS))):
+    for i, period in enumerate(reversed(Period(BENCH_PERIOD).window(MONTHS))):
         _write_month(con, ws, period, i, customers, transactions // MONTHS)
     con.close()
     done.write_text("ok")
@@ -65,7 +65,7 @@ def _values(rows: list[tuple], names: str) -> str:
 
 
 def _write_month(con, ws: Workspace, period: str, month: int, n: int, txns: int) -> None:
-    end = month_end(period)
+    end = Period(period).month_end
     first = end.replace(day=1)
     seed = f"hash(i, {month})"
     _copy(con, ws, "rating_scale", period,

@@ -9,7 +9,8 @@ import pandas as pd
 
 from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, LOAN_CLASSES, PRODUCT_CATEGORIES
 from corptier.engine.capital import irb_k
-from corptier.engine.lookups import days_in, month_end, month_window
+from corptier.engine.lookups import WINDOW
+from corptier.periods import Period
 
 
 def _read(ws, table: str, window: list[str]) -> pd.DataFrame:
@@ -37,9 +38,9 @@ def _bucket(start: pd.Series, end: pd.Series) -> pd.Series:
 
 def pandas_indicators(ws, period: str) -> pd.DataFrame:
     a = ws.config.assumptions
-    window = month_window(period)
+    window = Period(period).window(WINDOW)
     lag = {p: i for i, p in enumerate(window)}
-    days = {p: days_in(p) for p in window}
+    days = {p: p.days for p in window}
     cust = _read(ws, "customers", window)
     prod = _read(ws, "products", window)
     acc = _read(ws, "accounts", window).merge(prod[["product_code", "period", "category", "kind",
@@ -93,7 +94,7 @@ def pandas_indicators(ws, period: str) -> pd.DataFrame:
     fees = fees.reset_index()
 
     # accounts open at month end
-    acc["end"] = acc.period.map(lambda p: pd.Timestamp(month_end(p)))
+    acc["end"] = acc.period.map(lambda p: pd.Timestamp(Period(p).month_end))
     opened = pd.to_datetime(acc.opened_on) <= acc.end
     closed = pd.to_datetime(acc.closed_on)
     acc["open"] = opened & (closed.isna() | (closed > acc.end))
@@ -187,7 +188,7 @@ def pandas_indicators(ws, period: str) -> pd.DataFrame:
         base.groupby("customer_id").lag.min() == 12)
     out["contribution_r12_yoy"] = (out.contribution_r12 - base_sum) / base_sum.abs().replace(
         0, np.nan)
-    end = pd.Timestamp(month_end(period))
+    end = pd.Timestamp(Period(period).month_end)
     on = pd.to_datetime(out.onboarded_on)
     out["tenure_months"] = ((end.year - on.dt.year) * 12 + end.month - on.dt.month
                             - (end.day < on.dt.day).astype(int)).clip(lower=0)

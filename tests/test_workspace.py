@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from corptier.config import load_config
 from corptier.errors import ConfigError, WorkspaceError
+from corptier.periods import Period
 from corptier.workspace import Workspace
 
 
@@ -48,4 +49,6 @@ def test_relative_sqlite_url_resolves_inside_the_workspace(workspace: Workspace)
 def test_periods_lists_loaded_partitions_in_order(workspace: Workspace) -> None:
     for period in ("2026-02", "2025-12", "2026-01"):
         workspace.partition_dir("customers", period).mkdir(parents=True)
+    (workspace.table_dir("customers") / "period=2026-13").mkdir()
     assert workspace.periods() == ["2025-12", "2026-01", "2026-02"]
+    assert all(isinstance(p, Period) for p in workspace.periods())

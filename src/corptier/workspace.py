@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from corptier.config import CONFIG_FILE, WorkspaceConfig, load_config, render_config
-from corptier.errors import WorkspaceError
+from corptier.errors import PeriodError, WorkspaceError
+from corptier.periods import Period
 
-PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SUBDIRS = ("standards", "data", "quarantine", "reports")
 PARTITION_FILE = "part-0.parquet"
 """The one file of a table's period partition: data/<table>/period=<P>/part-0.parquet."""
@@ -18,13 +17,6 @@ CUSTOMER_INDICATORS = "indicators_customer"
 GROUP_INDICATORS = "indicators_group"
 PUBLISHED_TIERS = "tiers"
 """Tables the workspace writes itself (besides the contract's input tables)."""
-
-
-def check_period(period: str) -> str:
-    """Return a period `YYYY-MM` or raise a clear error."""
-    if not PERIOD_RE.match(period or ""):
-        raise WorkspaceError(f"period must look like 2026-09 (YYYY-MM); got {period!r}")
-    return period
 
 
 @dataclass(frozen=True)
@@ -104,19 +96,24 @@ class Workspace:
         return self.data_dir / table
 
     def partition_dir(self, table: str, period: str) -> Path:
-        return self.table_dir(table) / f"period={period}"
+        return self.table_dir(table) / f"period={Period(period)}"
 
     def partition_file(self, table: str, period: str) -> Path:
         """Where one period of a table lives (input, indicator snapshot or published tiers)."""
         return self.partition_dir(table, period) / PARTITION_FILE
 
-    def periods(self, table: str = "customers") -> list[str]:
-        """Loaded periods of a table, oldest first."""
+    def periods(self, table: str = "customers") -> list[Period]:
+        """Loaded periods of a table, oldest first (folders not named `period=YYYY-MM` skipped)."""
         base = self.table_dir(table)
         if not base.is_dir():
             return []
-        found = (p.name.removeprefix("period=") for p in base.glob("period=*"))
-        return sorted(p for p in found if PERIOD_RE.match(p))
+        found = []
+        for folder in base.glob("period=*"):
+            try:
+                found.append(Period.parse(folder.name.removeprefix("period=")))
+            except PeriodError:
+                continue
+        return sorted(found)
 
     # --- database --------------------------------------------------------------------------
     @property

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from engine_banks import RANDOM_PERIOD, TINY_PERIODS, random_tables, tiny_tables, write_period
 
-from corptier.engine.lookups import month_window
+from corptier.periods import Period
 from corptier.workspace import Workspace
 
 
@@ -22,6 +22,6 @@ def tiny_bank(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def random_bank(tmp_path: Path) -> Workspace:
     ws = Workspace.init(tmp_path / "random", language="en")
-    for p in month_window(RANDOM_PERIOD, 14):
+    for p in Period(RANDOM_PERIOD).window(14):
         write_period(ws, p, random_tables(p, seed=7))
     return ws

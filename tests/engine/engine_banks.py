@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from corptier.contract.output import output_schema
 from corptier.contract.schema import TABLES
-from corptier.engine.lookups import month_end
+from corptier.periods import Period
 from corptier.workspace import Workspace
 
 TABLE_NAMES = tuple(TABLES)
@@ -251,7 +251,7 @@ def tiny_tables(period: str) -> dict[str, list[dict]]:
 
 def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, list[dict]]:
     rnd = random.Random(f"{seed}-{period}")
-    end = month_end(period)
+    end = Period(period).month_end
     customers, accounts, balances, loans, txns, fees = [], [], [], [], [], []
     for k in range(n_customers):
         cid = f"R{k:03d}"

@@ -9,8 +9,8 @@ from engine_banks import STATIC, customer, write_period
 
 from corptier.config import render_config
 from corptier.engine import compute_indicators, irb_k, loan_contribution_annual, read_snapshot
-from corptier.engine.lookups import days_in, month_window
 from corptier.engine.money import cents, factor
+from corptier.periods import Period
 from corptier.workspace import Workspace
 
 
@@ -39,8 +39,8 @@ def test_worked_loan_example_through_the_engine(tmp_path) -> None:
         setattr(cfg.assumptions.cost_drivers, driver, 0.0)
     (ws.root / "corptier.toml").write_text(render_config(cfg), encoding="utf-8")
     ws = Workspace.open(ws.root)
-    months = month_window("2026-09", 12)
-    assert sum(days_in(p) for p in months) == 365
+    months = Period("2026-09").window(12)
+    assert sum(p.days for p in months) == 365
     for p in months:
         write_period(
             ws,
@@ -78,9 +78,9 @@ def test_worked_loan_example_through_the_engine(tmp_path) -> None:
     w1 = read_snapshot(ws, "2026-09").to_pylist()[0]
     expected = D(0)
     for p in months:
-        f = factor(D(days_in(p)) / 365)
-        nii = cents(D(1_970_000) * f - D(6_600_000) * factor(D("0.055") * days_in(p) / 365))
-        expected += nii - cents(D(100_000_000) * factor(D("0.0069") * days_in(p) / 365))
+        f = factor(D(p.days) / 365)
+        nii = cents(D(1_970_000) * f - D(6_600_000) * factor(D("0.055") * p.days / 365))
+        expected += nii - cents(D(100_000_000) * factor(D("0.0069") * p.days / 365))
     assert w1["contribution_r12"] == expected
     assert abs(w1["contribution_r12"] - D(917_000)) <= D("0.12")
     assert abs(w1["loan_nii_r12"] - D(1_607_000)) <= D("0.06")  # 1,970,000 − 363,000

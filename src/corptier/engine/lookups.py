@@ -7,8 +7,6 @@ completed for every term bucket, and PD, LGD, EL factor and IRB K per rating gra
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -22,6 +20,7 @@ from corptier.engine.capital import irb_k
 from corptier.engine.connection import named_memtable
 from corptier.engine.money import FACTOR_PLACES, factor
 from corptier.errors import EngineError
+from corptier.periods import Period
 
 WINDOW = 24
 """Months read for one period: 12 for the rolling figures and 12 more for their year-ago base."""
@@ -37,33 +36,15 @@ MONTHS, RATINGS, FTP, LOAN_CLASSES_TABLE = (
 
 
 
-def month_window(period: str, months: int = WINDOW) -> list[str]:
-    """The `months` periods ending with `period`, newest first (lag 0 = the period)."""
-    year, month = int(period[:4]), int(period[5:7])
-    out = []
-    for lag in range(months):
-        index = year * 12 + month - 1 - lag
-        out.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
-    return out
-
-
-def month_end(period: str) -> dt.date:
-    year, month = int(period[:4]), int(period[5:7])
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def days_in(period: str) -> int:
-    return month_end(period).day
-
-
 def months_table(period: str, a: Assumptions) -> ir.Table:
-    """One row per month of the window: lag, days, month end and the day-count factors
-    (days/365; hurdle × days/365; loan-interest tax × days/365) as 13-decimal constants."""
+    """One row per month of the `WINDOW` months ending with `period`: lag, days, month end and
+    the day-count factors (days/365; hurdle × days/365; loan-interest tax × days/365) as
+    13-decimal constants."""
     rows = []
-    for lag, p in enumerate(month_window(period)):
-        days = Decimal(days_in(p))
+    for lag, p in enumerate(Period(period).window(WINDOW)):
+        days = Decimal(p.days)
         rows.append({
-            "period": p, "lag": lag, "days": int(days), "month_end": month_end(p),
+            "period": p, "lag": lag, "days": p.days, "month_end": p.month_end,
             "day_factor": factor(days / 365),
             "hurdle_factor": factor(Decimal(str(a.hurdle_rate)) * days / 365),
             "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / 365),
@@ -87,7 +68,7 @@ def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
     for p, grades in by_period.items():
         grades = [*grades, {"rating": UNRATED, "rank": 0,
                             "pd": Decimal(str(a.pd_unrated)), "lgd": Decimal(str(a.lgd_default))}]
-        days = Decimal(days_in(p))
+        days = Decimal(Period(p).days)
         for g in grades:
             pd = max(Decimal(g["pd"]), floor)
             lgd = Decimal(g["lgd"]) if g["lgd"] is not None else Decimal(str(a.lgd_default))

@@ -27,15 +27,16 @@ from corptier.engine.connection import EngineConnection
 from corptier.engine.engines import connect
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
-from corptier.engine.lookups import days_in, month_window
+from corptier.engine.lookups import WINDOW
 from corptier.engine.needs import needs_derived, needs_metrics
 from corptier.engine.plans import load_plan, plan_key, save_plan
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
+from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
-from corptier.workspace import Workspace, check_period
+from corptier.workspace import Workspace
 
 CUSTOMER_TABLE = "indicators_customer"
 GROUP_TABLE = "indicators_group"
@@ -56,7 +57,7 @@ def customer_snapshot_expr(
     """Every customer indicator of `period`, one row per customer of that period's customers
     table, sorted by customer_id, with the columns of `INDICATOR_COLUMNS` in that order."""
     a = assumptions or Assumptions()
-    inp = inputs or read_inputs(con, check_period(period), a, own_bank_code)
+    inp = inputs or read_inputs(con, Period.parse(period), a, own_bank_code)
     months = customer_months(inp)
     metrics = (value_metrics(months) | stability_metrics(months) | behaviour_metrics(months)
                | needs_metrics(months) | risk_metrics(months))
@@ -109,7 +110,7 @@ def compute_indicators(
     """Compute and write the customer and group snapshots of `period` (same inputs, same
     bytes); `corptier.services.compute_indicators` also registers the run."""
     clock = time.perf_counter()
-    check_period(period)
+    period = Period.parse(period)
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
@@ -117,7 +118,7 @@ def compute_indicators(
         batches, cached = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
         written = con.read_parquet(customer_path)
-        groups = group_snapshot(written, a.tax_rate, days_in(period))
+        groups = group_snapshot(written, a.tax_rate, period.days)
         group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
     result = IndicatorResult(
@@ -183,7 +184,7 @@ def input_fingerprint(ws: Workspace, period: str) -> str:
     """sha256 over the relative paths and bytes of every input file of the 24-month window."""
     digest = hashlib.sha256()
     for table in sorted(REQUIRED):
-        for p in sorted(month_window(period)):
+        for p in sorted(Period(period).window(WINDOW)):
             path = ws.partition_dir(table, p) / FILE_NAME
             if not path.is_file():
                 continue

@@ -7,6 +7,7 @@ lag 0), so the compiled SQL of a snapshot is the same for every period (engine/p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis.expr.types as ir
@@ -14,14 +15,14 @@ import ibis.expr.types as ir
 from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
+    WINDOW,
     EngineError,
     ftp_table,
     loan_class_table,
-    month_window,
     months_table,
     rating_table,
 )
-from corptier.workspace import check_period
+from corptier.periods import Period
 
 REQUIRED = (
     "rating_scale", "products", "ftp_rates", "customers", "accounts", "balances",
@@ -72,7 +73,7 @@ def read_inputs(
     con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str
 ) -> Inputs:
     """Read the window's tables; raise EngineError naming what is missing for `period`."""
-    check_period(period)
+    period = Period.parse(period)
     missing = missing_tables(con, period)
     if missing:
         raise EngineError(
@@ -80,11 +81,11 @@ def read_inputs(
             f"{con.data_dir}/<table>/period={period}/; run 'corptier load <folder> --period "
             f"{period}' first"
         )
-    window = month_window(period)
+    window = period.window(WINDOW)
     loaded = [p for p in window if con.partition_file("customers", p).is_file()]
     small = {t: con.read_arrow(t, window) for t in ("rating_scale", "ftp_rates")}
 
-    def read(table: str, periods: list[str] = window, suffix: str = "") -> ir.Table:
+    def read(table: str, periods: Sequence[str] = window, suffix: str = "") -> ir.Table:
         return con.read(table, periods, view=f"corptier_{table}{suffix}")
 
     return Inputs(

@@ -14,10 +14,11 @@ import numpy as np
 import pyarrow as pa
 
 from corptier.contract.schema import TABLES
+from corptier.periods import Period
 from corptier.synth import columns as col
 from corptier.synth.customers import Customers, draw_exits
 from corptier.synth.history import NO_DATE, History
-from corptier.synth.periods import Period
+from corptier.synth.periods import first_day, last_day
 from corptier.synth.products import CODES, LOAN, PRODUCTS, WEIGHT, P
 from corptier.synth.profiles import IndustryTable
 from corptier.synth.rng import STATIC, generator
@@ -97,7 +98,7 @@ def make_accounts(history: History, c: Customers) -> Accounts:
     chances = holding_chances(c)
     held = rng.random(chances.shape) < chances
     cust, product = np.nonzero(held)
-    span = history.end.last_day + 365 - c.onboarded[cust]
+    span = last_day(history.end) + 365 - c.onboarded[cust]
     opened = c.onboarded[cust] + np.floor(rng.random(len(cust)) ** 1.5 * span).astype(np.int64)
     opened = np.where(product == P["DDA_BASIC"], c.onboarded[cust], opened)
     weight = WEIGHT[product] * rng.gamma(2.0, 0.5, len(cust))
@@ -107,11 +108,12 @@ def make_accounts(history: History, c: Customers) -> Accounts:
     return Accounts(cust[kept], product[kept], opened[kept], closed[kept], weight[kept])
 
 
-def _closing(rng, history: History, cust, product, opened) -> np.ndarray:
+def _closing(rng: np.random.Generator, history: History, cust: np.ndarray, product: np.ndarray,
+             opened: np.ndarray) -> np.ndarray:
     """A few secondary accounts are closed at some point; basic and loan accounts stay."""
     n = len(cust)
-    lo = np.maximum(opened + 30, history.start.first_day)
-    span = np.maximum(history.end.last_day + 365 - lo, 1)
+    lo = np.maximum(opened + 30, first_day(history.start))
+    span = np.maximum(last_day(history.end) + 365 - lo, 1)
     day = lo + np.floor(rng.random(n) * span).astype(np.int64)
     closes = (rng.random(n) < CLOSE_SHARE) & (product != P["DDA_BASIC"]) & ~LOAN[product]
     return np.where(closes, day, NO_DATE)
@@ -119,7 +121,9 @@ def _closing(rng, history: History, cust, product, opened) -> np.ndarray:
 
 def listed(a: Accounts, present: np.ndarray, period: Period) -> np.ndarray:
     """Mask of the accounts listed in the period: opened by its end, not closed before it."""
-    return (present[a.cust] & (a.opened <= period.last_day) & (a.closed >= period.first_day))
+    mask: np.ndarray = (present[a.cust] & (a.opened <= last_day(period))
+                        & (a.closed >= first_day(period)))
+    return mask
 
 
 def account_ids(c: Customers, cust: np.ndarray, product: np.ndarray) -> pa.Array:
@@ -136,7 +140,7 @@ def accounts_table(c: Customers, a: Accounts, rows: np.ndarray, period: Period) 
     return pa.table(
         [account_ids(c, cust, product), customer_ids(c, cust), col.choice(CODES, product),
          col.dates(a.opened[rows]), col.dates(np.minimum(closed, 0x7FFFFFFF),
-                                              valid=closed <= period.last_day),
+                                              valid=closed <= last_day(period)),
          col.choice(_CURRENCY, product)],
         schema=TABLES["accounts"].arrow_schema,
     )

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corptier.periods import Period
 from corptier.synth.customers import Customers
 from corptier.synth.history import History
-from corptier.synth.periods import Period, season
+from corptier.synth.periods import first_day, last_day, season
 from corptier.synth.rng import uniform
 
 STATUSES = ("active", "dormant", "closed")
@@ -57,8 +58,8 @@ def month_state(history: History, c: Customers, period: Period,
     present = (c.arrival <= t) & (c.exit >= t)
     status = np.where(c.dormant | (attrition < DORMANT_BELOW), DORMANT, ACTIVE)
     status = np.where(leaving, CLOSED, status)
-    day_lo = np.maximum(period.first_day, c.onboarded)
-    day_hi = np.minimum(period.last_day, c.exit_day - 1)
+    day_lo = np.maximum(first_day(period), c.onboarded)
+    day_hi = np.minimum(last_day(period), c.exit_day - 1)
     return MonthState(period, present, status, level, smooth, activity, day_lo, day_hi,
                       end_season)
 

@@ -16,6 +16,7 @@ from corptier.synth import columns as col
 from corptier.synth.accounts import Accounts, account_ids
 from corptier.synth.activity import MonthState
 from corptier.synth.customers import Customers
+from corptier.synth.periods import first_day, last_day
 from corptier.synth.products import DEPOSIT, DEPOSIT_RATE, KIND
 
 
@@ -26,8 +27,8 @@ def balances_table(c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
     n, p = len(rows), s.period
     cust, product = a.cust[rows], a.product[rows]
     demand = KIND[product] == "deposit_demand"
-    first = np.maximum(a.opened[rows], p.first_day)
-    last = np.minimum(a.closed[rows] - 1, p.last_day)
+    first = np.maximum(a.opened[rows], first_day(p))
+    last = np.minimum(a.closed[rows] - 1, last_day(p))
     open_share = np.clip(last - first + 1, 0, p.days) / p.days
     base = c.deposits[cust] * a.weight[rows]
     full = np.where(
@@ -36,11 +37,11 @@ def balances_table(c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
         base * s.smooth[cust] * np.exp(rng.normal(0.0, 0.02, n)),
     )
     end_noise = np.where(demand, np.exp(rng.normal(0.0, 0.3, n)) * s.end_factor, 1.0)
-    month_end = np.where(a.closed[rows] <= p.last_day, 0.0, full * end_noise)
+    month_end = np.where(a.closed[rows] <= last_day(p), 0.0, full * end_noise)
     rate = DEPOSIT_RATE[product] * np.exp(rng.normal(0.0, 0.08, n))
     rate_known = ~(demand & (rng.random(n) < 0.02))
     return pa.table(
-        [account_ids(c, cust, product), pa.array(np.full(n, p.label)),
+        [account_ids(c, cust, product), pa.array(np.full(n, p)),
          col.money(full * open_share), col.money(month_end), col.rate(rate, rate_known)],
         schema=TABLES["balances"].arrow_schema,
     )

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from corptier.errors import CorptierError
+from corptier.periods import Period
 from corptier.synth.accounts import Accounts, accounts_table, listed, make_accounts
 from corptier.synth.activity import month_rating, month_state
 from corptier.synth.balances import balances_table
@@ -31,7 +32,7 @@ from corptier.synth.customers import Customers, make_customers
 from corptier.synth.fees import fees_table
 from corptier.synth.history import History
 from corptier.synth.loans import LoanSlots, loan_month, make_slots
-from corptier.synth.periods import Period, parse_month
+from corptier.synth.periods import parse_month
 from corptier.synth.products import ftp_table, products_table, rating_scale_table
 from corptier.synth.register import customers_table
 from corptier.synth.rng import MONTHLY, generator
@@ -98,7 +99,7 @@ def check_parameters(customers: int, months: int, seed: int, fmt: str, start: st
         first = parse_month(start)
     except ValueError as exc:
         raise SynthError(f"--start: {exc}") from None
-    if first.shifted(months - 1).year > 9999:
+    if first.shift(months - 1).year > 9999:
         raise SynthError("--start and --months run past the year 9999")
     return first
 
@@ -129,18 +130,18 @@ def synthesize(
     cache: dict[int, _Static] = {}
     for period in history.periods:
         if progress:
-            progress(period.label)
+            progress(period)
         rows, defects = _write_period(history, period, Path(out), fmt, dirty, cache)
-        summary.rows[period.label] = rows
+        summary.rows[period] = rows
         if dirty:
-            summary.defects[period.label] = defects
+            summary.defects[period] = defects
     summary.seconds = round(time.perf_counter() - clock, 3)
     return summary
 
 
 def _write_period(history: History, period: Period, out: Path, fmt: str, dirty: bool,
                   cache: dict[int, _Static]) -> tuple[dict[str, int], int]:
-    folder = out / period.label
+    folder = out / period
     injector, encodings = None, None
     if dirty:
         from corptier.synth.defects import ENCODINGS, DefectInjector

@@ -14,7 +14,7 @@ import numpy as np
 
 from corptier.synth.groups import Groups, make_groups
 from corptier.synth.history import NO_DATE, NO_MONTH, History
-from corptier.synth.periods import first_day_of_index
+from corptier.synth.periods import first_day, first_day_of_index
 from corptier.synth.profiles import (
     CITY_REGION,
     SUB_BRANCHES,
@@ -103,7 +103,8 @@ def make_customers(history: History, block: int) -> Customers:
     return c
 
 
-def _financials(rng: np.random.Generator, industry: np.ndarray, z: np.ndarray):
+def _financials(rng: np.random.Generator, industry: np.ndarray,
+                z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     t = IndustryTable
     n = len(z)
     employees = np.clip(np.rint(np.exp(t.log_employees[industry] + t.spread[industry] * z)),
@@ -136,7 +137,8 @@ def _location(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]
     return branch, region
 
 
-def _managers(rng, history: History, branch: np.ndarray, z: np.ndarray) -> np.ndarray:
+def _managers(rng: np.random.Generator, history: History, branch: np.ndarray,
+              z: np.ndarray) -> np.ndarray:
     """Larger customers get more senior managers (RMs are ordered junior first)."""
     m = history.managers
     erf_z = 1.0 / (1.0 + np.exp(-1.7 * z))
@@ -153,10 +155,11 @@ def _ratings(rng: np.random.Generator, industry: np.ndarray, z: np.ndarray) -> n
     return np.where(unrated, 0, rank)
 
 
-def _dates(rng: np.random.Generator, history: History, z: np.ndarray, member: np.ndarray):
+def _dates(rng: np.random.Generator, history: History, z: np.ndarray,
+           member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """founded, onboarded, arrival month and exit month (exits drawn later)."""
     n = len(z)
-    start_day = history.start.first_day
+    start_day = first_day(history.start)
     age = np.clip(np.exp(rng.normal(2.2 + 0.25 * z, 0.6)), 0.3, 60.0)
     founded = np.maximum(start_day - np.rint(age * 365.25), _FOUNDED_MIN)
     tenure = np.minimum(age, np.exp(rng.normal(np.log(5.0), 0.8, n)))
@@ -211,9 +214,9 @@ def draw_exits(rng: np.random.Generator, history: History, c: Customers,
     month = first + rng.geometric(hazard) - 1
     leaves = eligible & (month <= history.end.index)
     c.exit = np.where(leaves, month, NO_MONTH)
-    first_day = first_day_of_index(np.minimum(month, history.end.index))
-    days = first_day_of_index(np.minimum(month, history.end.index) + 1) - first_day
-    c.exit_day = np.where(leaves, first_day + np.floor(rng.random(c.n) * days), NO_DATE)
+    month_start = first_day_of_index(np.minimum(month, history.end.index))
+    days = first_day_of_index(np.minimum(month, history.end.index) + 1) - month_start
+    c.exit_day = np.where(leaves, month_start + np.floor(rng.random(c.n) * days), NO_DATE)
     c.exit_day = np.maximum(c.exit_day, c.onboarded + 1).astype(np.int64)
     lead = rng.integers(2, 7, c.n)
     precede = leaves & ~c.dormant

@@ -27,14 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corptier.periods import Period
 from corptier.reference.uscc import ALPHABET
 from corptier.synth.history import History
-from corptier.synth.periods import Period
 from corptier.synth.rng import DIRTY, generator
 from corptier.synth.writer import string_schema
 
@@ -64,11 +65,11 @@ def _date(value: str, rng: np.random.Generator, p: Period) -> str:
 
 
 def _impossible_day(value: str, rng: np.random.Generator, p: Period) -> str:
-    return f"{p.label}-{p.days + 1}" if p.days < 31 else value.replace("-", "/")
+    return f"{p}-{p.days + 1}" if p.days < 31 else value.replace("-", "/")
 
 
 def _next_month(value: str, rng: np.random.Generator, p: Period) -> str:
-    return f"{p.shifted(1).label}-01"
+    return f"{p.shift(1)}-01"
 
 
 def _negative(value: str, rng: np.random.Generator, p: Period) -> str:
@@ -110,7 +111,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("accounts", "currency", "pattern", _const("人民币", "rmb")),
     Kind("balances", "avg_daily_balance", "min", _negative),
     Kind("balances", "rate", "max", _percent),
-    Kind("balances", "month", "period", lambda v, rng, p: p.shifted(-1).label),
+    Kind("balances", "month", "period", lambda v, rng, p: p.shift(-1)),
     Kind("balances", "month_end_balance", "type", _separator),
     Kind("transactions", "txn_id", "duplicate", None),
     Kind("transactions", "txn_date", "type", _impossible_day),
@@ -134,7 +135,8 @@ def _owner(table: pa.Table) -> np.ndarray:
     """Customer number of every row (ids carry it: C/A/L + 10 digits)."""
     name = "customer_id" if "customer_id" in table.column_names else "account_id"
     digits = pc.utf8_slice_codeunits(table.column(name), 1, 11)
-    return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    owners: np.ndarray = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    return owners
 
 
 class DefectInjector:
@@ -143,8 +145,8 @@ class DefectInjector:
     def __init__(self, history: History, period: Period, rate: float = RATE) -> None:
         self.history, self.period, self.rate = history, period, rate
         self.offsets: dict[str, int] = {}
-        self.defects: list[dict] = []
-        self.cascades: list[dict] = []
+        self.defects: list[dict[str, Any]] = []
+        self.cascades: list[dict[str, Any]] = []
 
     def inject(self, block: int, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         rng = generator(self.history.seed, DIRTY, block, self.period.index)
@@ -160,7 +162,8 @@ class DefectInjector:
             out[name] = self._apply(name, table, plan, rng)
         return out
 
-    def _apply(self, name: str, table: pa.Table, plan: _Plan, rng) -> pa.Table:
+    def _apply(self, name: str, table: pa.Table, plan: _Plan,
+               rng: np.random.Generator) -> pa.Table:
         picks = [(k, rows) for k, rows in plan.picks if k.table == name]
         dups = np.sort(np.concatenate(
             [rows for k, rows in picks if k.bad is None] or [np.zeros(0, np.int64)]))
@@ -190,12 +193,12 @@ class DefectInjector:
         self.defects.append({"table": table, "row": row, "column": kind.column,
                              "kind": kind.kind, "value": value})
 
-    def report(self) -> dict:
+    def report(self) -> dict[str, Any]:
         rejected: dict[str, set[int]] = {}
         for entry in self.defects + self.cascades:
             rejected.setdefault(entry["table"], set()).add(entry["row"])
         return {
-            "period": self.period.label,
+            "period": self.period,
             "row_numbering": ROW_NUMBERING,
             "encodings": dict(ENCODINGS),
             "defects": self.defects,

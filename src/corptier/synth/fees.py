@@ -33,7 +33,11 @@ def _held(a: Accounts, rows: np.ndarray, n: int, *codes: str) -> np.ndarray:
 
 def fees_table(history: History, c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
                outgoing: np.ndarray, rng: np.random.Generator) -> pa.Table:
-    n, lognormal = c.n, lambda sigma: np.exp(rng.normal(0.0, sigma, n))
+    n = c.n
+
+    def lognormal(sigma: float) -> np.ndarray:
+        return np.exp(rng.normal(0.0, sigma, n))
+
     waived = uniform(history.seed, 91, c.num) < np.where(c.employees < 20, 0.6, 0.2)
     fee = np.zeros((n, len(CATEGORIES)))
     fee[:, F["settlement"]] = np.where(waived, 0.0, outgoing * rng.uniform(1.5, 4.5, n))
@@ -61,7 +65,7 @@ def fees_table(history: History, c: Customers, a: Accounts, rows: np.ndarray, s:
     amount = np.where(amount == 0, 0.01, amount)
     k = len(cust)
     return pa.table(
-        [customer_ids(c, cust), pa.repeat(s.period.label, k), col.choice(CATEGORIES, category),
+        [customer_ids(c, cust), pa.repeat(s.period, k), col.choice(CATEGORIES, category),
          col.money(amount)],
         schema=TABLES["fee_income"].arrow_schema,
     )

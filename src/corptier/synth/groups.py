@@ -31,7 +31,8 @@ class Groups:
 
     @property
     def is_head(self) -> np.ndarray:
-        return self.head == np.arange(len(self.head))
+        heads: np.ndarray = self.head == np.arange(len(self.head))
+        return heads
 
 
 def make_groups(rng: np.random.Generator, z: np.ndarray) -> Groups:

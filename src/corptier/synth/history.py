@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corptier.synth.periods import Period, period_range
+from corptier.periods import Period, period_range
 from corptier.synth.products import Managers, managers
 from corptier.synth.rng import BLOCK
 
@@ -31,11 +31,11 @@ class History:
 
     @property
     def periods(self) -> list[Period]:
-        return period_range(self.start, self.months)
+        return period_range(self.start, self.end)
 
     @property
     def end(self) -> Period:
-        return self.start.shifted(self.months - 1)
+        return self.start.shift(self.months - 1)
 
     @property
     def blocks(self) -> int:

@@ -18,11 +18,12 @@ import numpy as np
 import pyarrow as pa
 
 from corptier.contract.schema import LOAN_CLASSES, TABLES
+from corptier.periods import Period
 from corptier.synth import columns as col
 from corptier.synth.accounts import Accounts, customer_ids
 from corptier.synth.customers import Customers
 from corptier.synth.history import History
-from corptier.synth.periods import Period, first_day_of_index
+from corptier.synth.periods import first_day, first_day_of_index, last_day
 from corptier.synth.products import AMORTISING, CODES, LOAN, PD, PRODUCTS, SPREADS, TERM, P, lpr
 from corptier.synth.rng import LOANS, STATIC, generator, uniform
 
@@ -108,7 +109,7 @@ def loan_month(history: History, c: Customers, s: LoanSlots, period: Period,
     default = overdue & ~cured
     exists = raw & ~_after_default(slot, default)
     end = np.where(default, onset + WRITE_OFF_DAYS, maturity)
-    on_books = keep & exists & (start <= period.last_day) & (end >= period.first_day)
+    on_books = keep & exists & (start <= last_day(period)) & (end >= first_day(period))
     r = np.flatnonzero(on_books)
     loan = _Loan(
         cust[r], product[r], seq[r], start[r], maturity[r], end[r], onset[r], cure[r],
@@ -151,29 +152,30 @@ class _Loan:
         elapsed = np.floor(np.clip((day - self.start) / span, 0, 1) * term) / term
         return np.where(AMORTISING[self.product], 1.0 - elapsed, 1.0)
 
-    def principal(self, day: np.ndarray) -> np.ndarray:
+    def principal(self, day: np.ndarray | int) -> np.ndarray:
         """Outstanding principal on `day`; a defaulted loan stops repaying at the onset."""
         frozen = self.default & (day >= self.onset)
-        return np.round(self.amount * self.share(np.where(frozen, self.onset, day)), 2)
+        outstanding: np.ndarray = self.amount * self.share(np.where(frozen, self.onset, day))
+        return np.round(outstanding, 2)
 
 
 def _month(c: Customers, loan: _Loan, rate: np.ndarray, rank: np.ndarray,
            p: Period) -> LoanMonth:
-    first = np.maximum(p.first_day, loan.start)
-    last = np.minimum(p.last_day, loan.end - 1)
+    first = np.maximum(first_day(p), loan.start)
+    last = np.minimum(last_day(p), loan.end - 1)
     days_on = np.clip(last - first + 1, 0, p.days)
     average = 0.5 * (loan.principal(first) + loan.principal(last)) * days_on / p.days
-    balance = np.where(loan.end > p.last_day, loan.principal(p.last_day), 0.0)
-    late = loan.overdue & (loan.onset <= p.last_day) & (loan.default | (loan.cure > p.last_day))
-    days = np.where(late, p.last_day - loan.onset + 1, 0)
+    balance = np.where(loan.end > last_day(p), loan.principal(last_day(p)), 0.0)
+    late = loan.overdue & (loan.onset <= last_day(p)) & (loan.default | (loan.cure > last_day(p)))
+    days = np.where(late, last_day(p) - loan.onset + 1, 0)
     klass = np.searchsorted(np.array(CLASS_DAYS), days, side="left")
-    watch = (rank[loan.cust] >= 17) | (loan.overdue & ~loan.default & (loan.cure <= p.last_day)
-                                       & (p.last_day - loan.cure < 90))
+    watch = (rank[loan.cust] >= 17) | (loan.overdue & ~loan.default & (loan.cure <= last_day(p))
+                                       & (last_day(p) - loan.cure < 90))
     klass = np.where((days == 0) & watch, 1, klass)
     n = len(loan.cust)
     table = pa.table(
         [col.ids(n, "L", (c.num[loan.cust], 10), (loan.product, 2), (loan.seq, 5)),
-         customer_ids(c, loan.cust), pa.repeat(p.label, n), col.choice(CODES, loan.product),
+         customer_ids(c, loan.cust), pa.repeat(p, n), col.choice(CODES, loan.product),
          col.dates(loan.start), col.dates(loan.maturity), col.money(average),
          col.money(balance), col.rate(rate), col.integers(days), col.choice(LOAN_CLASSES, klass)],
         schema=TABLES["loans"].arrow_schema,
@@ -183,14 +185,15 @@ def _month(c: Customers, loan: _Loan, rate: np.ndarray, rank: np.ndarray,
     return LoanMonth(table, *_transactions(loan, rate, late, p), worst_days=worst)
 
 
-def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray, p: Period):
+def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray,
+                  p: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drawdowns on the start day; monthly repayment (interest and principal due) on the 21st
     or at maturity, unless the loan is overdue."""
-    drawn = (loan.start >= p.first_day) & (loan.start <= p.last_day)
-    pay_day = np.minimum(p.first_day + 20, np.minimum(loan.maturity, p.last_day))
-    pays = (loan.start < pay_day) & (pay_day >= p.first_day) & ~late & ~(
+    drawn = (loan.start >= first_day(p)) & (loan.start <= last_day(p))
+    pay_day = np.minimum(first_day(p) + 20, np.minimum(loan.maturity, last_day(p)))
+    pays = (loan.start < pay_day) & (pay_day >= first_day(p)) & ~late & ~(
         loan.default & (loan.onset <= pay_day))
-    interest = loan.principal(p.first_day) * rate / 12.0
+    interest = loan.principal(first_day(p)) * rate / 12.0
     principal = loan.principal(pay_day - 1) - np.where(loan.maturity <= pay_day, 0.0,
                                                         loan.principal(pay_day))
     repay = np.round(interest + np.maximum(principal, 0.0), 2)

@@ -1,20 +1,23 @@
-"""Months of the synthetic history and their calendar: days, holidays, seasonality.
+"""The calendar of the synthetic history: day numbers, holidays, seasonality.
 
-Dates are plain integers (days since 1970-01-01) throughout the synthetic bank; months are
-absolute indices (`year * 12 + month - 1`) so every closed-form trend is a function of the month.
+Months are `corptier.periods.Period`s. Dates are plain integers (days since 1970-01-01)
+throughout the synthetic bank; months are absolute indices (`Period.index`, `year * 12 + month
+- 1`) so every closed-form trend is a function of the month.
 """
 
 from __future__ import annotations
 
-import calendar
+import contextlib
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 import numpy as np
 
+from corptier.errors import PeriodError
+from corptier.periods import Period
+
 _EPOCH = dt.date(1970, 1, 1)
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_YEAR = 1990
+"""The first year a synthetic history may start in."""
 
 # Chinese New Year (春节) by year; outside the table the dip is put in February.
 CNY = {
@@ -32,67 +35,30 @@ def day_number(date: dt.date) -> int:
     return (date - _EPOCH).days
 
 
-def to_date(days: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=int(days))
+def first_day(period: Period) -> int:
+    """Day number of the first day of the month."""
+    return day_number(period.start)
 
 
-@dataclass(frozen=True)
-class Period:
-    """One month of the history."""
-
-    year: int
-    month: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def compact(self) -> int:
-        """YYYYMM as a number (used in transaction ids)."""
-        return self.year * 100 + self.month
-
-    @property
-    def index(self) -> int:
-        """Absolute month number."""
-        return self.year * 12 + self.month - 1
-
-    @property
-    def days(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
-
-    @property
-    def first_day(self) -> int:
-        return day_number(dt.date(self.year, self.month, 1))
-
-    @property
-    def last_day(self) -> int:
-        return self.first_day + self.days - 1
-
-    def shifted(self, months: int) -> Period:
-        return period_of_index(self.index + months)
+def last_day(period: Period) -> int:
+    """Day number of the last day of the month."""
+    return day_number(period.month_end)
 
 
-def period_of_index(index: int) -> Period:
-    return Period(index // 12, index % 12 + 1)
+def compact(period: Period) -> int:
+    """YYYYMM as a number (used in transaction ids)."""
+    return period.year * 100 + period.month
 
 
 def parse_month(text: str) -> Period:
-    """`YYYY-MM` as a Period; ValueError naming the expected form."""
-    match = _MONTH_RE.match(text or "")
-    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1990:
-        raise ValueError(f"start month must look like 2025-01 (YYYY-MM, from 1990); got {text!r}")
-    return Period(int(match[1]), int(match[2]))
-
-
-def period_range(start: Period, months: int) -> list[Period]:
-    return [start.shifted(i) for i in range(months)]
-
-
-def month_index_of_days(days: np.ndarray) -> np.ndarray:
-    """Absolute month index of each day number."""
-    d = np.asarray(days, dtype="datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    return d + 1970 * 12
+    """`YYYY-MM` from 1990 as a Period; ValueError naming the expected form."""
+    with contextlib.suppress(PeriodError):
+        period = Period.parse(text)
+        if period.year >= FIRST_YEAR:
+            return period
+    raise ValueError(
+        f"start month must look like 2025-01 (YYYY-MM, from {FIRST_YEAR}); got {text!r}"
+    )
 
 
 def first_day_of_index(index: np.ndarray) -> np.ndarray:
@@ -109,10 +75,10 @@ def cny_day(year: int) -> int:
 def holidays(period: Period) -> set[int]:
     """Day-of-month numbers (1-based) of public holidays in the month."""
     out: set[int] = set()
-    first = period.first_day
+    first, last = first_day(period), last_day(period)
     cny = cny_day(period.year)
     for d in range(cny - 1, cny + 7):
-        if first <= d <= period.last_day:
+        if first <= d <= last:
             out.add(d - first + 1)
     fixed = {1: range(1, 2), 5: range(1, 6), 10: range(1, 8)}
     out.update(fixed.get(period.month, ()))
@@ -122,19 +88,19 @@ def holidays(period: Period) -> set[int]:
 def day_weights(period: Period) -> np.ndarray:
     """Relative activity of each day of the month: weekdays 1, weekends and holidays low,
     the last two working days and the tax days (10th to 15th) busier."""
-    weekday = (np.arange(period.days) + dt.date(period.year, period.month, 1).weekday()) % 7
+    weekday = (np.arange(period.days) + period.start.weekday()) % 7
     weights = np.where(weekday >= 5, WEEKEND_WEIGHT, 1.0)
     for day in holidays(period):
         weights[day - 1] = HOLIDAY_WEIGHT
     weights[9:15] *= 1.1
     working = np.flatnonzero(weights >= 1.0)
     weights[working[-2:]] *= 1.4
-    return weights / weights.sum()
+    return weights / float(weights.sum())
 
 
 def is_cny_month(period: Period) -> bool:
     cny = cny_day(period.year)
-    return period.first_day <= cny <= period.last_day
+    return first_day(period) <= cny <= last_day(period)
 
 
 def season(period: Period) -> tuple[float, float, float]:

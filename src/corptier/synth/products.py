@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from corptier.contract.schema import TABLES, TERM_BUCKETS
+from corptier.periods import Period
 from corptier.synth import columns as col
-from corptier.synth.periods import Period
 from corptier.synth.profiles import GIVEN, SUB_BRANCHES, SURNAMES
 from corptier.synth.rng import REFERENCE, generator
 
@@ -74,22 +75,21 @@ DEPOSIT_RATE = np.array([p.rate for p in PRODUCTS])
 WEIGHT = np.array([p.weight for p in PRODUCTS])
 TERM = np.array([p.term_months for p in PRODUCTS])
 AMORTISING = np.array([p.amortising for p in PRODUCTS])
-SETTLEMENT_ACCOUNTS = (P["DDA_BASIC"], P["DDA_GEN"])
 
 # LPR (1-year, 5-year) from the month they took effect (PBoC announcements).
 LPR_SCHEDULE = (
-    ((2019, 8), 0.0425, 0.0485), ((2019, 11), 0.0415, 0.0480), ((2020, 2), 0.0405, 0.0475),
-    ((2020, 4), 0.0385, 0.0465), ((2021, 12), 0.0380, 0.0465), ((2022, 1), 0.0370, 0.0460),
-    ((2022, 5), 0.0370, 0.0445), ((2022, 8), 0.0365, 0.0430), ((2023, 6), 0.0355, 0.0420),
-    ((2023, 8), 0.0345, 0.0420), ((2024, 2), 0.0345, 0.0395), ((2024, 7), 0.0335, 0.0385),
-    ((2024, 10), 0.0310, 0.0360), ((2025, 5), 0.0300, 0.0350),
+    ("2019-08", 0.0425, 0.0485), ("2019-11", 0.0415, 0.0480), ("2020-02", 0.0405, 0.0475),
+    ("2020-04", 0.0385, 0.0465), ("2021-12", 0.0380, 0.0465), ("2022-01", 0.0370, 0.0460),
+    ("2022-05", 0.0370, 0.0445), ("2022-08", 0.0365, 0.0430), ("2023-06", 0.0355, 0.0420),
+    ("2023-08", 0.0345, 0.0420), ("2024-02", 0.0345, 0.0395), ("2024-07", 0.0335, 0.0385),
+    ("2024-10", 0.0310, 0.0360), ("2025-05", 0.0300, 0.0350),
 )
-_LPR_INDEX = np.array([y * 12 + m - 1 for (y, m), _, _ in LPR_SCHEDULE])
+_LPR_INDEX = np.array([Period(month).index for month, _, _ in LPR_SCHEDULE])
 _LPR_1Y = np.array([r for _, r, _ in LPR_SCHEDULE])
 _LPR_5Y = np.array([r for _, _, r in LPR_SCHEDULE])
 
 
-def lpr(month_index: np.ndarray, long: np.ndarray | bool = False) -> np.ndarray:
+def lpr(month_index: npt.ArrayLike, long: np.ndarray | bool = False) -> np.ndarray:
     """The LPR in force in each absolute month (5-year where `long`); 4.35 %/4.90 % before."""
     pos = np.searchsorted(_LPR_INDEX, np.asarray(month_index), side="right") - 1
     one = np.where(pos >= 0, _LPR_1Y[np.maximum(pos, 0)], 0.0435)
@@ -153,7 +153,7 @@ def ftp_table(period: Period, seed: int, start: Period) -> pa.Table:
     )
     n = len(rows)
     return pa.table(
-        [pa.array([period.label] * n), pa.array([r[0] for r in rows]),
+        [pa.array([period] * n), pa.array([r[0] for r in rows]),
          pa.array([r[1] for r in rows]), col.rate(np.array([r[2] for r in rows]))],
         schema=TABLES["ftp_rates"].arrow_schema,
     )

@@ -128,8 +128,8 @@ DISTRICT_NAMES = {
     510117: "郫都", 510118: "新津", 510181: "都江堰", 510182: "彭州", 510185: "简阳",
 }
 
-NEED_PROFILES = ("settlement", "financing", "trade", "investment_banking", "comprehensive")
 SETTLEMENT, FINANCING, TRADE, INVESTMENT_BANKING, COMPREHENSIVE = range(5)
+"""The need profiles, as the values of a customer's `profile`."""
 
 
 def _column(name: str, dtype: type = float) -> np.ndarray:

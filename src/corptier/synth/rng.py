@@ -8,6 +8,7 @@ of seeding: a block's data does not depend on how many blocks are generated with
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 BLOCK = 4096
 """Customers per block: the unit of seeding and of streaming."""
@@ -26,7 +27,7 @@ def generator(seed: int, stream: int, block: int = 0, month: int = 0) -> np.rand
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-def mix64(x: np.ndarray) -> np.ndarray:
+def mix64(x: npt.ArrayLike) -> np.ndarray:
     """SplitMix64 finaliser, element-wise on uint64 (wrapping arithmetic)."""
     with np.errstate(over="ignore"):
         z = np.asarray(x, dtype=np.uint64) + _GOLDEN

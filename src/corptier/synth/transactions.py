@@ -23,7 +23,7 @@ from corptier.synth.activity import DORMANT, MonthState
 from corptier.synth.customers import Customers
 from corptier.synth.history import History
 from corptier.synth.loans import LoanMonth
-from corptier.synth.periods import cny_day, day_weights, is_cny_month
+from corptier.synth.periods import cny_day, compact, day_weights, first_day, is_cny_month, last_day
 from corptier.synth.products import P
 from corptier.synth.rng import hash64
 
@@ -69,7 +69,8 @@ def _concat(parts: list[_Rows]) -> _Rows:
     return _Rows(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Rows)))
 
 
-def _holds(a: Accounts, rows: np.ndarray, n: int, product: int, whole_month=None) -> np.ndarray:
+def _holds(a: Accounts, rows: np.ndarray, n: int, product: int,
+           whole_month: tuple[int, int] | None = None) -> np.ndarray:
     pick = rows[a.product[rows] == product]
     if whole_month is not None:
         pick = pick[(a.opened[pick] < whole_month[0]) & (a.closed[pick] > whole_month[1])]
@@ -86,8 +87,8 @@ def _flows(c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
     counts = np.minimum(rng.poisson(rate), MAX_PER_CUSTOMER)
     cust = np.repeat(np.arange(c.n), counts)
     n = len(cust)
-    day = p.first_day + col.draw(col.sampler(day_weights(p)), rng.random(n))
-    restricted = ((s.day_lo > p.first_day) | (s.day_hi < p.last_day))[cust]
+    day = first_day(p) + col.draw(col.sampler(day_weights(p)), rng.random(n))
+    restricted = ((s.day_lo > first_day(p)) | (s.day_hi < last_day(p)))[cust]
     inside = s.day_lo[cust] + np.floor(rng.random(n) * span[cust]).astype(np.int64)
     day = np.where(restricted, inside, day)
     kind = FLOWS[col.draw(FLOW_SAMPLER, rng.random(n))]
@@ -98,7 +99,7 @@ def _flows(c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
     amount = np.where(kind == T["fee"], 2.0 + 198.0 * rng.random(n), amount)
     cp = np.select([kind == T["cash"], kind == T["fee"], kind == T["tax"],
                     kind == T["utilities"]], [CASH, BOOKED, TAX, UTILITY], PARTNER)
-    general = _holds(a, rows, c.n, P["DDA_GEN"], (p.first_day, p.last_day))
+    general = _holds(a, rows, c.n, P["DDA_GEN"], (first_day(p), last_day(p)))
     product = np.where(general[cust] & (rng.random(n) < 0.25), P["DDA_GEN"], P["DDA_BASIC"])
     return _Rows(cust, day, kind, inflow, amount, cp, product)
 
@@ -110,7 +111,7 @@ def _structured(history: History, c: Customers, a: Accounts, rows: np.ndarray, s
     payroll = _holds(a, rows, c.n, P["PAYROLL"]) & able & (s.status != DORMANT)
     who = np.flatnonzero(payroll)
     pay = c.employees[who] * SALARY * np.exp(rng.normal(0.0, 0.15, len(who)))
-    day = np.clip(p.first_day + c.payday[who] - 1, s.day_lo[who], s.day_hi[who])
+    day = np.clip(first_day(p) + c.payday[who] - 1, s.day_lo[who], s.day_hi[who])
     cust, days, amounts = [who], [day], [pay]
     if is_cny_month(p):
         bonus = np.clip(cny_day(p.year) - 7, s.day_lo[who], s.day_hi[who])
@@ -119,7 +120,7 @@ def _structured(history: History, c: Customers, a: Accounts, rows: np.ndarray, s
     if p.month in (3, 6, 9, 12):
         earns = np.flatnonzero(able & (c.deposits * s.level * 0.00025 >= 0.01))
         cust.append(earns)
-        days.append(np.clip(p.first_day + 20, s.day_lo[earns], s.day_hi[earns]))
+        days.append(np.clip(first_day(p) + 20, s.day_lo[earns], s.day_hi[earns]))
         amounts.append(c.deposits[earns] * s.level[earns] * 0.00025)
         kinds.append(np.full(len(earns), T["interest"]))
     cust.append(loans.txn_cust)
@@ -144,7 +145,7 @@ def _channels(c: Customers, r: _Rows, rng: np.random.Generator) -> np.ndarray:
     return np.where(r.kind == T["cash"], np.where(u < 0.3, CH["atm"], CH["counter"]), channel)
 
 
-def _pool(history: History, c: Customers):
+def _pool(history: History, c: Customers) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Every customer's counterparties: (id strings, bank index, offset of each customer)."""
     pool = c.pool
     offset = np.cumsum(pool) - pool
@@ -159,7 +160,8 @@ def _pool(history: History, c: Customers):
     return col.fixed_text(mat), np.where(ours, 0, bank), offset
 
 
-def _counterparties(history: History, c: Customers, r: _Rows, rng: np.random.Generator):
+def _counterparties(history: History, c: Customers, r: _Rows,
+                    rng: np.random.Generator) -> tuple[pa.Array, np.ndarray]:
     """(counterparty strings, bank label index) with banks = [own, others..., PBC, None]."""
     n = len(r.cust)
     pool_text, pool_bank, offset = _pool(history, c)
@@ -183,7 +185,7 @@ def transactions_table(history: History, c: Customers, a: Accounts, rows: np.nda
     """The month's transactions of the block, and each customer's count of outgoing payments."""
     parts = [_flows(c, a, rows, s, rng), _structured(history, c, a, rows, s, loans, rng)]
     r = _concat(parts)
-    r = r.take(np.argsort(r.cust * 64 + (r.day - s.period.first_day), kind="stable"))
+    r = r.take(np.argsort(r.cust * 64 + (r.day - first_day(s.period)), kind="stable"))
     r.amount = np.maximum(np.round(r.amount, 2), 0.01)
     n = len(r.cust)
     per_customer = np.bincount(r.cust, minlength=c.n)
@@ -191,7 +193,8 @@ def transactions_table(history: History, c: Customers, a: Accounts, rows: np.nda
     counterparty, bank = _counterparties(history, c, r, rng)
     banks = [history.own_bank, *OTHER_BANKS, "PBC", None]
     txn_id = np.empty((n, 22), dtype=np.uint8)
-    txn_id[:, :17] = col.id_matrix(c.n, ["T", (np.int64(s.period.compact), 6), (c.num, 10)])[r.cust]
+    month = np.asarray(compact(s.period), dtype=np.int64)
+    txn_id[:, :17] = col.id_matrix(c.n, ["T", (month, 6), (c.num, 10)])[r.cust]
     txn_id[:, 17:] = col.digits(seq, 5)
     accounts = pa.concat_arrays([col.ids(c.n, "A", (c.num, 10), (p, 2)) for p in ACCOUNT_SLOTS])
     slot = np.searchsorted(ACCOUNT_SLOTS, r.product)

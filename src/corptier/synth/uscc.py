@@ -32,7 +32,8 @@ def org_check(org8: np.ndarray) -> np.ndarray:
 def uscc_check(first17: np.ndarray) -> np.ndarray:
     """GB 32100 check characters (uint8) of (n, 17) uint8 code prefixes."""
     total = (_VALUE[first17] * _USCC_WEIGHTS).sum(axis=1)
-    return _ALPHABET[(31 - total % 31) % 31]
+    check: np.ndarray = _ALPHABET[(31 - total % 31) % 31]
+    return check
 
 
 def random_org8(rng: np.random.Generator, new_style: np.ndarray) -> np.ndarray:
