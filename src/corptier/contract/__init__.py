@@ -2,7 +2,6 @@
 
 from corptier.contract.load import load_period
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
-from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES, Column, TableSpec, table
 
 __all__ = [
@@ -13,8 +12,5 @@ __all__ = [
     "TableReport",
     "TableSpec",
     "load_period",
-    "sample_rows",
     "table",
-    "write_sample_period",
-    "write_tables",
 ]
