@@ -43,13 +43,16 @@ def synth(
 
 
 def _print_synth_summary(summary: Any) -> None:
+    from rich.console import JustifyMethod
     from rich.table import Table
 
     periods = summary.periods
     grid = Table(title=f"Synthetic bank in {summary.out} ({periods[0]} .. {periods[-1]}, "
                        f"{len(periods)} periods, {summary.format})", title_justify="left")
-    for name, justify in (("table", "left"), ("rows", "right"), ("rows per period", "right")):
-        grid.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("table", "left"), ("rows", "right"), ("rows per period", "right"))
+    for name, justify in columns:
+        grid.add_column(name, justify=justify)
     for name, rows in summary.totals().items():
         grid.add_row(name, f"{rows:,}", f"{rows / len(periods):,.0f}")
     console.print(grid)
@@ -93,12 +96,15 @@ def load(
 
 
 def _print_load_report(report: Any, ws: Workspace) -> None:
+    from rich.console import JustifyMethod
     from rich.table import Table
 
     grid = Table(title=f"Load {report.period} from {report.source}", title_justify="left")
-    for name, justify in (("table", "left"), ("read", "right"), ("accepted", "right"),
-                          ("rejected", "right"), ("warnings", "right")):
-        grid.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("table", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right"),
+        ("warnings", "right"))
+    for name, justify in columns:
+        grid.add_column(name, justify=justify)
     for t in report.tables.values():
         rejected = f"[red]{t.rejected:,}[/]" if t.rejected else "0"
         grid.add_row(t.table, f"{t.read:,}", f"{t.accepted:,}", rejected, f"{t.warning_count:,}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -34,9 +34,11 @@ def result_frame(
         _migration(prev, now, codes)
         for prev, now in zip(out["previous_tier"], out["applied_tier"], strict=True)
     ]
-    records = out.to_dict("records")
-    out["hysteresis"] = [_hysteresis(r, codes) for r in records]
-    out["explanation"] = [_explanation(r, standard, previous) for r in records]
+    records = cast(list[dict[str, Any]], out.to_dict("records"))  # the column names are text
+    out["hysteresis"] = pd.Series([_hysteresis(r, codes) for r in records], index=out.index,
+                                  dtype=object)
+    out["explanation"] = pd.Series([_explanation(r, standard, previous) for r in records],
+                                   index=out.index, dtype=object)
     return out
 
 
