@@ -62,7 +62,7 @@ class Assumptions(_Section):
     lgd_default: float = Field(0.45, gt=0, le=1)
     maturity_years: float = Field(2.5, ge=1, le=5)
     pd_floor: float = Field(0.0003, gt=0, lt=1)
-    # indicator engine (issue 3): PD for customers without an internal rating, and a tax on loan
+    # indicator engine: PD for customers without an internal rating, and a tax on loan
     # interest income as a share of the interest (0 = contribution before such a tax; the
     # domain's worked example uses the pre-2016 business tax of 5.5 %)
     pd_unrated: float = Field(0.02, gt=0, lt=1)

@@ -1,7 +1,6 @@
 """The input data contract: schemas, readers, validation, quarantine and staging of a load."""
 
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
-from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES, Column, TableSpec, table
 
 __all__ = [
@@ -11,8 +10,5 @@ __all__ = [
     "LoadWarning",
     "TableReport",
     "TableSpec",
-    "sample_rows",
     "table",
-    "write_sample_period",
-    "write_tables",
 ]

@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from corptier import reference
 from corptier.contract.reconcile import LoadWarning
@@ -56,9 +57,9 @@ def _check_uscc(con: duckdb.DuckDBPyConnection, v: TableValidator) -> list[LoadW
 def _normalise_and_warn(
     con: duckdb.DuckDBPyConnection,
     v: TableValidator,
-    rows: np.ndarray,
-    codes: np.ndarray,
-    odd: np.ndarray,
+    rows: NDArray[np.int64],
+    codes: NDArray[np.object_],
+    odd: NDArray[np.bool_],
 ) -> list[LoadWarning]:
     """Store valid codes in normal form (spaces removed, upper case) and count the warnings.
 
@@ -91,7 +92,9 @@ def _normalise_and_warn(
     return warnings
 
 
-def uscc_warning_masks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def uscc_warning_masks(
+    codes: NDArray[np.object_],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """For valid, normalised codes: (organisation-code check fails, region prefix unknown)."""
     if len(codes) == 0:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
@@ -112,7 +115,8 @@ def uscc_warning_masks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _industry_verdicts(codes: list[str]) -> pa.Table:
     """Section letter or the error, for each distinct industry code."""
-    sections, errors = [], []
+    sections: list[str | None] = []
+    errors: list[str | None] = []
     for code in codes:
         try:
             sections.append(reference.industry_section(code).letter)

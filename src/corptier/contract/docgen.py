@@ -34,7 +34,7 @@ def render_tables() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _table(spec: TableSpec, rows: list[dict]) -> str:
+def _table(spec: TableSpec, rows: list[dict[str, str | None]]) -> str:
     lines = [
         f"### `{spec.name}`",
         "",

@@ -16,8 +16,6 @@ from corptier.contract.readers import quote_ident as qi
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.schema import TableSpec
 
-QUARANTINE_COLUMNS = ("row", "column", "reason")
-
 
 class QuarantineWriter:
     """Writes the problems of each table of a load into one folder."""

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,9 @@ def normalise_name(name: object) -> str:
     return text.replace("\ufeff", "").strip().lower()
 
 
-def match_columns(spec: TableSpec, header: list[str], path: Path) -> tuple[dict, tuple, tuple]:
+def match_columns(
+    spec: TableSpec, header: list[str], path: Path
+) -> tuple[dict[str, int], tuple[str, ...], tuple[str, ...]]:
     """Map contract columns to header positions.
 
     Returns ({column: position}, missing optional columns, extra columns). A missing required
@@ -229,7 +232,9 @@ def quote_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def raw_select(spec: TableSpec, positions: dict[str, int], column_of, row_expr: str) -> str:
+def raw_select(
+    spec: TableSpec, positions: dict[str, int], column_of: Callable[[int], str], row_expr: str
+) -> str:
     """SELECT list turning source columns into contract columns (absent ones as NULL)."""
     parts = [f"{row_expr} AS __row"]
     for col in spec.columns:

@@ -16,15 +16,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corptier.contract.schema import TABLES, Column
+from corptier.contract.schema import TABLES, Column, TableSpec
 
-Rows = dict[str, list[dict[str, str | None]]]
+Row = dict[str, str | None]
+Rows = dict[str, list[Row]]
 
 _RATINGS = [("AAA", 1, "0.000300"), ("AA", 2, "0.001000"), ("A", 3, "0.003000"),
             ("BBB", 4, "0.010000"), ("BB", 5, "0.030000"), ("B", 6, "0.080000"),
@@ -95,7 +97,7 @@ _FEES = [("C001", "settlement", "1200.00"), ("C001", "payroll", "3500.00"),
          ("C003", "trade", "2000.00"), ("C004", "settlement", "80.00")]
 
 
-def _rows(table: str, values: list[tuple]) -> list[dict[str, str | None]]:
+def _rows(table: str, values: Sequence[tuple[str | None, ...]]) -> list[Row]:
     names = TABLES[table].column_names
     return [dict(zip(names, v, strict=True)) for v in values]
 
@@ -151,14 +153,14 @@ def write_sample_period(
     return write_tables(folder, sample_rows(period), fmt=fmt, encoding=encoding)
 
 
-def _write_csv(path: Path, table: str, header: list[str], rows: list[dict], encoding: str) -> None:
+def _write_csv(path: Path, table: str, header: list[str], rows: list[Row], encoding: str) -> None:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows([[r.get(h) or "" for h in header] for r in rows])
 
 
-def _write_parquet(path: Path, table: str, header: list[str], rows: list[dict], _: str) -> None:
+def _write_parquet(path: Path, table: str, header: list[str], rows: list[Row], _: str) -> None:
     spec = TABLES[table]
     arrays, fields = [], []
     for name in header:
@@ -184,7 +186,7 @@ def _typed(values: list[str | None], col: Column) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def _write_xlsx(path: Path, table: str, header: list[str], rows: list[dict], _: str) -> None:
+def _write_xlsx(path: Path, table: str, header: list[str], rows: list[Row], _: str) -> None:
     from openpyxl import Workbook
 
     spec = TABLES[table]
@@ -196,7 +198,7 @@ def _write_xlsx(path: Path, table: str, header: list[str], rows: list[dict], _: 
     book.save(path)
 
 
-def _excel_value(value: str | None, spec, name: str) -> object:
+def _excel_value(value: str | None, spec: TableSpec, name: str) -> object:
     if value is None or name not in spec.column_names:
         return value
     dtype = spec.column(name).dtype

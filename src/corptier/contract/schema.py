@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 
@@ -106,16 +106,16 @@ class TableSpec:
         return pa.schema(fields)
 
 
-def _id(name: str, description: str, **kw) -> Column:
+def _id(name: str, description: str, **kw: Any) -> Column:
     return Column(name, "string", description, pattern=ID_PATTERN, **kw)
 
 
-def _money(name: str, description: str, **kw) -> Column:
+def _money(name: str, description: str, **kw: Any) -> Column:
     kw.setdefault("min", Decimal(0))
     return Column(name, "money", description, max=MONEY_MAX, **kw)
 
 
-def _rate(name: str, description: str, lo: str = "0", hi: str = "1", **kw) -> Column:
+def _rate(name: str, description: str, lo: str = "0", hi: str = "1", **kw: Any) -> Column:
     return Column(name, "rate", description, min=Decimal(lo), max=Decimal(hi), **kw)
 
 

@@ -263,6 +263,7 @@ class TableValidator:
             self._account_owner()
 
     def _reference(self, col: Column, keys: str, only_new: bool = False) -> int:
+        assert col.references is not None
         target, target_col = col.references
         c = qi(col.name)
         quoted = f"'''' || c.{c} || ''''"
@@ -309,6 +310,7 @@ class TableValidator:
                     break
 
     def _self_loops(self, col: Column) -> None:
+        assert col.references is not None
         target_col = qi(col.references[1])
         self.con.execute(
             f"INSERT INTO {self.problems} "
@@ -345,10 +347,11 @@ class TableValidator:
             self.build_keys(f"keys_{self.spec.name}", self.spec.key[0])
 
     def _count(self) -> int:
-        return self.con.sql(f"SELECT count(*) FROM {self.problems}").fetchall()[0][0]
+        return int(self.con.sql(f"SELECT count(*) FROM {self.problems}").fetchall()[0][0])
 
     def rejected_count(self) -> int:
-        return self.con.sql(f"SELECT count(DISTINCT row) FROM {self.problems}").fetchall()[0][0]
+        rows = self.con.sql(f"SELECT count(DISTINCT row) FROM {self.problems}").fetchall()
+        return int(rows[0][0])
 
     def problem_summary(self) -> dict[str, int]:
         rows = self.con.sql(

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.errors import ContractError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 BATCH_ROWS = 50_000
 
@@ -31,7 +37,7 @@ def xlsx_to_parquet(path: Path, table: str, target: Path) -> tuple[Path, list[st
         ) from None
     try:
         sheet = _pick_sheet(book, table)
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True)  # type: ignore[misc]  # stub: self is Worksheet
         header = [cell_text(v) or "" for v in next(rows, ())]
         if not any(header):
             raise ContractError(f"{path}: the first row of the sheet must be the header row")
@@ -41,14 +47,14 @@ def xlsx_to_parquet(path: Path, table: str, target: Path) -> tuple[Path, list[st
     return target, header
 
 
-def _pick_sheet(book, table: str):
+def _pick_sheet(book: Workbook, table: str) -> ReadOnlyWorksheet:
     for sheet in book.worksheets:
         if sheet.title.strip().lower() == table:
             return sheet
     return book.worksheets[0]
 
 
-def _write_rows(rows, width: int, target: Path) -> None:
+def _write_rows(rows: Iterator[tuple[object, ...]], width: int, target: Path) -> None:
     schema = pa.schema(
         [pa.field("__row", pa.int64())] + [pa.field(f"c{i}", pa.string()) for i in range(width)]
     )
@@ -68,7 +74,7 @@ def _write_rows(rows, width: int, target: Path) -> None:
         writer.write_table(_batch(schema, numbers, columns))
 
 
-def _batch(schema: pa.Schema, numbers: list[int], columns: list[list]) -> pa.Table:
+def _batch(schema: pa.Schema, numbers: list[int], columns: list[list[str | None]]) -> pa.Table:
     arrays = [pa.array(numbers, pa.int64())] + [pa.array(c, pa.string()) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
 

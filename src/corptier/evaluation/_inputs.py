@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from corptier.errors import ContractError
 
@@ -55,7 +56,7 @@ def check_tier_order(tier_order: Iterable[str]) -> tuple[str, ...]:
     return order
 
 
-def numeric_array(values: object, name: str) -> np.ndarray:
+def numeric_array(values: object, name: str) -> NDArray[np.float64]:
     """A 1-D float array without NaN (nulls are dropped); Decimal money becomes float."""
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values).ravel())
     if series.dtype == object:
@@ -63,4 +64,5 @@ def numeric_array(values: object, name: str) -> np.ndarray:
     arr = series.to_numpy(dtype=float, na_value=np.nan)
     if arr.ndim != 1:
         raise ValueError(f"The {name!r} parameter must be one-dimensional")
-    return arr[~np.isnan(arr)]
+    present: NDArray[np.float64] = arr[~np.isnan(arr)]
+    return present

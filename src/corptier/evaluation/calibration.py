@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from corptier.evaluation._inputs import check_tier_order
 
@@ -46,7 +47,7 @@ class CutoffSuggestion:
     """How many values the method fitted on (n for the exact methods)."""
     target_shares: tuple[float, ...] | None = None
 
-    def as_absolute_cutoffs(self, decimals: int = 2) -> dict:
+    def as_absolute_cutoffs(self, decimals: int = 2) -> dict[str, object]:
         """The cut-offs as a standard's `cutoffs:` block (method absolute, points per tier but
         the last), rounded to `decimals`; ValueError if rounding makes two of them equal."""
         points = [round(float(c), decimals) for c in self.cutoffs]
@@ -91,7 +92,7 @@ def suggest_cutoffs(
     if s.size == 0:
         raise ValueError("there are no scores to calibrate on")
     k = len(order)
-    shares = None
+    shares: NDArray[np.float64] | None = None
     if method == "quantile":
         shares = _shares(target_shares or [1 / k] * k, k)
         cut, used = quantile_cutoffs(s, shares), s.size
@@ -114,7 +115,9 @@ def suggest_cutoffs(
     return replace(result, target_shares=tuple(float(x) for x in shares))
 
 
-def assign_tiers(scores: object, cutoffs: Sequence[float], tier_order: Sequence[str]) -> np.ndarray:
+def assign_tiers(
+    scores: object, cutoffs: Sequence[float], tier_order: Sequence[str]
+) -> NDArray[np.object_]:
     """Tier code per score under descending cut-offs (None where the score is missing)."""
     order = check_tier_order(tier_order)
     if len(cutoffs) != len(order) - 1:
@@ -127,7 +130,9 @@ def assign_tiers(scores: object, cutoffs: Sequence[float], tier_order: Sequence[
     return out
 
 
-def tier_index(scores: np.ndarray, cutoffs: Sequence[float]) -> np.ndarray:
+def tier_index(
+    scores: NDArray[np.float64], cutoffs: Sequence[float] | NDArray[np.float64]
+) -> NDArray[np.intp]:
     """0 for the best tier … len(cutoffs) for the last, under descending cut-offs."""
     ascending = np.asarray(cutoffs, dtype=float)[::-1]
     if np.any(np.diff(ascending) < 0):
@@ -135,18 +140,23 @@ def tier_index(scores: np.ndarray, cutoffs: Sequence[float]) -> np.ndarray:
     return len(ascending) - np.searchsorted(ascending, scores, side="right")
 
 
-def quantile_cutoffs(scores: np.ndarray, shares: np.ndarray) -> np.ndarray:
+def quantile_cutoffs(
+    scores: NDArray[np.float64], shares: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Exact quantiles at 1 − cumulative share, for every tier boundary."""
     cum = np.cumsum(shares)[:-1]
-    return np.quantile(scores, np.clip(1 - cum, 0, 1))
+    cut: NDArray[np.float64] = np.quantile(scores, np.clip(1 - cum, 0, 1))
+    return cut
 
 
-def pyramid_cutoffs(scores: np.ndarray, shares: np.ndarray) -> np.ndarray:
+def pyramid_cutoffs(
+    scores: NDArray[np.float64], shares: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Cut-offs that give exact counts round(cumulative share · n) when scores are distinct."""
     desc = np.sort(scores)[::-1]
     n = desc.size
     bounds = np.round(np.cumsum(shares)[:-1] * n).astype(int)
-    cut = []
+    cut: list[float] = []
     for b in bounds:
         if b <= 0:
             cut.append(float(np.nextafter(desc[0], np.inf)))
@@ -157,7 +167,7 @@ def pyramid_cutoffs(scores: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return np.asarray(cut, dtype=float)
 
 
-def jenks_cutoffs(sample: np.ndarray, k: int) -> np.ndarray:
+def jenks_cutoffs(sample: NDArray[np.float64], k: int) -> NDArray[np.float64]:
     """Jenks natural breaks turned into ≥ cut-offs (midpoint to the next value above a break)."""
     import jenkspy
 
@@ -169,10 +179,13 @@ def jenks_cutoffs(sample: np.ndarray, k: int) -> np.ndarray:
     breaks = np.asarray(jenkspy.jenks_breaks(sample.tolist(), n_classes=k), dtype=float)[1:-1]
     above = distinct[np.minimum(np.searchsorted(distinct, breaks, side="right"),
                                 distinct.size - 1)]
-    return ((breaks + above) / 2)[::-1]
+    cut: NDArray[np.float64] = ((breaks + above) / 2)[::-1]
+    return cut
 
 
-def kmeans_cutoffs(sample: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
+def kmeans_cutoffs(
+    sample: NDArray[np.float64], k: int, *, seed: int = 0
+) -> NDArray[np.float64]:
     """Midpoints between adjacent sorted k-means centres (seeded, 10 initialisations)."""
     from sklearn.cluster import KMeans
 
@@ -181,20 +194,32 @@ def kmeans_cutoffs(sample: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
     if np.unique(sample).size < k:
         raise ValueError(f"k-means needs at least {k} distinct scores")
     model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(sample.reshape(-1, 1))
-    centres = np.sort(model.cluster_centers_.ravel())
+    centres: NDArray[np.float64] = np.sort(model.cluster_centers_.ravel())
     return ((centres[:-1] + centres[1:]) / 2)[::-1]
 
 
-def systematic_sample(values: np.ndarray, max_size: int = MAX_SAMPLE) -> np.ndarray:
+def systematic_sample(
+    values: NDArray[np.float64], max_size: int = MAX_SAMPLE
+) -> NDArray[np.float64]:
     """At most `max_size` of the sorted values at evenly spaced ranks (ends included)."""
     ordered = np.sort(values)
     if ordered.size <= max_size:
         return ordered
-    return ordered[np.linspace(0, ordered.size - 1, max_size).round().astype(int)]
+    sample: NDArray[np.float64] = ordered[
+        np.linspace(0, ordered.size - 1, max_size).round().astype(int)
+    ]
+    return sample
 
 
-def _evaluate(method, order, cut, s, c, used) -> CutoffSuggestion:
-    cut = np.asarray(cut, dtype=float)
+def _evaluate(
+    method: str,
+    order: tuple[str, ...],
+    cutoffs: NDArray[np.float64],
+    s: NDArray[np.float64],
+    c: NDArray[np.float64] | None,
+    used: int,
+) -> CutoffSuggestion:
+    cut = np.asarray(cutoffs, dtype=float)
     idx = tier_index(s, cut)
     counts = pd.Series(np.bincount(idx, minlength=len(order)), index=list(order), name="customers")
     share = None
@@ -207,7 +232,9 @@ def _evaluate(method, order, cut, s, c, used) -> CutoffSuggestion:
                             int(s.size), int(used))
 
 
-def _aligned(scores: object, contributions: object | None) -> tuple[np.ndarray, np.ndarray | None]:
+def _aligned(
+    scores: object, contributions: object | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
     s = _floats(scores)
     if contributions is None:
         return s[~np.isnan(s)], None
@@ -218,12 +245,12 @@ def _aligned(scores: object, contributions: object | None) -> tuple[np.ndarray, 
     return s[keep], np.nan_to_num(c[keep])
 
 
-def _floats(values: object) -> np.ndarray:
+def _floats(values: object) -> NDArray[np.float64]:
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values).ravel())
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _shares(shares: Sequence[float], k: int) -> np.ndarray:
+def _shares(shares: Sequence[float], k: int) -> NDArray[np.float64]:
     arr = np.asarray(shares, dtype=float)
     if arr.size != k or np.any(arr < 0) or not np.isclose(arr.sum(), 1.0, atol=1e-6):
         raise ValueError(

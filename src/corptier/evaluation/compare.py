@@ -86,7 +86,8 @@ def _changes(sa: pd.Series, sb: pd.Series, order: tuple[str, ...],
         has = delta.notna().any(axis=1)
         idx = delta[has].abs().idxmax(axis=1)
         moved.loc[has, "mover"] = idx
-        moved.loc[has, "mover_delta"] = [delta.at[c, m] for c, m in idx.items()]
+        moved.loc[has, "mover_delta"] = np.array([delta.at[c, m] for c, m in idx.items()],
+                                                 dtype=float)
     moved.index.name = "customer_id"
     return moved.reset_index()[["customer_id", "tier_a", "tier_b", "direction", "mover",
                                 "mover_delta"]]

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from corptier.evaluation._inputs import numeric_array
 
@@ -41,8 +42,8 @@ class Concentration:
     total: float
     gini: float
     top_shares: dict[float, float]
-    lorenz_x: np.ndarray
-    lorenz_y: np.ndarray
+    lorenz_x: NDArray[np.float64]
+    lorenz_y: NDArray[np.float64]
     destroying_share: float
     """Share of customers with negative contribution."""
     value_destroyed: float
@@ -87,7 +88,7 @@ def gini(values: object, *, presorted: bool = False) -> float:
 
 def lorenz_curve(
     values: object, *, max_points: int | None = None, presorted: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Lorenz points (x = share of customers, y = share of contribution), from (0, 0) to (1, 1).
 
     With `max_points`, keeps evenly spaced points (always the first and the last); NaN y when the
@@ -117,7 +118,7 @@ def top_share(values: object, fraction: float, *, presorted: bool = False) -> fl
     return float(x[n - k :].sum() / total)
 
 
-def _all_value_share(x: np.ndarray, total: float) -> float:
+def _all_value_share(x: NDArray[np.float64], total: float) -> float:
     if x.size == 0 or total <= 0:
         return math.nan
     best_first = np.cumsum(x[::-1])
@@ -125,7 +126,7 @@ def _all_value_share(x: np.ndarray, total: float) -> float:
     return k / x.size
 
 
-def _sorted(values: object, presorted: bool) -> np.ndarray:
+def _sorted(values: object, presorted: bool) -> NDArray[np.float64]:
     if presorted and isinstance(values, np.ndarray):
         return values
     return np.sort(numeric_array(values, "values"))

@@ -91,7 +91,7 @@ CORE_SPECS = (
 KPI_PROVIDERS: dict[str, KpiProvider] = {}
 """Registered KPI providers, in registration order. `core` is always first.
 
-Satisfaction and service-delivery KPIs (later issues) register here, e.g.
+Other KPIs (satisfaction, service delivery) register here, e.g.
 `register_kpi_provider("satisfaction", (KpiSpec("nps", "NPS", "number"),), compute_nps)`.
 """
 

@@ -61,7 +61,7 @@ class MigrationMatrix:
 
     @property
     def new_count(self) -> int:
-        return int(self.counts.loc[NEW].sum())
+        return int(self.counts.loc[NEW].to_numpy().sum())
 
     @property
     def exited_count(self) -> int:

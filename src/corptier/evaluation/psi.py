@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from corptier.evaluation._inputs import numeric_array
 
@@ -102,7 +103,7 @@ def psi_verdict(value: float, thresholds: tuple[float, float] = (0.10, 0.25)) ->
     return MODERATE if value <= high else SIGNIFICANT
 
 
-def quantile_edges(reference: np.ndarray, n_bins: int) -> np.ndarray:
+def quantile_edges(reference: NDArray[np.float64], n_bins: int) -> NDArray[np.float64]:
     """Inner edges at the exact quantiles 1/n … (n−1)/n of the reference, duplicates removed."""
     if n_bins < 1:
         raise ValueError(f"The 'bins' parameter of psi must be >= 1. Got {n_bins} instead.")
@@ -110,7 +111,7 @@ def quantile_edges(reference: np.ndarray, n_bins: int) -> np.ndarray:
     return np.unique(np.quantile(reference, probs)) if probs.size else np.empty(0)
 
 
-def _edges(ref: np.ndarray, bins: int | Sequence[float]) -> np.ndarray:
+def _edges(ref: NDArray[np.float64], bins: int | Sequence[float]) -> NDArray[np.float64]:
     if isinstance(bins, int | np.integer):
         return quantile_edges(ref, int(bins))
     edges = np.asarray(bins, dtype=float)
@@ -119,6 +120,6 @@ def _edges(ref: np.ndarray, bins: int | Sequence[float]) -> np.ndarray:
     return edges
 
 
-def _shares(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+def _shares(values: NDArray[np.float64], edges: NDArray[np.float64]) -> NDArray[np.float64]:
     idx = np.searchsorted(edges, values, side="right")
     return np.bincount(idx, minlength=edges.size + 1) / values.size

@@ -19,9 +19,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from corptier.errors import ContractError
 from corptier.evaluation._inputs import check_known_tiers, check_tier_order
@@ -182,7 +184,7 @@ def flapping(
 
 def tier_panel(
     history: pd.DataFrame, tier_order: Sequence[str], *, tier_column: str = "applied_tier"
-) -> tuple[np.ndarray, list[str], np.ndarray]:
+) -> tuple[NDArray[Any], list[str], NDArray[np.int16]]:
     """(customer ids, sorted periods, codes[customer, period]) with −1 where absent.
 
     A code is the tier's position in `tier_order` (0 = best).

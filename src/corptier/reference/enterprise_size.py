@@ -7,11 +7,13 @@ too coarse to pick a row, and missing or negative indicators give 'unclassified'
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from corptier.reference._missing import is_missing
 from corptier.reference.errors import ReferenceDataError
@@ -74,9 +76,9 @@ def classify_enterprise_size_frame(
         level[at], reason[at] = _classify_block(standard, int(r), block, reasons)
     keys = [row.industry_key for row in size_table(standard).rows]
     columns = {
-        "size": pd.Categorical.from_codes(level, SIZE_CATEGORIES),
-        "reason": pd.Categorical.from_codes(reason, list(reasons)),
-        "industry_key": pd.Categorical.from_codes(row_index, keys),
+        "size": pd.Categorical.from_codes(level, pd.Index(SIZE_CATEGORIES)),
+        "reason": pd.Categorical.from_codes(reason, pd.Index(list(reasons))),
+        "industry_key": pd.Categorical.from_codes(row_index, pd.Index(keys)),
     }
     return pd.DataFrame(columns, index=df.index)
 
@@ -97,7 +99,7 @@ def _resolve(standard: str, code: object) -> tuple[int, str]:
     return -1, _unmatched_reason(table, canonical, owners)
 
 
-def _unmatched_reason(table: SizeTable, canonical: str, owners: np.ndarray) -> str:
+def _unmatched_reason(table: SizeTable, canonical: str, owners: NDArray[np.int64]) -> str:
     """Why a code has no single row: outside the table, or spanning several rows."""
     standard = table.standard.standard_id
     if (owners < 0).all():
@@ -111,26 +113,32 @@ def _unmatched_reason(table: SizeTable, canonical: str, owners: np.ndarray) -> s
     )
 
 
-def _classify_values(standard: str, row_index: int, values: dict[str, object]) -> tuple[str, str]:
+def _classify_values(
+    standard: str, row_index: int, values: Mapping[str, float | None]
+) -> tuple[str, str]:
     """Size and reason for one firm's indicator values in a known table row."""
     row = size_table(standard).rows[row_index]
     needed = tuple(b.indicator for b in row.bounds)
     missing = tuple(name for name in needed if is_missing(values[name]))
     if missing:
         return UNCLASSIFIED, _flag_reason(standard, row_index, missing, "missing")
-    negative = tuple(name for name in needed if values[name] < 0)
+    given = {name: value for name in needed if (value := values[name]) is not None}
+    negative = tuple(name for name in needed if given[name] < 0)
     if negative:
         return UNCLASSIFIED, _flag_reason(standard, row_index, negative, "negative")
     size = next(
-        (s for s in SIZES[:3] if all(values[b.indicator] >= b.minimum(s) for b in row.bounds)),
+        (s for s in SIZES[:3] if all(given[b.indicator] >= b.minimum(s) for b in row.bounds)),
         "micro",
     )
     return size, _size_reason(standard, row_index, size)
 
 
 def _classify_block(
-    standard: str, row_index: int, values: dict[str, np.ndarray], reasons: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray]:
+    standard: str,
+    row_index: int,
+    values: dict[str, NDArray[np.float64]],
+    reasons: dict[str, int],
+) -> tuple[NDArray[np.int8], NDArray[np.int64]]:
     """Size levels and reason codes for many firms in one row (numpy `_classify_values`)."""
     row = size_table(standard).rows[row_index]
     columns = [values[b.indicator] for b in row.bounds]
@@ -150,15 +158,17 @@ def _classify_block(
 def _apply_flags(
     standard: str,
     row_index: int,
-    flags: list[np.ndarray],
+    flags: list[NDArray[np.bool_]],
     flag: str,
     reasons: dict[str, int],
-    level: np.ndarray,
-    reason: np.ndarray,
+    level: NDArray[np.int8],
+    reason: NDArray[np.int64],
 ) -> None:
     """Mark firms with a flagged indicator as unclassified, naming the flagged indicators."""
     names = [b.indicator for b in size_table(standard).rows[row_index].bounds]
-    pattern = sum(f.astype(np.int64) << j for j, f in enumerate(flags))
+    pattern = np.zeros(level.shape, dtype=np.int64)
+    for j, f in enumerate(flags):
+        pattern += f.astype(np.int64) << j
     for bits in np.unique(pattern[pattern > 0]):
         at = pattern == bits
         flagged = tuple(n for j, n in enumerate(names) if bits >> j & 1)
@@ -201,7 +211,7 @@ def _bounds(row: SizeRow, size: str) -> str:
     return ", ".join(b.describe(size) for b in row.bounds)
 
 
-def _numeric(column: pd.Series) -> np.ndarray:
+def _numeric(column: pd.Series) -> NDArray[np.float64]:
     """Column as float64 with NaN for missing values."""
     return pd.to_numeric(column).to_numpy(dtype=float, na_value=np.nan)
 

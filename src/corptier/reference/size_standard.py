@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from corptier.reference._resources import read_data_text
 from corptier.reference.errors import ReferenceDataError
@@ -54,7 +55,8 @@ class SizeBound:
 
     def minimum(self, size: str) -> float:
         """Lower bound for 'large', 'medium' or 'small'."""
-        return getattr(self, f"{size}_min")
+        bound: float = getattr(self, f"{size}_min")
+        return bound
 
     def describe(self, size: str) -> str:
         """Bound as text, e.g. 'employees ≥ 300 人'."""
@@ -77,9 +79,9 @@ class SizeTable:
 
     standard: SizeStandard
     rows: tuple[SizeRow, ...]
-    class_row: np.ndarray = field(repr=False, compare=False)
+    class_row: NDArray[np.int64] = field(repr=False, compare=False)
 
-    def owners(self, canonical: str) -> np.ndarray:
+    def owners(self, canonical: str) -> NDArray[np.int64]:
         """Distinct row indices (-1: no row) of the classes under a canonical code like 'C26'."""
         lo, hi = class_range(canonical)
         return np.unique(self.class_row[lo : hi + 1])
@@ -169,7 +171,7 @@ def _parse_bound(record: dict[str, str], where: str) -> SizeBound:
     return SizeBound(indicator, record["unit"], large, medium, small)
 
 
-def _class_map(rows: tuple[SizeRow, ...], file: str) -> np.ndarray:
+def _class_map(rows: tuple[SizeRow, ...], file: str) -> NDArray[np.int64]:
     """Row index owning each 4-digit class (-1 if none); overlapping scopes are an error."""
     owner = np.full(_CLASSES, -1, dtype=np.int64)
     for index, row in enumerate(rows):
@@ -185,7 +187,7 @@ def _class_map(rows: tuple[SizeRow, ...], file: str) -> np.ndarray:
     return owner
 
 
-def _covered(scope: str, where: str) -> np.ndarray:
+def _covered(scope: str, where: str) -> NDArray[np.bool_]:
     """Boolean mask of the classes a scope expression covers."""
     include, exclude = _scope_ranges(scope, where)
     mask = np.zeros(_CLASSES, dtype=bool)

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from corptier.reference._missing import is_missing
 from corptier.reference.errors import ReferenceDataError
@@ -112,7 +113,7 @@ def validate_uscc(code: object) -> UsccResult:
     )
 
 
-def uscc_valid_mask(codes: object) -> tuple[np.ndarray, np.ndarray]:
+def uscc_valid_mask(codes: object) -> tuple[NDArray[np.bool_], NDArray[np.object_]]:
     """Vectorised verdicts: (valid bool array, first error or None per code).
 
     Same answers as `validate_uscc`; plain 18-character codes are checked with numpy and only
@@ -213,14 +214,14 @@ def _org_warnings(org_code: str) -> list[str]:
     ]
 
 
-def _plain_mask(values: np.ndarray) -> np.ndarray:
+def _plain_mask(values: NDArray[np.object_]) -> NDArray[np.bool_]:
     """True where the value is a str of exactly 18 characters (fast-path candidates)."""
     return np.fromiter(
         (type(v) is str and len(v) == USCC_LENGTH for v in values), dtype=bool, count=len(values)
     )
 
 
-def _lookup_tables() -> tuple[np.ndarray, np.ndarray]:
+def _lookup_tables() -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
     """ASCII → alphabet value (-1 if absent), and the allowed authority×category grid."""
     lut = np.full(128, -1, dtype=np.int8)
     for c, v in _VALUE.items():
@@ -235,7 +236,7 @@ _LUT, _GRID = _lookup_tables()
 _WEIGHT_ARRAY = np.array(_WEIGHTS, dtype=np.int32)
 
 
-def _fast_valid(codes: np.ndarray) -> np.ndarray:
+def _fast_valid(codes: NDArray[np.object_]) -> NDArray[np.bool_]:
     """Numpy verdict for 18-character strings: True only where the code is plainly valid."""
     points = codes.astype(f"U{USCC_LENGTH}").view(np.uint32).reshape(-1, USCC_LENGTH)
     values = _LUT[np.minimum(points, 127)]
@@ -244,4 +245,5 @@ def _fast_valid(codes: np.ndarray) -> np.ndarray:
     combination = _GRID[values[:, 0], values[:, 1]]
     region = (values[:, 2:8] < 10).all(axis=1)
     check = (31 - (values[:, :17] * _WEIGHT_ARRAY).sum(axis=1) % 31) % 31 == values[:, 17]
-    return in_alphabet & combination & region & check
+    valid: NDArray[np.bool_] = in_alphabet & combination & region & check
+    return valid

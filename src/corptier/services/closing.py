@@ -88,7 +88,9 @@ def close_period(
         standard_version=standard.version,
         customers=len(frame),
         tier_counts={code: int(applied.get(code, 0)) for code in standard.tier_codes},
-        migrations={k: int(v) for k, v in frame["migration"].value_counts().sort_index().items()},
+        migrations={
+            str(k): int(v) for k, v in frame["migration"].value_counts().sort_index().items()
+        },
         unchanged=unchanged,
         seconds=round(time.perf_counter() - clock, 3),
     )
@@ -127,4 +129,5 @@ def _attrition_model(con: EngineConnection, indicators: Any,
     """Fit the BG/NBD silent-attrition model on the period's customers (numpy, seeded)."""
     inputs = con.execute(indicators.select("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
     arrays = [inputs[c].to_numpy(dtype=float, na_value=np.nan) for c in inputs.columns]
-    return fit_attrition(*arrays, standard.behaviour)
+    x, t_x, big_t = arrays
+    return fit_attrition(x, t_x, big_t, standard.behaviour)

@@ -102,7 +102,7 @@ def _usable(x: ArrayLike, t_x: ArrayLike,
     fills = (0.0, 0.0, 1.0)
     filled = [np.where(ok, arr, fill) for arr, fill in zip(arrays, fills, strict=True)]
     if filled[0].size:
-        bgnbd.check_customers(*filled, func="fit")
+        bgnbd.check_customers(filled[0], filled[1], filled[2], func="fit")
     return filled[0], filled[1], filled[2], ok
 
 

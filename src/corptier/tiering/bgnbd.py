@@ -260,7 +260,10 @@ def _maximise(theta0: FloatArray, x: FloatArray, t_x: FloatArray, age: FloatArra
                             bounds=bounds, options={"maxiter": 2000, "ftol": 1e-14,
                                                     "gtol": 1e-9})
     if not res.success:
-        res = optimize.minimize(lambda th: _objective(th, *args)[0], res.x, method="Nelder-Mead",
+        def value(theta: FloatArray) -> float:
+            return _objective(theta, *args)[0]
+
+        res = optimize.minimize(value, res.x, method="Nelder-Mead",
                                 options={"maxiter": 20000, "xatol": 1e-9, "fatol": 1e-13})
     theta = np.clip(res.x, -LOG_BOUND, LOG_BOUND)
     at_bound = bool(np.any(np.abs(theta) >= LOG_BOUND - 1e-6))

@@ -189,6 +189,7 @@ def _compile(node: ast.expr, table: ir.Table) -> ir.BooleanValue:
         return ~_compile(node.operand, table).fill_null(False)
     assert isinstance(node, ast.Compare)
     if _is_null_test(node):
+        assert isinstance(node.left, ast.Name)
         column = table[node.left.id]
         return column.isnull() if isinstance(node.ops[0], ast.Is) else column.notnull()
     operands = [node.left, *node.comparators]

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from corptier.tiering.standard import (
+from corptier.tiering.standard import Standard
+from corptier.tiering.standard_dimensions import (
     BandsScoring,
     Dimension,
     IndicatorScoring,
     LogScoring,
     MinMaxScoring,
     PercentileScoring,
-    Standard,
 )
 
 DECIMALS = 4

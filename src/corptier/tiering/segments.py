@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 import numpy as np
+from numpy.typing import NDArray
 
 from corptier.tiering.conditions import compile_condition
 from corptier.tiering.standard import KMeansSettings, NeedsSegments
@@ -89,7 +90,7 @@ class NeedsSegmenter:
         self.profiles_ = self._profiles(raw)
         return self
 
-    def _fetch(self, table: ir.Table) -> np.ndarray:
+    def _fetch(self, table: ir.Table) -> NDArray[np.float64]:
         names = list(self.settings.features)
         cols = {n: table[n].cast("float64") for n in names}
         data = table.select(**cols).to_pyarrow()
@@ -99,7 +100,7 @@ class NeedsSegmenter:
         ]
         return np.column_stack(columns)
 
-    def _transform(self, raw: np.ndarray) -> np.ndarray:
+    def _transform(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
         out = raw.copy()
         for i, name in enumerate(self.settings.features):
             if name in self.settings.log_scale:
@@ -107,12 +108,12 @@ class NeedsSegmenter:
         return out
 
     @staticmethod
-    def _order_by_size(labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    def _order_by_size(labels: NDArray[np.intp], centers: NDArray[np.float64]) -> NDArray[np.intp]:
         sizes = np.bincount(labels, minlength=len(centers))
         keys = [(-int(sizes[i]), tuple(np.round(centers[i], 9))) for i in range(len(centers))]
         return np.array(sorted(range(len(centers)), key=lambda i: keys[i]))
 
-    def _profiles(self, raw: np.ndarray) -> list[ClusterProfile]:
+    def _profiles(self, raw: NDArray[np.float64]) -> list[ClusterProfile]:
         names = list(self.settings.features)
         out = []
         for j in range(self.settings.k):

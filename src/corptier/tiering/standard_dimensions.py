@@ -60,8 +60,8 @@ def _scorable(name: str) -> str:
     return name
 
 
-def _missing(value: Any) -> float | str:
-    if value in ("zero", "exclude"):
+def _missing(value: object) -> float | str:
+    if isinstance(value, str) and value in ("zero", "exclude"):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
         return float(value)

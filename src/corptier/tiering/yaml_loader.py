@@ -18,7 +18,8 @@ import yaml
 from pydantic import ValidationError
 
 from corptier.errors import StandardError
-from corptier.tiering.standard import FieldIssue, Standard
+from corptier.tiering.standard import Standard
+from corptier.tiering.standard_dimensions import FieldIssue
 
 Loc = tuple[str | int, ...]
 _DISCRIMINATORS = ("method", "mode")

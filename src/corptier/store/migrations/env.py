@@ -6,7 +6,10 @@ from corptier.store.db import make_engine
 from corptier.store.models import Base
 
 config = context.config
-engine = make_engine(config.get_main_option("sqlalchemy.url"))
+url = config.get_main_option("sqlalchemy.url")
+if url is None:
+    raise RuntimeError("alembic: sqlalchemy.url is not set (corptier passes the database URL)")
+engine = make_engine(url)
 with engine.connect() as connection:
     context.configure(
         connection=connection,
