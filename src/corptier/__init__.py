@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from corptier.errors import CorptierError
+from corptier.provenance import __version__
 from corptier.services import __all__ as _services
 from corptier.workspace import Workspace
 
-__version__ = "0.1.0"
 __all__ = ["CorptierError", "Workspace", "__version__", *_services]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from corptier import __version__
+__version__ = "0.1.0"
+"""The package version (also `corptier.__version__`)."""
+
 
 
 def code_version() -> str:

@@ -79,7 +79,7 @@ def test_period_not_loaded_is_one_clear_line(tiny_bank) -> None:
     result = runner.invoke(app, ["indicators", "-p", "2026-10", "-w", str(tiny_bank.root)])
     assert result.exit_code == EngineError.exit_code
     assert "period 2026-10 is not loaded" in result.output
-    assert "customers" in result.output and "corptier load" in result.output
+    assert "customers" in result.output and "load the period first" in result.output
     bad = runner.invoke(app, ["indicators", "-p", "2026-8", "-w", str(tiny_bank.root)])
     assert bad.exit_code == PeriodError.exit_code and "YYYY-MM" in bad.output
     engine = runner.invoke(

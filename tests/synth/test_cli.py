@@ -24,11 +24,11 @@ def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--customers", "0"], "--customers must be"),
-        (["--months", "121"], "--months must be between 1 and 120"),
+        (["--customers", "0"], "number of customers must be"),
+        (["--months", "121"], "number of months must be between 1 and 120"),
         (["--start", "2025-1"], "YYYY-MM"),
-        (["--format", "xlsx"], "--format must be parquet or csv"),
-        (["--seed", "-1"], "--seed must be"),
+        (["--format", "xlsx"], "file format must be parquet or csv"),
+        (["--seed", "-1"], "seed must be"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_clear_message(tmp_path: Path, args: list[str],

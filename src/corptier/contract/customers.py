@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from corptier import reference
+import corptier.reference as reference
 from corptier.contract.reconcile import LoadWarning
 from corptier.contract.validation import TableValidator, ord_of
 from corptier.reference.uscc import NATIONAL_REGION, PROVINCE_PREFIXES

@@ -78,8 +78,7 @@ def read_inputs(
     if missing:
         raise EngineError(
             f"period {period} is not loaded: no {', '.join(missing)} under "
-            f"{con.data_dir}/<table>/period={period}/; run 'corptier load <folder> --period "
-            f"{period}' first"
+            f"{con.data_dir}/<table>/period={period}/; load the period first"
         )
     window = period.window(WINDOW)
     loaded = [p for p in window if con.partition_file("customers", p).is_file()]

@@ -9,10 +9,10 @@ from importlib import resources
 import jinja2
 import pandas as pd
 
-from corptier import __version__
 from corptier.evaluation.kpis import TOTAL
 from corptier.evaluation.migration import MigrationMatrix
 from corptier.i18n import N_, Translator, compact_money, translations
+from corptier.provenance import __version__
 from corptier.report.model import ReportData
 
 TOP_CUSTOMERS = 20

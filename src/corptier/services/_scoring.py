@@ -46,8 +46,7 @@ def ensure_indicators(ws: Workspace, periods: Sequence[Period],
     missing = [p for p in periods if p not in loaded]
     if missing:
         raise NotFoundError(
-            f"period(s) {', '.join(missing)} not loaded; load each with "
-            f"'corptier load --period {missing[0]} FOLDER'"
+            f"period(s) {', '.join(missing)} not loaded; load each first"
         )
     computed = []
     for period in periods:

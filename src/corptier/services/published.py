@@ -78,7 +78,7 @@ class Explanation:
 def published_run(ws: Workspace, period: str) -> RunInfo:
     """The published run of `period`; NotFoundError when it has not been closed."""
     with UnitOfWork(ws.db) as uow:
-        return _info(_run(uow, Period(period)))
+        return _info(published_run_record(uow, Period(period)))
 
 
 def read_published(ws: Workspace, period: str, columns: Sequence[str] | None = None, *,
@@ -87,7 +87,7 @@ def read_published(ws: Workspace, period: str, columns: Sequence[str] | None = N
     all customers or one."""
     p = Period(period)
     with UnitOfWork(ws.db) as uow:
-        run = _info(_run(uow, p))
+        run = _info(published_run_record(uow, p))
     path = ws.partition_file(PUBLISHED_TIERS, p)
     if not path.is_file():
         raise NotFoundError(f"the published tiers of {p} are missing ({path}); close {p} again")
@@ -171,7 +171,8 @@ def previous_results(ws: Workspace, period: str) -> tuple[str, str, list[dict[st
     return run.period, run.run_id, rows
 
 
-def _run(uow: UnitOfWork, period: Period) -> TierRun:
+def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
+    """The published run of `period`, or a clear error saying to close it first."""
     run = uow.runs.published(period)
     if run is None:
         raise NotFoundError(f"period {period} has not been closed; close it first")

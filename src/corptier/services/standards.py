@@ -10,6 +10,7 @@ from pathlib import Path
 from corptier.config import CONFIG_FILE, render_config
 from corptier.errors import NotFoundError, StandardError
 from corptier.periods import Period
+from corptier.services.published import published_run_record
 from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
 from corptier.tiering import Standard, load_standard, named_list_names
@@ -116,13 +117,3 @@ def standard_of(run: TierRun) -> Standard:
             f"run {run.run_id} of {run.period} does not keep its standard (it was published "
             f"before runs kept them); close {run.period} again")
     return Standard.model_validate(run.standard)
-
-
-def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
-    """The published run of `period`, or a clear error saying to close it first."""
-    run = uow.runs.published(period)
-    if run is None:
-        raise NotFoundError(
-            f"period {period} has not been closed; close it first (corptier close "
-            f"--period {period})")
-    return run

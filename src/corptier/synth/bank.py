@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from corptier.errors import CorptierError
+from corptier.errors import ParameterError
 from corptier.periods import Period
 from corptier.synth.accounts import Accounts, accounts_table, listed, make_accounts
 from corptier.synth.activity import month_rating, month_state
@@ -46,10 +46,8 @@ CACHE_BLOCKS = 32
 Progress = Callable[[str], None]
 
 
-class SynthError(CorptierError, ValueError):
+class SynthError(ParameterError):
     """A parameter of the synthetic bank is out of range."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -86,21 +84,21 @@ def check_parameters(customers: int, months: int, seed: int, fmt: str, start: st
                      txn_per_customer: float = 100.0) -> Period:
     """Validate the parameters up front; SynthError naming the parameter otherwise."""
     if not isinstance(customers, int) or customers < 1:
-        raise SynthError(f"--customers must be a whole number of at least 1; got {customers!r}")
+        raise SynthError(f"the number of customers must be a whole number of at least 1; got {customers!r}")
     if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise SynthError(f"--months must be between 1 and {MAX_MONTHS}; got {months!r}")
+        raise SynthError(f"the number of months must be between 1 and {MAX_MONTHS}; got {months!r}")
     if not isinstance(seed, int) or seed < 0:
-        raise SynthError(f"--seed must be a whole number of at least 0; got {seed!r}")
+        raise SynthError(f"the seed must be a whole number of at least 0; got {seed!r}")
     if fmt not in FORMATS:
-        raise SynthError(f"--format must be parquet or csv; got {fmt!r}")
+        raise SynthError(f"the file format must be parquet or csv; got {fmt!r}")
     if not 0 <= txn_per_customer <= 10_000:
         raise SynthError(f"transactions per customer must be 0..10000; got {txn_per_customer!r}")
     try:
         first = parse_month(start)
     except ValueError as exc:
-        raise SynthError(f"--start: {exc}") from None
+        raise SynthError(f"the first month: {exc}") from None
     if first.shift(months - 1).year > 9999:
-        raise SynthError("--start and --months run past the year 9999")
+        raise SynthError("the first month and the number of months run past the year 9999")
     return first
 
 
