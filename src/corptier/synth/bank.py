@@ -84,7 +84,8 @@ def check_parameters(customers: int, months: int, seed: int, fmt: str, start: st
                      txn_per_customer: float = 100.0) -> Period:
     """Validate the parameters up front; SynthError naming the parameter otherwise."""
     if not isinstance(customers, int) or customers < 1:
-        raise SynthError(f"the number of customers must be a whole number of at least 1; got {customers!r}")
+        raise SynthError("the number of customers must be a whole number of at least 1; "
+                         f"got {customers!r}")
     if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise SynthError(f"the number of months must be between 1 and {MAX_MONTHS}; got {months!r}")
     if not isinstance(seed, int) or seed < 0:
