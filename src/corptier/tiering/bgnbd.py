@@ -33,14 +33,14 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from corptier.errors import CorptierError
+from corptier.errors import ModelParameterError
 
 FloatArray = NDArray[np.float64]
 PARAMETERS = ("r", "alpha", "a", "b")
 LOG_BOUND = 30.0  # parameters are fitted as logs within ±30 (1e-13 … 1e13)
 
 
-class InvalidParameterError(CorptierError, ValueError):
+class InvalidParameterError(ModelParameterError):
     """An input of a BG/NBD function is out of its domain; the message names it."""
 
 
