@@ -12,12 +12,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from corptier.errors import CorptierError
+from corptier.errors import (
+    ApprovalError,
+    ConfigError,
+    ContractError,
+    CorptierError,
+    EngineError,
+    FontMissingError,
+    ModelParameterError,
+    NotFoundError,
+    ParameterError,
+    PeriodError,
+    RequestError,
+    StandardError,
+    WorkspaceError,
+)
 from corptier.provenance import __version__
 from corptier.services import __all__ as _services
 from corptier.workspace import Workspace
 
-__all__ = ["CorptierError", "Workspace", "__version__", *_services]
+__all__ = [
+    "ApprovalError",
+    "ConfigError",
+    "ContractError",
+    "CorptierError",
+    "EngineError",
+    "FontMissingError",
+    "ModelParameterError",
+    "NotFoundError",
+    "ParameterError",
+    "PeriodError",
+    "RequestError",
+    "StandardError",
+    "Workspace",
+    "WorkspaceError",
+    "__version__",
+    *_services,
+]
 
 
 def __getattr__(name: str) -> Any:

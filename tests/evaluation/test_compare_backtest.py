@@ -30,6 +30,13 @@ def test_compare_counts_capture_and_movers() -> None:
     assert set(changes.index) == {"x", "z"}
 
 
+def test_a_tier_empty_under_one_standard_counts_zero() -> None:
+    a = pd.Series({"x": "core", "y": "key"})
+    b = pd.Series({"x": "key", "y": "key"})  # no core customer under B, no basic under either
+    c = compare_assignments(a, b, ORDER)
+    assert c.counts.to_dict("list") == {"a": [1, 1, 0], "b": [0, 2, 0]}
+
+
 def test_backtest_summarises_stability_psi_and_concentration() -> None:
     rng = np.random.default_rng(5)
     rows = []

@@ -50,3 +50,11 @@ def test_explain_of_an_unknown_customer_is_one_clear_line(loaded: Workspace) -> 
                                  "--workspace", str(loaded.root)])
     assert result.exit_code == NotFoundError.exit_code
     assert "customer NOPE is not in the close of 2026-07" in result.output
+
+
+def test_an_override_for_an_unknown_customer_is_refused(loaded: Workspace) -> None:
+    result = runner.invoke(app, ["override", "request", "NOPE", "--tier", "core", "--reason",
+                                 "x", "--until", "2099-12-31", "--by", "alice",
+                                 "--workspace", str(loaded.root)])
+    assert result.exit_code == NotFoundError.exit_code
+    assert "customer NOPE is not among the customers loaded for 2026-09" in result.output

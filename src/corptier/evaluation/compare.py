@@ -48,7 +48,7 @@ def compare_assignments(
     order = check_tier_order(tier_order)
     sa, sb = tier_series(a, tier_column), tier_series(b, tier_column)
     counts = pd.DataFrame({"a": sa.value_counts(), "b": sb.value_counts()}).reindex(
-        list(order), fill_value=0).astype("int64")
+        list(order)).fillna(0).astype("int64")
     return Comparison(
         tier_order=order,
         counts=counts,

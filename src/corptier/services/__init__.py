@@ -27,15 +27,32 @@ _EXPORTS = {
     "reject_override": "overrides", "revoke_override": "overrides",
     "list_overrides": "overrides", "get_override": "overrides",
     "override_history": "overrides", "OverrideView": "overrides",
-    "write_report": "reports",
+    "write_report": "reports", "ReportPaths": "reports",
+    "LoadReport": "loading", "SynthSummary": "synthesis", "IndicatorResult": "indicators",
+    "RunInfo": "published", "Published": "published",
+    "SuggestResult": "calibration", "CompareResult": "calibration",
+    "BacktestResult": "calibration",
+    "StandardSummary": "standards", "Adoption": "standards", "AuditEntry": "overrides",
     "run_demo": "demo", "DemoResult": "demo",
 }
 
 __all__ = [
+    "Adoption",
+    "AuditEntry",
+    "BacktestResult",
     "CloseResult",
+    "CompareResult",
     "DemoResult",
     "Explanation",
+    "IndicatorResult",
+    "LoadReport",
     "OverrideView",
+    "Published",
+    "ReportPaths",
+    "RunInfo",
+    "StandardSummary",
+    "SuggestResult",
+    "SynthSummary",
     "active_standard",
     "adopt_standard",
     "approve_override",
@@ -68,7 +85,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from corptier.contract.reconcile import LoadReport
+    from corptier.engine import IndicatorResult
+    from corptier.report import ReportPaths
     from corptier.services.calibration import (
+        BacktestResult,
+        CompareResult,
+        SuggestResult,
         backtest_standard,
         compare_standards,
         suggest_standard,
@@ -79,6 +102,7 @@ if TYPE_CHECKING:
     from corptier.services.indicators import compute_indicators, export_snapshot
     from corptier.services.loading import load_period
     from corptier.services.overrides import (
+        AuditEntry,
         OverrideView,
         approve_override,
         get_override,
@@ -90,6 +114,8 @@ if TYPE_CHECKING:
     )
     from corptier.services.published import (
         Explanation,
+        Published,
+        RunInfo,
         explain_customer,
         export_tiers,
         published_run,
@@ -98,6 +124,8 @@ if TYPE_CHECKING:
     )
     from corptier.services.reports import write_report
     from corptier.services.standards import (
+        Adoption,
+        StandardSummary,
         active_standard,
         adopt_standard,
         run_standard,
@@ -105,6 +133,7 @@ if TYPE_CHECKING:
     )
     from corptier.services.synthesis import synthesize_bank
     from corptier.services.workspaces import init_workspace, open_workspace
+    from corptier.synth import SynthSummary
 
 
 def __getattr__(name: str) -> Any:

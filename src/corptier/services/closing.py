@@ -1,5 +1,8 @@
 """The period close: indicators → scores → computed tier → gates → group rule → hysteresis →
-overrides → applied tier, published as one run."""
+overrides → applied tier, published as one run.
+
+One read of the app database (the last close, the overrides in force) before the work, one
+transaction after it (the run, its indicator snapshot record, the period's published pointer)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from corptier.engine import EngineConnection, connect
+from corptier.engine import compute_indicators as compute_snapshot
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
-from corptier.services.indicators import compute_indicators
-from corptier.services.overrides import active_overrides
+from corptier.services.indicators import indicator_run
 from corptier.services.publication import Publication, publish, run_id_for
-from corptier.services.published import previous_results
+from corptier.services.published import previous_rows
 from corptier.services.standards import active_standard, named_lists
+from corptier.store import UnitOfWork
 from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
 from corptier.tiering.bgnbd import BgNbdFit
@@ -58,28 +62,28 @@ def close_period(
     p = Period(period)
     standard = active_standard(ws, standard_path)
     lists = named_lists(ws, standard)
-    indicators = compute_indicators(ws, p, engine, spark_session=spark_session)
-    previous = previous_results(ws, p)
-    rows = previous[2] if previous else []
-    overrides = {c: (o.id, o.tier) for c, o in sorted(active_overrides(ws, p.month_end).items())
+    with UnitOfWork(ws.db) as uow:  # what the close starts from: the last close, the overrides
+        previous = uow.runs.published_before(p)
+        approved = uow.overrides.approved_on(p.month_end)
+    rows = previous_rows(ws, previous) if previous else []
+    overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
+    indicators = compute_snapshot(ws, p, engine, spark_session=spark_session)
     frame = _tier_frame(ws, p, standard, lists, engine, spark_session, rows)
     frame = result_frame(frame, standard, {r["customer_id"]: r["applied_tier"] for r in rows},
-                         previous[0] if previous else None, overrides)
+                         previous.period if previous else None, overrides)
     run_id = run_id_for(
         period=p,
         standard_hash=standard.content_hash,
         input_fingerprint=indicators.input_fingerprint,
         config_hash=indicators.config_hash,
-        previous_run=previous[1] if previous else None,
+        previous_run=previous.run_id if previous else None,
         overrides=hash_json(sorted(overrides.items())),
         code=code_version(),
         named_lists=hash_json(lists),
     )
-    unchanged = publish(
-        ws,
-        Publication(p, run_id, standard, indicators.input_fingerprint, indicators.engine, frame),
-    )
+    unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
+                                        indicators.engine, frame, indicator_run(ws, indicators)))
     applied = frame["applied_tier"].value_counts()
     return CloseResult(
         period=p,

@@ -27,16 +27,21 @@ def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
     (one per period and engine, replaced on re-run: same inputs, same bytes)."""
     result = compute_snapshot(ws, Period(period), engine, spark_session=spark_session)
     with UnitOfWork(ws.db) as uow:
-        uow.indicator_runs.replace(IndicatorRun(
-            period=result.period, engine=result.engine,
-            input_fingerprint=result.input_fingerprint, config_hash=result.config_hash,
-            code_version=result.code_version,
-            customer_path=str(result.customer_path.relative_to(ws.root)),
-            group_path=str(result.group_path.relative_to(ws.root)),
-            customers=result.customers, groups=result.groups,
-            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-        ))
+        uow.indicator_runs.replace(indicator_run(ws, result))
     return result
+
+
+def indicator_run(ws: Workspace, result: IndicatorResult) -> IndicatorRun:
+    """The app-database record of a written snapshot."""
+    return IndicatorRun(
+        period=result.period, engine=result.engine,
+        input_fingerprint=result.input_fingerprint, config_hash=result.config_hash,
+        code_version=result.code_version,
+        customer_path=str(result.customer_path.relative_to(ws.root)),
+        group_path=str(result.group_path.relative_to(ws.root)),
+        customers=result.customers, groups=result.groups,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    )
 
 
 def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from corptier.errors import NotFoundError, RequestError
 from corptier.store import UnitOfWork
 from corptier.store.models import Override
@@ -19,6 +22,7 @@ from corptier.tiering import overrides as rules
 from corptier.workspace import Workspace
 
 Clock = Callable[[], datetime]
+CUSTOMERS = "customers"
 STATES = rules.STATES
 
 
@@ -67,6 +71,7 @@ def request_override(ws: Workspace, customer_id: str, tier: str, reason: str,
     valid = active_standard(ws, standard_path).tier_codes
     fields = rules.check_request(customer_id, tier, reason, parse_date(until), by, now.date(),
                                  valid)
+    _check_customer(ws, fields["customer_id"])
     with UnitOfWork(ws.db) as uow:
         override = uow.overrides.add(Override(**fields, requested_at=now, state="pending"))
         uow.audit.record(now, override.requested_by, "request", rules.ENTITY, str(override.id),
@@ -158,6 +163,18 @@ def parse_date(value: date | str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise RequestError(f"the end date must be a date YYYY-MM-DD; got {value!r}") from None
+
+
+def _check_customer(ws: Workspace, customer_id: str) -> None:
+    """NotFoundError unless the customer is in the latest loaded period (when one is loaded)."""
+    periods = ws.periods(CUSTOMERS)
+    if not periods:
+        return
+    found = pq.read_table(ws.partition_file(CUSTOMERS, periods[-1]), columns=["customer_id"],
+                          filters=pc.field("customer_id") == customer_id)
+    if found.num_rows == 0:
+        raise NotFoundError(f"customer {customer_id} is not among the customers loaded for "
+                            f"{periods[-1]}")
 
 
 def _get(uow: UnitOfWork, override_id: int, *, for_update: bool = False) -> Override:

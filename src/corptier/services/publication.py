@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.store import UnitOfWork
-from corptier.store.models import TierRun
+from corptier.store.models import IndicatorRun, TierRun
 from corptier.tiering import Standard
 from corptier.workspace import PUBLISHED_TIERS, Workspace
 
@@ -35,6 +35,8 @@ class Publication:
     input_fingerprint: str
     engine: str
     frame: pd.DataFrame
+    indicator_run: IndicatorRun | None = None
+    """The record of the indicator snapshot the close computed, registered with the run."""
 
 
 def run_id_for(**inputs: str | None) -> str:
@@ -53,6 +55,8 @@ def publish(ws: Workspace, pub: Publication) -> bool:
     backup = target.with_name(f".{pub.run_id}.parquet.bak")
     try:
         with UnitOfWork(ws.db) as uow:
+            if pub.indicator_run is not None:
+                uow.indicator_runs.replace(pub.indicator_run)
             unchanged = uow.runs.publish(_run(pub), datetime.now(UTC).replace(tzinfo=None))
             uow.flush()
             _swap(staged, target, backup)

@@ -88,6 +88,14 @@ def read_published(ws: Workspace, period: str, columns: Sequence[str] | None = N
     p = Period(period)
     with UnitOfWork(ws.db) as uow:
         run = _info(published_run_record(uow, p))
+    return Published(run, read_export(ws, run, columns, customer_id=customer_id))
+
+
+def read_export(ws: Workspace, run: RunInfo | TierRun, columns: Sequence[str] | None = None,
+                *, customer_id: str | None = None) -> pa.Table:
+    """The Parquet export of the published `run`; NotFoundError when the file is missing or
+    holds another run than the one the app database says is published."""
+    p = Period(run.period)
     path = ws.partition_file(PUBLISHED_TIERS, p)
     if not path.is_file():
         raise NotFoundError(f"the published tiers of {p} are missing ({path}); close {p} again")
@@ -101,12 +109,14 @@ def read_published(ws: Workspace, period: str, columns: Sequence[str] | None = N
             f"says run {run.run_id} is published; close {p} again")
     if columns is not None and "run_id" not in columns:
         table = table.drop_columns(["run_id"])
-    return Published(run, table)
+    return table
 
 
 def published_tiers(ws: Workspace, period: str) -> pd.DataFrame:
-    """The published tiers of `period` as a DataFrame, one row per customer."""
-    return read_published(ws, period).to_pandas().drop(columns=["hysteresis", "explanation"])
+    """The published tiers of `period` as a DataFrame, one row per customer (override_id a
+    nullable integer)."""
+    table = read_published(ws, period).table.drop_columns(["hysteresis", "explanation"])
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
 def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
@@ -157,18 +167,13 @@ def explain_customer(ws: Workspace, customer_id: str, period: str,
     return Explanation(customer_id, run.period, run.run_id, data, text)
 
 
-def previous_results(ws: Workspace, period: str) -> tuple[str, str, list[dict[str, Any]]] | None:
-    """The latest published close before `period` — its period, run id and each customer's
-    applied tier and hysteresis state — or None for the first close."""
-    with UnitOfWork(ws.db) as uow:
-        run = uow.runs.published_before(period)
-    if run is None:
-        return None
-    table = read_published(ws, run.period, ["customer_id", "applied_tier", "hysteresis"]).table
-    rows = [{"customer_id": c, "applied_tier": t, "hysteresis": json.loads(h) if h else {}}
+def previous_rows(ws: Workspace, run: TierRun) -> list[dict[str, Any]]:
+    """Each customer's applied tier and hysteresis state in the published `run` (where the next
+    close's hysteresis and migration start from)."""
+    table = read_export(ws, run, ["customer_id", "applied_tier", "hysteresis"])
+    return [{"customer_id": c, "applied_tier": t, "hysteresis": json.loads(h) if h else {}}
             for c, t, h in zip(*(table.column(n).to_pylist() for n in table.column_names),
                                strict=True)]
-    return run.period, run.run_id, rows
 
 
 def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:

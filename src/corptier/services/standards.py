@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corptier.config import CONFIG_FILE, render_config
+from corptier.config import CONFIG_FILE, load_config, render_config
 from corptier.errors import NotFoundError, StandardError
 from corptier.periods import Period
 from corptier.services.published import published_run_record
@@ -52,7 +52,8 @@ def active_standard_path(ws: Workspace, path: Path | str | None = None) -> Path:
     """The standard file a close applies: `path`, else `[tiering] standard` in standards/."""
     if path is not None:
         return Path(path)
-    return ws.standards_dir / ws.config.tiering.standard
+    # read from the file, not ws.config: an adoption since the workspace was opened counts
+    return ws.standards_dir / load_config(ws.root / CONFIG_FILE).tiering.standard
 
 
 def active_standard(ws: Workspace, path: Path | str | None = None) -> Standard:
