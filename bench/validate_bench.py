@@ -19,10 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from corptier.contract.load import load_period
-from corptier.contract.sample import sample_rows, write_tables
 from corptier.reference import make_uscc
+from corptier.services import load_period
 from corptier.workspace import Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "contract"))
+from sample_data import sample_rows, write_tables
 
 PERIOD = "2026-09"
 CHANNELS = "['counter', 'online', 'mobile', 'host_to_host', 'atm']"

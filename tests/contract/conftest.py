@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sample_data import Rows, sample_rows, write_tables
 
 from corptier.contract.reconcile import LoadReport
-from corptier.contract.sample import Rows, sample_rows, write_tables
 from corptier.services import load_period
 from corptier.workspace import Workspace
 

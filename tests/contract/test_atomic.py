@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from sample_data import sample_rows, write_sample_period, write_tables
 from sqlalchemy import select
 
 from corptier.contract import load as load_module
 from corptier.contract import staging as staging_module
-from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES
 from corptier.services import load_period
 from corptier.services import loading as loading_service

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pyarrow.parquet as pq
-
-from corptier.contract.sample import sample_rows
+from sample_data import sample_rows
 
 PERIOD = "2026-09"
 CLEAN = {t: len(r) for t, r in sample_rows(PERIOD).items()}

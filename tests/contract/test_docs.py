@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corptier.contract.docgen import generated_part, render_tables
+from contract_docs import generated_part, render_tables
+
 from corptier.contract.schema import CUSTOMER_DERIVED, TABLES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
@@ -12,7 +13,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
 
 def test_generated_tables_are_up_to_date():
     assert generated_part(DOC) == render_tables(), (
-        "run: python -m corptier.contract.docgen docs/data-contract.md"
+        "run: python tests/contract/contract_docs.py docs/data-contract.md"
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sample_data import write_sample_period
 from sqlalchemy import func, select
 
-from corptier.contract.sample import write_sample_period
 from corptier.errors import ContractError
 from corptier.services import load_period
 from corptier.store.db import unit_of_work

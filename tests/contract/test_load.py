@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from sample_data import sample_rows, write_sample_period, write_tables
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from corptier.cli import app
 from corptier.contract.output import output_schema
-from corptier.contract.sample import sample_rows, write_sample_period, write_tables
 from corptier.contract.schema import TABLES
 from corptier.errors import ContractError
 from corptier.services import load_period

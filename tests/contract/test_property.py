@@ -8,8 +8,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sample_data import sample_rows, write_tables
 
-from corptier.contract.sample import sample_rows, write_tables
 from corptier.services import load_period
 from corptier.workspace import Workspace
 

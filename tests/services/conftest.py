@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sample_data import write_sample_period
 
-from corptier.contract.sample import write_sample_period
 from corptier.services import load_period
 from corptier.workspace import Workspace
 

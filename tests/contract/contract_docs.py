@@ -1,6 +1,6 @@
 """The column tables of `docs/data-contract.md`, generated from the schema.
 
-    python -m corptier.contract.docgen docs/data-contract.md   # rewrite the generated part
+    python tests/contract/contract_docs.py docs/data-contract.md   # rewrite the generated part
 
 Everything between the BEGIN/END markers is replaced; the prose around it is kept.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from corptier.contract.sample import sample_rows
+from sample_data import sample_rows
+
 from corptier.contract.schema import CUSTOMER_DERIVED, TABLES, Column, TableSpec
 from corptier.contract.validation import PATTERN_HINTS
 
-BEGIN = "<!-- BEGIN GENERATED TABLES (python -m corptier.contract.docgen) -->"
+BEGIN = "<!-- BEGIN GENERATED TABLES (python tests/contract/contract_docs.py) -->"
 END = "<!-- END GENERATED TABLES -->"
 TYPES = {
     "string": "text",
@@ -104,6 +105,6 @@ def generated_part(path: Path) -> str:
     return text.split(BEGIN, 1)[1].split(END, 1)[0].strip() + "\n"
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # run from the repository root
     for arg in sys.argv[1:] or ["docs/data-contract.md"]:
         print(f"{arg}: {'updated' if update(Path(arg)) else 'up to date'}")
