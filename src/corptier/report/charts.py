@@ -78,12 +78,6 @@ def to_svg(fig: Figure) -> str:
     return _NAMESPACES.sub("", text).replace("xlink:href=", "href=")
 
 
-def to_png(fig: Figure, dpi: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def tier_pyramid(counts: pd.Series, t: Translator) -> Figure:
     """Centred horizontal bars, best tier on top, labelled with count and share."""
     total = max(float(counts.sum()), 1.0)
