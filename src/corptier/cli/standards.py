@@ -91,7 +91,7 @@ def standard_suggest(
         return
     s = result.suggestion
     fitted = "" if s.sample_size == s.n else f", fitted on a sample of {s.sample_size:,}"
-    rows = [[r.tier, "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
+    rows = [[str(r.tier), "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
              f"{r.customers:,}", pct(r.customer_share), pct(getattr(r, "contribution_share",
                                                                       None))]
             for r in s.table().itertuples()]

@@ -16,12 +16,12 @@ from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
     WINDOW,
-    EngineError,
     ftp_table,
     loan_class_table,
     months_table,
     rating_table,
 )
+from corptier.errors import EngineError
 from corptier.periods import Period
 
 REQUIRED = (

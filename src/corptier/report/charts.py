@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -29,6 +30,9 @@ from corptier.i18n import Translator, compact_money
 from corptier.report.fonts import require_cjk_font
 from corptier.report.model import ReportData
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 PALETTE = ("#1f3a5f", "#2f6690", "#3a7ca5", "#81a4cd", "#b8d0eb", "#d9e5f2", "#9aa5b1")
 ACCENT = "#c8553d"
 
@@ -45,7 +49,7 @@ def _font_families(lang: str) -> tuple[str, ...]:
 
 @contextmanager
 def chart_style(lang: str) -> Iterator[None]:
-    rc = {
+    rc: dict[RcKeyType, Any] = {
         "font.family": "sans-serif",
         "font.sans-serif": list(_font_families(lang)),
         "font.size": 9,
@@ -72,12 +76,6 @@ def to_svg(fig: Figure) -> str:
     text = buffer.getvalue()
     text = _METADATA.sub("", text[text.index("<svg"):], count=1)
     return _NAMESPACES.sub("", text).replace("xlink:href=", "href=")
-
-
-def to_png(fig: Figure, dpi: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def tier_pyramid(counts: pd.Series, t: Translator) -> Figure:

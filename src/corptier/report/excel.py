@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import SupportsFloat, SupportsIndex
 
 import pandas as pd
 import xlsxwriter
@@ -79,8 +80,10 @@ class _Book:
             ws.write_blank(row, col, None, self.fmt[kind])
         elif kind == "text" or isinstance(value, str):
             ws.write_string(row, col, str(value), self.fmt[kind])
-        else:
+        elif isinstance(value, SupportsFloat | SupportsIndex):
             ws.write_number(row, col, float(value), self.fmt[kind])
+        else:
+            raise TypeError(f"a {kind} cell needs a number, not {value!r}")
 
 
 def write_excel(data: ReportData, path: Path) -> Path:
@@ -223,14 +226,15 @@ def _kpis(book: _Book, data: ReportData, t: Translator) -> None:
     cols = [Col(t("Tier"), "text", 16), *[Col(t(s.label), _kind(s.kind)) for s in data.specs]]
     ws = book.sheet(t(SHEETS["kpis"]), cols, freeze_cols=1)
     book.header(ws, 0, cols)
-    for r, (tier, row) in enumerate(data.kpis.iterrows(), start=1):
-        book.cells(ws, r, [t.tier(str(tier)), *[row[s.name] for s in data.specs]], cols)
+    for r, (tier, values) in enumerate(data.kpis.iterrows(), start=1):
+        book.cells(ws, r, [t.tier(str(tier)), *[values[s.name] for s in data.specs]], cols)
     row = len(data.kpis) + 2
     if data.before_after is not None and not data.before_after.empty:
-        _before_after_block(book, ws, row, data, t)
+        _before_after_block(book, ws, row, data.before_after, data, t)
 
 
-def _before_after_block(book: _Book, ws, row: int, data: ReportData, t: Translator) -> None:
+def _before_after_block(book: _Book, ws, row: int, frame: pd.DataFrame, data: ReportData,
+                        t: Translator) -> None:
     adoption = data.adoption or {}
     ws.write_string(row, 0, t("Before and after the standard was adopted") +
                     f" ({adoption.get('adopted_period', '')})", book.title)
@@ -238,7 +242,7 @@ def _before_after_block(book: _Book, ws, row: int, data: ReportData, t: Translat
             Col(t("Change"), "number")]
     book.header(ws, row + 1, cols)
     specs = {s.name: s for s in data.specs}
-    for r, rec in enumerate(data.before_after.to_dict("records"), start=row + 2):
+    for r, rec in enumerate(frame.to_dict("records"), start=row + 2):
         spec = specs.get(rec["kpi"])
         kind = _kind(spec.kind) if spec else "number"
         book.cell(ws, r, 0, t.tier(str(rec["tier"])))

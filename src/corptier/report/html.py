@@ -115,9 +115,12 @@ def kpi_table(data: ReportData, t: Translator) -> Table:
 
 def migration_table(m: MigrationMatrix, t: Translator) -> Table:
     table = Table([t("From \\ to"), *[t.tier(str(c)) for c in m.counts.columns], t("Total")])
-    for i, (tier, counts) in enumerate(m.counts.iterrows()):
-        pct = m.row_pct.loc[tier]
-        cells = [f"{t.count(n)} ({t.share(pct[c])})" if n else "·" for c, n in counts.items()]
+    # the shares cell by cell beside the counts, aligned on the counts' labels
+    shares = m.row_pct.reindex(index=m.counts.index, columns=m.counts.columns).to_numpy()
+    rows = zip(m.counts.index, m.counts.to_numpy(), shares, strict=True)
+    for i, (tier, counts, pct) in enumerate(rows):
+        cells = [f"{t.count(n)} ({t.share(p)})" if n else "·"
+                 for n, p in zip(counts, pct, strict=True)]
         css = "total" if tier == "new" else ""
         diagonal = {i + 1: "diag"} if i < len(m.tier_order) else {}
         table.rows.append(Row([t.tier(str(tier)), *cells, t.count(counts.sum())], css, diagonal))
@@ -165,7 +168,7 @@ def _stability(data: ReportData, t: Translator) -> dict | None:
          "reversed": t.count(len(f.events)), "changes": t.count(f.changes)}
     exits = Table([t("Tier"), t("Customers"), t("Exited next period"), t("Exit rate")])
     for r in st.exit_rate_by_tier.itertuples():
-        exits.rows.append(Row([t.tier(r.tier), t.count(r.customers), t.count(r.exited_next),
+        exits.rows.append(Row([t.tier(str(r.tier)), t.count(r.customers), t.count(r.exited_next),
                                t.share(r.exit_rate)]))
     return {"steps": steps, "flapping": flap, "exits": exits}
 
@@ -224,7 +227,8 @@ def before_after_table(data: ReportData, t: Translator) -> Table | None:
     specs = {s.name: s for s in data.specs}
     tiers = list(dict.fromkeys(frame["tier"]))
     table = Table([t("KPI"), *[t.tier(str(x)) for x in tiers]])
-    for kpi, rows in frame.groupby("kpi", sort=False):
+    for key, rows in frame.groupby("kpi", sort=False):
+        kpi = str(key)
         kind = specs[kpi].kind if kpi in specs else "number"
         by_tier = rows.set_index("tier")
         cells = [f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
@@ -234,10 +238,12 @@ def before_after_table(data: ReportData, t: Translator) -> Table | None:
 
 
 def _before_after(data: ReportData, t: Translator) -> dict | None:
-    table = before_after_table(data, t)
-    if table is None or data.adoption is None:
-        return None
     ba = data.before_after
+    if ba is None or data.adoption is None:
+        return None
+    table = before_after_table(data, t)
+    if table is None:  # no rows before or after the adoption
+        return None
     summary = t(
         "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over up to "
         "%(before)s periods before and %(after)s periods from the adoption (before → after)."
@@ -251,7 +257,7 @@ def _before_after(data: ReportData, t: Translator) -> dict | None:
 def _loads(data: ReportData, t: Translator) -> Table:
     table = Table([t("Table"), t("Rows read"), t("Accepted"), t("Rejected"), t("Loaded at")])
     for r in data.quarantine.load_runs.itertuples():
-        table.rows.append(Row([r.table, t.count(r.rows_read), t.count(r.rows_accepted),
+        table.rows.append(Row([str(r.table), t.count(r.rows_read), t.count(r.rows_accepted),
                                t.count(r.rows_rejected), str(r.loaded_at)[:19]]))
     return table
 
@@ -259,7 +265,7 @@ def _loads(data: ReportData, t: Translator) -> Table:
 def _quarantine(data: ReportData, t: Translator) -> Table:
     table = Table([t("Table"), t("Column"), t("Reason"), t("Rows")], css="wrap left3")
     for r in data.quarantine.by_reason.head(QUARANTINE_ROWS).itertuples():
-        table.rows.append(Row([r.table, r.column, r.reason, t.count(r.rows)]))
+        table.rows.append(Row([str(r.table), str(r.column), str(r.reason), t.count(r.rows)]))
     return table
 
 

@@ -7,6 +7,7 @@ indicator run of a snapshot it had to compute; tiers are never published.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -40,7 +41,7 @@ CARRIED = ("name", CONTRIBUTION)
 
 
 def ensure_indicators(ws: Workspace, periods: Sequence[Period],
-                      engine: str | None = None) -> list[str]:
+                      engine: str | None = None) -> list[Period]:
     """Compute the customer indicator snapshot of each period that has none; return those."""
     loaded = set(ws.periods("customers"))
     missing = [p for p in periods if p not in loaded]
@@ -48,7 +49,7 @@ def ensure_indicators(ws: Workspace, periods: Sequence[Period],
         raise NotFoundError(
             f"period(s) {', '.join(missing)} not loaded; load each first"
         )
-    computed = []
+    computed: list[Period] = []
     for period in periods:
         if not ws.partition_file(CUSTOMER_INDICATORS, period).is_file():
             compute_indicators(ws, period, engine)
@@ -96,10 +97,13 @@ def next_state(frame: pd.DataFrame, tier_codes: Sequence[str]) -> pa.Table:
     """The hysteresis state the next close starts from: what the close publishes
     (`hysteresis_record`) read back the way the next close reads it (`state_from_published`)."""
     columns = ["customer_id", APPLIED, BELOW, PENDING, REASON, PREVIOUS, BUFFER]
+    # pandas-stubs types record keys as Hashable; here they are `columns` (str). A cast, not a
+    # per-row copy of the keys: this runs once per customer and period.
+    records = cast(list[dict[str, Any]], frame[columns].to_dict("records"))
     rows = (
         {"customer_id": r["customer_id"], "applied_tier": tier_codes[int(r[APPLIED])],
          "hysteresis": hysteresis_record(r, tier_codes)}
-        for r in frame[columns].to_dict("records")
+        for r in records
     )
     return state_from_published(rows, tier_codes)
 

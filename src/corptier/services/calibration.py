@@ -232,8 +232,11 @@ def _with_movers(changes: pd.DataFrame, points_a: pd.DataFrame,
     best = signed.to_numpy().max(axis=1, initial=0.0) if cols else np.zeros(len(out))
     has = best > 1e-9
     mover = signed.idxmax(axis=1) if cols and len(out) else pd.Series(index=delta.index)
-    out["mover"] = np.where(has, mover.to_numpy(dtype=object), None)
-    out["mover_delta"] = [round(float(delta.iat[i, cols.index(m)]), 4) if h else np.nan
+    movers = np.array(mover.to_numpy(dtype=object), dtype=object)  # a copy, set in place
+    movers[~has] = None
+    out["mover"] = movers
+    deltas = delta.to_numpy(dtype=float)
+    out["mover_delta"] = [round(float(deltas[i, cols.index(m)]), 4) if h else np.nan
                           for i, (m, h) in enumerate(zip(out["mover"], has, strict=True))]
     return out
 
@@ -326,7 +329,8 @@ def _label(standard: Standard) -> str:
 
 
 def _by_tier(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.rename_axis("tier").reset_index().to_dict("records")
+    records = frame.rename_axis("tier").reset_index().to_dict("records")
+    return [{str(k): v for k, v in r.items()} for r in records]
 
 
 def _matrix(counts: pd.DataFrame) -> dict[str, dict[str, int]]:

@@ -124,7 +124,8 @@ def _tier_frame(
         state = state_from_published(previous_rows, standard.tier_codes)
         expr = tier_with_hysteresis(indicators, standard, lists, state)
         frame = con.execute(expr.join(behaviour, "customer_id"))
-    frame["bgnbd_model"] = [fit.to_dict() if fit is not None else None] * len(frame)
+    model = fit.to_dict() if fit is not None else None
+    frame["bgnbd_model"] = pd.Series([model] * len(frame), index=frame.index, dtype=object)
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 

@@ -86,10 +86,6 @@ def money(yuan: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     return _decimal(cents.astype(np.int64), MONEY, valid)
 
 
-def money_cents(cents: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-    return _decimal(cents, MONEY, valid)
-
-
 def rate(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """DECIMAL(10,6) from decimal rates (0.0435), rounded to 1e-6."""
     micro = np.rint(np.nan_to_num(np.asarray(values, dtype=np.float64)) * 1e6).astype(np.int64)

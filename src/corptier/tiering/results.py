@@ -5,7 +5,7 @@ each customer's explanation."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -41,9 +41,15 @@ def result_frame(
         migration(prev, now, codes)
         for prev, now in zip(out["previous_tier"], out["applied_tier"], strict=True)
     ]
-    records = out.to_dict("records")
-    out["hysteresis"] = [_hysteresis(r, codes) for r in records]
-    out["explanation"] = [_explanation(r, standard, previous_period) for r in records]
+    # pandas-stubs types record keys as Hashable; the labels here are the engine's column names
+    # (str). A cast, not a per-row copy of every key: this runs once per customer.
+    records = cast(list[dict[str, Any]], out.to_dict("records"))
+    out["hysteresis"] = pd.Series([_hysteresis(r, codes) for r in records], index=out.index,
+                                  dtype=object)
+    out["explanation"] = pd.Series(
+        [_explanation(r, standard, previous_period) for r in records], index=out.index,
+        dtype=object,
+    )
     return out
 
 
