@@ -10,7 +10,7 @@ The library API is the use cases of `corptier.services`, re-exported here:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corptier.errors import (
     ApprovalError,
@@ -29,7 +29,9 @@ from corptier.errors import (
 )
 from corptier.provenance import __version__
 from corptier.services import __all__ as _services
-from corptier.workspace import Workspace
+
+if TYPE_CHECKING:
+    from corptier.workspace import Workspace
 
 __all__ = [
     "ApprovalError",
@@ -52,7 +54,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """The services, imported on first use (so `import corptier` does not load the engines)."""
+    """The services and the Workspace, imported on first use (so that `import corptier` loads
+    neither the engines nor pydantic: `corptier --help` starts fast)."""
+    if name == "Workspace":
+        from corptier.workspace import Workspace
+
+        return Workspace
     if name in _services:
         from corptier import services
 
