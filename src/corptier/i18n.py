@@ -133,7 +133,7 @@ class Translator:
     @staticmethod
     def _fmt(value: object, fmt) -> str:
         try:
-            number = float(value)  # type: ignore[arg-type]
+            number = float(value)  # type: ignore[arg-type]  # any value; non-numbers raise below
         except (TypeError, ValueError):
             return MISSING
         return MISSING if math.isnan(number) or math.isinf(number) else fmt(number)

@@ -23,7 +23,7 @@ from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
 from corptier.contract.schema import TABLES, TableSpec
 from corptier.contract.staging import Staging
 from corptier.contract.validation import TableValidator
-from corptier.workspace import Workspace
+from corptier.workspace import PARTITION_FILE, Workspace
 
 Progress = Callable[[str], None]
 
@@ -104,7 +104,7 @@ def load_table(
         spec.name, str(source.path), source.format, raw.encoding, raw.fingerprint,
         raw.rows, accepted, rejected, tuple(warnings), v.problem_summary(),
         _relative(q_path, staging.quarantine, f"quarantine/{period}"),
-        f"data/{spec.name}/period={period}/part-0.parquet",
+        f"data/{spec.name}/period={period}/{PARTITION_FILE}",
     )
     for name in (v.raw, v.checked, v.problems):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.contract.schema import CUSTOMER_DERIVED, TableSpec
+from corptier.workspace import PARTITION_FILE
 
 ROW_GROUP = 1 << 20
-FILE_NAME = "part-0.parquet"
 # few distinct values: dictionary-encode them (ids, names and amounts would only waste time)
 LOW_CARDINALITY = frozenset({
     "product_code", "currency", "rating", "rm_id", "sub_branch", "grade", "counterparty_bank",
@@ -48,7 +48,7 @@ def write_parquet(
     Row groups are cut every ROW_GROUP rows whatever DuckDB's batch sizes, so equal input gives
     equal bytes.
     """
-    schema, target = output_schema(spec), Path(folder) / FILE_NAME
+    schema, target = output_schema(spec), Path(folder) / PARTITION_FILE
     written, pending, pending_rows = 0, [], 0
     reader = con.sql(sql).to_arrow_reader(ROW_GROUP)
     options = {"compression": "zstd", "use_dictionary": dictionary_columns(spec)}

@@ -25,12 +25,11 @@ import pyarrow.parquet as pq
 
 from corptier.contract.output import output_schema
 from corptier.contract.schema import TABLES
-from corptier.workspace import Workspace
+from corptier.workspace import PARTITION_FILE, Workspace
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FILE_NAME = "part-0.parquet"
 
 
 class EngineConnection(ABC):
@@ -81,7 +80,7 @@ class EngineConnection(ABC):
 
     def partition_file(self, table: str, period: str) -> Path:
         """The Parquet file of one table and period (it may not exist)."""
-        return self.data_dir / table / f"period={period}" / FILE_NAME
+        return self.data_dir / table / f"period={period}" / PARTITION_FILE
 
     def _read(self, table: str, periods: tuple[str, ...], view: str | None) -> ir.Table:
         if not periods:

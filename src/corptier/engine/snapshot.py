@@ -36,11 +36,10 @@ from corptier.engine.tables import REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
-from corptier.workspace import Workspace
+from corptier.workspace import CUSTOMER_INDICATORS, GROUP_INDICATORS, Workspace
 
-CUSTOMER_TABLE = "indicators_customer"
-GROUP_TABLE = "indicators_group"
-FILE_NAME = "part-0.parquet"
+CUSTOMER_TABLE = CUSTOMER_INDICATORS
+GROUP_TABLE = GROUP_INDICATORS
 ROW_GROUP = 1 << 20
 ATTRIBUTES = ("customer_id", "period", "name", "group_id", "parent_id", "industry_section",
               "enterprise_size", "sub_branch", "rm_id", "status", "onboarded_on", "rating")
@@ -114,12 +113,12 @@ def compute_indicators(
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
-        customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
+        customer_path = ws.partition_file(CUSTOMER_TABLE, period)
         batches, cached = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
         written = con.read_parquet(customer_path)
         groups = group_snapshot(written, a.tax_rate, period.days)
-        group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
+        group_path = ws.partition_file(GROUP_TABLE, period)
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
@@ -177,7 +176,7 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
 
 def read_snapshot(ws: Workspace, period: str, table: str = CUSTOMER_TABLE) -> pa.Table:
     """A written snapshot as an Arrow table."""
-    return pq.read_table(ws.partition_dir(table, period) / FILE_NAME)
+    return pq.read_table(ws.partition_file(table, period))
 
 
 def input_fingerprint(ws: Workspace, period: str) -> str:
@@ -185,7 +184,7 @@ def input_fingerprint(ws: Workspace, period: str) -> str:
     digest = hashlib.sha256()
     for table in sorted(REQUIRED):
         for p in sorted(Period(period).window(WINDOW)):
-            path = ws.partition_dir(table, p) / FILE_NAME
+            path = ws.partition_file(table, p)
             if not path.is_file():
                 continue
             digest.update(str(path.relative_to(ws.data_dir)).encode())

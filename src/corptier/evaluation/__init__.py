@@ -4,7 +4,6 @@ Pure functions over pandas frames and arrays; the report sub-package (`corptier.
 reads the workspace and renders HTML, PDF and Excel.
 """
 
-from corptier.evaluation._inputs import DEFAULT_TIER_ORDER
 from corptier.evaluation.backtest import Backtest, backtest
 from corptier.evaluation.calibration import (
     METHODS,
@@ -31,7 +30,6 @@ from corptier.evaluation.psi import PSIResult, psi, psi_verdict
 from corptier.evaluation.stability import Flapping, StabilityReport, flapping, stability
 
 __all__ = [
-    "DEFAULT_TIER_ORDER",
     "EXITED",
     "KPI_PROVIDERS",
     "METHODS",

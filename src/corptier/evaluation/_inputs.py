@@ -10,9 +10,6 @@ from numpy.typing import NDArray
 
 from corptier.errors import ContractError
 
-DEFAULT_TIER_ORDER: tuple[str, ...] = ("strategic", "core", "key", "growth", "basic")
-"""The default standard's tier codes, best first (the shipped standard may rename them)."""
-
 TierInput = pd.Series | pd.DataFrame
 
 

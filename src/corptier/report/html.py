@@ -76,7 +76,8 @@ def _environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by the i18n ext
+        translations(lang), newstyle=True)
     return env
 
 
@@ -271,7 +272,7 @@ def _quarantine(data: ReportData, t: Translator) -> Table:
 
 def _money_short(value: object, t: Translator) -> str:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value; non-numbers raise below
     except (TypeError, ValueError):
         return "–"
     return compact_money(number, t.lang) + ("元" if t.lang.startswith("zh") else " yuan")
