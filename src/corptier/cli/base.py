@@ -18,9 +18,19 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+WORKFLOW = ("init", "synth", "load", "indicators", "close", "tiers", "explain", "override",
+            "standard", "report", "demo")
+"""The order `corptier --help` lists the commands in: the order a bank uses them."""
+
+
 class CorptierGroup(TyperGroup):
     """Turns every corptier error of every command into one clear line and the error's own
-    exit code, never a traceback."""
+    exit code, never a traceback; lists the commands in workflow order."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(super().list_commands(ctx))
+        return sorted(names, key=lambda n: (WORKFLOW.index(n) if n in WORKFLOW
+                                            else len(WORKFLOW), names.index(n)))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -37,6 +47,23 @@ def group(help_text: str) -> typer.Typer:
 
 
 app = group("corptier: tiered management of corporate customers (对公客户分层管理).")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"corptier {version('corptier')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", is_eager=True,
+        callback=_print_version)] = False,
+) -> None:
+    """corptier: tiered management of corporate customers (对公客户分层管理)."""
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder (default: current folder).")
