@@ -23,6 +23,14 @@ class WorkspaceError(CorptierError):
     http_status = 500
 
 
+class StorageError(WorkspaceError):
+    """A file or the app database cannot be read or written (permission, disk full, corrupt
+    or unreachable database); the message names the file or the database. It refines
+    `WorkspaceError` (same exit code): the workspace cannot be used until it is fixed."""
+
+    http_status = 503
+
+
 class ConfigError(CorptierError, ValueError):
     """A configuration file has a wrong or missing value."""
 
