@@ -33,7 +33,7 @@ def test_a_full_disk_inside_a_service_is_a_storage_error(workspace: Workspace,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     for method in ("execute", "scalars", "scalar", "get"):
         monkeypatch.setattr(Session, method, _disk_full)
-    with pytest.raises(StorageError, match="db.sqlite: the disk is full"):
+    with pytest.raises(StorageError, match=r"db\.sqlite: the disk is full"):
         list_overrides(workspace)
 
 
