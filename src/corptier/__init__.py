@@ -25,6 +25,7 @@ from corptier.errors import (
     PeriodError,
     RequestError,
     StandardError,
+    StorageError,
     WorkspaceError,
 )
 from corptier.provenance import __version__
@@ -46,6 +47,7 @@ __all__ = [
     "PeriodError",
     "RequestError",
     "StandardError",
+    "StorageError",
     "Workspace",
     "WorkspaceError",
     "__version__",

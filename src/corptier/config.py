@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from corptier.database_url import PASSWORD_ENV, mask_url, url_password
 from corptier.errors import ConfigError
 
 CONFIG_FILE = "corptier.toml"
@@ -88,15 +89,43 @@ class WorkspaceConfig(_Section):
 
 
 def load_config(path: Path) -> WorkspaceConfig:
-    """Read and validate `corptier.toml`; errors name the file and the field."""
+    """Read and validate `corptier.toml`; errors name the file and the field. An empty file
+    is refused (it would silently mean every default), and so is a database password in a
+    file others can read."""
+    raw = _read_toml(path)
+    if not raw:
+        raise ConfigError(f"{path}: the configuration is empty; restore it from a backup "
+                          "or write its [workspace] and [database] sections again")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    try:
-        return WorkspaceConfig.model_validate(raw)
+        config = WorkspaceConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {format_validation_error(exc)}") from exc
+    _refuse_exposed_password(path, config.database.url)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def _refuse_exposed_password(path: Path, url: str) -> None:
+    """A password in the database URL is allowed only when the file is private (0600)."""
+    if url_password(url) is None:
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: the database URL {mask_url(url)} holds a password but the file is "
+            f"readable by others (mode {mode:o}); remove the password and set "
+            f"{PASSWORD_ENV} (or use ~/.pgpass), or make the file private (mode 600)"
+        )
 
 
 def format_validation_error(exc: ValidationError) -> str:

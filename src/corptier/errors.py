@@ -23,6 +23,14 @@ class WorkspaceError(CorptierError):
     http_status = 500
 
 
+class StorageError(WorkspaceError):
+    """A file or the app database cannot be read or written (permission, disk full, corrupt
+    or unreachable database); the message names the file or the database."""
+
+    exit_code = 15
+    http_status = 503
+
+
 class ConfigError(CorptierError, ValueError):
     """A configuration file has a wrong or missing value."""
 
@@ -114,5 +122,6 @@ ERRORS: tuple[type[CorptierError], ...] = (
     PeriodError,
     FontMissingError,
     ModelParameterError,
+    StorageError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from corptier.errors import CorptierError
+from corptier.errors import CorptierError, StorageError
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -36,8 +36,17 @@ class CorptierGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CorptierError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            _error_line(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            # the file system refused a file the command itself reads or writes (an --out
+            # file, a report folder): one line naming the file, the storage error's code
+            _error_line(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+            raise typer.Exit(StorageError.exit_code) from None
+
+
+def _error_line(text: str) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
 
 
 def group(help_text: str) -> typer.Typer:

@@ -23,7 +23,10 @@ def init(
     from corptier.services import init_workspace
 
     ws = init_workspace(directory, language=language, engine=engine, database_url=database_url)
-    say(f"Workspace ready at {ws.root} (database {ws.config.database.url})")
+    say(f"Workspace ready at {ws.root} (database {ws.database_label})")
+    if database_url is not None and database_url != ws.config.database.url:
+        say("The database password is not stored in corptier.toml: set "
+            "CORPTIER_DATABASE_PASSWORD (or PGPASSWORD, or ~/.pgpass) for later commands.")
 
 
 @app.command()

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.contract.schema import CUSTOMER_DERIVED, TableSpec
+from corptier.private_files import make_private
 from corptier.workspace import PARTITION_FILE
 
 ROW_GROUP = 1 << 20
@@ -66,4 +67,5 @@ def write_parquet(
             table = pa.concat_tables(pending) if pending else schema.empty_table()
             writer.write_table(table.cast(schema), ROW_GROUP)
             written += table.num_rows
+    make_private(target)
     return written

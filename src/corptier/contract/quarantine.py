@@ -15,6 +15,7 @@ import duckdb
 from corptier.contract.readers import quote_ident as qi
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.schema import TableSpec
+from corptier.private_files import make_private, private_mkdir
 
 
 class QuarantineWriter:
@@ -22,7 +23,7 @@ class QuarantineWriter:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         self.con, self.folder = con, Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_mkdir(self.folder)
 
     def write(self, spec: TableSpec, problems: str, raw: str) -> Path | None:
         """Write `<table>.csv` from the problems and raw tables; None when nothing was rejected."""
@@ -42,4 +43,4 @@ class QuarantineWriter:
             out.write(codecs.BOM_UTF8)
             shutil.copyfileobj(src, out, 1 << 22)
         plain.unlink()
-        return target
+        return make_private(target)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from corptier.contract.schema import TABLES
 from corptier.errors import WorkspaceError
+from corptier.private_files import private_mkdir, write_private_text
 from corptier.workspace import Workspace
 
 PREFIX = "load-"
@@ -28,8 +29,7 @@ def staging_base(ws: Workspace) -> Path:
     ws.data_dir.mkdir(parents=True, exist_ok=True)
     base = ws.temp_dir
     if os.stat(base).st_dev != os.stat(ws.data_dir).st_dev:
-        base = ws.root / ".staging"
-        base.mkdir(exist_ok=True)
+        base = private_mkdir(ws.root / ".staging")
     return base
 
 
@@ -41,27 +41,26 @@ class Staging:
         self.root = staging_base(ws) / f"{PREFIX}{load_id}"
         self.work = self.root / "work"
         self.quarantine = self.root / "quarantine"
-        self.work.mkdir(parents=True)
-        (self.root / "load.json").write_text(json.dumps({"load_id": load_id, "period": period}))
+        private_mkdir(self.work)
+        write_private_text(self.root / "load.json",
+                           json.dumps({"load_id": load_id, "period": period}))
 
     def partition(self, table: str) -> Path:
-        path = self.root / "data" / table / f"period={self.period}"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_mkdir(self.root / "data" / table / f"period={self.period}")
 
     def moves(self) -> list[tuple[Path, Path]]:
         """(staged, target) for every table partition and the quarantine folder."""
         pairs = [(self.partition(t), self.ws.partition_dir(t, self.period)) for t in TABLES]
-        self.quarantine.mkdir(exist_ok=True)
+        private_mkdir(self.quarantine)
         return [*pairs, (self.quarantine, self.ws.quarantine_dir / self.period)]
 
     def swap(self) -> None:
         """Move the staged folders into place; on any failure put everything back and raise."""
         backup = self.root / "backup"
-        backup.mkdir(exist_ok=True)
+        private_mkdir(backup)
         try:
             for i, (staged, target) in enumerate(self.moves()):
-                target.parent.mkdir(parents=True, exist_ok=True)
+                private_mkdir(target.parent)
                 if target.exists():
                     _move(target, backup / str(i), self._journal)
                 _move(staged, target, self._journal)

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
+from corptier.private_files import private_mkdir, write_private_text
 from corptier.provenance import hash_json
 
 PLAN_FORMAT = 1
@@ -57,10 +58,10 @@ def load_plan(folder: Path, key: str) -> str | None:
 
 def save_plan(folder: Path, key: str, sql: str) -> Path:
     """Store `sql` under `key` after its sha256 (written aside, then renamed into place)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_mkdir(folder)
     path = folder / f"{key}.sql"
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(f"-- {_sha256(sql)}\n{sql}", encoding="utf-8")
+    write_private_text(tmp, f"-- {_sha256(sql)}\n{sql}")
     tmp.replace(path)
     return path
 

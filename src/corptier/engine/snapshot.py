@@ -35,6 +35,7 @@ from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
 from corptier.periods import Period
+from corptier.private_files import make_private, private_mkdir
 from corptier.provenance import code_version, hash_json
 from corptier.workspace import CUSTOMER_INDICATORS, GROUP_INDICATORS, Workspace
 
@@ -152,7 +153,7 @@ def _customer_batches(
 def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
     """Stream `batches` into `path` with the exact schema and fixed row groups (same rows, same
     bytes), through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_mkdir(path.parent)
     tmp = path.with_suffix(".parquet.tmp")
     rows: int = 0
     pending_rows: int = 0
@@ -170,7 +171,7 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
         if table.num_rows or rows == 0:
             writer.write_table(table, ROW_GROUP)
         rows += table.num_rows
-    tmp.replace(path)
+    make_private(tmp).replace(path)
     return rows
 
 

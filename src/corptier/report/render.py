@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corptier.i18n import Translator
+from corptier.private_files import make_private, private_mkdir
 from corptier.report.fonts import CjkFont
 from corptier.report.model import ReportData
 
@@ -30,7 +31,7 @@ def render_report(data: ReportData, folder: Path, *, font: CjkFont | None = None
     from corptier.report.html import render_html
     from corptier.report.pdf import pdf_stylesheet, write_pdf
 
-    folder.mkdir(parents=True, exist_ok=True)
+    private_mkdir(folder)
     charts = build_charts(data, Translator(data.lang, data.tier_labels))
     html = render_html(data, charts)
     paths = ReportPaths(folder / "report.html", folder / "report.pdf", folder / "report.xlsx")
@@ -46,14 +47,9 @@ def _atomic(target: Path, write: Callable[[Path], object]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
+        make_private(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

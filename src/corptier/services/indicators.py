@@ -14,6 +14,8 @@ from corptier.engine import IndicatorResult
 from corptier.engine import compute_indicators as compute_snapshot
 from corptier.errors import ParameterError
 from corptier.periods import Period
+from corptier.private_files import make_private
+from corptier.services.outputs import writing
 from corptier.store import UnitOfWork
 from corptier.store.models import IndicatorRun
 from corptier.workspace import Workspace
@@ -50,10 +52,12 @@ def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
     out = Path(out)
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise ParameterError(f"the snapshot file must end in .parquet or .csv; got {out.name!r}")
-    out.parent.mkdir(parents=True, exist_ok=True)
     table = pq.read_table(result.customer_path)
-    if out.suffix.lower() == ".parquet":
-        pq.write_table(table, out, compression="zstd")
-    else:
-        pacsv.write_csv(table, out)
+    with writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".parquet":
+            pq.write_table(table, out, compression="zstd")
+        else:
+            pacsv.write_csv(table, out)
+        make_private(out)
     return out

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corptier.periods import Period
+from corptier.private_files import make_private, private_mkdir
 from corptier.provenance import code_version, hash_json
 from corptier.store import UnitOfWork
 from corptier.store.models import IndicatorRun, TierRun
@@ -49,9 +50,10 @@ def publish(ws: Workspace, pub: Publication) -> bool:
     Parquet export in just before the commit (undone if the commit fails). Returns True when
     the identical run was already published (nothing changed but the timestamps)."""
     target = ws.partition_file(PUBLISHED_TIERS, pub.period)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_mkdir(target.parent)
     staged = target.with_name(f".{pub.run_id}.parquet.tmp")
     pq.write_table(export_table(pub), staged, compression="zstd")
+    make_private(staged)
     backup = target.with_name(f".{pub.run_id}.parquet.bak")
     try:
         with UnitOfWork(ws.db) as uow:

@@ -5,19 +5,73 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
+
+from corptier.errors import StorageError
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. Errors of the
+    database itself (unreachable, corrupt, disk full, read-only) become a `StorageError`
+    that names the database with its password masked."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _raise_storage_error)
+    return engine
+
+
+def _raise_storage_error(context: ExceptionContext) -> None:
+    error = storage_error(context.original_exception, context.engine)
+    if error is not None:
+        raise error from context.original_exception
+
+
+# (fragment of the driver's message, what it means for the user)
+_STORAGE_PROBLEMS = (
+    ("database or disk is full", "the disk is full"),
+    ("no space left on device", "the disk is full"),
+    ("file is not a database", "the file is not a SQLite database (corrupt or truncated)"),
+    ("database disk image is malformed", "the database file is corrupt or truncated"),
+    ("unable to open database file", "the database file cannot be opened"),
+    ("readonly database", "the database is read-only"),
+    ("disk i/o error", "a disk input/output error occurred"),
+    ("connection refused", "the database server refuses connections"),
+    ("could not translate host name", "the database server's host name is unknown"),
+    ("connection failed", "the database server cannot be reached"),
+    ("password authentication failed", "the database refused the user's password"),
+    ("no password supplied", "the database needs a password (CORPTIER_DATABASE_PASSWORD "
+                             "or ~/.pgpass)"),
+    ("timeout expired", "the database server did not answer in time"),
+    ("server closed the connection", "the database server closed the connection"),
+)
+
+
+def storage_error(exc: BaseException, engine: Engine | None) -> StorageError | None:
+    """The `StorageError` for a database failure that is the environment's, not the code's
+    (None for anything else, e.g. a constraint or a programming error)."""
+    text = str(exc).lower()
+    for fragment, meaning in _STORAGE_PROBLEMS:
+        if fragment in text:
+            where = describe(engine.url) if engine is not None else "the app database"
+            return StorageError(f"{where}: {meaning}")
+    return None
+
+
+def describe(url: URL | str) -> str:
+    """The database as a user may see it: the SQLite file, or the URL with its password
+    masked."""
+    url = make_url(url) if isinstance(url, str) else url
+    if url.get_backend_name() == "sqlite":
+        return f"the app database {url.database}"
+    shown = url.set(drivername=url.get_backend_name())
+    return f"the app database {shown.render_as_string(hide_password=True)}"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

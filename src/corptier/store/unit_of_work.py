@@ -11,8 +11,10 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from corptier.store.db import storage_error
 from corptier.store.repositories import (
     AdoptionRepository,
     AuditRepository,
@@ -46,14 +48,32 @@ class UnitOfWork:
                  tb: TracebackType | None) -> None:
         try:
             if kind is None:
-                self.session.commit()
+                self.commit()
             else:
                 self.session.rollback()
+                _raise_storage_error(exc, self.engine)
         finally:
             self.session.close()
 
     def flush(self) -> None:
-        self.session.flush()
+        try:
+            self.session.flush()
+        except DBAPIError as exc:
+            _raise_storage_error(exc, self.engine)
+            raise
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            _raise_storage_error(exc, self.engine)
+            raise
+
+
+def _raise_storage_error(exc: BaseException | None, engine: Engine) -> None:
+    """Raise the StorageError a database failure of the environment (disk full, corrupt or
+    unreachable database) stands for; return for anything else."""
+    if isinstance(exc, DBAPIError):
+        error = storage_error(exc, engine)
+        if error is not None:
+            raise error from exc
