@@ -23,7 +23,7 @@ from corptier.reference import make_uscc
 from corptier.services import load_period
 from corptier.workspace import Workspace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "contract"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from sample_data import sample_rows, write_tables
 
 PERIOD = "2026-09"
