@@ -9,7 +9,9 @@ customer and group snapshots (the indicators service registers them in the app d
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -34,6 +36,7 @@ from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
+from corptier.errors import WorkspaceError
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.workspace import Workspace
@@ -111,6 +114,7 @@ def compute_indicators(
     bytes); `corptier.services.compute_indicators` also registers the run."""
     clock = time.perf_counter()
     period = Period.parse(period)
+    fingerprint = input_fingerprint(ws, period)
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
@@ -121,9 +125,13 @@ def compute_indicators(
         groups = group_snapshot(written, a.tax_rate, period.days)
         group_path = ws.partition_dir(GROUP_TABLE, period) / FILE_NAME
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
+    if input_fingerprint(ws, period) != fingerprint:
+        raise WorkspaceError(
+            f"the input files of {period} changed while its indicators were computed "
+            "(another load?); the snapshot does not describe them, compute it again")
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
-        input_fingerprint(ws, period), config_hash(ws), code_version(),
+        fingerprint, config_hash(ws), code_version(),
         round(time.perf_counter() - clock, 3), cached,
     )
     return result
@@ -154,7 +162,7 @@ def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: P
     """Stream `batches` into `path` with the exact schema and fixed row groups (same rows, same
     bytes), through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
     rows: int = 0
     pending_rows: int = 0
     pending: list[pa.Table] = []

@@ -25,9 +25,13 @@ def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
                        spark_session: Any = None) -> IndicatorResult:
     """Compute and write the customer and group snapshots of `period` and register the run
     (one per period and engine, replaced on re-run: same inputs, same bytes)."""
-    result = compute_snapshot(ws, Period(period), engine, spark_session=spark_session)
-    with UnitOfWork(ws.db) as uow:
-        uow.indicator_runs.replace(indicator_run(ws, result))
+    from corptier.services.recovery import writing
+
+    p = Period(period)
+    with writing(ws, f"indicators {p}"):
+        result = compute_snapshot(ws, p, engine, spark_session=spark_session)
+        with UnitOfWork(ws.db) as uow:
+            uow.indicator_runs.replace(indicator_run(ws, result))
     return result
 
 

@@ -6,6 +6,7 @@ from corptier.i18n import locale_of
 from corptier.periods import Period
 from corptier.report import ReportPaths, render_report
 from corptier.report.fonts import require_cjk_font
+from corptier.services.recovery import writing
 from corptier.services.report_data import build_report_data
 from corptier.workspace import Workspace
 
@@ -18,5 +19,6 @@ def write_report(ws: Workspace, period: str, lang: str | None = None) -> ReportP
     lang = lang or ws.config.workspace.language
     locale_of(lang)  # fail early on an unknown language
     font = require_cjk_font(lang)
-    data = build_report_data(ws, p, lang)
-    return render_report(data, ws.reports_dir / p, font=font)
+    with writing(ws, f"report {p}"):
+        data = build_report_data(ws, p, lang)
+        return render_report(data, ws.reports_dir / p, font=font)
