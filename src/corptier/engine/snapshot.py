@@ -31,7 +31,13 @@ from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
 from corptier.engine.lookups import WINDOW
 from corptier.engine.needs import needs_derived, needs_metrics
-from corptier.engine.plans import load_plan, plan_key, save_plan
+from corptier.engine.plans import (
+    load_plan,
+    plan_digest,
+    plan_key,
+    save_plan,
+    workspace_secret,
+)
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
@@ -105,6 +111,8 @@ class IndicatorResult:
     seconds: float
     plan_cached: bool = False
     """True when the snapshot ran a stored compiled plan (engine/plans.py)."""
+    plan_digest: str | None = None
+    """sha256 of the SQL plan executed (None on engines without stored plans)."""
 
 
 def compute_indicators(
@@ -119,7 +127,7 @@ def compute_indicators(
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
         customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
-        batches, cached = _customer_batches(ws, con, inp)
+        batches, cached, digest = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
         written = con.read_parquet(customer_path)
         groups = group_snapshot(written, a.tax_rate, period.days)
@@ -132,30 +140,31 @@ def compute_indicators(
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
         fingerprint, config_hash(ws), code_version(),
-        round(time.perf_counter() - clock, 3), cached,
+        round(time.perf_counter() - clock, 3), cached, digest,
     )
     return result
 
 
 def _customer_batches(
     ws: Workspace, con: EngineConnection, inp: Inputs
-) -> tuple[pa.RecordBatchReader, bool]:
-    """The customer snapshot as record batches, and whether a stored plan gave them: where
-    the engine supports it, the compiled SQL is kept per plan key and re-used by every later
-    run."""
+) -> tuple[pa.RecordBatchReader, bool, str | None]:
+    """The customer snapshot as record batches, whether a stored plan gave them and the
+    digest of the SQL executed: where the engine supports it, the compiled SQL is kept per
+    plan key (MAC-verified under the workspace secret) and re-used by every later run."""
     a = inp.assumptions
     if not con.supports_stored_plans:
         expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
-        return con.batches(expr, ROW_GROUP), False
+        return con.batches(expr, ROW_GROUP), False, None
     folder = ws.temp_dir / "plans"
+    secret = workspace_secret(ws.root)
     key = plan_key(con, inp.period, a, inp.own_bank_code)
     con.register(*inp.lookups)
-    stored = load_plan(folder, key)
+    stored = load_plan(folder, key, secret)
     if stored is not None:
-        return con.sql_batches(stored, ROW_GROUP), True
+        return con.sql_batches(stored, ROW_GROUP), True, plan_digest(stored)
     sql = con.compile(customer_snapshot_expr(con, inp.period, a, inputs=inp))
-    save_plan(folder, key, sql)
-    return con.sql_batches(sql, ROW_GROUP), False
+    save_plan(folder, key, sql, secret)
+    return con.sql_batches(sql, ROW_GROUP), False, plan_digest(sql)
 
 
 def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
