@@ -21,6 +21,8 @@ class _Section(BaseModel):
 class WorkspaceSection(_Section):
     name: str = "corptier workspace"
     language: Literal["zh-CN", "en"] = "zh-CN"
+    lock_timeout: float = Field(600.0, ge=0)
+    """Seconds a load, close, report or adoption waits for another one to finish."""
 
 
 class EngineSection(_Section):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
-from sample_data import sample_rows, write_sample_period, write_tables
 from sqlalchemy import select
 
 from corptier.contract import load as load_module
@@ -17,6 +19,7 @@ from corptier.services import load_period
 from corptier.services import loading as loading_service
 from corptier.store.db import unit_of_work
 from corptier.store.models import LoadRun
+from sample_data import sample_rows, write_sample_period, write_tables
 
 PERIOD = "2026-09"
 
@@ -122,3 +125,77 @@ def test_other_periods_are_not_touched(workspace, tmp_path):
     assert {p: b for p, b in snapshot(workspace).items() if "2026-08" in p} == august
     assert workspace.periods("transactions") == ["2026-08", PERIOD]
     _ = Path
+
+
+def test_commit_failure_after_the_swap_is_undone(workspace, loaded, monkeypatch):
+    """The database commit fails with the new partitions already in place: all swapped back."""
+    from sqlalchemy.orm import Session
+
+    before = snapshot(workspace)
+    swapped: list[dict[str, bytes]] = []
+    real_swap, real_commit = staging_module.Staging.swap, Session.commit
+
+    def swap(self):
+        real_swap(self)
+        swapped.append(snapshot(workspace))
+
+    def commit(self):
+        if swapped:
+            raise RuntimeError("database is locked")
+        return real_commit(self)
+
+    monkeypatch.setattr(staging_module.Staging, "swap", swap)
+    monkeypatch.setattr(Session, "commit", commit)
+    with pytest.raises(RuntimeError, match="database is locked"):
+        load_period(workspace, PERIOD, loaded)
+    monkeypatch.undo()
+    assert swapped and swapped[0] != before  # the new data really was in place
+    assert_untouched(workspace, before)
+
+
+def _die_after_swap(ws, folder) -> None:
+    script = textwrap.dedent(f"""
+        import os
+        from corptier.contract.staging import Staging
+        from corptier.services import load_period
+        from corptier.workspace import Workspace
+
+        real = Staging.swap
+        def dying(self):
+            real(self)
+            os._exit(9)   # dies with the new partitions in place, before the database commit
+        Staging.swap = dying
+        load_period(Workspace.open({str(ws.root)!r}), {PERIOD!r}, {str(folder)!r})
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], env=os.environ, timeout=300)
+    assert proc.returncode == 9
+
+
+def test_a_load_killed_right_after_the_swap_is_undone_by_the_next_writer(
+    workspace, loaded, tmp_path
+):
+    from corptier.services.recovery import recover
+
+    before = snapshot(workspace)
+    _die_after_swap(workspace, loaded)
+    assert snapshot(workspace) != before  # the dead load's partitions are in place
+    assert recover(workspace).loads
+    assert_untouched(workspace, before)
+
+
+def test_a_close_after_a_load_killed_mid_swap_closes_the_previous_data(
+    workspace, loaded, tmp_path
+):
+    """The next close recovers first: it publishes the run of the undisturbed workspace."""
+    import shutil
+
+    from corptier.services import close_period
+    from corptier.workspace import Workspace
+
+    twin = Workspace.open(shutil.copytree(workspace.root, tmp_path / "twin"))
+    undisturbed = close_period(twin, PERIOD)
+    _die_after_swap(workspace, loaded)
+    result = close_period(workspace, PERIOD)
+    assert result.run_id == undisturbed.run_id
+    assert (workspace.partition_file("tiers", PERIOD).read_bytes()
+            == twin.partition_file("tiers", PERIOD).read_bytes())

@@ -8,7 +8,7 @@ import pytest
 import corptier.engine.snapshot as snapshot
 from corptier.config import Assumptions
 from corptier.engine import compute_indicators, connect, customer_snapshot_expr
-from corptier.engine.plans import load_plan, plan_key, save_plan
+from corptier.engine.plans import load_plan, plan_key, save_plan, workspace_secret
 from corptier.workspace import Workspace
 
 
@@ -79,13 +79,14 @@ def test_a_damaged_plan_is_compiled_again(tiny_bank, damage) -> None:
     again = compute_indicators(tiny_bank, "2026-09")
     assert not again.plan_cached
     assert again.customer_path.read_bytes() == expected
-    assert load_plan(path.parent, path.stem) is not None  # stored afresh
+    assert load_plan(path.parent, path.stem, workspace_secret(tiny_bank.root)) is not None
 
 
 def test_save_and_load_round_trip(tmp_path) -> None:
-    save_plan(tmp_path, "k", "SELECT 1\n-- two lines")
-    assert load_plan(tmp_path, "k") == "SELECT 1\n-- two lines"
-    assert load_plan(tmp_path, "missing") is None
+    save_plan(tmp_path, "k", "SELECT 1\n-- two lines", b"secret")
+    assert load_plan(tmp_path, "k", b"secret") == "SELECT 1\n-- two lines"
+    assert load_plan(tmp_path, "k", b"another secret") is None
+    assert load_plan(tmp_path, "missing", b"secret") is None
 
 
 def test_a_named_view_of_no_loaded_month_is_empty_under_that_name(tiny_bank) -> None:
@@ -96,3 +97,35 @@ def test_a_named_view_of_no_loaded_month_is_empty_under_that_name(tiny_bank) -> 
         assert len(con.execute(t)) == 0
     finally:
         con.close()
+
+
+def test_an_edited_plan_with_a_recomputed_sha256_is_compiled_again(tiny_bank) -> None:
+    """The old header (a sha256 anyone can recompute) is not enough: the MAC needs the
+    workspace secret, so a forged plan is never executed."""
+    import hashlib
+
+    expected = compute_indicators(tiny_bank, "2026-09").customer_path.read_bytes()
+    [path] = _plans(tiny_bank)
+    sql = path.read_text(encoding="utf-8").partition("\n")[2]
+    forged = sql.replace("customer_id", "rm_id", 1)
+    path.write_text(f"-- {hashlib.sha256(forged.encode()).hexdigest()}\n{forged}",
+                    encoding="utf-8")
+    again = compute_indicators(tiny_bank, "2026-09")
+    assert not again.plan_cached
+    assert again.customer_path.read_bytes() == expected
+    assert again.plan_digest == hashlib.sha256(sql.encode()).hexdigest()
+
+
+def test_plans_and_the_secret_are_private(tiny_bank) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        compute_indicators(tiny_bank, "2026-09")
+    finally:
+        os.umask(old)
+    [path] = _plans(tiny_bank)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tiny_bank.root / ".corptier.key").stat().st_mode) == 0o600

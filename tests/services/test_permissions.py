@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sample_data import write_sample_period
 
 from corptier.errors import ContractError
 from corptier.private_files import private_mkdir, write_private_text
@@ -20,6 +19,7 @@ from corptier.services import (
     write_report,
 )
 from corptier.workspace import Workspace
+from sample_data import write_sample_period
 
 
 @pytest.fixture(params=[0o022, 0o000], ids=["umask022", "umask000"])

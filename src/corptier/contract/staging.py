@@ -3,20 +3,19 @@
 The staging folder lives inside the workspace (same file system, so renames are atomic). The
 swap moves each current partition aside, moves the staged one in, and journals every move; if
 anything fails the moves are undone in reverse. A load interrupted by a crash is undone (or, if
-its database record was committed, finished) the next time a load starts.
+its database record was committed, finished) by the next writer that takes the workspace lock
+(corptier.services.recovery).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from corptier.contract.schema import TABLES
-from corptier.errors import WorkspaceError
 from corptier.private_files import private_mkdir, write_private_text
 from corptier.workspace import Workspace
 
@@ -114,24 +113,3 @@ def recover(ws: Workspace, committed: Callable[[str], bool]) -> list[str]:
         shutil.rmtree(root, ignore_errors=True)
         recovered.append(load_id)
     return recovered
-
-
-@contextlib.contextmanager
-def load_lock(ws: Workspace) -> Iterator[None]:
-    """Only one load at a time per workspace (an OS lock, released if the process dies)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield
-        return
-    with (ws.temp_dir / ".load.lock").open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise WorkspaceError(
-                f"{ws.root}: another load is running in this workspace; wait for it to finish"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

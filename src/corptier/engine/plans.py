@@ -6,14 +6,18 @@ The SQL holds no period: it names its inputs by the fixed views and lookups that
 `read_inputs` binds for each run (engine/tables.py), so one plan serves every period. A plan
 is found by a key over everything else the SQL depends on: the corptier source, the versions
 of Ibis, sqlglot and DuckDB, the assumptions, the bank code and the Parquet schema of each
-input. A plan file starts with the sha256 of its SQL; one that is missing, unreadable or does
-not match it is simply compiled again.
+input. A plan file starts with an HMAC-SHA256 of its key and SQL under the workspace's secret
+(`.corptier.key`, created once, private): anyone who can edit a plan but not read the secret
+cannot make a close execute it. A plan that is missing, unreadable or does not match its MAC is
+simply compiled again. The plans folder is 0700 and its files 0600 whatever the umask.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import secrets
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -22,10 +26,10 @@ import pyarrow.parquet as pq
 
 from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
-from corptier.private_files import private_mkdir, write_private_text
 from corptier.provenance import hash_json
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
+SECRET_FILE = ".corptier.key"
 INPUTS = ("customers", "accounts", "products", "balances", "transactions", "loans", "fee_income")
 """The contract tables the snapshot reads through views (their schemas are part of the key)."""
 
@@ -47,27 +51,49 @@ def plan_key(
     })
 
 
-def load_plan(folder: Path, key: str) -> str | None:
-    """The SQL stored under `key`, or None when there is none or it does not match its sha256."""
+def load_plan(folder: Path, key: str, secret: bytes) -> str | None:
+    """The SQL stored under `key`, or None when there is none or its MAC does not verify."""
     try:
-        digest, _, sql = (folder / f"{key}.sql").read_text(encoding="utf-8").partition("\n")
+        header, _, sql = (folder / f"{key}.sql").read_text(encoding="utf-8").partition("\n")
     except (OSError, UnicodeDecodeError):
         return None
-    return sql if sql and digest == f"-- {_sha256(sql)}" else None
+    expected = f"-- hmac-sha256 {plan_mac(secret, key, sql)}"
+    return sql if sql and hmac.compare_digest(header, expected) else None
 
 
-def save_plan(folder: Path, key: str, sql: str) -> Path:
-    """Store `sql` under `key` after its sha256 (written aside, then renamed into place)."""
-    private_mkdir(folder)
+def save_plan(folder: Path, key: str, sql: str, secret: bytes) -> Path:
+    """Store `sql` under `key` after its MAC (written aside with mode 0600, then renamed)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
     path = folder / f"{key}.sql"
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    write_private_text(tmp, f"-- {_sha256(sql)}\n{sql}")
+    tmp = path.with_name(f".{key}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"-- hmac-sha256 {plan_mac(secret, key, sql)}\n{sql}")
     tmp.replace(path)
     return path
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def plan_mac(secret: bytes, key: str, sql: str) -> str:
+    """HMAC-SHA256 of the plan key and its SQL (a plan cannot be moved to another key)."""
+    return hmac.new(secret, f"{key}\n{sql}".encode(), hashlib.sha256).hexdigest()
+
+
+def plan_digest(sql: str) -> str:
+    """sha256 of a plan's SQL: which plan a snapshot executed."""
+    return hashlib.sha256(sql.encode()).hexdigest()
+
+
+def workspace_secret(root: Path) -> bytes:
+    """The workspace's plan secret (`<root>/.corptier.key`, 0600), created on first use."""
+    path = root / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
 
 
 @lru_cache(maxsize=1)

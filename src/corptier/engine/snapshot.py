@@ -9,7 +9,9 @@ customer and group snapshots (the indicators service registers them in the app d
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -29,11 +31,18 @@ from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
 from corptier.engine.lookups import WINDOW
 from corptier.engine.needs import needs_derived, needs_metrics
-from corptier.engine.plans import load_plan, plan_key, save_plan
+from corptier.engine.plans import (
+    load_plan,
+    plan_digest,
+    plan_key,
+    save_plan,
+    workspace_secret,
+)
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
+from corptier.errors import WorkspaceError
 from corptier.periods import Period
 from corptier.private_files import make_private, private_mkdir
 from corptier.provenance import code_version, hash_json
@@ -102,6 +111,8 @@ class IndicatorResult:
     seconds: float
     plan_cached: bool = False
     """True when the snapshot ran a stored compiled plan (engine/plans.py)."""
+    plan_digest: str | None = None
+    """sha256 of the SQL plan executed (None on engines without stored plans)."""
 
 
 def compute_indicators(
@@ -111,50 +122,56 @@ def compute_indicators(
     bytes); `corptier.services.compute_indicators` also registers the run."""
     clock = time.perf_counter()
     period = Period.parse(period)
+    fingerprint = input_fingerprint(ws, period)
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
         inp = read_inputs(con, period, a, own_bank_code)
         customer_path = ws.partition_file(CUSTOMER_TABLE, period)
-        batches, cached = _customer_batches(ws, con, inp)
+        batches, cached, digest = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)
         written = con.read_parquet(customer_path)
         groups = group_snapshot(written, a.tax_rate, period.days)
         group_path = ws.partition_file(GROUP_TABLE, period)
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
+    if input_fingerprint(ws, period) != fingerprint:
+        raise WorkspaceError(
+            f"the input files of {period} changed while its indicators were computed "
+            "(another load?); the snapshot does not describe them, compute it again")
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
-        input_fingerprint(ws, period), config_hash(ws), code_version(),
-        round(time.perf_counter() - clock, 3), cached,
+        fingerprint, config_hash(ws), code_version(),
+        round(time.perf_counter() - clock, 3), cached, digest,
     )
     return result
 
 
 def _customer_batches(
     ws: Workspace, con: EngineConnection, inp: Inputs
-) -> tuple[pa.RecordBatchReader, bool]:
-    """The customer snapshot as record batches, and whether a stored plan gave them: where
-    the engine supports it, the compiled SQL is kept per plan key and re-used by every later
-    run."""
+) -> tuple[pa.RecordBatchReader, bool, str | None]:
+    """The customer snapshot as record batches, whether a stored plan gave them and the
+    digest of the SQL executed: where the engine supports it, the compiled SQL is kept per
+    plan key (MAC-verified under the workspace secret) and re-used by every later run."""
     a = inp.assumptions
     if not con.supports_stored_plans:
         expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
-        return con.batches(expr, ROW_GROUP), False
+        return con.batches(expr, ROW_GROUP), False, None
     folder = ws.temp_dir / "plans"
+    secret = workspace_secret(ws.root)
     key = plan_key(con, inp.period, a, inp.own_bank_code)
     con.register(*inp.lookups)
-    stored = load_plan(folder, key)
+    stored = load_plan(folder, key, secret)
     if stored is not None:
-        return con.sql_batches(stored, ROW_GROUP), True
+        return con.sql_batches(stored, ROW_GROUP), True, plan_digest(stored)
     sql = con.compile(customer_snapshot_expr(con, inp.period, a, inputs=inp))
-    save_plan(folder, key, sql)
-    return con.sql_batches(sql, ROW_GROUP), False
+    save_plan(folder, key, sql, secret)
+    return con.sql_batches(sql, ROW_GROUP), False, plan_digest(sql)
 
 
 def write_snapshot(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
     """Stream `batches` into `path` with the exact schema and fixed row groups (same rows, same
     bytes), through a temporary file renamed into place."""
     private_mkdir(path.parent)
-    tmp = path.with_suffix(".parquet.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
     rows: int = 0
     pending_rows: int = 0
     pending: list[pa.Table] = []

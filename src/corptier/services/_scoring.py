@@ -13,11 +13,13 @@ import pandas as pd
 import pyarrow as pa
 
 from corptier.engine import EngineConnection
+from corptier.engine.snapshot import config_hash, input_fingerprint
 from corptier.errors import NotFoundError
 from corptier.periods import Period
 from corptier.services.closing import read_customer_indicators
 from corptier.services.indicators import compute_indicators
 from corptier.services.standards import named_lists
+from corptier.store import UnitOfWork
 from corptier.tiering import Standard, score_and_tier
 from corptier.tiering.hysteresis import (
     APPLIED,
@@ -42,7 +44,9 @@ CARRIED = ("name", CONTRIBUTION)
 
 def ensure_indicators(ws: Workspace, periods: Sequence[Period],
                       engine: str | None = None) -> list[Period]:
-    """Compute the customer indicator snapshot of each period that has none; return those."""
+    """Compute the customer indicator snapshot of each period that has none or whose
+    registered run was computed from other inputs or another configuration (a re-load since,
+    an edited corptier.toml); return those."""
     loaded = set(ws.periods("customers"))
     missing = [p for p in periods if p not in loaded]
     if missing:
@@ -51,10 +55,21 @@ def ensure_indicators(ws: Workspace, periods: Sequence[Period],
         )
     computed: list[Period] = []
     for period in periods:
-        if not ws.partition_file(CUSTOMER_INDICATORS, period).is_file():
+        if _stale(ws, period):
             compute_indicators(ws, period, engine)
             computed.append(period)
     return computed
+
+
+def _stale(ws: Workspace, period: Period) -> bool:
+    """True unless the period's snapshot exists and its registered run matches the current
+    input files and configuration."""
+    if not ws.partition_file(CUSTOMER_INDICATORS, period).is_file():
+        return True
+    with UnitOfWork(ws.db) as uow:
+        run = uow.indicator_runs.latest(period)
+    return (run is None or run.input_fingerprint != input_fingerprint(ws, period)
+            or run.config_hash != config_hash(ws))
 
 
 def scored_frame(con: EngineConnection, ws: Workspace, period: Period, standard: Standard,

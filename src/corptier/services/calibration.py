@@ -33,7 +33,7 @@ from corptier.evaluation.stability import Flapping, flapping
 from corptier.periods import Period, period_range
 from corptier.private_files import make_private
 from corptier.services._scoring import CONTRIBUTION, ensure_indicators, scored_frame, tiered_history
-from corptier.services.outputs import writing
+from corptier.services.outputs import writing_file
 from corptier.services.standards import active_standard, run_standard
 from corptier.tiering import Standard, load_standard
 from corptier.tiering.gates import GATES_FIRED
@@ -369,7 +369,7 @@ def jsonable(value: Any) -> Any:
 def write_changes_csv(result: CompareResult, path: Path | str) -> Path:
     """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV."""
     target = Path(path)
-    with writing(target):
+    with writing_file(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         result.changes.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
         make_private(target)

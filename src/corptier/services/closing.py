@@ -21,6 +21,7 @@ from corptier.provenance import code_version, hash_json
 from corptier.services.indicators import indicator_run
 from corptier.services.publication import Publication, publish, run_id_for
 from corptier.services.published import previous_rows
+from corptier.services.recovery import writing
 from corptier.services.standards import active_standard, named_lists
 from corptier.store import UnitOfWork
 from corptier.tiering import Standard
@@ -57,9 +58,18 @@ def close_period(
     standard_path: Path | str | None = None,
     spark_session: Any = None,
 ) -> CloseResult:
-    """Close `period` and publish the result atomically; same inputs and standard, same run."""
+    """Close `period` and publish the result atomically; same inputs and standard, same run.
+
+    The close holds the workspace lock (a load of the same workspace waits, and an interrupted
+    load or publication is repaired before anything is read)."""
     clock = time.perf_counter()
     p = Period(period)
+    with writing(ws, f"close {p}"):
+        return _close(ws, p, engine, standard_path, spark_session, clock)
+
+
+def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | str | None,
+           spark_session: Any, clock: float) -> CloseResult:
     standard = active_standard(ws, standard_path)
     lists = named_lists(ws, standard)
     with UnitOfWork(ws.db) as uow:  # what the close starts from: the last close, the overrides

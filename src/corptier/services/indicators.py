@@ -15,7 +15,7 @@ from corptier.engine import compute_indicators as compute_snapshot
 from corptier.errors import ParameterError
 from corptier.periods import Period
 from corptier.private_files import make_private
-from corptier.services.outputs import writing
+from corptier.services.outputs import writing_file
 from corptier.store import UnitOfWork
 from corptier.store.models import IndicatorRun
 from corptier.workspace import Workspace
@@ -27,9 +27,13 @@ def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
                        spark_session: Any = None) -> IndicatorResult:
     """Compute and write the customer and group snapshots of `period` and register the run
     (one per period and engine, replaced on re-run: same inputs, same bytes)."""
-    result = compute_snapshot(ws, Period(period), engine, spark_session=spark_session)
-    with UnitOfWork(ws.db) as uow:
-        uow.indicator_runs.replace(indicator_run(ws, result))
+    from corptier.services.recovery import writing
+
+    p = Period(period)
+    with writing(ws, f"indicators {p}"):
+        result = compute_snapshot(ws, p, engine, spark_session=spark_session)
+        with UnitOfWork(ws.db) as uow:
+            uow.indicator_runs.replace(indicator_run(ws, result))
     return result
 
 
@@ -53,7 +57,7 @@ def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise ParameterError(f"the snapshot file must end in .parquet or .csv; got {out.name!r}")
     table = pq.read_table(result.customer_path)
-    with writing(out):
+    with writing_file(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".parquet":
             pq.write_table(table, out, compression="zstd")

@@ -4,7 +4,8 @@
 
 The accepted rows of every table are swapped in together with their reconciliation in the app
 database: if either fails, the period's previous data and records stay as they were. A load
-that a crash interrupted is undone (or kept, if its records were committed) before the next.
+holds the workspace lock; one that a crash interrupted is undone (or kept, if its records
+were committed) by the next writer (services/recovery.py).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 
 from corptier.contract.load import stage_period
 from corptier.contract.reconcile import LoadReport
-from corptier.contract.staging import Staging, load_lock, recover
+from corptier.contract.staging import Staging
 from corptier.periods import Period
 from corptier.provenance import code_version
+from corptier.services.recovery import writing
 from corptier.store import UnitOfWork
 from corptier.store.models import LoadRun
 from corptier.workspace import Workspace
@@ -31,8 +33,7 @@ def load_period(ws: Workspace, period: str, path: Path | str, *,
     """Validate and load every contract table found in `path` as period `period`; rejected
     rows go to quarantine/<period>/ with their row, column and reason."""
     p = Period(period)
-    with load_lock(ws):
-        recover(ws, lambda load_id: _committed(ws, load_id))
+    with writing(ws, f"load {p}"):
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
             report = stage_period(ws, staging, p, path, progress=progress)
@@ -69,11 +70,6 @@ def _record(uow: UnitOfWork, report: LoadReport) -> None:
     uow.audit.record(at, _actor(), "load_period", "period", report.period,
                      after={"load_id": report.load_id, "source": report.source,
                             "read_accepted_rejected": counts})
-
-
-def _committed(ws: Workspace, load_id: str) -> bool:
-    with UnitOfWork(ws.db) as uow:
-        return uow.loads.committed(load_id)
 
 
 def _actor() -> str:

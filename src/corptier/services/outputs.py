@@ -12,7 +12,7 @@ from corptier.errors import StorageError
 
 
 @contextmanager
-def writing(path: Path | str) -> Iterator[None]:
+def writing_file(path: Path | str) -> Iterator[None]:
     """Turn an OSError raised while writing `path` into a StorageError naming the file."""
     try:
         yield

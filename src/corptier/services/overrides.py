@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from corptier.errors import NotFoundError, RequestError
+from corptier.errors import ApprovalError, NotFoundError, RequestError
 from corptier.store import UnitOfWork
 from corptier.store.models import Override
 from corptier.tiering import overrides as rules
@@ -100,10 +100,11 @@ def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None =
     now = _naive(clock())
     by = rules.required(by, "revoked by", 80)
     with UnitOfWork(ws.db) as uow:
-        override = _get(uow, override_id, for_update=True)
+        override = _get(uow, override_id)
         rules.check_revocation(override, now.date())
         before = rules.snapshot(override)
-        override.state = "revoked"
+        if not uow.overrides.transition(override.id, rules.OPEN, state="revoked"):
+            raise _raced(override)
         uow.audit.record(now, by, "revoke", rules.ENTITY, str(override.id), before=before,
                          after=_with_note(rules.snapshot(override), note))
     return _view(override, now.date())
@@ -114,13 +115,15 @@ def _decide(ws: Workspace, override_id: int, by: str, note: str | None, action: 
     now = _naive(clock())
     by = rules.required(by, "decided by", 80)
     with UnitOfWork(ws.db) as uow:
-        override = _get(uow, override_id, for_update=True)
+        override = _get(uow, override_id)
         rules.check_decision(override, by, action, now.date())
         before = rules.snapshot(override)
-        override.state = "approved" if action == "approve" else "rejected"
-        override.decided_by = by
-        override.decided_at = now
-        override.decision_note = note.strip() if note and note.strip() else None
+        decided = uow.overrides.transition(
+            override.id, ("pending",), state="approved" if action == "approve" else "rejected",
+            decided_by=by, decided_at=now,
+            decision_note=note.strip() if note and note.strip() else None)
+        if not decided:
+            raise _raced(override)
         uow.audit.record(now, by, action, rules.ENTITY, str(override.id), before=before,
                          after=rules.snapshot(override))
     return _view(override, now.date())
@@ -177,8 +180,14 @@ def _check_customer(ws: Workspace, customer_id: str) -> None:
                             f"{periods[-1]}")
 
 
-def _get(uow: UnitOfWork, override_id: int, *, for_update: bool = False) -> Override:
-    override = uow.overrides.get(override_id, for_update=for_update)
+def _raced(override: Override) -> ApprovalError:
+    """The error of a decision or revocation that another one overtook (state re-read)."""
+    return ApprovalError(f"override {override.id} was {override.state} by someone else in the "
+                         "meantime; nothing was changed")
+
+
+def _get(uow: UnitOfWork, override_id: int) -> Override:
+    override = uow.overrides.get(override_id)
     if override is None:
         raise NotFoundError(f"override {override_id} does not exist")
     return override

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from corptier.provenance import code_version, hash_json
 from corptier.store import UnitOfWork
 from corptier.store.models import IndicatorRun, TierRun
 from corptier.tiering import Standard
-from corptier.workspace import PUBLISHED_TIERS, Workspace
+from corptier.workspace import PARTITION_FILE, PUBLISHED_TIERS, Workspace
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Publication:
     """The record of the indicator snapshot the close computed, registered with the run."""
 
 
+JOURNAL = ".publish.json"
+"""The publish journal beside a period's export, present only between swap and commit."""
+
+
 def run_id_for(**inputs: str | None) -> str:
     """A run id derived from everything the result depends on: the same close, the same id."""
     return hash_json(inputs)[:32]
@@ -48,42 +53,108 @@ def run_id_for(**inputs: str | None) -> str:
 def publish(ws: Workspace, pub: Publication) -> bool:
     """Write the run and the period's published pointer in one transaction, and swap the
     Parquet export in just before the commit (undone if the commit fails). Returns True when
-    the identical run was already published (nothing changed but the timestamps)."""
+    the identical run was already published (nothing changed but the timestamps).
+
+    A journal (`.publish.json` beside the export) is written before the swap and removed after
+    the commit or the undo; a process that dies in between leaves it for `recover_publications`,
+    which the next writer runs under the workspace lock. Temporary and backup names carry the
+    process id and a random part, so two processes never share one."""
     target = ws.partition_file(PUBLISHED_TIERS, pub.period)
     private_mkdir(target.parent)
-    staged = target.with_name(f".{pub.run_id}.parquet.tmp")
+    tag = f"{pub.run_id}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
+    staged = target.with_name(f".{tag}.parquet.tmp")
+    backup = target.with_name(f".{tag}.parquet.bak")
+    journal = target.with_name(JOURNAL)
     pq.write_table(export_table(pub), staged, compression="zstd")
     make_private(staged)
-    backup = target.with_name(f".{pub.run_id}.parquet.bak")
     try:
         with UnitOfWork(ws.db) as uow:
             if pub.indicator_run is not None:
                 uow.indicator_runs.replace(pub.indicator_run)
             unchanged = uow.runs.publish(_run(pub), datetime.now(UTC).replace(tzinfo=None))
             uow.flush()
-            _swap(staged, target, backup)
+            had_target = target.exists()
+            _write_journal(journal, {"run_id": pub.run_id, "period": pub.period,
+                                     "backup": backup.name, "had_target": had_target})
             try:
+                _swap(staged, target, backup)
                 uow.commit()
             except BaseException:
-                _restore(target, backup)
+                _restore(target, backup, had_target)
+                journal.unlink(missing_ok=True)
                 raise
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
     return unchanged
+
+
+def recover_publications(ws: Workspace) -> list[str]:
+    """Finish or undo publications a crash interrupted between the swap and the commit (call
+    under the workspace lock). The app database decides: when it points the period at the
+    journal's run, the commit happened and the backup goes; otherwise the backup (or the
+    absence of an export) is put back. Stray temporary files are removed. Returns the periods
+    repaired."""
+    repaired: list[str] = []
+    base = ws.table_dir(PUBLISHED_TIERS)
+    if not base.is_dir():
+        return repaired
+    for journal in sorted(base.glob(f"period=*/{JOURNAL}")):
+        folder = journal.parent
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            period, run_id = str(entry["period"]), str(entry["run_id"])
+            backup, had_target = folder / Path(str(entry["backup"])).name, bool(entry["had_target"])
+        except (OSError, ValueError, KeyError, TypeError):
+            journal.unlink(missing_ok=True)  # torn before the swap began: nothing was moved
+            continue
+        with UnitOfWork(ws.db) as uow:
+            published = uow.runs.published_periods().get(period)
+        if published == run_id:
+            backup.unlink(missing_ok=True)
+        else:
+            _restore(folder / PARTITION_FILE, backup, had_target)
+        journal.unlink(missing_ok=True)
+        repaired.append(period)
+    for stray in (*base.glob("period=*/.*.parquet.tmp"), *base.glob("period=*/.*.parquet.bak")):
+        stray.unlink(missing_ok=True)
+    return repaired
+
+
+def _write_journal(path: Path, entry: dict[str, Any]) -> None:
+    """Write `entry` durably (fsync of the file and its folder) before anything is moved."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _swap(staged: Path, target: Path, backup: Path) -> None:
     if target.exists():
         os.replace(target, backup)
     os.replace(staged, target)
+    _fsync_dir(target.parent)
 
 
-def _restore(target: Path, backup: Path) -> None:
+def _restore(target: Path, backup: Path, had_target: bool) -> None:
+    """Put the export back as it was before `_swap`: the backup when there was one (if it was
+    moved aside), no export when there was none."""
     if backup.exists():
         os.replace(backup, target)
-    else:
+    elif not had_target:
         target.unlink(missing_ok=True)
 
 

@@ -6,7 +6,8 @@ from corptier.i18n import locale_of
 from corptier.periods import Period
 from corptier.report import ReportPaths, render_report
 from corptier.report.fonts import require_cjk_font
-from corptier.services.outputs import writing
+from corptier.services.outputs import writing_file
+from corptier.services.recovery import writing
 from corptier.services.report_data import build_report_data
 from corptier.workspace import Workspace
 
@@ -19,6 +20,7 @@ def write_report(ws: Workspace, period: str, lang: str | None = None) -> ReportP
     lang = lang or ws.config.workspace.language
     locale_of(lang)  # fail early on an unknown language
     font = require_cjk_font(lang)
-    data = build_report_data(ws, p, lang)
-    with writing(ws.reports_dir / p):
-        return render_report(data, ws.reports_dir / p, font=font)
+    with writing(ws, f"report {p}"):
+        data = build_report_data(ws, p, lang)
+        with writing_file(ws.reports_dir / p):
+            return render_report(data, ws.reports_dir / p, font=font)

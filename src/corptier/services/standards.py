@@ -11,6 +11,7 @@ from corptier.config import CONFIG_FILE, load_config, render_config
 from corptier.errors import NotFoundError, StandardError
 from corptier.periods import Period
 from corptier.services.published import published_run_record
+from corptier.services.recovery import writing
 from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
 from corptier.tiering import Standard, load_standard, named_list_names
@@ -86,6 +87,13 @@ def adopt_standard(ws: Workspace, path: Path | str, period: str, by: str,
     start = Period.parse(period)
     source = Path(path)
     standard = load_standard(source)
+    with writing(ws, f"standard adopt {source.name}"):
+        return _adopt(ws, source, standard, start, by, note)
+
+
+def _adopt(ws: Workspace, source: Path, standard: Standard, start: Period, by: str,
+           note: str | None) -> Adoption:
+    """Copy, record and activate `standard` (under the workspace lock)."""
     target = ws.standards_dir / source.name
     if source.resolve() != target.resolve():
         shutil.copyfile(source, target)

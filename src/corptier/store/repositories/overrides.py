@@ -25,6 +25,22 @@ class OverrideRepository:
     def get(self, override_id: int, *, for_update: bool = False) -> Override | None:
         return self.session.get(Override, override_id, with_for_update=for_update)
 
+    def transition(self, override_id: int, from_states: tuple[str, ...],
+                   **values: object) -> bool:
+        """Set `values` on the override only if its state is still one of `from_states`, as
+        one conditional UPDATE (no read-then-write race, on SQLite as on PostgreSQL); True
+        when this call made the change. The session's copy is refreshed."""
+        result = self.session.execute(
+            sa.update(Override)
+            .where(Override.id == override_id, Override.state.in_(from_states))
+            .values(**values)
+            .execution_options(synchronize_session=False))
+        changed = getattr(result, "rowcount", 0) == 1
+        override = self.session.get(Override, override_id)
+        if override is not None:
+            self.session.refresh(override)
+        return changed
+
     def list(self, *, state: str | None = None, customer_id: str | None = None,
              today: date) -> list[Override]:
         """Overrides by id, filtered by customer and by effective state on `today` (a pending
