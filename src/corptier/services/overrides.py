@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from corptier.errors import NotFoundError, RequestError
+from corptier.identity import normalise_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Override
 from corptier.tiering import overrides as rules
@@ -98,7 +99,7 @@ def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None =
     The row keeps its decision fields (who approved it); who revoked it, when and why are in
     the audit log (`override_history`)."""
     now = _naive(clock())
-    by = rules.required(by, "revoked by", 80)
+    by = normalise_name(by, "revoked by")
     with UnitOfWork(ws.db) as uow:
         override = _get(uow, override_id, for_update=True)
         rules.check_revocation(override, now.date())
@@ -112,7 +113,7 @@ def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None =
 def _decide(ws: Workspace, override_id: int, by: str, note: str | None, action: str,
             clock: Clock) -> OverrideView:
     now = _naive(clock())
-    by = rules.required(by, "decided by", 80)
+    by = normalise_name(by, "decided by")
     with UnitOfWork(ws.db) as uow:
         override = _get(uow, override_id, for_update=True)
         rules.check_decision(override, by, action, now.date())
