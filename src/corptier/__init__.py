@@ -14,6 +14,7 @@ from typing import Any
 
 from corptier.errors import (
     ApprovalError,
+    AuditLogError,
     ConfigError,
     ContractError,
     CorptierError,
@@ -33,6 +34,7 @@ from corptier.workspace import Workspace
 
 __all__ = [
     "ApprovalError",
+    "AuditLogError",
     "ConfigError",
     "ContractError",
     "CorptierError",

@@ -9,7 +9,6 @@ that a crash interrupted is undone (or kept, if its records were committed) befo
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,27 +26,31 @@ Progress = Callable[[str], None]
 
 
 def load_period(ws: Workspace, period: str, path: Path | str, *,
-                progress: Progress | None = None) -> LoadReport:
+                progress: Progress | None = None, by: str | None = None) -> LoadReport:
     """Validate and load every contract table found in `path` as period `period`; rejected
-    rows go to quarantine/<period>/ with their row, column and reason."""
+    rows go to quarantine/<period>/ with their row, column and reason. `by` is the acting
+    user recorded in the audit log ("system" when not given and the workspace has no users)."""
+    from corptier.services.users import acting_name
+
     p = Period(period)
+    actor = acting_name(ws, by or "system", "loaded by")
     with load_lock(ws):
         recover(ws, lambda load_id: _committed(ws, load_id))
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
             report = stage_period(ws, staging, p, path, progress=progress)
-            _publish(ws, staging, report)
+            _publish(ws, staging, report, actor)
         finally:
             staging.discard()
     return report
 
 
-def _publish(ws: Workspace, staging: Staging, report: LoadReport) -> None:
+def _publish(ws: Workspace, staging: Staging, report: LoadReport, actor: str) -> None:
     """Swap the staged data in and record the reconciliation, as one step."""
     swapped = False
     try:
         with UnitOfWork(ws.db) as uow:
-            _record(uow, report)
+            _record(uow, report, actor)
             uow.flush()
             staging.swap()
             swapped = True
@@ -57,7 +60,7 @@ def _publish(ws: Workspace, staging: Staging, report: LoadReport) -> None:
         raise
 
 
-def _record(uow: UnitOfWork, report: LoadReport) -> None:
+def _record(uow: UnitOfWork, report: LoadReport, actor: str) -> None:
     at, version = report.started_at, code_version()
     for t in report.tables.values():
         uow.loads.add(LoadRun(
@@ -66,7 +69,7 @@ def _record(uow: UnitOfWork, report: LoadReport) -> None:
             rows_rejected=t.rejected, code_version=version, loaded_at=at,
         ))
     counts = {n: [t.read, t.accepted, t.rejected] for n, t in report.tables.items()}
-    uow.audit.record(at, _actor(), "load_period", "period", report.period,
+    uow.audit.record(at, actor, "load_period", "period", report.period,
                      after={"load_id": report.load_id, "source": report.source,
                             "read_accepted_rejected": counts})
 
@@ -75,9 +78,3 @@ def _committed(ws: Workspace, load_id: str) -> bool:
     with UnitOfWork(ws.db) as uow:
         return uow.loads.committed(load_id)
 
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no user name on this system
-        return "unknown"
