@@ -50,7 +50,8 @@ def _publish(ws: Workspace, staging: Staging, report: LoadReport, actor: str) ->
     swapped = False
     try:
         with UnitOfWork(ws.db) as uow:
-            _record(uow, report, actor)
+            _record(uow, report)
+            _audit(uow, report, actor)
             uow.flush()
             staging.swap()
             swapped = True
@@ -60,7 +61,7 @@ def _publish(ws: Workspace, staging: Staging, report: LoadReport, actor: str) ->
         raise
 
 
-def _record(uow: UnitOfWork, report: LoadReport, actor: str) -> None:
+def _record(uow: UnitOfWork, report: LoadReport) -> None:
     at, version = report.started_at, code_version()
     for t in report.tables.values():
         uow.loads.add(LoadRun(
@@ -68,8 +69,12 @@ def _record(uow: UnitOfWork, report: LoadReport, actor: str) -> None:
             fingerprint=t.fingerprint, rows_read=t.read, rows_accepted=t.accepted,
             rows_rejected=t.rejected, code_version=version, loaded_at=at,
         ))
+
+
+def _audit(uow: UnitOfWork, report: LoadReport, actor: str) -> None:
+    """The load's audit entry: who loaded which period from where, with the counts."""
     counts = {n: [t.read, t.accepted, t.rejected] for n, t in report.tables.items()}
-    uow.audit.record(at, actor, "load_period", "period", report.period,
+    uow.audit.record(report.started_at, actor, "load_period", "period", report.period,
                      after={"load_id": report.load_id, "source": report.source,
                             "read_accepted_rejected": counts})
 
