@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from corptier.errors import (
     ApprovalError,
+    AuditLogError,
     ConfigError,
     ContractError,
     CorptierError,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApprovalError",
+    "AuditLogError",
     "ConfigError",
     "ContractError",
     "CorptierError",

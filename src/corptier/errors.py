@@ -108,6 +108,13 @@ class ModelParameterError(CorptierError, ValueError):
     http_status = 422
 
 
+class AuditLogError(CorptierError):
+    """The audit log's hash chain is broken: an entry was edited, deleted or forged."""
+
+    exit_code = 16
+    http_status = 500
+
+
 ERRORS: tuple[type[CorptierError], ...] = (
     CorptierError,
     WorkspaceError,
@@ -123,5 +130,6 @@ ERRORS: tuple[type[CorptierError], ...] = (
     FontMissingError,
     ModelParameterError,
     StorageError,
+    AuditLogError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""

@@ -1,6 +1,14 @@
 """The `corptier` command: one command per user task, each a thin call into corptier.services."""
 
-from corptier.cli import closing, data, overrides, reports, standards  # noqa: F401  (registers)
+from corptier.cli import (  # noqa: F401  (registers the commands)
+    audit,
+    closing,
+    data,
+    overrides,
+    reports,
+    standards,
+    users,
+)
 from corptier.cli.base import app
 
 __all__ = ["app", "main"]

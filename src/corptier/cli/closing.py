@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from corptier.cli.base import EngineOpt, PeriodOpt, WorkspaceOpt, app, print_json, say
+from corptier.cli.users import acting
 
 
 @app.command()
@@ -18,19 +19,25 @@ def close(
     standard: Annotated[
         Path | None, typer.Option(help="Standard file (default: [tiering] standard).")
     ] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who closes (default: your login name; with users, the user of "
+                     "CORPTIER_TOKEN).")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Close a period: indicators, scores, tiers, hysteresis, overrides; publish one run."""
     from corptier.services import close_period, open_workspace
 
-    result = close_period(open_workspace(workspace), period, engine=engine,
-                          standard_path=standard)
+    ws = open_workspace(workspace)
+    result = close_period(ws, period, engine=engine, standard_path=standard,
+                          by=acting(ws, by, login_default=True))
     note = " (identical to the run already published)" if result.unchanged else ""
     say(f"Closed {result.period}: run {result.run_id}{note}, standard "
         f"{result.standard_id} v{result.standard_version}, {result.customers} customers, "
         f"{result.seconds:.1f} s")
     say("Tiers: " + ", ".join(f"{k} {v}" for k, v in result.tier_counts.items()))
     say("Migration: " + ", ".join(f"{k} {v}" for k, v in result.migrations.items()))
+    if result.overrides_not_applied:
+        say("Overrides not applied: " + "; ".join(result.overrides_not_applied))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from corptier.cli.base import (
     print_json,
     say,
 )
+from corptier.cli.users import acting
 
 
 @app.command()
@@ -66,16 +67,21 @@ def load(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the reconciliation as JSON.")
     ] = False,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who loads (default: your login name; with users, the user of "
+                     "CORPTIER_TOKEN).")] = None,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
     from corptier.services import load_period, open_workspace
 
     ws = open_workspace(workspace)
+    actor = acting(ws, by, login_default=True)
     if as_json:
-        print_json(load_period(ws, period, path).to_dict())
+        print_json(load_period(ws, period, path, by=actor).to_dict())
         return
     with err_console.status("loading…") as status:
-        report = load_period(ws, period, path, progress=lambda t: status.update(f"loading {t}…"))
+        report = load_period(ws, period, path, by=actor,
+                             progress=lambda t: status.update(f"loading {t}…"))
     _print_load_report(report, ws)
 
 

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corptier.cli.base import WorkspaceOpt, app, console, grid, group, say
+from corptier.cli.users import acting
 
 if TYPE_CHECKING:
     from corptier.services import OverrideView
 
 override_app = group("Tier overrides: a maker requests, a different checker approves.")
 app.add_typer(override_app, name="override")
-ByOpt = Annotated[str, typer.Option("--by", help="Who does this (user name).")]
+ByOpt = Annotated[str | None, typer.Option(
+    "--by", help="Who does this (user name); with users, the user of CORPTIER_TOKEN.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Note kept with the decision.")]
 IdArg = Annotated[int, typer.Argument(metavar="ID")]
 
@@ -25,7 +27,7 @@ def override_request(
     tier: Annotated[str, typer.Option("--tier", help="Tier code to apply, e.g. core.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
     until: Annotated[str, typer.Option("--until", help="Last day it applies, YYYY-MM-DD.")],
-    by: ByOpt,
+    by: ByOpt = None,
     standard: Annotated[
         Path | None, typer.Option(help="Standard whose tiers are valid (default: the "
                                        "workspace's active standard).")
@@ -35,7 +37,8 @@ def override_request(
     """Request an override; prints the new override's id (pending until approved)."""
     from corptier.services import open_workspace, request_override
 
-    override = request_override(open_workspace(workspace), customer, tier, reason, until, by,
+    ws = open_workspace(workspace)
+    override = request_override(ws, customer, tier, reason, until, acting(ws, by),
                                 standard_path=standard)
     typer.echo(str(override.id))
 
@@ -45,30 +48,36 @@ def _decided(o: OverrideView, by: str) -> None:
 
 
 @override_app.command("approve")
-def override_approve(override_id: IdArg, by: ByOpt, note: NoteOpt = None,
+def override_approve(override_id: IdArg, by: ByOpt = None, note: NoteOpt = None,
                      workspace: WorkspaceOpt = Path(".")) -> None:
     """Approve a pending override (the approver must not be the requester)."""
     from corptier.services import approve_override, open_workspace
 
-    _decided(approve_override(open_workspace(workspace), override_id, by, note), by)
+    ws = open_workspace(workspace)
+    by = acting(ws, by)
+    _decided(approve_override(ws, override_id, by, note), by)
 
 
 @override_app.command("reject")
-def override_reject(override_id: IdArg, by: ByOpt, note: NoteOpt = None,
+def override_reject(override_id: IdArg, by: ByOpt = None, note: NoteOpt = None,
                     workspace: WorkspaceOpt = Path(".")) -> None:
     """Reject a pending override."""
     from corptier.services import open_workspace, reject_override
 
-    _decided(reject_override(open_workspace(workspace), override_id, by, note), by)
+    ws = open_workspace(workspace)
+    by = acting(ws, by)
+    _decided(reject_override(ws, override_id, by, note), by)
 
 
 @override_app.command("revoke")
-def override_revoke(override_id: IdArg, by: ByOpt, note: NoteOpt = None,
+def override_revoke(override_id: IdArg, by: ByOpt = None, note: NoteOpt = None,
                     workspace: WorkspaceOpt = Path(".")) -> None:
     """Withdraw a pending override or end an approved one early."""
     from corptier.services import open_workspace, revoke_override
 
-    _decided(revoke_override(open_workspace(workspace), override_id, by, note), by)
+    ws = open_workspace(workspace)
+    by = acting(ws, by)
+    _decided(revoke_override(ws, override_id, by, note), by)
 
 
 @override_app.command("list")

@@ -19,6 +19,7 @@ from corptier.cli.base import (
     print_json,
     say,
 )
+from corptier.cli.users import acting
 from corptier.errors import StandardError
 
 standard_app = group("Check, adopt, calibrate, compare and backtest tiering standards.")
@@ -54,14 +55,16 @@ def standard_validate(
 def standard_adopt(
     file: Annotated[Path, typer.Argument(help="Standard YAML to adopt.")],
     period: Annotated[str, typer.Option("--period", "-p", help="First period it applies to.")],
-    by: Annotated[str, typer.Option("--by", help="Who adopts it.")],
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who adopts it; with users, the user of CORPTIER_TOKEN.")] = None,
     note: Annotated[str | None, typer.Option(help="Why (kept with the adoption).")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Make a standard the active one from a period on, and record the adoption."""
     from corptier.services import adopt_standard, open_workspace
 
-    adopted = adopt_standard(open_workspace(workspace), file, period, by, note)
+    ws = open_workspace(workspace)
+    adopted = adopt_standard(ws, file, period, acting(ws, by), note)
     say(f"Adopted {adopted.standard_id} v{adopted.version} from {adopted.period} "
         f"(hash {adopted.content_hash[:12]})")
 

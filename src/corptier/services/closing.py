@@ -18,11 +18,13 @@ from corptier.engine import EngineConnection, connect
 from corptier.engine import compute_indicators as compute_snapshot
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
+from corptier.services.audit import attested_overrides
 from corptier.services.indicators import indicator_run
 from corptier.services.publication import Publication, publish, run_id_for
 from corptier.services.published import previous_rows
 from corptier.services.recovery import writing
 from corptier.services.standards import active_standard, named_lists
+from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
@@ -48,6 +50,9 @@ class CloseResult:
     migrations: dict[str, int]
     unchanged: bool
     seconds: float
+    overrides_not_applied: tuple[str, ...] = ()
+    """Approved overrides the close left out, each with why (e.g. its approval is not in
+    the audit log)."""
 
 
 def close_period(
@@ -57,24 +62,28 @@ def close_period(
     engine: str | None = None,
     standard_path: Path | str | None = None,
     spark_session: Any = None,
+    by: str | None = None,
 ) -> CloseResult:
     """Close `period` and publish the result atomically; same inputs and standard, same run.
 
     The close holds the workspace lock (a load of the same workspace waits, and an interrupted
-    load or publication is repaired before anything is read)."""
+    load or publication is repaired before anything is read). `by` is who closes it (audited
+    with the run; "system" when not given and the workspace has no users). Only overrides
+    whose approval is in the verified audit log apply."""
     clock = time.perf_counter()
     p = Period(period)
+    actor = acting_name(ws, by or "system", "closed by")
     with writing(ws, f"close {p}"):
-        return _close(ws, p, engine, standard_path, spark_session, clock)
+        return _close(ws, p, engine, standard_path, spark_session, clock, actor)
 
 
 def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | str | None,
-           spark_session: Any, clock: float) -> CloseResult:
+           spark_session: Any, clock: float, actor: str) -> CloseResult:
     standard = active_standard(ws, standard_path)
     lists = named_lists(ws, standard)
     with UnitOfWork(ws.db) as uow:  # what the close starts from: the last close, the overrides
         previous = uow.runs.published_before(p)
-        approved = uow.overrides.approved_on(p.month_end)
+        approved, not_applied = attested_overrides(uow, uow.overrides.approved_on(p.month_end))
     rows = previous_rows(ws, previous) if previous else []
     overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
@@ -93,7 +102,8 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         named_lists=hash_json(lists),
     )
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
-                                        indicators.engine, frame, indicator_run(ws, indicators)))
+                                        indicators.engine, frame, indicator_run(ws, indicators),
+                                        actor))
     applied = frame["applied_tier"].value_counts()
     return CloseResult(
         period=p,
@@ -107,6 +117,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         },
         unchanged=unchanged,
         seconds=round(time.perf_counter() - clock, 3),
+        overrides_not_applied=tuple(not_applied),
     )
 
 

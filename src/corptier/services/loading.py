@@ -10,7 +10,6 @@ were committed) by the next writer (services/recovery.py).
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -29,26 +28,31 @@ Progress = Callable[[str], None]
 
 
 def load_period(ws: Workspace, period: str, path: Path | str, *,
-                progress: Progress | None = None) -> LoadReport:
+                progress: Progress | None = None, by: str | None = None) -> LoadReport:
     """Validate and load every contract table found in `path` as period `period`; rejected
-    rows go to quarantine/<period>/ with their row, column and reason."""
+    rows go to quarantine/<period>/ with their row, column and reason. `by` is the acting
+    user recorded in the audit log ("system" when not given and the workspace has no users)."""
+    from corptier.services.users import acting_name
+
     p = Period(period)
+    actor = acting_name(ws, by or "system", "loaded by")
     with writing(ws, f"load {p}"):
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
             report = stage_period(ws, staging, p, path, progress=progress)
-            _publish(ws, staging, report)
+            _publish(ws, staging, report, actor)
         finally:
             staging.discard()
     return report
 
 
-def _publish(ws: Workspace, staging: Staging, report: LoadReport) -> None:
+def _publish(ws: Workspace, staging: Staging, report: LoadReport, actor: str) -> None:
     """Swap the staged data in and record the reconciliation, as one step."""
     swapped = False
     try:
         with UnitOfWork(ws.db) as uow:
             _record(uow, report)
+            _audit(uow, report, actor)
             uow.flush()
             staging.swap()
             swapped = True
@@ -66,14 +70,13 @@ def _record(uow: UnitOfWork, report: LoadReport) -> None:
             fingerprint=t.fingerprint, rows_read=t.read, rows_accepted=t.accepted,
             rows_rejected=t.rejected, code_version=version, loaded_at=at,
         ))
+
+
+def _audit(uow: UnitOfWork, report: LoadReport, actor: str) -> None:
+    """The load's audit entry: who loaded which period from where, with the counts."""
     counts = {n: [t.read, t.accepted, t.rejected] for n, t in report.tables.items()}
-    uow.audit.record(at, _actor(), "load_period", "period", report.period,
+    uow.audit.record(report.started_at, actor, "load_period", "period", report.period,
                      after={"load_id": report.load_id, "source": report.source,
                             "read_accepted_rejected": counts})
 
 
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no user name on this system
-        return "unknown"

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from corptier.errors import ApprovalError, NotFoundError, RequestError
+from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Override
 from corptier.tiering import overrides as rules
@@ -69,6 +70,7 @@ def request_override(ws: Workspace, customer_id: str, tier: str, reason: str,
 
     now = _naive(clock())
     valid = active_standard(ws, standard_path).tier_codes
+    by = acting_name(ws, by, "requested by")
     fields = rules.check_request(customer_id, tier, reason, parse_date(until), by, now.date(),
                                  valid)
     _check_customer(ws, fields["customer_id"])
@@ -98,7 +100,7 @@ def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None =
     The row keeps its decision fields (who approved it); who revoked it, when and why are in
     the audit log (`override_history`)."""
     now = _naive(clock())
-    by = rules.required(by, "revoked by", 80)
+    by = acting_name(ws, by, "revoked by")
     with UnitOfWork(ws.db) as uow:
         override = _get(uow, override_id)
         rules.check_revocation(override, now.date())
@@ -113,7 +115,7 @@ def revoke_override(ws: Workspace, override_id: int, by: str, note: str | None =
 def _decide(ws: Workspace, override_id: int, by: str, note: str | None, action: str,
             clock: Clock) -> OverrideView:
     now = _naive(clock())
-    by = rules.required(by, "decided by", 80)
+    by = acting_name(ws, by, "decided by")
     with UnitOfWork(ws.db) as uow:
         override = _get(uow, override_id)
         rules.check_decision(override, by, action, now.date())

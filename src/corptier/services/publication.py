@@ -39,6 +39,8 @@ class Publication:
     frame: pd.DataFrame
     indicator_run: IndicatorRun | None = None
     """The record of the indicator snapshot the close computed, registered with the run."""
+    actor: str = "system"
+    """Who closed the period: the audit entry of the close, written with the publish."""
 
 
 JOURNAL = ".publish.json"
@@ -71,7 +73,13 @@ def publish(ws: Workspace, pub: Publication) -> bool:
         with UnitOfWork(ws.db) as uow:
             if pub.indicator_run is not None:
                 uow.indicator_runs.replace(pub.indicator_run)
-            unchanged = uow.runs.publish(_run(pub), datetime.now(UTC).replace(tzinfo=None))
+            now = datetime.now(UTC).replace(tzinfo=None)
+            unchanged = uow.runs.publish(_run(pub), now)
+            uow.audit.record(now, pub.actor, "close", "period", pub.period, after={
+                "run_id": pub.run_id, "standard_id": pub.standard.id,
+                "standard_version": pub.standard.version,
+                "standard_hash": pub.standard.content_hash, "engine": pub.engine,
+                "customers": len(pub.frame), "unchanged": unchanged})
             uow.flush()
             had_target = target.exists()
             _write_journal(journal, {"run_id": pub.run_id, "period": pub.period,

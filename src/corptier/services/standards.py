@@ -84,6 +84,9 @@ def adopt_standard(ws: Workspace, path: Path | str, period: str, by: str,
     """Validate the standard, copy it into `standards/`, make it the active standard in
     corptier.toml and record the adoption (the pivot of before/after evaluation) with an
     audit entry."""
+    from corptier.services.users import acting_name
+
+    by = acting_name(ws, by, "adopted by")
     start = Period.parse(period)
     source = Path(path)
     standard = load_standard(source)

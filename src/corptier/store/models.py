@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -124,7 +125,8 @@ class StandardAdoption(Base):
 
 
 class AuditLog(Base):
-    """Append-only: who did what, when, with the state before and after."""
+    """Append-only: who did what, when, with the state before and after; each entry chained
+    to the one before by `prev_hash` and `entry_hash` (`corptier.store.audit_chain`)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -135,4 +137,33 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(String(80))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Position in the chain, 1, 2, 3…; NULL only on a row inserted outside corptier."""
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),
+                      Index("uq_audit_log_seq", "seq", unique=True))
+
+
+class AuditHead(Base):
+    """The one row naming the audit log's last entry: appends lock it (one writer at a time,
+    so the chain cannot fork) and a deleted tail shows against it."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AppUser(Base):
+    """A person who acts in corptier: a normalised name, a role, an Argon2 password hash and
+    the sha256 of their API token (the token itself is shown once and never stored)."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

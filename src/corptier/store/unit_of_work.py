@@ -22,6 +22,7 @@ from corptier.store.repositories import (
     LoadRepository,
     OverrideRepository,
     RunRepository,
+    UserRepository,
 )
 
 
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.overrides = OverrideRepository(self.session)
         self.adoptions = AdoptionRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.users = UserRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from corptier.errors import ApprovalError, RequestError
+from corptier.identity import normalise_name, same_user
 
 STORED_STATES = ("pending", "approved", "rejected", "revoked")
 STATES = (*STORED_STATES, "expired")
@@ -62,7 +63,7 @@ def check_request(customer_id: str, tier: str, reason: str, until: date, by: str
         "customer_id": required(customer_id, "customer", 40),
         "tier": required(tier, "tier", 40),
         "reason": required(reason, "reason", None),
-        "requested_by": required(by, "requested by", 80),
+        "requested_by": normalise_name(by, "requested by"),
         "valid_until": until,
     }
     if valid_tiers is not None and fields["tier"] not in valid_tiers:
@@ -111,7 +112,8 @@ def required(value: str | None, field: str, max_length: int | None) -> str:
 
 
 def same_person(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
+    """One user under two spellings (`ａｌｉｃｅ`, `ALİCE`, `alice\u200b` are all alice)."""
+    return same_user(a, b)
 
 
 def snapshot(override: OverrideRecord) -> dict[str, Any]:

@@ -1,0 +1,205 @@
+"""Users: who acts in a workspace. Names are normalised (`corptier.identity`); passwords are
+kept as Argon2 hashes and API tokens as their sha256 (a token is shown once, when made).
+
+Until a workspace has users, an actor is any well-formed name (normalised). Once it has one,
+every state-changing use case acts as an enabled user, and the CLI takes that user from the
+API token in `CORPTIER_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from corptier.errors import ApprovalError, NotFoundError, RequestError
+from corptier.identity import normalise_name
+from corptier.store import UnitOfWork
+from corptier.store.models import AppUser
+from corptier.workspace import Workspace
+
+ROLES = ("admin", "user")
+TOKEN_PREFIX = "ct_"
+ENTITY = "user"
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    role: str
+    disabled: bool
+    has_password: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A user and their new API token: shown once, only its hash is kept."""
+
+    name: str
+    role: str
+    token: str
+
+
+def add_user(ws: Workspace, name: str, role: str | None = None, *, by: str | None = None,
+             password: str | None = None) -> NewToken:
+    """Add a user with a new API token (and a password when given). The first user of a
+    workspace must be an admin and may add themselves; later users are added by an admin."""
+    name = normalise_name(name)
+    now = _now()
+    with UnitOfWork(ws.db) as uow:
+        first = not uow.users.any()
+        role = role or ("admin" if first else "user")
+        if role not in ROLES:
+            raise RequestError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+        if first and role != "admin":
+            raise RequestError("the first user of a workspace must be an admin (who adds the "
+                               "others)")
+        actor = name if first and by is None else _admin(uow, by, "add users")
+        if uow.users.by_name(name) is not None:
+            raise RequestError(f"user {name} already exists")
+        token = _new_token()
+        uow.users.add(AppUser(name=name, role=role, password_hash=_hash_password(password),
+                              token_hash=token_hash(token), disabled=False, created_at=now))
+        uow.audit.record(now, actor, "user_add", ENTITY, name,
+                         after={"name": name, "role": role, "password": password is not None})
+    return NewToken(name, role, token)
+
+
+def disable_user(ws: Workspace, name: str, *, by: str | None) -> UserView:
+    """Disable a user: their token and password no longer act (the record stays)."""
+    name = normalise_name(name)
+    now = _now()
+    with UnitOfWork(ws.db) as uow:
+        actor = _admin(uow, by, "disable users")
+        user = _user(uow, name)
+        user.disabled = True
+        user.token_hash = None
+        uow.audit.record(now, actor, "user_disable", ENTITY, name, after={"disabled": True})
+        return _view(user)
+
+
+def new_token(ws: Workspace, name: str, *, by: str | None) -> NewToken:
+    """Replace a user's API token (the old one stops working); by the user or an admin."""
+    name = normalise_name(name)
+    now = _now()
+    with UnitOfWork(ws.db) as uow:
+        actor = name if by is not None and normalise_name(by) == name else _admin(
+            uow, by, "give other users tokens")
+        user = _user(uow, name)
+        if user.disabled:
+            raise ApprovalError(f"user {name} is disabled")
+        token = _new_token()
+        user.token_hash = token_hash(token)
+        uow.audit.record(now, actor, "user_token", ENTITY, name, after={"token": "replaced"})
+        return NewToken(name, user.role, token)
+
+
+def list_users(ws: Workspace) -> list[UserView]:
+    with UnitOfWork(ws.db) as uow:
+        return [_view(u) for u in uow.users.all()]
+
+
+def acting_user(ws: Workspace, by: str | None, token: str | None, *,
+                login_default: bool = False) -> str:
+    """Who a command acts as. With users: the enabled user of `token` (a `by` naming someone
+    else is refused). Without users: `by` normalised, else (when `login_default`) the login
+    name of this system, else RequestError."""
+    with UnitOfWork(ws.db) as uow:
+        if uow.users.any():
+            if not token:
+                raise ApprovalError("this workspace has users: act with your API token "
+                                    "(CORPTIER_TOKEN)")
+            user = uow.users.by_token_hash(token_hash(token))
+            if user is None or user.disabled:
+                raise ApprovalError("the API token is unknown or its user is disabled")
+            if by is not None and normalise_name(by) != user.name:
+                raise ApprovalError(f"the API token is {user.name}'s; it cannot act as "
+                                    f"{normalise_name(by)}")
+            return user.name
+    if by is not None:
+        return normalise_name(by)
+    if login_default:
+        return normalise_name(_login_name())
+    raise RequestError("say who acts: a user name is required")
+
+
+def acting_name(ws: Workspace, by: str | None, field: str = "user name") -> str:
+    """`by` normalised, and once the workspace has users, an enabled user's name (a service
+    called directly from Python is held to the same rule as the CLI)."""
+    name = normalise_name(by, field)
+    with UnitOfWork(ws.db) as uow:
+        if uow.users.any():
+            user = uow.users.by_name(name)
+            if user is None or user.disabled:
+                raise ApprovalError(f"{field}: {name} is not an enabled user of this workspace")
+    return name
+
+
+def authenticate_password(ws: Workspace, name: str, password: str) -> str:
+    """The user's name when `password` is theirs and they are enabled; ApprovalError else."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerificationError
+
+    name = normalise_name(name)
+    with UnitOfWork(ws.db) as uow:
+        user = uow.users.by_name(name)
+        if user is None or user.disabled or user.password_hash is None:
+            raise ApprovalError("unknown user, wrong password or disabled user")
+        try:
+            PasswordHasher().verify(user.password_hash, password)
+        except VerificationError:
+            raise ApprovalError("unknown user, wrong password or disabled user") from None
+        return user.name
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def _admin(uow: UnitOfWork, by: str | None, what: str) -> str:
+    if by is None:
+        raise ApprovalError(f"only an admin may {what}: act with an admin's API token")
+    user = uow.users.by_name(normalise_name(by))
+    if user is None or user.disabled or user.role != "admin":
+        raise ApprovalError(f"only an admin may {what}; {normalise_name(by)} is not one")
+    return user.name
+
+
+def _user(uow: UnitOfWork, name: str) -> AppUser:
+    user = uow.users.by_name(name)
+    if user is None:
+        raise NotFoundError(f"user {name} does not exist")
+    return user
+
+
+def _hash_password(password: str | None) -> str | None:
+    if password is None:
+        return None
+    if len(password) < 12:
+        raise RequestError("a password has at least 12 characters")
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(password)
+
+
+def _new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _view(user: AppUser) -> UserView:
+    return UserView(user.name, user.role, user.disabled, user.password_hash is not None,
+                    user.created_at)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no user name on this system
+        return "system"
