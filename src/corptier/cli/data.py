@@ -66,16 +66,21 @@ def load(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the reconciliation as JSON.")
     ] = False,
+    accept_partial: Annotated[bool, typer.Option(
+        "--accept-partial",
+        help="Load even when most rows of a table are rejected or of another period.",
+    )] = False,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
     from corptier.services import load_period, open_workspace
 
     ws = open_workspace(workspace)
     if as_json:
-        print_json(load_period(ws, period, path).to_dict())
+        print_json(load_period(ws, period, path, accept_partial=accept_partial).to_dict())
         return
     with err_console.status("loading…") as status:
-        report = load_period(ws, period, path, progress=lambda t: status.update(f"loading {t}…"))
+        report = load_period(ws, period, path, accept_partial=accept_partial,
+                             progress=lambda t: status.update(f"loading {t}…"))
     _print_load_report(report, ws)
 
 
