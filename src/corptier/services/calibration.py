@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corptier.csv_safety import neutralise_frame
 from corptier.engine import connect
 from corptier.errors import ParameterError, StandardError
 from corptier.evaluation.backtest import Backtest, backtest
@@ -365,8 +366,10 @@ def jsonable(value: Any) -> Any:
 
 
 def write_changes_csv(result: CompareResult, path: Path | str) -> Path:
-    """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV."""
+    """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV
+    (text that a spreadsheet would run as a formula prefixed with `'`)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    result.changes.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    changes = neutralise_frame(result.changes)
+    changes.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
     return target
