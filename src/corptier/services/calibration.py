@@ -33,8 +33,8 @@ from corptier.evaluation.psi import PSIResult, psi
 from corptier.evaluation.stability import Flapping, flapping
 from corptier.periods import Period, period_range
 from corptier.services._scoring import CONTRIBUTION, ensure_indicators, scored_frame, tiered_history
-from corptier.services.standards import active_standard, run_standard
-from corptier.tiering import Standard, load_standard
+from corptier.services.standards import active_standard, run_standard, workspace_standard
+from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
 from corptier.tiering.scoring import SCORE
 from corptier.tiering.standard import PyramidCutoffs, QuantileCutoffs
@@ -197,8 +197,8 @@ def compare_standards(
     """Standards A and B on the same period's indicators (computed tiers, no hysteresis).
 
     Without `a_path`, A is the standard the published run of `period` applied."""
-    a = run_standard(ws, period) if a_path is None else load_standard(a_path)
-    b = load_standard(b_path)
+    a = run_standard(ws, period) if a_path is None else workspace_standard(ws, a_path)
+    b = workspace_standard(ws, b_path)
     a_name = f"run of {period}" if a_path is None else Path(a_path).name
     if a.tier_codes != b.tier_codes:
         raise StandardError(
@@ -308,7 +308,7 @@ def backtest_standard(
 ) -> BacktestResult:
     """Apply a standard over `start`..`end` with hysteresis chained as the close chains it
     (from an empty state; overrides are left out) and measure the result. Publishes nothing."""
-    standard = load_standard(standard_path)
+    standard = workspace_standard(ws, standard_path)
     periods = period_range(start, end)
     computed = ensure_indicators(ws, periods, engine)
     with connect(ws, engine) as con:
