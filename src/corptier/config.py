@@ -80,6 +80,13 @@ class TieringSection(_Section):
     named_lists: str = "standards/lists"
 
 
+class LoadSection(_Section):
+    """When a load is refused as a whole: a table whose accepted share of rows is below
+    `min_accepted_share` (0 = never) keeps the period's previous data."""
+
+    min_accepted_share: float = Field(0.5, ge=0, le=1)
+
+
 class WorkspaceConfig(_Section):
     workspace: WorkspaceSection = WorkspaceSection()
     engine: EngineSection = EngineSection()
@@ -88,6 +95,7 @@ class WorkspaceConfig(_Section):
     bank: BankSection = BankSection()
     assumptions: Assumptions = Assumptions()
     tiering: TieringSection = TieringSection()
+    load: LoadSection = LoadSection()
 
 
 def load_config(path: Path) -> WorkspaceConfig:

@@ -232,16 +232,20 @@ def test_conditions_outside_the_language_are_rejected_with_their_line(condition,
     assert fragment in issue.message
 
 
-def test_named_list_file_is_read_relative_to_the_standard(tmp_path: Path) -> None:
-    (tmp_path / "vip.txt").write_text("# strategic list\nC2\nC1\n\nC2\n", encoding="utf-8")
-    (tmp_path / "vip.csv").write_text("customer_id,name\nC9,甲\n", encoding="utf-8")
+def test_named_list_file_is_read_from_the_lists_folder_beside_the_standard(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "vip.txt").write_text("# strategic list\nC2\nC1\n\nC2\n",
+                                                encoding="utf-8")
+    (tmp_path / "lists" / "vip.csv").write_text("customer_id,name\nC9,甲\n", encoding="utf-8")
     gates = ("gates:\n  floors:\n    - {id: vip, named_list: {file: vip.txt}, tier: a}\n"
              "    - {id: vip2, named_list: {file: vip.csv}, tier: a}\n")
     (tmp_path / "s.yaml").write_text(SMALL + gates, encoding="utf-8")
     std = load_standard(tmp_path / "s.yaml")
     assert std.gates.floors[0].named_list.ids == ("C1", "C2")
     assert std.gates.floors[1].named_list.ids == ("C9",)
-    (tmp_path / "vip.txt").unlink()
+    (tmp_path / "lists" / "vip.txt").unlink()
     with pytest.raises(StandardValidationError) as caught:
         load_standard(tmp_path / "s.yaml")
     (issue,) = caught.value.issues

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from corptier.cli.base import (
     EngineOpt,
@@ -36,10 +37,10 @@ def synth(
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
     from corptier.services import synthesize_bank
 
-    with err_console.status("synthesising…") as status:
+    with err_console.status(Text("synthesising…")) as status:
         summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
                                   dirty=dirty, start=start,
-                                  progress=lambda p: status.update(f"synthesising {p}…"))
+                                  progress=lambda p: status.update(Text(f"synthesising {p}…")))
     _print_synth_summary(summary)
 
 
@@ -70,6 +71,10 @@ def load(
     by: Annotated[str | None, typer.Option(
         "--by", help="Who loads (default: your login name; with users, the user of "
                      "CORPTIER_TOKEN).")] = None,
+    accept_partial: Annotated[bool, typer.Option(
+        "--accept-partial",
+        help="Load even when most rows of a table are rejected or of another period.",
+    )] = False,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
     from corptier.services import load_period, open_workspace
@@ -77,11 +82,12 @@ def load(
     ws = open_workspace(workspace)
     actor = acting(ws, by, login_default=True)
     if as_json:
-        print_json(load_period(ws, period, path, by=actor).to_dict())
+        print_json(load_period(ws, period, path, by=actor,
+                               accept_partial=accept_partial).to_dict())
         return
-    with err_console.status("loading…") as status:
-        report = load_period(ws, period, path, by=actor,
-                             progress=lambda t: status.update(f"loading {t}…"))
+    with err_console.status(Text("loading…")) as status:
+        report = load_period(ws, period, path, by=actor, accept_partial=accept_partial,
+                             progress=lambda t: status.update(Text(f"loading {t}…")))
     _print_load_report(report, ws)
 
 
@@ -118,7 +124,7 @@ def indicators(
     from corptier.services import compute_indicators, export_snapshot, open_workspace
 
     ws = open_workspace(workspace)
-    with err_console.status(f"computing indicators of {period}…"):
+    with err_console.status(Text(f"computing indicators of {period}…")):
         result = compute_indicators(ws, period, engine)
     say(f"{result.customers:,} customers, {result.groups:,} groups on {result.engine} "
         f"in {result.seconds:.1f} s{' (stored plan)' if result.plan_cached else ''} → "

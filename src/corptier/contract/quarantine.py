@@ -1,7 +1,8 @@
 """Quarantine files: every rejected row with its row number, column and reason.
 
 `quarantine/<period>/<table>.csv`, UTF-8 with BOM (so Excel shows Chinese text), one line per
-problem: `row, column, reason`, then the row's original values as they were in the file.
+problem: `row, column, reason`, then the row's original values as they were in the file (text a
+spreadsheet would run as a formula gets a leading `'`, see `corptier.csv_safety`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 from corptier.contract.readers import quote_ident as qi
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.schema import TableSpec
+from corptier.csv_safety import neutralise_sql
 from corptier.private_files import make_private, private_mkdir
 
 
@@ -30,11 +32,14 @@ class QuarantineWriter:
         count = self.con.sql(f"SELECT count(*) FROM {problems}").fetchall()[0][0]
         if count == 0:
             return None
-        values = ", ".join(f"r.{qi(c)}" for c in spec.column_names)
+        values = ", ".join(
+            f"{neutralise_sql(f'r.{qi(c)}')} AS {qi(c)}" for c in spec.column_names
+        )
         target = self.folder / f"{spec.name}.csv"
         plain = self.folder / f".{spec.name}.csv.tmp"
         self.con.execute(
-            f"COPY (SELECT p.row AS \"row\", p.\"column\", p.reason, {values} "
+            f"COPY (SELECT p.row AS \"row\", p.\"column\", "
+            f"{neutralise_sql('p.reason')} AS reason, {values} "
             f"FROM {problems} p JOIN {raw} r ON r.__row = p.row "
             f"ORDER BY p.row, p.ord, p.reason) "
             f"TO {qs(str(plain))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')"

@@ -27,6 +27,7 @@ DELIMITERS = (",", "\t", "|", ";")
 _CHUNK = 1 << 22
 _SNIFF = 1 << 22
 _HINT = "see docs/data-contract.md"
+HEADER_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
     for path in sorted(folder.iterdir()):
         name = path.stem.strip().lower()
         if path.is_file() and path.suffix.lower() in FORMATS and name in TABLES:
+            _refuse_link_out(folder, path)
             found.setdefault(name, []).append(path)
         elif path.is_file() and not path.name.startswith((".", "~$")):
             ignored.append(path.name)
@@ -83,6 +85,17 @@ def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
         )
     files = {t: SourceFile(t, found[t][0], FORMATS[found[t][0].suffix.lower()]) for t in TABLES}
     return files, ignored
+
+
+def _refuse_link_out(folder: Path, path: Path) -> None:
+    """A table file must be in the input folder: a symbolic link that leads out of it is
+    refused (it could point at any file the user may read)."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        return
+    raise ContractError(
+        f"{path}: the table file is a link to a file outside the input folder {folder}; "
+        "copy the file itself into the folder"
+    )
 
 
 def _refuse_doubles(found: dict[str, list[Path]]) -> None:
@@ -189,7 +202,7 @@ def match_columns(
         if name in spec.column_names:
             if name in positions:
                 raise ContractError(
-                    f"{path}: column '{name}' appears twice in the header; keep one"
+                    f"{path}: column '{shown_header(name)}' appears twice in the header; keep one"
                 )
             positions[name] = i
         elif name:
@@ -197,12 +210,18 @@ def match_columns(
     missing = [c for c in spec.columns if c.name not in positions]
     required = [c.name for c in missing if not c.nullable]
     if required:
-        found = ", ".join(str(h).strip() for h in header) or "(none)"
+        found = shown_header(", ".join(str(h).strip() for h in header)) or "(none)"
         raise ContractError(
             f"{path}: required column(s) {', '.join(required)} missing from the header "
             f"(found: {found}); add them with exactly these names ({_HINT}, table {spec.name})"
         )
     return positions, tuple(c.name for c in missing), tuple(extra)
+
+
+def shown_header(text: str, limit: int = HEADER_SHOWN) -> str:
+    """At most the first `limit` characters of a header as quoted in an error (a wrong file
+    must not have its contents printed)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_csv_header(path: Path, spec: TableSpec) -> tuple[list[str], str]:

@@ -57,6 +57,11 @@ FEE_CATEGORIES = (*PRODUCT_CATEGORIES, "other")
 CUSTOMER_STATUSES = ("active", "dormant", "closed")
 ID_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 MONEY_MAX = Decimal("9999999999999999.99")
+# plausible dates (policy): nothing a bank exports happened before EARLIEST_DATE, and no date
+# (not even a loan's maturity) lies after LATEST_DATE; columns marked `not_after_period` (a
+# founding, onboarding, opening, drawdown or closing) are on or before the loaded period's end
+EARLIEST_DATE = "1900-01-01"
+LATEST_DATE = "2199-12-31"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class Column:
     max: Decimal | int | None = None
     pattern: str | None = None
     references: tuple[str, str] | None = None
+    not_after_period: bool = False
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -188,7 +194,7 @@ CUSTOMERS = TableSpec(
                pattern=r"^[A-Ta-t]?\d{1,4}$"),
         Column("region_code", "string", "GB/T 2260 region code, 6 digits.", pattern=r"^\d{6}$"),
         Column("sub_branch", "string", "Sub-branch that books the customer."),
-        Column("founded_on", "date", "Date the enterprise was founded."),
+        Column("founded_on", "date", "Date the enterprise was founded.", not_after_period=True),
         Column("employees", "int", "Employees (人).", nullable=True, min=0, max=10_000_000),
         _money("annual_revenue", "Annual operating revenue, yuan.", nullable=True),
         _money("total_assets", "Total assets, yuan.", nullable=True),
@@ -197,7 +203,8 @@ CUSTOMERS = TableSpec(
                pattern=ID_PATTERN),
         Column("parent_id", "string", "Customer id of the direct parent in the group.",
                nullable=True, pattern=ID_PATTERN, references=("customers", "customer_id")),
-        Column("onboarded_on", "date", "Date the customer relationship began."),
+        Column("onboarded_on", "date", "Date the customer relationship began.",
+               not_after_period=True),
         Column("rating", "string", "Internal rating grade.", nullable=True,
                references=("rating_scale", "rating")),
         Column("rm_id", "string", "Relationship manager in charge.", nullable=True,
@@ -215,8 +222,9 @@ ACCOUNTS = TableSpec(
         _id("account_id", "Account number."),
         _id("customer_id", "Owner.", references=("customers", "customer_id")),
         _id("product_code", "Product.", references=("products", "product_code")),
-        Column("opened_on", "date", "Opening date."),
-        Column("closed_on", "date", "Closing date; empty while open.", nullable=True),
+        Column("opened_on", "date", "Opening date.", not_after_period=True),
+        Column("closed_on", "date", "Closing date; empty while open.", nullable=True,
+               not_after_period=True),
         Column("currency", "string", "ISO 4217 currency code.", pattern=r"^[A-Z]{3}$"),
     ),
     key=("account_id",),
@@ -268,7 +276,7 @@ LOANS = TableSpec(
         _id("customer_id", "Borrower.", references=("customers", "customer_id")),
         Column("month", "month", "Month (must be the loaded period)."),
         _id("product_code", "Loan product.", references=("products", "product_code")),
-        Column("start_date", "date", "Drawdown date."),
+        Column("start_date", "date", "Drawdown date.", not_after_period=True),
         Column("maturity_date", "date", "Contractual maturity."),
         _money("avg_daily_balance", "Average daily balance of the month, yuan."),
         _money("balance", "Balance at month end, yuan."),

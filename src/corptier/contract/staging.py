@@ -71,6 +71,16 @@ class Staging:
         """Reverse every journalled move, newest first."""
         undo_journal(self.root)
 
+    def keep_refused_quarantine(self) -> Path:
+        """Put the staged quarantine of a refused load at quarantine/<period>/refused/ (replacing
+        an earlier refused one); the period's data and accepted quarantine stay as they were."""
+        target = self.ws.quarantine_dir / self.period / "refused"
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.quarantine.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(self.quarantine), str(target))
+        return target
+
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -13,7 +13,14 @@ import duckdb
 
 from corptier.contract.readers import quote_ident as qi
 from corptier.contract.readers import quote_str as qs
-from corptier.contract.schema import ID_PATTERN, TABLES, Column, TableSpec
+from corptier.contract.schema import (
+    EARLIEST_DATE,
+    ID_PATTERN,
+    LATEST_DATE,
+    TABLES,
+    Column,
+    TableSpec,
+)
 
 TRIM_CHARS = " \t\r\n\u3000\u00a0"
 SCALE = {"money": 2, "rate": 6}
@@ -23,7 +30,7 @@ FINAL_TYPE = {
     "rate": "DECIMAL(10,6)",
 }
 # per-column problem codes and the kind each is reported as
-MISSING, TYPE, DECIMALS, PATTERN, ALLOWED, BELOW, ABOVE, PERIOD = range(1, 9)
+MISSING, TYPE, DECIMALS, PATTERN, ALLOWED, BELOW, ABOVE, PERIOD, EARLY, LATE, FUTURE = range(1, 12)
 KINDS = {
     MISSING: "missing",
     TYPE: "type",
@@ -33,6 +40,9 @@ KINDS = {
     BELOW: "min",
     ABOVE: "max",
     PERIOD: "period",
+    EARLY: "min",
+    LATE: "max",
+    FUTURE: "after_period",
 }
 PATTERN_HINTS = {
     ID_PATTERN: "an id of 1-40 letters, digits, '_', '.' or '-'",
@@ -128,17 +138,40 @@ class ColumnRules:
             branches.append(f"WHEN {self.d} < {_number(col.min)} THEN {BELOW}")
         if col.max is not None:
             branches.append(f"WHEN {self.d} > {_number(col.max)} THEN {ABOVE}")
+        if col.dtype == "date":
+            branches += self._date_branches()
         branches += self._period_branch()
         return "CASE " + " ".join(branches) + " ELSE 0 END"
 
     def _number_branches(self) -> list[str]:
         d, f = self.d, self.f
+        c = self.ident
         out = [f"WHEN {f} IS NULL OR NOT isfinite({f}) THEN {TYPE}"]
+        # a non-zero number too small for a double (1e-400) reads as 0: it is over-precise
+        underflow = (
+            f"WHEN {f} = 0 AND regexp_matches(regexp_replace({c}, '[eE].*$', ''), '[1-9]') "
+            f"THEN {DECIMALS}"
+        )
         if self.column.dtype == "int":
-            out.append(f"WHEN {f} <> trunc({f}) THEN {TYPE}")
+            out += [underflow, f"WHEN {f} <> trunc({f}) THEN {TYPE}"]
         out += [f"WHEN {d} IS NULL AND {f} > 0 THEN {ABOVE}", f"WHEN {d} IS NULL THEN {BELOW}"]
         if self.column.dtype in SCALE:
-            out.append(f"WHEN {f} <> CAST({d} AS DOUBLE) THEN {DECIMALS}")
+            # the written digits decide (a double cannot tell .785 from .79 above ~1e14)
+            out += [underflow, (
+                f"WHEN NOT regexp_matches({c}, '[eE]') AND length(rtrim(regexp_extract({c}, "
+                f"'\\.([0-9]*)', 1), '0')) > {SCALE[self.column.dtype]} THEN {DECIMALS}"
+            ), f"WHEN {f} <> CAST({d} AS DOUBLE) THEN {DECIMALS}"]
+        return out
+
+    def _date_branches(self) -> list[str]:
+        d = self.d
+        out = [
+            f"WHEN {d} < DATE {qs(EARLIEST_DATE)} THEN {EARLY}",
+            f"WHEN {d} > DATE {qs(LATEST_DATE)} THEN {LATE}",
+        ]
+        if self.column.not_after_period:
+            end = f"DATE {qs(self.period + '-01')} + INTERVAL 1 MONTH"
+            out.append(f"WHEN {d} >= {end} THEN {FUTURE}")
         return out
 
     def _period_branch(self) -> list[str]:
@@ -167,6 +200,9 @@ class ColumnRules:
             BELOW: f" is below the minimum {col.min}",
             ABOVE: f" is above the maximum {col.max}",
             PERIOD: f" is not in the loaded period {self.period}",
+            EARLY: f" is before {EARLIEST_DATE}, the earliest plausible date",
+            LATE: f" is after {LATEST_DATE}, the latest plausible date",
+            FUTURE: f" is after the end of the loaded period {self.period}",
         }
         shown = display_sql(col.name)
         texts = {MISSING: qs("value missing (the column is required)")}

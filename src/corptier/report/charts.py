@@ -58,6 +58,9 @@ def chart_style(lang: str) -> Iterator[None]:
         "axes.spines.right": False,
         "svg.fonttype": "path",
         "svg.hashsalt": "corptier",
+        # tier names and titles are user text: `$…$` is drawn as written, never as TeX
+        "text.parse_math": False,
+        "text.usetex": False,
     }
     with matplotlib.rc_context(rc):
         yield

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corptier.csv_safety import neutralise_frame
 from corptier.engine import connect
 from corptier.errors import ParameterError, StandardError
 from corptier.evaluation.backtest import Backtest, backtest
@@ -34,8 +35,8 @@ from corptier.periods import Period, period_range
 from corptier.private_files import make_private
 from corptier.services._scoring import CONTRIBUTION, ensure_indicators, scored_frame, tiered_history
 from corptier.services.outputs import writing_file
-from corptier.services.standards import active_standard, run_standard
-from corptier.tiering import Standard, load_standard
+from corptier.services.standards import active_standard, run_standard, workspace_standard
+from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
 from corptier.tiering.scoring import SCORE
 from corptier.tiering.standard import PyramidCutoffs, QuantileCutoffs
@@ -198,8 +199,8 @@ def compare_standards(
     """Standards A and B on the same period's indicators (computed tiers, no hysteresis).
 
     Without `a_path`, A is the standard the published run of `period` applied."""
-    a = run_standard(ws, period) if a_path is None else load_standard(a_path)
-    b = load_standard(b_path)
+    a = run_standard(ws, period) if a_path is None else workspace_standard(ws, a_path)
+    b = workspace_standard(ws, b_path)
     a_name = f"run of {period}" if a_path is None else Path(a_path).name
     if a.tier_codes != b.tier_codes:
         raise StandardError(
@@ -309,7 +310,7 @@ def backtest_standard(
 ) -> BacktestResult:
     """Apply a standard over `start`..`end` with hysteresis chained as the close chains it
     (from an empty state; overrides are left out) and measure the result. Publishes nothing."""
-    standard = load_standard(standard_path)
+    standard = workspace_standard(ws, standard_path)
     periods = period_range(start, end)
     computed = ensure_indicators(ws, periods, engine)
     with connect(ws, engine) as con:
@@ -367,10 +368,12 @@ def jsonable(value: Any) -> Any:
 
 
 def write_changes_csv(result: CompareResult, path: Path | str) -> Path:
-    """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV."""
+    """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV
+    (text that a spreadsheet would run as a formula prefixed with `'`)."""
     target = Path(path)
     with writing_file(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        result.changes.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+        neutralise_frame(result.changes).to_csv(target, index=False, encoding="utf-8",
+                                                lineterminator="\n")
         make_private(target)
     return target

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from corptier.contract.load import stage_period
 from corptier.contract.reconcile import LoadReport
+from corptier.contract.refusal import refusal
 from corptier.contract.staging import Staging
+from corptier.errors import ContractError
 from corptier.periods import Period
 from corptier.provenance import code_version
 from corptier.services.recovery import writing
@@ -28,10 +30,16 @@ Progress = Callable[[str], None]
 
 
 def load_period(ws: Workspace, period: str, path: Path | str, *,
-                progress: Progress | None = None, by: str | None = None) -> LoadReport:
+                progress: Progress | None = None, by: str | None = None,
+                accept_partial: bool = False) -> LoadReport:
     """Validate and load every contract table found in `path` as period `period`; rejected
     rows go to quarantine/<period>/ with their row, column and reason. `by` is the acting
-    user recorded in the audit log ("system" when not given and the workspace has no users)."""
+    user recorded in the audit log ("system" when not given and the workspace has no users).
+
+    A load where most rows of a table are of another period, a table's accepted share is below
+    `[load] min_accepted_share`, or no customer is accepted is refused (ContractError) and the
+    previous data stay, unless `accept_partial`; its quarantine goes to
+    quarantine/<period>/refused/ for diagnosis."""
     from corptier.services.users import acting_name
 
     p = Period(period)
@@ -40,6 +48,10 @@ def load_period(ws: Workspace, period: str, path: Path | str, *,
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
             report = stage_period(ws, staging, p, path, progress=progress)
+            why = refusal(report, ws.config.load.min_accepted_share)
+            if why is not None and not accept_partial:
+                staging.keep_refused_quarantine()
+                raise ContractError(why)
             _publish(ws, staging, report, actor)
         finally:
             staging.discard()

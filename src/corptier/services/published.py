@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from corptier.csv_safety import neutralise
 from corptier.errors import NotFoundError, ParameterError
 from corptier.periods import Period
 from corptier.store import UnitOfWork
@@ -120,7 +121,8 @@ def published_tiers(ws: Workspace, period: str) -> pd.DataFrame:
 
 
 def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
-    """The published result as CSV or JSON text: same close, same bytes."""
+    """The published result as CSV or JSON text: same close, same bytes (CSV text that a
+    spreadsheet would run as a formula prefixed with `'`)."""
     if fmt not in FORMATS:
         raise ParameterError(f"the export format must be csv or json; got {fmt!r}")
     published = read_published(ws, period)
@@ -141,11 +143,11 @@ def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
     writer.writerow([*header[:4], *(f"score_{d}" for d in dims), *header[4:]])
     for r in rows:
         dim_values = [_cell(r["dimension_scores"].get(d)) for d in dims]
-        writer.writerow([
+        writer.writerow([neutralise(cell) for cell in (
             r["customer_id"], r["computed_tier"], r["applied_tier"], _cell(r["score"]),
             *dim_values, ";".join(r["flags"]), r["migration"], _cell(r["previous_tier"]),
             _cell(r["needs_segment"]), _cell(r["behaviour_state"]),
-        ])
+        )])
     return buffer.getvalue()
 
 

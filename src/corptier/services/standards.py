@@ -15,7 +15,7 @@ from corptier.services.recovery import writing
 from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
 from corptier.tiering import Standard, load_standard, named_list_names
-from corptier.tiering.yaml_loader import read_list_file
+from corptier.tiering.yaml_loader import list_file_path, read_list_file
 from corptier.workspace import Workspace
 
 
@@ -65,14 +65,31 @@ def active_standard(ws: Workspace, path: Path | str | None = None) -> Standard:
             f"standard {target} not found; put a standard there or set [tiering] standard "
             "in corptier.toml"
         )
-    return load_standard(target)
+    return load_standard(target, lists_dir(ws))
+
+
+def lists_dir(ws: Workspace) -> Path:
+    """The workspace's named-lists folder (`[tiering] named_lists`, standards/lists): the only
+    place a standard's list files are read from."""
+    return ws.root / ws.config.tiering.named_lists
+
+
+def workspace_standard(ws: Workspace, path: Path | str) -> Standard:
+    """A standard file checked for use in this workspace (its list files from its lists)."""
+    return load_standard(path, lists_dir(ws))
 
 
 def named_lists(ws: Workspace, standard: Standard) -> dict[str, list[str]]:
     """Each named list (名单) the standard uses, from `<named_lists>/<name>.csv` (a
     `customer_id` column, or one id per line); a list with no file is empty."""
-    folder = ws.root / ws.config.tiering.named_lists
-    return {name: _list(folder / f"{name}.csv") for name in named_list_names(standard)}
+    folder = lists_dir(ws)
+    out = {}
+    for name in named_list_names(standard):
+        try:
+            out[name] = _list(list_file_path(folder, f"{name}.csv"))
+        except ValueError as exc:
+            raise StandardError(f"named list {name}: {exc}") from None
+    return out
 
 
 def _list(path: Path) -> list[str]:
@@ -89,7 +106,7 @@ def adopt_standard(ws: Workspace, path: Path | str, period: str, by: str,
     by = acting_name(ws, by, "adopted by")
     start = Period.parse(period)
     source = Path(path)
-    standard = load_standard(source)
+    standard = load_standard(source, lists_dir(ws))
     with writing(ws, f"standard adopt {source.name}"):
         return _adopt(ws, source, standard, start, by, note)
 

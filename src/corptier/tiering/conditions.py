@@ -13,6 +13,10 @@ Examples: ``dep_avg_r3 >= 100_000_000``, ``worst_loan_class_rank >= 3 or max_day
 
 A comparison on a missing value is false (SQL semantics, then false), so write ``x is null``
 explicitly when a missing value should match.
+
+A condition is at most MAX_CONDITION_CHARS characters, MAX_CONDITION_DEPTH levels of nesting
+(each `not`, `and`/`or`, comparison and sign counts) and MAX_CONDITION_TERMS comparisons, so
+that whatever `validate` accepts also compiles and runs on every engine.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.GtE: operator.ge,
 }
 _NULL_NAMES = frozenset({"null", "None"})
+MAX_CONDITION_CHARS = 4000
+MAX_CONDITION_DEPTH = 32
+MAX_CONDITION_TERMS = 128
 
 
 class ConditionError(ValueError):
@@ -46,12 +53,49 @@ def parse_condition(text: str) -> ast.expr:
     """Parse and check a condition; raise ConditionError naming what is not allowed."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("a condition must be a non-empty text such as 'dep_avg_r3 >= 1e8'")
+    if len(text) > MAX_CONDITION_CHARS:
+        raise ConditionError(
+            f"the condition is {len(text):,} characters long, more than the limit of "
+            f"{MAX_CONDITION_CHARS:,}; split it or use a named list"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ConditionError(f"cannot read condition {text!r}: {exc.msg}") from None
+        raise ConditionError(f"cannot read condition {_short(text)}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise _too_deep(text) from None
+    _check_size(tree.body, text)
     _check_bool(tree.body, text)
     return tree.body
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _too_deep(text: str) -> ConditionError:
+    return ConditionError(
+        f"condition {_short(text)} is nested more than {MAX_CONDITION_DEPTH} levels deep "
+        "(not, and/or, signs, brackets); write it flatter"
+    )
+
+
+def _check_size(body: ast.expr, text: str) -> None:
+    """Nesting depth and number of comparisons within the limits (walked without recursion)."""
+    stack: list[tuple[ast.AST, int]] = [(body, 1)]
+    terms = 0
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_CONDITION_DEPTH:
+            raise _too_deep(text)
+        if isinstance(node, ast.Compare):
+            terms += len(node.ops)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if terms > MAX_CONDITION_TERMS:
+        raise ConditionError(
+            f"condition {_short(text)} has {terms:,} comparisons, more than the limit of "
+            f"{MAX_CONDITION_TERMS}; split it into several gates or use a named list"
+        )
 
 
 def condition_names(text: str) -> set[str]:
@@ -181,10 +225,7 @@ def _compile(node: ast.expr, table: ir.Table) -> ir.BooleanValue:
     if isinstance(node, ast.BoolOp):
         parts = [_compile(v, table) for v in node.values]
         combine = operator.and_ if isinstance(node.op, ast.And) else operator.or_
-        result = parts[0]
-        for part in parts[1:]:
-            result = combine(result, part)
-        return result
+        return _balanced(parts, combine)
     if isinstance(node, ast.UnaryOp):
         return ~_compile(node.operand, table).fill_null(False)
     assert isinstance(node, ast.Compare)
@@ -193,11 +234,19 @@ def _compile(node: ast.expr, table: ir.Table) -> ir.BooleanValue:
         column = table[node.left.id]
         return column.isnull() if isinstance(node.ops[0], ast.Is) else column.notnull()
     operands = [node.left, *node.comparators]
-    result = None
-    for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
-        term = _COMPARE[type(op)](_operand(left, table), _operand(right, table))
-        result = term if result is None else result & term
-    return result
+    terms = [
+        _COMPARE[type(op)](_operand(left, table), _operand(right, table))
+        for left, op, right in zip(operands, node.ops, operands[1:], strict=False)
+    ]
+    return _balanced(terms, operator.and_)
+
+
+def _balanced(parts: list[Any], combine: Callable[[Any, Any], Any]) -> Any:
+    """`a op b op c ...` as a balanced tree, so a long chain stays shallow for the engines."""
+    while len(parts) > 1:
+        paired = [combine(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
+        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+    return parts[0]
 
 
 def _operand(node: ast.expr, table: ir.Table) -> Any:

@@ -3,6 +3,11 @@
 The YAML is composed into nodes (which keep their line marks), turned into plain data while a map
 from field path to line is recorded, and validated by pydantic; each pydantic error location is
 walked back through that map to the line of the deepest field it reaches.
+
+A standard is data a user hands in, so its size is bounded before anything is built from it: at
+most MAX_STANDARD_BYTES, MAX_YAML_DEPTH levels of nesting, MAX_YAML_ALIASES uses of an alias
+(`*name`) and MAX_YAML_NODES values once aliases are expanded ("billion laughs"). Named-list
+files are read only from inside the named-lists folder.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ from corptier.tiering.standard_dimensions import FieldIssue
 
 Loc = tuple[str | int, ...]
 _DISCRIMINATORS = ("method", "mode")
+MAX_STANDARD_BYTES = 1 << 20
+MAX_YAML_DEPTH = 24
+MAX_YAML_ALIASES = 64
+MAX_YAML_NODES = 50_000
+LISTS_FOLDER = "lists"
 
 
 @dataclass(frozen=True)
@@ -50,14 +60,25 @@ class StandardValidationError(StandardError):
 
 
 # --- public --------------------------------------------------------------------------------------
-def load_standard(path: str | Path) -> Standard:
-    """Read, check and return the standard in a YAML file (StandardValidationError if invalid)."""
+def load_standard(path: str | Path, lists_dir: Path | None = None) -> Standard:
+    """Read, check and return the standard in a YAML file (StandardValidationError if invalid).
+
+    `named_list: {file: ...}` is read from `lists_dir` (a workspace's named-lists folder; by
+    default the `lists` folder beside the standard) and must not lead out of it."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_STANDARD_BYTES:
+            raise StandardValidationError([Issue(
+                str(path), None, "", f"the file is {size:,} bytes, more than the limit of "
+                f"{MAX_STANDARD_BYTES:,} bytes for a standard")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError(f"cannot read standard {path}: {exc.strerror or exc}") from None
-    return parse_standard(text, source=str(path), base_dir=path.parent)
+    except UnicodeDecodeError:
+        raise StandardValidationError(
+            [Issue(str(path), None, "", "the file is not UTF-8 text")]) from None
+    return parse_standard(text, source=str(path), base_dir=path.parent, lists_dir=lists_dir)
 
 
 def default_standard_path() -> Path:
@@ -72,12 +93,19 @@ def load_default_standard() -> Standard:
     return load_standard(default_standard_path())
 
 
-def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None = None) -> Standard:
-    """Check and return the standard in YAML `text`; `source` names it in error messages."""
+def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None = None,
+                   lists_dir: Path | None = None) -> Standard:
+    """Check and return the standard in YAML `text`; `source` names it in error messages.
+    List files are read from `lists_dir` (default: `base_dir`/lists)."""
+    if len(text) > MAX_STANDARD_BYTES:
+        raise StandardValidationError([Issue(
+            source, None, "", f"the standard is {len(text):,} characters long, more than the "
+            f"limit of {MAX_STANDARD_BYTES:,}")])
     data, lines = _compose(text, source)
     if not isinstance(data, dict):
         raise StandardValidationError([Issue(source, 1, "", "a standard must be a YAML mapping")])
-    _resolve_list_files(data, lines, source, base_dir)
+    folder = lists_dir if lists_dir is not None else Path(base_dir or ".") / LISTS_FOLDER
+    _resolve_list_files(data, lines, source, folder)
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
@@ -85,8 +113,34 @@ def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None 
 
 
 # --- YAML with line numbers ----------------------------------------------------------------------
+def _check_shape(text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH and more than MAX_YAML_ALIASES aliases, from
+    the event stream (no recursion, nothing built yet)."""
+    depth = aliases = 0
+    for event in yaml.parse(io.StringIO(text), Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise StandardValidationError([Issue(
+                    source, _event_line(event), "",
+                    f"nested more than {MAX_YAML_DEPTH} levels deep (the limit for a standard)")])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise StandardValidationError([Issue(
+                    source, _event_line(event), "",
+                    f"more than {MAX_YAML_ALIASES} aliases (*name); the limit for a standard")])
+
+
+def _event_line(event: yaml.Event) -> int | None:
+    return event.start_mark.line + 1 if event.start_mark is not None else None
+
+
 def _compose(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
     try:
+        _check_shape(text, source)
         node = yaml.compose(io.StringIO(text), Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -98,14 +152,20 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
         raise StandardValidationError([Issue(source, None, "", "the file is empty")])
     lines: dict[Loc, int] = {(): node.start_mark.line + 1}
     issues: list[Issue] = []
-    data = _to_data(node, (), lines, issues, source)
+    data = _to_data(node, (), lines, issues, source, [0])
     if issues:
         raise StandardValidationError(issues)
     return data, lines
 
 
 def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issue],
-             source: str) -> Any:
+             source: str, count: list[int]) -> Any:
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES or len(loc) > MAX_YAML_DEPTH:
+        raise StandardValidationError([Issue(
+            source, node.start_mark.line + 1, "",
+            f"aliases expand to more than {MAX_YAML_NODES:,} values or "
+            f"{MAX_YAML_DEPTH} levels (the limit for a standard)")])
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -117,13 +177,13 @@ def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issu
                 issues.append(Issue(source, key_node.start_mark.line + 1, _field(child),
                                     f"'{key}' appears twice"))
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _to_data(value_node, child, lines, issues, source)
+            out[key] = _to_data(value_node, child, lines, issues, source, count)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             lines[(*loc, i)] = item.start_mark.line + 1
-            items.append(_to_data(item, (*loc, i), lines, issues, source))
+            items.append(_to_data(item, (*loc, i), lines, issues, source, count))
         return items
     return _scalar(node)
 
@@ -134,7 +194,7 @@ def _scalar(node: yaml.Node) -> Any:
 
 # --- named-list files ----------------------------------------------------------------------------
 def _resolve_list_files(data: dict[str, Any], lines: dict[Loc, int], source: str,
-                        base_dir: Path | None) -> None:
+                        lists_dir: Path) -> None:
     gates = data.get("gates")
     if not isinstance(gates, dict):
         return
@@ -146,11 +206,23 @@ def _resolve_list_files(data: dict[str, Any], lines: dict[Loc, int], source: str
                 continue
             loc: Loc = ("gates", kind, i, "named_list", "file")
             try:
-                named["ids"] = read_list_file(Path(base_dir or ".") / named["file"])
+                named["ids"] = read_list_file(list_file_path(lists_dir, named["file"]))
             except (OSError, ValueError) as exc:
                 issues.append(Issue(source, _line(loc, lines), _field(loc), str(exc)))
     if issues:
         raise StandardValidationError(issues)
+
+
+def list_file_path(lists_dir: Path, name: str) -> Path:
+    """`name` inside the named-lists folder; ValueError if it leads out of it (an absolute
+    path, `..`, or a symlink pointing elsewhere)."""
+    root = Path(lists_dir).resolve()
+    target = (root / name).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(
+            f"list file {name} is outside the named-lists folder {lists_dir}; "
+            "put list files in that folder and name them relative to it")
+    return target
 
 
 def read_list_file(path: Path) -> list[str]:

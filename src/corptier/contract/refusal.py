@@ -1,0 +1,47 @@
+"""When a load is refused as a whole: most rows of a table are of another period, too few rows of
+a table were accepted, or no customer was.
+
+Such a load is almost always the wrong folder or a broken export, and swapping it in would
+replace good data with a fraction of it; the loader keeps the previous data instead.
+"""
+
+from __future__ import annotations
+
+from corptier.contract.reconcile import LoadReport, TableReport
+from corptier.contract.schema import TABLES
+
+
+def period_mismatches(table: TableReport) -> int:
+    """Rows of the table rejected because their month or date is not the loaded period."""
+    return sum(n for problem, n in table.problems.items() if problem.endswith(": period"))
+
+
+def refusal(report: LoadReport, min_accepted_share: float) -> str | None:
+    """Why the load must not be swapped in (one line), or None when it may be."""
+    reasons: list[str] = []
+    for t in report.tables.values():
+        if t.read == 0:
+            continue
+        wrong = period_mismatches(t)
+        if wrong * 2 > t.read:
+            column = TABLES[t.table].period_column
+            reasons.append(
+                f"{t.table}: {wrong:,} of {t.read:,} rows have a {column} outside the loaded "
+                f"period {report.period} (is this the folder of another month?)"
+            )
+        elif t.accepted < min_accepted_share * t.read:
+            reasons.append(
+                f"{t.table}: only {t.accepted:,} of {t.read:,} rows accepted "
+                f"({t.accepted / t.read:.0%}, below the minimum share {min_accepted_share:.0%})"
+            )
+    customers = report.tables.get("customers")
+    if customers is not None and customers.accepted == 0:
+        reasons.append("customers: no customer accepted")
+    if not reasons:
+        return None
+    return (
+        f"load of period {report.period} refused, the previous data are kept: "
+        + "; ".join(reasons)
+        + f"; the rejected rows are in quarantine/{report.period}/refused/ (a partial load "
+        "can be accepted explicitly)"
+    )
