@@ -24,6 +24,7 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	bash scripts/audit-deps.sh $(BIN)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
