@@ -63,6 +63,13 @@ def spark_available() -> object:
     return pyspark
 
 
+@pytest.fixture(scope="session")
+def pyspark_module() -> object:
+    """The pyspark module, for tests that start Spark themselves (skipped, or failed under CI,
+    like `spark`)."""
+    return spark_available()
+
+
 def _pg_reachable(url: str) -> bool:
     host, port = "127.0.0.1", 5432
     rest = url.split("@", 1)[-1]
