@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_requirements import spark_available, unavailable
 from corptier.workspace import Workspace
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
@@ -42,25 +42,6 @@ def spark():
     assert pyspark is not None
     yield session
     session.stop()
-
-
-def unavailable(reason: str) -> None:
-    """Skip the test, or fail it under CI: CI must run every engine and store it promises."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run these tests, not skip them)", pytrace=False)
-    pytest.skip(reason)
-
-
-def spark_available() -> object:
-    """The pyspark module when Spark can start here (pyspark importable, java on PATH);
-    otherwise skips, or fails under CI."""
-    try:
-        import pyspark
-    except ImportError:
-        unavailable("Spark tests need pyspark (pip install -e '.[spark]')")
-    if shutil.which("java") is None:
-        unavailable("Spark needs Java 17 (java not on PATH)")
-    return pyspark
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import spark_available, unavailable
+from ci_requirements import spark_available, unavailable
 
 
 def test_unavailable_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
