@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test lint bench system-deps clean mutants
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,16 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	bash scripts/audit-deps.sh $(BIN)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+
+# Mutation testing of publish, staging, hysteresis and overrides ([tool.mutmut]); slow, by hand.
+mutants: $(STAMP)
+	PYTHONPATH=src:tests $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

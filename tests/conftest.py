@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_requirements import spark_available, unavailable
 from corptier.workspace import Workspace
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
@@ -24,10 +24,9 @@ def workspace(tmp_path: Path) -> Workspace:
 
 @pytest.fixture(scope="session")
 def spark():
-    """One local SparkSession for the whole run; skipped visibly when Spark cannot start."""
-    pyspark = pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 (java not on PATH)")
+    """One local SparkSession for the whole run; skipped visibly when Spark cannot start, and a
+    failure under CI (the `CI` variable set), where a silent skip would hide a missing engine."""
+    pyspark = spark_available()
     from pyspark.sql import SparkSession
 
     session = (
@@ -43,6 +42,13 @@ def spark():
     assert pyspark is not None
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def pyspark_module() -> object:
+    """The pyspark module, for tests that start Spark themselves (skipped, or failed under CI,
+    like `spark`)."""
+    return spark_available()
 
 
 def _pg_reachable(url: str) -> bool:
@@ -66,10 +72,11 @@ def pg_url() -> str:
     """URL of the test PostgreSQL (CORPTIER_TEST_PG or the local default)."""
     url = os.environ.get("CORPTIER_TEST_PG", PG_DEFAULT)
     if not _pg_reachable(url):
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {url} is not reachable in CI")
-        pytest.skip(f"PostgreSQL at {url} is not reachable")
-    pytest.importorskip("psycopg")
+        unavailable(f"PostgreSQL at {url} is not reachable")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        unavailable("PostgreSQL tests need psycopg (pip install -e '.[postgres]')")
     return url
 
 

@@ -70,3 +70,33 @@ def demo(
         say(f"Report: {path}")
     say(f"Try: corptier explain <customer> --period {last.period} "
         f"--workspace {result.workspace}")
+
+
+@app.command()
+def backup(
+    dest: Annotated[Path, typer.Argument(help="New folder to write the backup into.")],
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Copy the workspace (files and app database) into a new folder, consistently."""
+    from corptier.services import open_workspace
+    from corptier.services.backup import backup_workspace
+
+    done = backup_workspace(open_workspace(workspace), dest)
+    say(f"Backed up {done.files} files and the {done.database} database to {done.path} "
+        f"({len(done.published)} published periods)")
+
+
+@app.command()
+def restore(
+    src: Annotated[Path, typer.Argument(help="Backup folder written by 'corptier backup'.")],
+    directory: Annotated[Path, typer.Argument(help="New folder for the restored workspace.")],
+    database_url: Annotated[
+        str | None, typer.Option(help="Empty PostgreSQL database for a PostgreSQL backup.")
+    ] = None,
+) -> None:
+    """Restore a backup into a new workspace folder (verified against its manifest)."""
+    from corptier.services.backup import restore_workspace
+
+    done = restore_workspace(src, directory, database_url=database_url)
+    say(f"Restored {done.files} files and the {done.database} database into {done.path} "
+        f"({len(done.published)} published periods)")
