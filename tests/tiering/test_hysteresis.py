@@ -288,10 +288,14 @@ def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, caps: np.ndarray,
         current = pa.table({
             "customer_id": [f"C{i:04d}" for i in present],
             "computed_tier_rank": pa.array(ranks[present, p], pa.int64()),
-            CAP: pa.array([int(c) if c >= 0 else None for c in caps[present, p]], pa.int64()),
+            "cap_or_minus_one": pa.array(caps[present, p], pa.int64()),
         })
-        result = execute(apply_hysteresis(ibis.memtable(current), ibis.memtable(state),
-                                          policy, CODES))
+        # the null caps are made in the engine: ibis.memtable on PySpark loses the values of a
+        # nullable integer column (see state_from_published)
+        t = ibis.memtable(current)
+        t = t.mutate(**{CAP: ibis.ifelse(t.cap_or_minus_one >= 0, t.cap_or_minus_one,
+                                         ibis.null("int64"))}).drop("cap_or_minus_one")
+        result = execute(apply_hysteresis(t, ibis.memtable(state), policy, CODES))
         rows = result.to_pylist()
         out.append({
             r["customer_id"]: (r["applied_tier_rank"], r["periods_below"],
