@@ -19,7 +19,8 @@ def bimodal(n_low: int = 1000, n_high: int = 500, seed: int = 3) -> np.ndarray:
 def test_quantile_cutoffs_are_exact() -> None:
     scores = np.arange(1, 101, dtype=float)
     s = suggest_cutoffs(scores, FIVE, "quantile", contributions=scores)
-    assert s.cutoffs == pytest.approx((80.2, 60.4, 40.6, 20.8))  # linear quantiles of 1..100
+    # the score of the last customer in: the top 20, 40, 60, 80 of 1..100 (the close's rule)
+    assert s.cutoffs == pytest.approx((81.0, 61.0, 41.0, 21.0))
     assert s.counts.tolist() == [20, 20, 20, 20, 20]
     assert s.contribution_share["strategic"] == pytest.approx(1810 / 5050)
     assert s.contribution_share.sum() == pytest.approx(1.0)
@@ -66,7 +67,7 @@ def test_as_standard_cutoffs_and_parameter_errors() -> None:
     s = suggest_cutoffs(np.arange(1, 101.0), FIVE, "quantile")
     assert s.as_absolute_cutoffs() == {
         "method": "absolute",
-        "points": {"strategic": 80.2, "core": 60.4, "key": 40.6, "growth": 20.8},
+        "points": {"strategic": 81.0, "core": 61.0, "key": 41.0, "growth": 21.0},
     }
     with pytest.raises(ValueError, match="target_shares"):
         suggest_cutoffs([1, 2, 3], ["a", "b"], "pyramid")
@@ -74,3 +75,51 @@ def test_as_standard_cutoffs_and_parameter_errors() -> None:
         suggest_cutoffs([1, 2, 3], ["a", "b"], "pyramid", target_shares=[0.5, 0.6])
     with pytest.raises(ValueError, match="method"):
         suggest_cutoffs([1, 2, 3], ["a", "b"], "magic")
+
+
+# --- one ranking rule: suggest counts as the close does ---------------------------------------
+SEVEN = [70.0, 60.0, 50.0, 40.0, 30.0, 20.0, 10.0]  # C1 … C7
+# 10/20/30/40 % of 7: ⌊0.7⌋ = 0 in a, ⌊2.1⌋ = 2 in a or b, ⌊4.2⌋ = 4 in a, b or c
+SEVEN_TIERS = ["b", "b", "c", "c", "d", "d", "d"]
+
+
+@pytest.mark.parametrize("method", ["quantile", "pyramid"])
+def test_seven_customers_at_10_20_30_40_percent_suggest(method: str) -> None:
+    s = suggest_cutoffs(SEVEN, ["a", "b", "c", "d"], method,
+                        target_shares=[0.1, 0.2, 0.3, 0.4])
+    assert s.counts.tolist() == [0, 2, 2, 3]
+    assert assign_tiers(SEVEN, s.cutoffs, ["a", "b", "c", "d"]).tolist() == SEVEN_TIERS
+
+
+@pytest.mark.parametrize("cutoffs", [
+    "{method: pyramid, shares: {a: 0.1, b: 0.2, c: 0.3, d: 0.4}}",
+    "{method: quantile, quantiles: {a: 0.9, b: 0.7, c: 0.4}}",
+])
+def test_seven_customers_at_10_20_30_40_percent_close(cutoffs: str) -> None:
+    import ibis
+    import pyarrow as pa
+
+    from corptier.tiering import parse_standard, score_and_tier
+
+    std = parse_standard(f"""
+id: t
+version: "1"
+effective_from: 2026-01-01
+tiers:
+  - {{code: a, name_zh: 甲, name_en: A}}
+  - {{code: b, name_zh: 乙, name_en: B}}
+  - {{code: c, name_zh: 丙, name_en: C}}
+  - {{code: d, name_zh: 丁, name_en: D}}
+dimensions:
+  value:
+    name_zh: 价值
+    name_en: Value
+    weight: 1
+    indicators:
+      dep_avg: {{weight: 1, method: minmax, lo: 0, hi: 100, missing: zero}}
+cutoffs: {cutoffs}
+""")
+    table = ibis.memtable(pa.table({"customer_id": [f"C{i}" for i in range(1, 8)],
+                                    "dep_avg": SEVEN}))
+    got = score_and_tier(table, std).order_by("customer_id").to_pyarrow()
+    assert got.column("raw_tier").to_pylist() == SEVEN_TIERS

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corptier.tiering.hysteresis import (
+    CAP,
     HysteresisState,
     apply_hysteresis,
     downgrade_buffers,
@@ -25,12 +26,14 @@ CODES = ["strategic", "core", "key", "growth", "basic"]
 N_TIERS = len(CODES)
 
 
-def run(computed: Sequence[int], policy: HysteresisPolicy) -> list[tuple[HysteresisState, str]]:
-    """The reference rule over one customer's computed ranks, period by period."""
+def run(computed: Sequence[int], policy: HysteresisPolicy,
+        caps: Sequence[int | None] | None = None) -> list[tuple[HysteresisState, str]]:
+    """The reference rule over one customer's computed ranks (and fired immediate caps),
+    period by period."""
     state: HysteresisState | None = None
     out = []
-    for c in computed:
-        state, reason = step(state, c, policy, CODES)
+    for k, c in enumerate(computed):
+        state, reason = step(state, c, policy, CODES, None if caps is None else caps[k])
         out.append((state, reason))
     return out
 
@@ -40,8 +43,16 @@ policies = st.builds(
     downgrade_after_periods=st.fixed_dictionaries(
         {code: st.integers(0, 6) for code in CODES[:-1]}
     ),
+    downgrade_to=st.sampled_from(["computed", "best_of_last_n"]),
 )
 sequences = st.lists(st.integers(0, N_TIERS - 1), min_size=1, max_size=40)
+# per period: the computed rank and the fired immediate cap's rank (None: none fired); a cap
+# bounds the computed tier too, so the computed rank is never better than the cap
+capped_sequences = st.lists(
+    st.tuples(st.integers(0, N_TIERS - 1), st.none() | st.integers(0, N_TIERS - 1)).map(
+        lambda pair: (pair[0] if pair[1] is None else max(pair), pair[1])),
+    min_size=1, max_size=40,
+)
 
 
 # --- properties of the rule ---------------------------------------------------------------------
@@ -79,8 +90,9 @@ def test_never_moves_down_before_its_buffer(policy, computed) -> None:
             assert all(c > before for c in streak)
             # and the tier stayed applied through the whole streak
             assert all(history[j][0].applied == before for j in range(k - n + 1, k))
-            # it moves to the best tier computed during the streak
-            assert after == min(streak)
+            # it moves to this period's computed tier, or the best tier of the streak
+            expected = min(streak) if policy.downgrade_to == "best_of_last_n" else computed[k]
+            assert after == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -114,9 +126,91 @@ def test_alternating_computed_tier_never_goes_down(buffer, top, dips) -> None:
     assert all(state.applied == top for state, _ in history)
 
 
+@settings(max_examples=300, deadline=None)
+@given(policies, capped_sequences)
+def test_a_customer_with_a_fired_cap_is_never_applied_above_the_caps_tier(policy, periods):
+    computed = [c for c, _ in periods]
+    caps = [cap for _, cap in periods]
+    history = run(computed, policy, caps)
+    for (c, cap), (state, reason) in zip(periods, history, strict=True):
+        assert state.applied <= c
+        if cap is not None:
+            assert state.applied >= cap
+        if reason == "capped":  # the cap applied at once and the streak was cleared
+            assert state == HysteresisState(cap, 0, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policies, sequences)
+def test_without_a_fired_cap_nothing_is_capped(policy, computed) -> None:
+    assert run(computed, policy, [None] * len(computed)) == run(computed, policy)
+
+
+def test_capped_strategic_customer_is_applied_basic_in_the_same_close() -> None:
+    """Strategic (N=12) for two closes; in the third its loan turns 次级 and the substandard cap
+    (basic, immediate) fires: applied basic at once, not held strategic for 11 more closes."""
+    policy = HysteresisPolicy(downgrade_after_periods={"strategic": 12, "core": 6, "key": 3,
+                                                       "growth": 2})
+    history = run([0, 0, 4, 4], policy, [None, None, 4, 4])
+    assert [(CODES[s.applied], s.periods_below, r) for s, r in history] == [
+        ("strategic", 0, "new"),
+        ("strategic", 0, "same"),
+        ("basic", 0, "capped"),
+        ("basic", 0, "same"),
+    ]
+
+
+def test_a_cap_ends_a_running_streak_and_a_drop_below_it_keeps_its_buffer() -> None:
+    """Core (N=6) held for two closes while computed growth; then a cap at key fires with the
+    computed tier still growth: applied key at once, streak cleared; key's own buffer (N=3)
+    then runs for the drop from key to growth."""
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 6, "key": 3})
+    history = run([1, 3, 3, 3, 3, 3, 3], policy, [None, None, None, 2, 2, 2, 2])
+    assert [(CODES[s.applied], s.periods_below, r) for s, r in history] == [
+        ("core", 0, "new"),
+        ("core", 1, "held"),
+        ("core", 2, "held"),
+        ("key", 0, "capped"),
+        ("key", 1, "held"),
+        ("key", 2, "held"),
+        ("growth", 0, "downgrade"),
+    ]
+
+
+def test_a_cap_with_immediate_false_waits_for_the_buffer() -> None:
+    """A cap the standard marks `immediate: false` is not passed to the rule: an ordinary
+    score drop (strategic, N=2: held once, then down)."""
+    policy = HysteresisPolicy(downgrade_after_periods={"strategic": 2})
+    history = run([0, 4, 4], policy, [None, None, None])
+    assert [CODES[s.applied] for s, _ in history] == ["strategic", "strategic", "basic"]
+
+
+def test_downgrade_lands_on_the_computed_tier_by_default() -> None:
+    """Core (N=3) computed key, key, basic: held twice, then down to basic, this period's
+    computed tier (`downgrade_to: computed`, the default)."""
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 3, "key": 2})
+    assert policy.downgrade_to == "computed"
+    history = run([1, 2, 2, 4, 1], policy)
+    assert [(CODES[s.applied], r) for s, r in history] == [
+        ("core", "new"), ("core", "held"), ("core", "held"), ("basic", "downgrade"),
+        ("core", "upgrade"),
+    ]
+
+
+def test_best_of_last_n_downgrade_stretches_a_fall() -> None:
+    """The same fall with `best_of_last_n`: down to key (best of the streak), then key's buffer
+    (N=2) before basic — two more closes above the computed tier."""
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 3, "key": 2},
+                              downgrade_to="best_of_last_n")
+    history = run([1, 2, 2, 4, 4, 4], policy)
+    assert [CODES[s.applied] for s, _ in history] == [
+        "core", "core", "core", "key", "key", "basic"]
+
+
 def test_worked_example() -> None:
     """Core (N=3) falls to key, key, basic: held twice, then down to key (best of the streak)."""
-    policy = HysteresisPolicy(downgrade_after_periods={"core": 3, "key": 2})
+    policy = HysteresisPolicy(downgrade_after_periods={"core": 3, "key": 2},
+                              downgrade_to="best_of_last_n")
     history = run([1, 2, 2, 4, 4, 4, 1], policy)
     reasons = [(s.applied, s.periods_below, s.pending, r) for s, r in history]
     assert reasons == [
@@ -156,7 +250,16 @@ def _random_sequences(rng: np.random.Generator, customers: int, periods: int) ->
     return np.where(absent, -1, ranks)
 
 
-def _reference(ranks: np.ndarray, policy: HysteresisPolicy) -> list[dict[str, tuple]]:
+def _random_caps(rng: np.random.Generator, ranks: np.ndarray) -> np.ndarray:
+    """A fired immediate cap's rank (-1 = none) for about one customer-period in seven; the
+    computed rank is raised to the cap where it was better (a cap bounds the computed tier)."""
+    caps = np.where(rng.random(ranks.shape) < 0.15, rng.integers(0, N_TIERS, ranks.shape), -1)
+    np.maximum(ranks, np.where(ranks >= 0, caps, -1), out=ranks)
+    return caps
+
+
+def _reference(ranks: np.ndarray, policy: HysteresisPolicy,
+               caps: np.ndarray) -> list[dict[str, tuple]]:
     states: dict[str, HysteresisState] = {}
     out = []
     for p in range(ranks.shape[1]):
@@ -166,7 +269,8 @@ def _reference(ranks: np.ndarray, policy: HysteresisPolicy) -> list[dict[str, tu
             if c < 0:
                 continue
             cid = f"C{i:04d}"
-            state, reason = step(states.get(cid), int(c), policy, CODES)
+            cap = int(caps[i, p]) if caps[i, p] >= 0 else None
+            state, reason = step(states.get(cid), int(c), policy, CODES, cap)
             new_states[cid] = state
             period[cid] = (state.applied, state.periods_below, state.pending, reason)
         states = new_states
@@ -174,7 +278,8 @@ def _reference(ranks: np.ndarray, policy: HysteresisPolicy) -> list[dict[str, tu
     return out
 
 
-def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, execute) -> list[dict[str, tuple]]:
+def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, caps: np.ndarray,
+               execute) -> list[dict[str, tuple]]:
     """Period by period as the close does it: the state goes through the published record."""
     state = state_from_published([], CODES)
     out = []
@@ -183,9 +288,14 @@ def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, execute) -> list[dic
         current = pa.table({
             "customer_id": [f"C{i:04d}" for i in present],
             "computed_tier_rank": pa.array(ranks[present, p], pa.int64()),
+            "cap_or_minus_one": pa.array(caps[present, p], pa.int64()),
         })
-        result = execute(apply_hysteresis(ibis.memtable(current), ibis.memtable(state),
-                                          policy, CODES))
+        # the null caps are made in the engine: ibis.memtable on PySpark loses the values of a
+        # nullable integer column (see state_from_published)
+        t = ibis.memtable(current)
+        t = t.mutate(**{CAP: ibis.ifelse(t.cap_or_minus_one >= 0, t.cap_or_minus_one,
+                                         ibis.null("int64"))}).drop("cap_or_minus_one")
+        result = execute(apply_hysteresis(t, ibis.memtable(state), policy, CODES))
         rows = result.to_pylist()
         out.append({
             r["customer_id"]: (r["applied_tier_rank"], r["periods_below"],
@@ -202,19 +312,28 @@ def _with_ibis(ranks: np.ndarray, policy: HysteresisPolicy, execute) -> list[dic
 
 POLICY = HysteresisPolicy(downgrade_after_periods={"strategic": 4, "core": 3, "key": 2,
                                                    "growth": 1})
+BEST_OF_STREAK = POLICY.model_copy(update={"downgrade_to": "best_of_last_n"})
 
 
-def test_ibis_on_duckdb_equals_reference() -> None:
-    ranks = _random_sequences(np.random.default_rng(7), customers=400, periods=24)
+@pytest.mark.parametrize("policy", [POLICY, BEST_OF_STREAK], ids=["computed", "best_of_last_n"])
+def test_ibis_on_duckdb_equals_reference(policy: HysteresisPolicy) -> None:
+    rng = np.random.default_rng(7)
+    ranks = _random_sequences(rng, customers=400, periods=24)
+    caps = _random_caps(rng, ranks)
     con = ibis.duckdb.connect()
-    assert _with_ibis(ranks, POLICY, con.to_pyarrow) == _reference(ranks, POLICY)
+    result = _with_ibis(ranks, policy, caps, con.to_pyarrow)
+    assert result == _reference(ranks, policy, caps)
+    assert any(r[3] == "capped" for period in result for r in period.values())
 
 
 @pytest.mark.spark
 def test_ibis_on_spark_equals_reference(spark) -> None:
-    ranks = _random_sequences(np.random.default_rng(11), customers=120, periods=6)
+    rng = np.random.default_rng(11)
+    ranks = _random_sequences(rng, customers=120, periods=6)
+    caps = _random_caps(rng, ranks)
     con = ibis.pyspark.connect(spark)
-    assert _with_ibis(ranks, POLICY, con.to_pyarrow) == _reference(ranks, POLICY)
+    assert (_with_ibis(ranks, BEST_OF_STREAK, caps, con.to_pyarrow)
+            == _reference(ranks, BEST_OF_STREAK, caps))
 
 
 def test_output_passes_other_columns_through_and_exits_are_dropped() -> None:
@@ -229,9 +348,9 @@ def test_output_passes_other_columns_through_and_exits_are_dropped() -> None:
     records = [hysteresis_record(r, CODES) for r in out.to_pylist()]
     assert records == [
         {"tier": "core", "reason": "held", "periods_below": 1, "pending_tier": "key",
-         "downgrade_buffer": 3, "previous_applied_tier": "core"},
+         "downgrade_buffer": 3, "previous_applied_tier": "core", "cap_tier": None},
         {"tier": "basic", "reason": "new", "periods_below": 0, "pending_tier": None,
-         "downgrade_buffer": None, "previous_applied_tier": None},
+         "downgrade_buffer": None, "previous_applied_tier": None, "cap_tier": None},
     ]
 
 

@@ -48,11 +48,19 @@ otherwise: 5
     assert points(spec, values, name="max_days_overdue") == [100, 60, 60, 20, 20, 5]
 
 
-def test_percentile_is_percent_rank_among_known_values_with_ties_sharing() -> None:
+def test_percentile_is_percent_rank_among_known_values_with_ties_at_their_mid_rank() -> None:
     values = [10.0, 20.0, 20.0, 40.0, None]
-    assert points("method: percentile", values, missing="50") == [0, 33.3333, 33.3333, 100, 50]
+    # the two 20s span ranks 1 and 2 of 0..3: mid-rank 1.5 / 3 = 50 points each
+    assert points("method: percentile", values, missing="50") == [0, 50, 50, 100, 50]
     down = "method: percentile\ndirection: descending"
-    assert points(down, values, missing="50") == [100, 33.3333, 33.3333, 0, 50]
+    assert points(down, values, missing="50") == [100, 50, 50, 0, 50]
+
+
+def test_percentile_of_a_lone_customer_or_all_tied_is_the_middle() -> None:
+    assert points("method: percentile", [7.0]) == [50]
+    assert points("method: percentile", [7.0, 7.0, 7.0]) == [50, 50, 50]
+    # three tied at the bottom span ranks 0..2 of 0..3: mid-rank 1 / 3
+    assert points("method: percentile", [5.0, 5.0, 5.0, 9.0]) == [33.3333, 33.3333, 33.3333, 100]
 
 
 def test_percentile_with_missing_zero_ranks_the_zeros_too() -> None:

@@ -5,12 +5,14 @@ customer whose score is ≥ cutoffs[0] is in the best tier, cutoffs[0] > score �
 second, and so on; below the last cut-off is the last tier.
 
 Methods
-- quantile: cut-offs at exact quantiles of all scores (numpy's linear interpolation, never an
-  approximate sketch), at the cumulative target shares, equal shares by default.
-- pyramid: exact counts for target shares best first (e.g. 2 %, 8 %, 20 %, 30 %, 40 %): tier j
-  ends after round(cumulative share · n) customers in score order and the cut-off is the midpoint
-  between the last score in and the first score out. Customers tied on a cut-off go to the better
-  tier, so a tier can then hold more than its target.
+- quantile and pyramid count exactly as the period close does (`corptier.tiering.cutoffs.
+  top_count`): with target shares best first (e.g. 2 %, 8 %, 20 %, 30 %, 40 %; equal shares by
+  default for quantile), tier j or better holds the first ⌊C_j · n⌋ customers in score order, C_j
+  the cumulative share. quantile puts the cut-off at the score of the last customer in (the
+  close's quantile rule); pyramid at the midpoint between the last score in and the first score
+  out. Customers tied on a cut-off go to the better tier (an absolute cut-off cannot split
+  them; the close's pyramid splits them by customer id), so a tier can then hold more than
+  its target.
 - jenks: natural breaks (jenkspy) fitted on a deterministic sample of at most `max_sample` values:
   the sorted scores taken at evenly spaced ranks, so the sample does not depend on row order.
 - kmeans: scikit-learn k-means on the same sample, seeded; cut-offs at the midpoints between
@@ -22,12 +24,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from corptier.evaluation._inputs import check_tier_order
+from corptier.tiering.cutoffs import top_count
 
 METHODS = ("quantile", "pyramid", "jenks", "kmeans")
 MAX_SAMPLE = 20_000
@@ -143,21 +147,22 @@ def tier_index(
 def quantile_cutoffs(
     scores: NDArray[np.float64], shares: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Exact quantiles at 1 − cumulative share, for every tier boundary."""
-    cum = np.cumsum(shares)[:-1]
-    cut: NDArray[np.float64] = np.quantile(scores, np.clip(1 - cum, 0, 1))
-    return cut
+    """For every tier boundary, the score of the last customer in (⌊C · n⌋ in score order; the
+    close's quantile rule); above the best score when that count is 0."""
+    desc = np.sort(scores)[::-1]
+    cut = [float(desc[b - 1]) if b > 0 else float(np.nextafter(desc[0], np.inf))
+           for b in _top_counts(desc.size, shares)]
+    return np.asarray(cut, dtype=float)
 
 
 def pyramid_cutoffs(
     scores: NDArray[np.float64], shares: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Cut-offs that give exact counts round(cumulative share · n) when scores are distinct."""
+    """Cut-offs that give the close's pyramid counts ⌊C · n⌋ when scores are distinct."""
     desc = np.sort(scores)[::-1]
     n = desc.size
-    bounds = np.round(np.cumsum(shares)[:-1] * n).astype(int)
     cut: list[float] = []
-    for b in bounds:
+    for b in _top_counts(n, shares):
         if b <= 0:
             cut.append(float(np.nextafter(desc[0], np.inf)))
         elif b >= n:
@@ -165,6 +170,17 @@ def pyramid_cutoffs(
         else:
             cut.append((desc[b - 1] + desc[b]) / 2 if desc[b - 1] != desc[b] else desc[b - 1])
     return np.asarray(cut, dtype=float)
+
+
+def _top_counts(n: int, shares: NDArray[np.float64]) -> list[int]:
+    """Customers in each tier or better (every tier but the last), by the close's rule. Shares
+    are read as the fractions a person meant (0.1 → 1/10, 1/3 of float → 1/3), so cumulative
+    sums do not drift below a whole count."""
+    total, out = Fraction(0), []
+    for share in shares[:-1]:
+        total += Fraction(float(share)).limit_denominator(10**6)
+        out.append(top_count(n, total))
+    return out
 
 
 def jenks_cutoffs(sample: NDArray[np.float64], k: int) -> NDArray[np.float64]:

@@ -100,6 +100,8 @@ def _hysteresis(h: dict[str, Any], lang: str) -> str:
         text += f"/{h['downgrade_buffer']}"
     if h.get("pending_tier"):
         text += f" → {_tier(h['pending_tier'], lang)}"
+    if h.get("cap_tier"):
+        text += f"; {_('capped')} {_tier(h['cap_tier'], lang)}"
     return text
 
 

@@ -11,7 +11,9 @@ Grammar (Python syntax, parsed with `ast`, nothing is ever evaluated by Python):
 Examples: ``dep_avg_r3 >= 100_000_000``, ``worst_loan_class_rank >= 3 or max_days_overdue > 90``,
 ``dep_avg_yoy is null and tenure_months < 12``, ``enterprise_size == "micro"``.
 
-A comparison on a missing value is false (SQL semantics, then false), so write ``x is null``
+A comparison on a missing value is unknown, and so is `not` of an unknown (SQL's three-valued
+logic); an unknown condition is false at the end. So a missing value never makes a condition
+match, also under `not` (``not x > 10`` does not match a missing x): write ``x is null``
 explicitly when a missing value should match.
 
 A condition is at most MAX_CONDITION_CHARS characters, MAX_CONDITION_DEPTH levels of nesting
@@ -226,8 +228,8 @@ def _compile(node: ast.expr, table: ir.Table) -> ir.BooleanValue:
         parts = [_compile(v, table) for v in node.values]
         combine = operator.and_ if isinstance(node.op, ast.And) else operator.or_
         return _balanced(parts, combine)
-    if isinstance(node, ast.UnaryOp):
-        return ~_compile(node.operand, table).fill_null(False)
+    if isinstance(node, ast.UnaryOp):  # SQL's NOT: not unknown is unknown, i.e. no match
+        return ~_compile(node.operand, table)
     assert isinstance(node, ast.Compare)
     if _is_null_test(node):
         assert isinstance(node.left, ast.Name)

@@ -3,18 +3,27 @@
 Every customer gets a `rank`: 1 for the highest score, ties broken by customer id (ascending), so
 DuckDB and Spark order everyone the same way. Levels are 0 for the best tier.
 
+One counting rule (`top_count`) serves the pyramid, the quantile cut-offs and `standard suggest`:
+of n customers, ⌊C · n⌋ are in a tier or better whose cumulative share from the top is C
+(computed on exact fractions, never in floating point). Ties at a boundary: the pyramid splits
+them by customer id; quantile cut-offs (and every suggested absolute cut-off) keep them together
+in the better tier.
+
 - absolute: the best tier whose minimum points the score reaches.
-- quantile: tier t starts at the score of the customer ranked m = ceil((1 − q_t) · n); everyone
-  with that score or more is in t or better (so ties at the cut-off stay together).
+- quantile: with C_t = 1 − q_t, tier t starts at the score of the customer ranked
+  m = ⌊C_t · n⌋; everyone with that score or more is in t or better (ties at the cut-off stay
+  together); m = 0 puts nobody in t or better by this cut-off.
   No approximate percentile function is used.
-- pyramid: ranks 1 … floor(C_t · n) are in t or better, C_t the cumulative target share;
+- pyramid: ranks 1 … ⌊C_t · n⌋ are in t or better, C_t the cumulative target share;
   ties at a boundary are split by customer id.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any
+from fractions import Fraction
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.types as ir
@@ -30,6 +39,15 @@ from corptier.tiering.standard import (
 
 RANK = "rank"
 RAW_LEVEL = "_raw_level"
+
+N = TypeVar("N", int, ir.IntegerValue)
+
+
+def top_count(n: N, share: Fraction) -> N:
+    """How many of `n` customers are in a tier or better whose cumulative share from the top is
+    `share`: ⌊share · n⌋ on exact fractions. The one counting rule of the pyramid, the
+    quantile cut-offs and `standard suggest`; `n` is a number or an Ibis integer expression."""
+    return (n * share.numerator) // share.denominator
 
 
 def add_rank(table: ir.Table, by: Sequence[str] = ()) -> ir.Table:
@@ -62,11 +80,10 @@ def _level_by_minimum(score: ir.FloatingValue, minimums: list[ir.Value]) -> ir.I
 
 def _quantile_levels(table: ir.Table, quantiles: list[float], whole: Any) -> ir.Table:
     n = table.count().over(whole)
-    positions = {}
-    for level, q in enumerate(quantiles):
-        above = 1 - exact_fraction(q)  # share at or above the cut-off, exact
-        a, b = above.numerator, above.denominator
-        positions[f"_q{level}_pos"] = ((n * a + (b - 1)) // b).cast("int64")
+    positions = {
+        f"_q{level}_pos": top_count(n, 1 - exact_fraction(q)).cast("int64")
+        for level, q in enumerate(quantiles)
+    }
     table = table.mutate(**positions)
     thresholds = {
         f"_q{level}_min": ibis.ifelse(table[RANK] == table[f"_q{level}_pos"], table[SCORE],
@@ -80,14 +97,13 @@ def _quantile_levels(table: ir.Table, quantiles: list[float], whole: Any) -> ir.
 
 
 def quantile_cutoff_scores(scores: list[float], quantiles: list[float]) -> list[float]:
-    """The same quantile cut-offs computed in plain Python (for explanations and tests)."""
+    """The same quantile cut-offs computed in plain Python (for explanations and tests);
+    infinity where the position is 0 (nobody reaches the tier by this cut-off)."""
     ordered = sorted(scores, reverse=True)
-    n = len(ordered)
     out = []
     for q in quantiles:
-        above = 1 - exact_fraction(q)
-        m = -(-(n * above.numerator) // above.denominator)
-        out.append(ordered[m - 1])
+        m = top_count(len(ordered), 1 - exact_fraction(q))
+        out.append(ordered[m - 1] if m > 0 else math.inf)
     return out
 
 
@@ -98,7 +114,6 @@ def _pyramid_levels(
     rank = table[RANK]
     branches = []
     for level, cumulative in enumerate(cutoffs.cumulative(codes)[:-1]):
-        a, b = cumulative.numerator, cumulative.denominator
-        branches.append((rank * b <= n * a, level))
+        branches.append((rank <= top_count(n, cumulative), level))
     level = ibis.cases(*branches, else_=len(codes) - 1) if branches else ibis.literal(0)
     return table.mutate(**{RAW_LEVEL: level.cast("int64")})

@@ -5,7 +5,8 @@
 2. Floors: the customer takes the best of its raw tier and the tiers of all fired floors.
 3. Caps: the customer takes the worst of that and the tiers of all fired caps, so a cap always
    wins over a floor (risk wins).
-Levels are 0 for the best tier.
+Levels are 0 for the best tier. Caps with `immediate: true` (the default) also bound the applied
+tier of the same close (`immediate_cap_level`, used by hysteresis).
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def add_gates(
             GATED_LEVEL: _greatest([after_floors, cap_level]).cast("int64"),
         }
     )
+
+
+def immediate_cap_level(table: ir.Table, standard: Standard) -> ir.IntegerValue:
+    """The worst tier level of the fired caps with `immediate: true`, null when none fired;
+    read from the `gate_<id>` columns `add_gates` leaves."""
+    caps = sorted((g for g in standard.gates.caps if g.immediate),
+                  key=lambda g: -standard.tier_level(g.tier))
+    if not caps:
+        return ibis.null("int64")
+    branches = [(table[gate_column(g.id)].fill_null(False), standard.tier_level(g.tier))
+                for g in caps]
+    return ibis.cases(*branches, else_=ibis.null("int64")).cast("int64")
 
 
 def gate_trigger(table: ir.Table, gate: Gate, named_lists: NamedLists | None) -> ir.BooleanValue:

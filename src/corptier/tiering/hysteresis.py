@@ -2,7 +2,8 @@
 
 Tier ranks count from 0 for the best tier. For each customer of a period, given the state left by
 the previous close (applied tier, consecutive periods below it, best tier computed during that
-streak) and the tier computed this period:
+streak), the tier computed this period and the worst tier of the caps with `immediate: true`
+that fired this period (if any):
 
 - a customer absent from the previous state is **new** and gets its computed tier;
 - a computed tier better than the applied tier is an **upgrade**: it applies at once and the
@@ -13,14 +14,20 @@ streak) and the tier computed this period:
   `policy.periods_before_downgrade(applied tier)`, the downgrade applies at the close of the N-th
   consecutive period below (连续 N 期未达标则降级; N = 0 or 1: at once); before that the applied
   tier is **held**;
-- a downgrade moves to the **best tier computed during the streak**, not to this period's tier:
-  for N periods the customer was never better than that tier, and one bad last month does not
-  pull it further down only to be upgraded again the month after (no flapping);
-- customers of the previous state absent from this period have exited and are not returned.
+- a downgrade moves to the tier `policy.downgrade_to` names: `computed` (the default) = the tier
+  computed this period; `best_of_last_n` = the best tier computed during the N periods of the
+  streak (one bad last month does not pull it further down);
+- **capped** (risk wins over every buffer): when the tier the rules above give is better than a
+  fired immediate cap's tier, the customer is applied the cap's tier at once and the streak is
+  cleared; a score drop below the cap's tier then runs its own buffer from the next close;
+- customers of the previous state absent from this period have exited and are not returned (a
+  close may put customers absent for a few closes back into the state: see
+  `policy.keep_state_absent_periods` and `state_from_published`).
 
-Consequences (property-tested): the applied tier is never worse than the computed tier; after a
-downgrade the next one comes N periods later at the earliest (N of the new tier); a computed tier
-alternating between the applied tier and a worse one never moves a tier with N ≥ 2 down.
+Consequences (property-tested): the applied tier is never worse than the computed tier and never
+better than a fired immediate cap's tier; without caps, after a downgrade the next one comes N
+periods later at the earliest (N of the new tier); a computed tier alternating between the
+applied tier and a worse one never moves a tier with N ≥ 2 down.
 
 `apply_hysteresis` is the Ibis version the close runs on DuckDB or Spark; `step` is the plain
 Python reference of the same rule, used by the tests.
@@ -39,7 +46,7 @@ import pyarrow as pa
 
 from corptier.tiering.policy import HysteresisPolicy
 
-Reason = Literal["new", "upgrade", "same", "recovered", "held", "downgrade"]
+Reason = Literal["new", "upgrade", "same", "recovered", "held", "downgrade", "capped"]
 
 COMPUTED = "computed_tier_rank"
 APPLIED = "applied_tier_rank"
@@ -48,6 +55,9 @@ PENDING = "pending_tier_rank"
 REASON = "hysteresis_reason"
 PREVIOUS = "previous_applied_rank"
 BUFFER = "downgrade_buffer"
+CAP = "cap_tier_rank"
+"""Optional input column: the worst tier rank of the immediate caps fired this period (null
+when none fired)."""
 OUTPUT_COLUMNS = (APPLIED, BELOW, PENDING, REASON, PREVIOUS, BUFFER)
 
 STATE_SCHEMA = pa.schema(
@@ -77,8 +87,17 @@ def downgrade_buffers(policy: HysteresisPolicy, tier_codes: Sequence[str]) -> tu
 
 
 def step(state: HysteresisState | None, computed: int, policy: HysteresisPolicy,
-         tier_codes: Sequence[str]) -> Step:
-    """One close for one customer: the new state and why (see the module docstring)."""
+         tier_codes: Sequence[str], cap: int | None = None) -> Step:
+    """One close for one customer: the new state and why (see the module docstring). `cap` is
+    the worst tier rank of the immediate caps fired this period (None: none fired)."""
+    result = _unbounded_step(state, computed, policy, tier_codes)
+    if cap is not None and result.state.applied < cap:
+        return Step(HysteresisState(cap), "capped")
+    return result
+
+
+def _unbounded_step(state: HysteresisState | None, computed: int, policy: HysteresisPolicy,
+                    tier_codes: Sequence[str]) -> Step:
     if state is None:
         return Step(HysteresisState(computed), "new")
     if computed < state.applied:
@@ -86,8 +105,10 @@ def step(state: HysteresisState | None, computed: int, policy: HysteresisPolicy,
     if computed == state.applied:
         return Step(HysteresisState(computed), "recovered" if state.periods_below else "same")
     below = state.periods_below + 1
-    streak_best = state.pending if state.periods_below > 0 else None
-    pending = computed if streak_best is None else min(streak_best, computed)
+    pending = computed
+    if policy.downgrade_to == "best_of_last_n" and state.periods_below > 0:
+        assert state.pending is not None
+        pending = min(state.pending, computed)
     if below >= _buffer(state.applied, policy, tier_codes):
         return Step(HysteresisState(pending), "downgrade")
     return Step(HysteresisState(state.applied, below, pending), "held")
@@ -106,7 +127,9 @@ def apply_hysteresis(current: ir.Table, previous_state: ir.Table, policy: Hyster
     Parameters
     ----------
     current : one row per customer of the period: `customer_id` and `computed_tier_rank`
-        (0 = best; never null); other columns are passed through.
+        (0 = best; never null), optionally `cap_tier_rank` (the worst tier rank of the
+        immediate caps fired this period, null when none; at most `computed_tier_rank`);
+        other columns are passed through.
     previous_state : one row per customer of the previous close: `customer_id`,
         `applied_tier_rank`, `periods_below` and, optionally, `pending_tier_rank` (best tier
         computed during the running streak; when absent, a running streak's best tier is
@@ -118,7 +141,8 @@ def apply_hysteresis(current: ir.Table, previous_state: ir.Table, policy: Hyster
     Returns
     -------
     `current` with `applied_tier_rank`, `periods_below`, `pending_tier_rank` (null unless a
-    downgrade is held), `hysteresis_reason` (new, upgrade, same, recovered, held, downgrade),
+    downgrade is held: where it would land), `hysteresis_reason` (new, upgrade, same,
+    recovered, held, downgrade, capped),
     `previous_applied_rank` (null for new customers) and `downgrade_buffer` (N of the previous
     applied tier). The first four columns (as `customer_id`, `applied_tier_rank`,
     `periods_below`, `pending_tier_rank`) are the state of the next close. Nothing runs until
@@ -163,9 +187,11 @@ def _decision(t: ir.Table, policy: HysteresisPolicy,
     buffers = downgrade_buffers(policy, tier_codes)
     buffer = ibis.cases(*[(applied == i, n) for i, n in enumerate(buffers)], else_=0)
     below = t._prev_below + 1
-    streak = (t._prev_below > 0) & t._prev_pending.notnull()
-    pending = ibis.cases((streak & (t._prev_pending < computed), t._prev_pending),
-                         else_=computed)
+    pending: ir.IntegerValue = computed
+    if policy.downgrade_to == "best_of_last_n":
+        streak = (t._prev_below > 0) & t._prev_pending.notnull()
+        pending = ibis.cases((streak & (t._prev_pending < computed), t._prev_pending),
+                             else_=computed)
     reason = ibis.cases(
         (applied.isnull(), "new"),
         (computed < applied, "upgrade"),
@@ -175,12 +201,15 @@ def _decision(t: ir.Table, policy: HysteresisPolicy,
         else_="held",
     )
     held = reason == "held"
+    rule_tier = ibis.cases((held, applied), (reason == "downgrade", pending), else_=computed)
+    cap = t[CAP].cast("int64") if CAP in t.columns else ibis.null("int64")
+    capped = (cap.notnull() & (rule_tier < cap)).fill_null(False)
+    held = held & ~capped
     return {
-        APPLIED: ibis.cases((held, applied), (reason == "downgrade", pending),
-                            else_=computed).cast("int64"),
+        APPLIED: ibis.ifelse(capped, cap, rule_tier).cast("int64"),
         BELOW: ibis.cases((held, below), else_=0).cast("int64"),
         PENDING: ibis.cases((held, pending), else_=ibis.null("int64")).cast("int64"),
-        REASON: reason.cast("string"),
+        REASON: ibis.ifelse(capped, "capped", reason).cast("string"),
         PREVIOUS: applied,
         BUFFER: ibis.cases((applied.isnull(), ibis.null("int64")), else_=buffer).cast("int64"),
     }
@@ -222,10 +251,11 @@ def state_from_published(rows: Iterable[Mapping[str, Any]],
 
 def hysteresis_record(row: Mapping[str, Any], tier_codes: Sequence[str]) -> dict[str, Any]:
     """The JSON kept with a published result (tier_result.hysteresis) from one output row:
-    the tier the rule gave (before any override), why, and the running streak."""
+    the tier the rule gave (before any override), why, the running streak and the tier of the
+    immediate caps that fired (None when none did)."""
 
     def code(rank: Any) -> str | None:
-        return None if pd.isna(rank) else tier_codes[int(rank)]
+        return None if rank is None or pd.isna(rank) else tier_codes[int(rank)]
 
     return {
         "tier": code(row[APPLIED]),
@@ -234,4 +264,5 @@ def hysteresis_record(row: Mapping[str, Any], tier_codes: Sequence[str]) -> dict
         "pending_tier": code(row[PENDING]),
         "downgrade_buffer": None if pd.isna(row[BUFFER]) else int(row[BUFFER]),
         "previous_applied_tier": code(row[PREVIOUS]),
+        "cap_tier": code(row.get(CAP)),
     }

@@ -13,8 +13,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from corptier.tiering.apply import score_and_tier
-from corptier.tiering.gates import NamedLists
-from corptier.tiering.hysteresis import COMPUTED, apply_hysteresis
+from corptier.tiering.gates import NamedLists, immediate_cap_level
+from corptier.tiering.hysteresis import CAP, COMPUTED, apply_hysteresis
 from corptier.tiering.standard import Standard
 
 
@@ -28,11 +28,13 @@ def tier_with_hysteresis(
     """One period's tiers before overrides, as an Ibis expression (nothing runs yet).
 
     Scores and tiers `indicators` (one row per customer), applies hysteresis from `state` (the
-    previous close's state in `STATE_SCHEMA`; empty for a first close) and joins the values of
+    previous close's state in `STATE_SCHEMA`; empty for a first close; fired immediate caps
+    bound the applied tier at once) and joins the values of
     the indicators the standard uses, plus the `carry` columns, by customer id.
     """
     tiered = score_and_tier(indicators, standard, lists)
-    current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64")})
+    current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64"),
+                               CAP: immediate_cap_level(tiered, standard)})
     result = apply_hysteresis(current, ibis.memtable(state), standard.hysteresis,
                               standard.tier_codes)
     used = ["customer_id", *sorted(standard.indicators_used()), *carry]

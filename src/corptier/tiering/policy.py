@@ -2,7 +2,9 @@
 
 `HysteresisPolicy` is the `hysteresis:` section of a standard (当期升级，延期降级): upgrades apply
 at once; a customer whose computed tier falls below its applied tier keeps the applied tier until
-it has been below for `downgrade_after_periods[tier]` consecutive periods.
+it has been below for `downgrade_after_periods[tier]` consecutive periods, and then moves to
+the tier `downgrade_to` names. A cap that fires with `immediate: true` is not buffered (see
+`corptier.tiering.hysteresis`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ class HysteresisPolicy(BaseModel):
         description=(
             "Per applied tier code: consecutive periods the computed tier must stay below the "
             "applied tier before the downgrade applies (0 or absent = at once)."
+        ),
+    )
+    downgrade_to: Literal["computed", "best_of_last_n"] = Field(
+        "computed",
+        description=(
+            "Where a downgrade lands after the buffer: 'computed' = the tier computed in the "
+            "period the downgrade applies; 'best_of_last_n' = the best tier computed during the "
+            "N periods below."
         ),
     )
 

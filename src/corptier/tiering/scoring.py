@@ -103,10 +103,17 @@ def _bands(x: ir.FloatingValue, spec: BandsScoring) -> ir.FloatingValue:
 
 
 def _percentile(x: ir.Value, spec: PercentileScoring, by: list[ir.Value]) -> ir.FloatingValue:
+    """Mid-rank percentile × 100 among the values present: (customers ranked below + half the
+    others tied with it) / (n − 1). The lowest distinct value gets 0, the highest 100, ties the
+    mean of the ranks they span; a lone customer, or all tied, 50."""
     order = x if spec.direction == "ascending" else x.desc()
-    window = ibis.window(group_by=[*by, x.isnull()], order_by=order)
-    rank = ibis.percent_rank().over(window)
-    return ibis.ifelse(x.isnull(), ibis.null("float64"), rank * 100.0)
+    group = [*by, x.isnull()]
+    below = ibis.rank().over(ibis.window(group_by=group, order_by=order))  # 0-based, min rank
+    n = x.count().over(ibis.window(group_by=group))
+    ties = x.count().over(ibis.window(group_by=[*group, x]))
+    mid = (below.cast("float64") + (ties - 1).cast("float64") / 2.0) / (n - 1).cast("float64")
+    points = ibis.ifelse(n > 1, mid * 100.0, ibis.literal(50.0))
+    return ibis.ifelse(x.isnull(), ibis.null("float64"), points)
 
 
 def _minmax(x: ir.FloatingValue, spec: MinMaxScoring) -> ir.FloatingValue:

@@ -123,6 +123,14 @@ class Gate(StandardModel):
     tier: str
     flags: tuple[str, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _immediate_on_caps_only(cls, value: Any) -> Any:
+        if cls is Gate and isinstance(value, dict) and "immediate" in value:
+            raise ValueError("'immediate' applies to caps only: floors keep the downgrade "
+                             "buffer")
+        return value
+
     @model_validator(mode="after")
     def _one_trigger(self) -> Gate:
         if (self.when is None) == (self.named_list is None):
@@ -130,11 +138,19 @@ class Gate(StandardModel):
         return self
 
 
+class Cap(Gate):
+    """A cap (at most `tier`). With `immediate` (the default) a fired cap also bounds the
+    applied tier of the same close: hysteresis never holds a customer above it (risk wins over
+    the downgrade buffer). `immediate: false` lets the buffer delay it like a score drop."""
+
+    immediate: bool = True
+
+
 class Gates(StandardModel):
     """Floors raise a customer to at least their tier; caps, applied after floors, lower it."""
 
     floors: tuple[Gate, ...] = ()
-    caps: tuple[Gate, ...] = ()
+    caps: tuple[Cap, ...] = ()
 
     def all(self) -> tuple[tuple[str, Gate], ...]:
         return tuple(("floor", g) for g in self.floors) + tuple(("cap", g) for g in self.caps)
