@@ -61,12 +61,20 @@ class Assumptions(_Section):
     hurdle_rate: float = Field(0.12, ge=0, lt=1)
     lgd_default: float = Field(0.45, gt=0, le=1)
     maturity_years: float = Field(2.5, ge=1, le=5)
-    pd_floor: float = Field(0.0003, gt=0, lt=1)
+    pd_floor: float = Field(0.0005, gt=0, lt=1)
     # indicator engine: PD for customers without an internal rating, and a tax on loan
     # interest income as a share of the interest (0 = contribution before such a tax; the
     # domain's worked example uses the pre-2016 business tax of 5.5 %)
     pd_unrated: float = Field(0.02, gt=0, lt=1)
     loan_interest_tax_rate: float = Field(0.0, ge=0, lt=1)
+    # defaulted borrowers: a customer with a loan classified `default_class` or worse, or more
+    # than `default_days_overdue` days past due, has PD 1 and K = max(0, LGD − defaulted_elbe)
+    # (the best estimate of loss; default: the 25 % specific provision of 次级); interest on
+    # such a loan is not accrued into NII unless `accrue_npl_interest`
+    default_class: Literal["关注", "次级", "可疑", "损失"] = "次级"
+    default_days_overdue: int = Field(90, ge=0)
+    defaulted_elbe: float = Field(0.25, ge=0, le=1)
+    accrue_npl_interest: bool = False
     cost_drivers: CostDrivers = CostDrivers()
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from engine_banks import STATIC, customer, write_period
 
-from corptier.config import render_config
+from corptier.config import Assumptions, render_config
 from corptier.engine import compute_indicators, irb_k, loan_contribution_annual, read_snapshot
 from corptier.engine.money import cents, factor
 from corptier.periods import Period
@@ -84,3 +84,19 @@ def test_worked_loan_example_through_the_engine(tmp_path) -> None:
     assert w1["contribution_r12"] == expected
     assert abs(w1["contribution_r12"] - D(917_000)) <= D("0.12")
     assert abs(w1["loan_nii_r12"] - D(1_607_000)) <= D("0.06")  # 1,970,000 − 363,000
+
+
+def test_pd_floor_is_5_basis_points(tmp_path) -> None:
+    """Basel III / the 2023 Chinese capital rules: PD ≥ 0.05 % (a grade of 0.01 % uses 0.05 %)."""
+    from engine_banks import ftp_rows, loan, workspace_with
+
+    assert Assumptions().pd_floor == 0.0005
+    ws = workspace_with(tmp_path / "floor")
+    scale = [{"rating": "AAA", "rank": 1, "pd": "0.000100", "lgd": "0.450000"}]
+    write_period(ws, "2026-09", {**STATIC, "rating_scale": scale, "ftp_rates": ftp_rows("2026-09"),
+                                 "customers": [customer("F1", rating="AAA")],
+                                 "loans": [loan("L1", "F1", "2026-09")]})
+    compute_indicators(ws, "2026-09")
+    f1 = read_snapshot(ws, "2026-09").to_pylist()[0]
+    assert f1["pd"] == 0.0005
+    assert f1["expected_loss"] == D("18.49")          # 1,000,000 × 0.0005 × 0.45 × 30/365

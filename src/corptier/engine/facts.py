@@ -8,7 +8,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, PRODUCT_CATEGORIES
+from corptier.config import Assumptions
+from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, LOAN_CLASSES, PRODUCT_CATEGORIES
 from corptier.engine.money import RATE, SUM_EXACT, money_sum, product
 from corptier.engine.tables import Inputs
 
@@ -71,7 +72,10 @@ def loan_term_bucket(start: ir.DateValue, maturity: ir.DateValue) -> ir.StringVa
 
 def loan_facts(inp: Inputs) -> ir.Table:
     """Loan balances, count, annual FTP margin Σ avg × (client rate − FTP(term)), annual
-    interest Σ avg × client rate, worst classification, days overdue, categories held."""
+    interest Σ avg × client rate, worst classification, days overdue, categories held.
+
+    A non-performing loan (see `non_performing`) accrues no interest unless the assumptions say
+    so: its client rate counts as 0, so its NII is the funding cost −avg × FTP."""
     products = inp.products.select("product_code", "period", "category")
     l0 = inp.loans.join(products, ["product_code", "period"])
     l0 = l0.mutate(ftp_kind=ibis.literal("loan"),
@@ -80,6 +84,9 @@ def loan_facts(inp: Inputs) -> ir.Table:
         inp.loan_classes, "classification", how="left"
     )
     rate = ln.client_rate.cast(RATE)
+    if not inp.assumptions.accrue_npl_interest:
+        npl = non_performing(ln.class_rank, ln.days_overdue, inp.assumptions)
+        rate = ibis.ifelse(npl, ibis.literal(0, RATE), rate)
     held = {f"loan_{c}": ln.count(where=ln.category == c) for c in PRODUCT_CATEGORIES}
     return ln.group_by(KEY).aggregate(
         loan_avg=money_sum(ln.avg_daily_balance),
@@ -91,6 +98,17 @@ def loan_facts(inp: Inputs) -> ir.Table:
         worst_class_rank=ln.class_rank.max(),
         max_days_overdue=ln.days_overdue.max(),
         **held,
+    )
+
+
+def non_performing(
+    class_rank: ir.IntegerValue, days_overdue: ir.IntegerValue, a: Assumptions
+) -> ir.BooleanValue:
+    """In default: classified `default_class` or worse (五级分类 rank), or more than
+    `default_days_overdue` days past due. A missing value never makes a default."""
+    worst_ok = LOAN_CLASSES.index(a.default_class)  # rank of the class before it
+    return (class_rank.coalesce(0) > worst_ok) | (
+        days_overdue.coalesce(0) > a.default_days_overdue
     )
 
 

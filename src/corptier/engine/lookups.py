@@ -59,12 +59,14 @@ def months_table(period: str, a: Assumptions) -> ir.Table:
 
 def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
     """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
-    the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals."""
+    the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals; and for a borrower in
+    default (PD 1) the EL factor LGD × days/365 and K = max(0, LGD − defaulted_elbe)."""
     rows = []
     by_period: dict[str, list[dict[str, Any]]] = {}
     for row in scale.to_pylist():
         by_period.setdefault(row["period"], []).append(row)
     floor = Decimal(str(a.pd_floor))
+    elbe = Decimal(str(a.defaulted_elbe))
     for p, grades in by_period.items():
         grades = [*grades, {"rating": UNRATED, "rank": 0,
                             "pd": Decimal(str(a.pd_unrated)), "lgd": Decimal(str(a.lgd_default))}]
@@ -77,11 +79,14 @@ def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
                 "period": p, "rating_key": g["rating"], "rating_rank": g["rank"],
                 "pd": float(pd), "lgd": float(lgd),
                 "el_factor": factor(pd * lgd * days / 365), "k_factor": factor(Decimal(repr(k))),
+                "el_factor_dft": factor(lgd * days / 365),
+                "k_factor_dft": factor(max(lgd - elbe, Decimal(0))),
             })
     schema = pa.schema([
         ("period", pa.string()), ("rating_key", pa.string()), ("rating_rank", pa.int64()),
         ("pd", pa.float64()), ("lgd", pa.float64()),
         ("el_factor", FACTOR_TYPE), ("k_factor", FACTOR_TYPE),
+        ("el_factor_dft", FACTOR_TYPE), ("k_factor_dft", FACTOR_TYPE),
     ])
     return named_memtable(RATINGS, pa.Table.from_pylist(rows, schema))
 

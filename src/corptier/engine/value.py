@@ -27,6 +27,7 @@ from corptier.engine.facts import (
     deposit_facts,
     fee_facts,
     loan_facts,
+    non_performing,
     transaction_facts,
 )
 from corptier.engine.lookups import UNRATED
@@ -71,7 +72,8 @@ def _fill(t: ir.Table) -> ir.Table:
     for name, dtype in t.schema().items():
         if name in KEY or name in ("first_txn", "last_txn", "worst_class_rank",
                                    "max_days_overdue", "rating_rank", "pd", "lgd",
-                                   "el_factor", "k_factor", "rating_key", "month_end"):
+                                   "el_factor", "k_factor", "el_factor_dft", "k_factor_dft",
+                                   "rating_key", "month_end"):
             continue
         if dtype.is_decimal():
             fills[name] = t[name].coalesce(ibis.literal(zero, dtype))
@@ -84,6 +86,7 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
     a = inp.assumptions
     vat = ibis.literal(factor(Decimal(1) / (1 + Decimal(str(a.vat_rate)))), WIDE)
     fees = {f"fee_{c}": times_factor(t[f"gross_{c}"], vat) for c in FEE_CATEGORIES}
+    t = t.mutate(in_default=non_performing(t.worst_class_rank, t.max_days_overdue, a))
     t = t.mutate(
         dep_demand_avg=t.dep_demand,
         dep_time_avg=t.dep_time,
@@ -94,8 +97,10 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
              - t.loan_interest_annual.cast(WIDE) * t.loan_tax_factor.cast(WIDE)).round(2)
         ),
         op_cost=_op_cost(t, inp),
-        expected_loss=times_factor(t.loan_avg, t.el_factor),
-        econ_capital=times_factor(t.loan_avg, t.k_factor),
+        expected_loss=times_factor(
+            t.loan_avg, ibis.ifelse(t.in_default, t.el_factor_dft, t.el_factor)),
+        econ_capital=times_factor(
+            t.loan_avg, ibis.ifelse(t.in_default, t.k_factor_dft, t.k_factor)),
         **fees,
     )
     t = t.mutate(fee_income=to_money(sum((t[f] for f in fees), start=ibis.literal(0, MONEY))))
