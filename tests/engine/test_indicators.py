@@ -131,3 +131,17 @@ def test_groups(snap, tiny_bank) -> None:
 def test_deposit_fraction_rounding(snap) -> None:
     # K3: 100.01 at FTP 2 %, no rate paid → 100.01 × 0.02 × 30/365 = 0.1643… → 0.16
     assert snap["K3"]["dep_nii"] == D("0.16")
+
+
+def test_tier_raroc_of_a_one_customer_tier_is_the_customer_raroc(snap) -> None:
+    """The KPI's tier RAROC is annualised exactly like the customer's (not a monthly ratio)."""
+    import pandas as pd
+
+    from corptier.evaluation import KpiContext, kpis_by_tier
+
+    frame = pd.DataFrame([snap["K1"]])
+    tiers = pd.DataFrame({"customer_id": ["K1"], "applied_tier": ["core"]})
+    k = kpis_by_tier(KpiContext(period="2026-09", indicators=frame, tiers=tiers,
+                                tier_order=("core",), tax_rate=0.25))
+    assert snap["K1"]["raroc"] is not None
+    assert k.loc["core", "raroc"] == pytest.approx(snap["K1"]["raroc"], rel=1e-12)
