@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corptier.errors import ConfigError
 
@@ -61,6 +61,18 @@ class Assumptions(_Section):
     hurdle_rate: float = Field(0.12, ge=0, lt=1)
     lgd_default: float = Field(0.45, gt=0, le=1)
     maturity_years: float = Field(2.5, ge=1, le=5)
+    # effective maturity M of the IRB formula: the balance-weighted remaining term of the
+    # customer's loans, clamped to 1–5 years; `maturity_years` without loan balance or when off
+    maturity_from_loans: bool = True
+    # firm-size adjustment of the IRB correlation from customers.annual_revenue: S = revenue /
+    # sme_revenue_unit, R −= reduction × (1 − (max(S, floor) − floor) / (cap − floor)) for
+    # S < cap, S taken to the nearest sme_revenue_step. Default: the 2023 Chinese capital
+    # rules (S in 千万元, 3–30, 0.04); Basel: unit = yuan per EUR million, floor 5, cap 50
+    sme_revenue_unit: float = Field(10_000_000.0, gt=0)
+    sme_revenue_floor: float = Field(3.0, ge=0)
+    sme_revenue_cap: float = Field(30.0, gt=0)
+    sme_correlation_reduction: float = Field(0.04, ge=0, lt=0.12)
+    sme_revenue_step: float = Field(0.01, gt=0)
     pd_floor: float = Field(0.0005, gt=0, lt=1)
     # indicator engine: PD for customers without an internal rating, and a tax on loan
     # interest income as a share of the interest (0 = contribution before such a tax; the
@@ -76,6 +88,20 @@ class Assumptions(_Section):
     defaulted_elbe: float = Field(0.25, ge=0, le=1)
     accrue_npl_interest: bool = False
     cost_drivers: CostDrivers = CostDrivers()
+
+    @model_validator(mode="after")
+    def _sme_steps(self) -> Assumptions:
+        """The revenue range must be a whole number of steps above 0 (the capital lookup has
+        one row per step)."""
+        for name in ("sme_revenue_floor", "sme_revenue_cap"):
+            steps = getattr(self, name) / self.sme_revenue_step
+            if abs(steps - round(steps)) > 1e-9:
+                raise ValueError(f"{name} must be a multiple of sme_revenue_step")
+        if self.sme_revenue_cap <= self.sme_revenue_floor:
+            raise ValueError("sme_revenue_cap must be above sme_revenue_floor")
+        if self.sme_revenue_cap / self.sme_revenue_step > 100_000:
+            raise ValueError("sme_revenue_step is too small: at most 100,000 steps up to the cap")
+        return self
 
 
 class TieringSection(_Section):

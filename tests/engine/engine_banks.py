@@ -264,6 +264,8 @@ def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, li
                 parent_id=parent,
                 group_id="GX" if k % 11 == 0 else None,
                 rating=rnd.choice(["A", "B", None]),
+                annual_revenue=[None, 12_345_678.9, 99_994_999.99, 155_555_555.55,
+                                400_000_000][k % 5],
                 onboarded_on=dt.date(2000 + rnd.randint(10, 25), rnd.randint(1, 12),
                                      rnd.randint(1, 28)),
             )

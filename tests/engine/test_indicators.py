@@ -38,7 +38,10 @@ def test_value_of_k1(snap) -> None:
     assert k1["op_cost"] == D("926.00")
     # EL = 1,000,000 × PD 1 % × LGD 50 % × 30/365
     assert k1["expected_loss"] == D("410.96")
-    assert k1["econ_capital"] == cents(D(1_000_000) * factor(irb_k(0.01, 0.5, 2.5)))
+    # L1 matures 2026-12-31, 92 days after period end: M = 1 year (the floor);
+    # K(PD 1 %, LGD 50 %, M 1) = 0.0651363 by CRE31, worked out outside corptier
+    assert k1["econ_capital"] == D("65136.34") == cents(D(1_000_000) * factor(irb_k(0.01, 0.5, 1)))
+    assert k1["effective_maturity"] == 1.0
     contribution = D("4191.78") + D("821.92") + D("150.00") - D("926.00") - D("410.96")
     assert k1["contribution"] == contribution == D("3826.74")
     after_tax = cents(contribution * factor(D("0.75")))

@@ -118,6 +118,8 @@ RISK = _cols("risk", [
     ("worst_loan_class_rank", "int", "0 no loan, 1 正常 … 5 损失"),
     ("max_days_overdue", "int", "maximum days past due of the loans"),
     ("in_default", "int", "1 when a loan is 次级 or worse or more than 90 days past due"),
+    ("effective_maturity", "ratio", "IRB effective maturity M in years (loans' remaining term)"),
+    ("irb_size_adjustment", "ratio", "SME adjustment of the IRB correlation; null: no revenue"),
 ])
 GROUP = _cols("group", [
     ("group_dep_avg", "money", "dep_avg summed over the group"),

@@ -72,7 +72,8 @@ def loan_term_bucket(start: ir.DateValue, maturity: ir.DateValue) -> ir.StringVa
 
 def loan_facts(inp: Inputs) -> ir.Table:
     """Loan balances, count, annual FTP margin Σ avg × (client rate − FTP(term)), annual
-    interest Σ avg × client rate, worst classification, days overdue, categories held.
+    interest Σ avg × client rate, worst classification, days overdue, categories held, and
+    Σ avg × remaining days to maturity at month end (≥ 0; the effective maturity's weights).
 
     A non-performing loan (see `non_performing`) accrues no interest unless the assumptions say
     so: its client rate counts as 0, so its NII is the funding cost −avg × FTP."""
@@ -82,7 +83,9 @@ def loan_facts(inp: Inputs) -> ir.Table:
                    ftp_bucket=loan_term_bucket(l0.start_date, l0.maturity_date))
     ln = l0.join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left").join(
         inp.loan_classes, "classification", how="left"
-    )
+    ).join(inp.months.select("period", "month_end"), "period")
+    remaining = ln.maturity_date.delta(ln.month_end, unit="day")
+    remaining = ibis.ifelse(remaining > 0, remaining, 0).cast("int64")
     rate = ln.client_rate.cast(RATE)
     if not inp.assumptions.accrue_npl_interest:
         npl = non_performing(ln.class_rank, ln.days_overdue, inp.assumptions)
@@ -95,6 +98,7 @@ def loan_facts(inp: Inputs) -> ir.Table:
         loan_margin_annual=product(ln.avg_daily_balance, rate - ln.ftp_rate.cast(RATE))
         .sum().cast(SUM_EXACT),
         loan_interest_annual=product(ln.avg_daily_balance, rate).sum().cast(SUM_EXACT),
+        loan_term_days=product(ln.avg_daily_balance, remaining).sum().cast(SUM_EXACT),
         worst_class_rank=ln.class_rank.max(),
         max_days_overdue=ln.days_overdue.max(),
         **held,

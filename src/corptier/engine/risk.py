@@ -8,6 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from corptier.contract.schema import LOAN_CLASSES
+from corptier.engine.money import SUM_EXACT, ratio
 
 
 def risk_metrics(m: ir.Table) -> dict[str, ir.Value]:
@@ -19,12 +20,19 @@ def risk_metrics(m: ir.Table) -> dict[str, ir.Value]:
         "lgd": m.lgd.max(where=now),
         "worst_loan_class_rank": m.worst_class_rank.max(where=now).coalesce(0).cast("int64"),
         "max_days_overdue": m.max_days_overdue.max(where=now).coalesce(0).cast("int64"),
+        "irb_size_adjustment": m.size_adjustment.max(where=now),
+        "_term_days": m.term_days.sum(where=now).cast(SUM_EXACT),
+        "_ead": m.loan_avg.sum(where=now).cast(SUM_EXACT),
     }
 
 
-def risk_derived(t: ir.Table) -> dict[str, ir.Value]:
+def risk_derived(t: ir.Table, maturity_years: float) -> dict[str, ir.Value]:
+    """The worst class by name; the effective maturity M in years used for K (the fallback
+    `maturity_years` without a loan balance)."""
     rank = t.worst_loan_class_rank
     return {
+        "effective_maturity": ratio(t._term_days, t._ead.cast("float64") * 365.0).coalesce(
+            maturity_years),
         "worst_loan_class": ibis.cases(
             *((rank == i + 1, name) for i, name in enumerate(LOAN_CLASSES)),
             else_=ibis.null("string"),

@@ -71,7 +71,8 @@ def customer_snapshot_expr(
     t = t.mutate(counterparties=t.counterparties.coalesce(0))
     end = t.period_end
     t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
-                 **stability_derived(t, end), **needs_derived(t), **risk_derived(t))
+                 **stability_derived(t, end), **needs_derived(t),
+                 **risk_derived(t, a.maturity_years))
     t = t.mutate(**group_columns(t))
     columns = [t[f.name].cast(_ibis_type(f.type)).name(f.name) for f in CUSTOMER_SCHEMA]
     return t.select(*columns).order_by("customer_id")

@@ -16,6 +16,7 @@ from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
     WINDOW,
+    capital_table,
     ftp_table,
     loan_class_table,
     months_table,
@@ -49,13 +50,14 @@ class Inputs:
     loans: ir.Table
     fee_income: ir.Table
     ratings: ir.Table
+    capital: ir.Table
     ftp: ir.Table
     loan_classes: ir.Table
 
     @property
     def lookups(self) -> tuple[ir.Table, ...]:
         """The in-memory tables prepared in Python."""
-        return (self.months, self.ratings, self.ftp, self.loan_classes)
+        return (self.months, self.ratings, self.capital, self.ftp, self.loan_classes)
 
     @property
     def current(self) -> ir.Table:
@@ -102,6 +104,7 @@ def read_inputs(
         loans=read("loans"),
         fee_income=read("fee_income"),
         ratings=rating_table(small["rating_scale"], assumptions),
+        capital=capital_table(small["rating_scale"], assumptions),
         ftp=ftp_table(small["ftp_rates"], loaded),
         loan_classes=loan_class_table(),
     )
