@@ -53,6 +53,10 @@ class CostDrivers(_Section):
     per_loan: float = Field(500.0, ge=0)
 
 
+DayBasis = Literal[360, 365]
+CNY_BASIS: DayBasis = 360
+
+
 class Assumptions(_Section):
     """Financial assumptions behind contribution, EL, EC, RAROC and EVA."""
 
@@ -87,7 +91,20 @@ class Assumptions(_Section):
     default_days_overdue: int = Field(90, ge=0)
     defaulted_elbe: float = Field(0.25, ge=0, le=1)
     accrue_npl_interest: bool = False
+    # interest day count (NII only; EL and the capital charge stay on actual/365): actual/360
+    # for CNY (the PBoC convention), per currency, `interest_day_basis_other` for the rest;
+    # loans are in the bank's currency ([bank] currency)
+    interest_day_basis: dict[str, DayBasis] = Field(default_factory=lambda: {"CNY": CNY_BASIS})
+    interest_day_basis_other: DayBasis = 365
+    # VAT on loan interest: client rates include `vat_rate` VAT (net = gross / (1 + vat_rate))
+    # except for the loan products listed (e.g. 普惠小微 loans, exempt)
+    loan_interest_vat_inclusive: bool = True
+    vat_exempt_loan_products: list[str] = Field(default_factory=list)
     cost_drivers: CostDrivers = CostDrivers()
+
+    def day_basis(self, currency: str) -> int:
+        """Days of the interest year for `currency`."""
+        return self.interest_day_basis.get(currency, self.interest_day_basis_other)
 
     @model_validator(mode="after")
     def _sme_steps(self) -> Assumptions:
@@ -159,6 +176,8 @@ def render_config(config: WorkspaceConfig) -> str:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

@@ -35,6 +35,8 @@ def test_worked_loan_example_through_the_engine(tmp_path) -> None:
     ws = Workspace.init(tmp_path / "loan", language="en")
     cfg = ws.config.model_copy(deep=True)
     cfg.assumptions.loan_interest_tax_rate = 0.055
+    cfg.assumptions.interest_day_basis = {"CNY": 365}      # the example counts days/365
+    cfg.assumptions.loan_interest_vat_inclusive = False     # and taxes interest as it was then
     for driver in ("per_customer", "per_account", "per_transaction", "per_loan"):
         setattr(cfg.assumptions.cost_drivers, driver, 0.0)
     (ws.root / "corptier.toml").write_text(render_config(cfg), encoding="utf-8")

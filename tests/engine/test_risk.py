@@ -36,13 +36,13 @@ def test_a_defaulted_customer_has_pd_1_el_lgd_and_capital_lgd_minus_elbe(tmp_pat
     # EL = 1,000,000 × PD 1 × LGD 0.5 × 30/365 = 41,095.890… ; K = 0.50 − 0.25 = 0.25
     assert d1["expected_loss"] == D("41095.89")
     assert d1["econ_capital"] == D("250000.00")
-    # no interest accrued on the 可疑 loan: NII = −1,000,000 × FTP 4 % × 30/365
-    assert d1["loan_nii"] == D("-3287.67")
-    assert d1["contribution"] == D("-44383.56")       # −3,287.67 − 41,095.89
-    # EVA = −44,383.56 × 0.75 − 250,000 × 12 % × 30/365 = −33,287.67 − 2,465.75
-    assert d1["eva"] == D("-35753.42")
-    # RAROC = −33,287.67 × 365 / (250,000 × 30)
-    assert d1["raroc"] == pytest.approx(-1.61999994, rel=1e-8)
+    # no interest accrued on the 可疑 loan: NII = −1,000,000 × FTP 4 % × 30/360 (Act/360)
+    assert d1["loan_nii"] == D("-3333.33")
+    assert d1["contribution"] == D("-44429.22")       # −3,333.33 − 41,095.89
+    # EVA = −44,429.22 × 0.75 − 250,000 × 12 % × 30/365 = −33,321.92 − 2,465.75
+    assert d1["eva"] == D("-35787.67")
+    # RAROC = −33,321.915 × 365 / (250,000 × 30)
+    assert d1["raroc"] == pytest.approx(-1.62166653, rel=1e-8)
 
 
 def test_more_than_90_days_past_due_is_default_whatever_the_class(tmp_path) -> None:
@@ -52,16 +52,17 @@ def test_more_than_90_days_past_due_is_default_whatever_the_class(tmp_path) -> N
     assert (d2["in_default"], d2["pd"]) == (1, 1.0)
     assert d2["expected_loss"] == D("36986.30")       # 1,000,000 × 0.45 × 30/365
     assert d2["econ_capital"] == D("200000.00")       # (0.45 − 0.25) × 1,000,000
-    assert d2["loan_nii"] == D("-3287.67")
+    assert d2["loan_nii"] == D("-3333.33")
     # D3 关注 and exactly 90 days: performing, rating PD, interest accrued
     assert (d3["in_default"], d3["pd"]) == (0, 0.01)
     assert d3["expected_loss"] == D("410.96")         # 1,000,000 × 0.01 × 0.5 × 30/365
-    assert d3["loan_nii"] == D("821.92")              # 1,000,000 × (5 % − 4 %) × 30/365
+    # 1,000,000 × (5 % / 1.06 − 4 %) × 30/360 (VAT-inclusive rate, Act/360)
+    assert d3["loan_nii"] == D("597.48")
 
 
 def test_npl_interest_accrued_and_elbe_when_configured(tmp_path) -> None:
     snap = _bank(tmp_path, accrue_npl_interest=True, defaulted_elbe=0.6)
     d1 = snap["D1"]
-    assert d1["loan_nii"] == D("821.92")              # interest accrued again
+    assert d1["loan_nii"] == D("597.48")              # interest accrued again
     assert d1["econ_capital"] == D("0.00")            # max(0, 0.5 − 0.6)
     assert d1["raroc"] is None                        # no capital, no RAROC

@@ -39,10 +39,15 @@ MONTHS, RATINGS, CAPITAL, FTP, LOAN_CLASSES_TABLE = (
 
 
 
-def months_table(period: str, a: Assumptions) -> ir.Table:
+def months_table(period: str, a: Assumptions, currency: str = "CNY") -> ir.Table:
     """One row per month of the `WINDOW` months ending with `period`: lag, days, month end and
-    the day-count factors (days/365; hurdle × days/365; loan-interest tax × days/365) as
-    13-decimal constants."""
+    the day-count factors as 13-decimal constants: days/365 (EL) and hurdle × days/365 (capital
+    charge); days/360 and days/365 (deposit interest by the account currency's basis); and for
+    loans, in the bank's `currency`: days/basis, loan-interest tax × days/basis and the VAT
+    share of VAT-inclusive interest, vat/(1 + vat) × days/basis (0 when interest is net)."""
+    loan_basis = a.day_basis(currency)
+    vat = Decimal(str(a.vat_rate))
+    vat_share = vat / (1 + vat) if a.loan_interest_vat_inclusive else Decimal(0)
     rows = []
     for lag, p in enumerate(Period(period).window(WINDOW)):
         days = Decimal(p.days)
@@ -50,12 +55,17 @@ def months_table(period: str, a: Assumptions) -> ir.Table:
             "period": p, "lag": lag, "days": p.days, "month_end": p.month_end,
             "day_factor": factor(days / 365),
             "hurdle_factor": factor(Decimal(str(a.hurdle_rate)) * days / 365),
-            "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / 365),
+            "int_factor_360": factor(days / 360), "int_factor_365": factor(days / 365),
+            "loan_int_factor": factor(days / loan_basis),
+            "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / loan_basis),
+            "loan_vat_factor": factor(vat_share * days / loan_basis),
         })
     schema = pa.schema([
         ("period", pa.string()), ("lag", pa.int64()), ("days", pa.int64()),
         ("month_end", pa.date32()), ("day_factor", FACTOR_TYPE),
-        ("hurdle_factor", FACTOR_TYPE), ("loan_tax_factor", FACTOR_TYPE),
+        ("hurdle_factor", FACTOR_TYPE), ("int_factor_360", FACTOR_TYPE),
+        ("int_factor_365", FACTOR_TYPE), ("loan_int_factor", FACTOR_TYPE),
+        ("loan_tax_factor", FACTOR_TYPE), ("loan_vat_factor", FACTOR_TYPE),
     ])
     return named_memtable(MONTHS, pa.Table.from_pylist(rows, schema))
 

@@ -114,7 +114,7 @@ def compute_indicators(
     period = Period.parse(period)
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
-        inp = read_inputs(con, period, a, own_bank_code)
+        inp = read_inputs(con, period, a, own_bank_code, ws.config.bank.currency)
         customer_path = ws.partition_dir(CUSTOMER_TABLE, period) / FILE_NAME
         batches, cached = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)

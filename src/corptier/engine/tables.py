@@ -72,9 +72,11 @@ def missing_tables(con: EngineConnection, period: str) -> list[str]:
 
 
 def read_inputs(
-    con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str
+    con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str,
+    currency: str = "CNY",
 ) -> Inputs:
-    """Read the window's tables; raise EngineError naming what is missing for `period`."""
+    """Read the window's tables; raise EngineError naming what is missing for `period`.
+    `currency` is the bank's (`[bank] currency`): the loans' interest day count."""
     period = Period.parse(period)
     missing = missing_tables(con, period)
     if missing:
@@ -93,7 +95,7 @@ def read_inputs(
         period=period,
         assumptions=assumptions,
         own_bank_code=own_bank_code,
-        months=months_table(period, assumptions),
+        months=months_table(period, assumptions, currency),
         customers=read("customers"),
         customers_now=read("customers", [period], "_now"),
         accounts=read("accounts"),

@@ -1,9 +1,11 @@
 """Value per customer and month (综合贡献 and its parts), then the period and rolling figures.
 
-Monthly figures (yuan, rounded to cents once, here):
-  dep_nii        = round(Σ avg deposit × (FTP − rate paid) × days/365, 2)
-  loan_nii       = round(Σ avg loan × (client rate − FTP) × days/365
-                         − Σ avg loan × client rate × loan-interest tax × days/365, 2)
+Monthly figures (yuan, rounded to cents once, here; `basis` = 360 for CNY interest):
+  dep_nii        = round(Σ avg deposit × (FTP − rate paid) × days/basis(currency), 2)
+  loan_nii       = round(Σ avg loan × (client rate − FTP) × days/basis
+                         − Σ avg loan × client rate × loan-interest tax × days/basis
+                         − Σ avg loan × client rate × VAT/(1 + VAT) × days/basis (not exempt), 2)
+                   (client rate 0 on a non-performing loan)
   fee_<category> = round(fee booked / (1 + VAT), 2);  fee_income = Σ fee_<category>
   op_cost        = round(per customer + per account × open accounts
                          + per transaction × transactions + per loan × loans, 2)
@@ -116,10 +118,14 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
         dep_demand_avg=t.dep_demand,
         dep_time_avg=t.dep_time,
         dep_avg=to_money(t.dep_demand + t.dep_time),
-        dep_nii=times_factor(t.dep_margin_annual, t.day_factor),
+        dep_nii=to_money(
+            (t.dep_margin_360.cast(WIDE) * t.int_factor_360.cast(WIDE)
+             + t.dep_margin_365.cast(WIDE) * t.int_factor_365.cast(WIDE)).round(2)
+        ),
         loan_nii=to_money(
-            (t.loan_margin_annual.cast(WIDE) * t.day_factor.cast(WIDE)
-             - t.loan_interest_annual.cast(WIDE) * t.loan_tax_factor.cast(WIDE)).round(2)
+            (t.loan_margin_annual.cast(WIDE) * t.loan_int_factor.cast(WIDE)
+             - t.loan_interest_annual.cast(WIDE) * t.loan_tax_factor.cast(WIDE)
+             - t.loan_interest_vatable.cast(WIDE) * t.loan_vat_factor.cast(WIDE)).round(2)
         ),
         op_cost=_op_cost(t, inp),
         expected_loss=times_factor(
