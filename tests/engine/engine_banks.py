@@ -264,6 +264,8 @@ def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, li
                 parent_id=parent,
                 group_id="GX" if k % 11 == 0 else None,
                 rating=rnd.choice(["A", "B", None]),
+                annual_revenue=[None, 12_345_678.9, 99_994_999.99, 155_555_555.55,
+                                400_000_000][k % 5],
                 onboarded_on=dt.date(2000 + rnd.randint(10, 25), rnd.randint(1, 12),
                                      rnd.randint(1, 28)),
             )
@@ -351,3 +353,39 @@ def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, li
 
 
 RANDOM_PERIOD = "2026-09"
+
+
+# --- hand-made one-period banks for the risk and value conventions --------------------------
+
+
+def workspace_with(root: Path, **assumptions: object) -> Workspace:
+    """A new workspace whose `[assumptions]` are the defaults with `assumptions` changed and
+    every cost driver at 0 (so a customer's contribution is its NII, fees and EL only)."""
+    ws = Workspace.init(root, language="en")
+    cfg = ws.config.model_copy(deep=True)
+    for driver in ("per_customer", "per_account", "per_transaction", "per_loan"):
+        setattr(cfg.assumptions.cost_drivers, driver, 0.0)
+    for key, value in assumptions.items():
+        setattr(cfg.assumptions, key, value)
+    from corptier.config import render_config
+
+    (ws.root / "corptier.toml").write_text(render_config(cfg), encoding="utf-8")
+    return Workspace.open(ws.root)
+
+
+def loan(lid: str, cid: str, period: str, **kw: object) -> dict:
+    """A loan row of `period`: 1,000,000 at 5 %, product LN, 1Y, performing, unless `kw`."""
+    row = {
+        "loan_id": lid,
+        "customer_id": cid,
+        "month": period,
+        "product_code": "LN",
+        "start_date": "2026-01-01",
+        "maturity_date": "2026-12-31",
+        "avg_daily_balance": 1_000_000,
+        "balance": 1_000_000,
+        "client_rate": "0.050000",
+        "days_overdue": 0,
+        "classification": "正常",
+    }
+    return row | kw

@@ -52,4 +52,6 @@ def test_every_column_is_documented() -> None:
 def test_the_brief_s_names_all_exist() -> None:
     produced = {c.name for c in INDICATOR_COLUMNS}
     assert produced >= BRIEF_NAMES
-    assert produced - BRIEF_NAMES == {"group_head_id"}
+    # extras beyond the brief: the group head, and the risk facts issue 15 added
+    assert produced - BRIEF_NAMES == {
+        "group_head_id", "in_default", "effective_maturity", "irb_size_adjustment"}

@@ -9,7 +9,7 @@ import pytest
 from corptier.engine import compute_indicators, irb_k, read_snapshot
 from corptier.engine.money import cents, factor
 
-F = factor(D(30) / 365)  # the 13-decimal day-count factor of September
+F = factor(D(30) / 360)  # the 13-decimal interest day-count factor of September (CNY: Act/360)
 
 
 @pytest.fixture
@@ -28,19 +28,23 @@ def test_value_of_k1(snap) -> None:
     k1 = snap["K1"]
     assert k1["dep_demand_avg"] == k1["dep_avg"] == D("3000000.00")
     assert k1["dep_time_avg"] == D("0.00")
-    # 3,000,000 × (2.0 % − 0.3 %) × 30/365 = 4,191.78
-    assert k1["dep_nii"] == D("4191.78") == cents(D(51000) * F)
-    # loan 2026-01-01..2026-12-31 = 12 months → 1Y FTP 4 %: 1,000,000 × 1 % × 30/365
-    assert k1["loan_nii"] == D("821.92")
+    # 3,000,000 × (2.0 % − 0.3 %) × 30/360 = 4,250.00 (CNY interest on Actual/360)
+    assert k1["dep_nii"] == D("4250.00") == cents(D(51000) * F)
+    # loan 2026-01-01..2026-12-31 = 12 months → 1Y FTP 4 %; 5 % includes 6 % VAT:
+    # 1,000,000 × (5 % / 1.06 − 4 %) × 30/360 = 7,169.81 × 30/360 = 597.48
+    assert k1["loan_nii"] == D("597.48")
     assert (k1["fee_settlement"], k1["fee_payroll"], k1["fee_income"]) == (
         D("100.00"), D("50.00"), D("150.00"))
     # 300 per customer + 40 × 3 open accounts (A4 closed on 09-10) + 1.5 × 4 txns + 500 × 1 loan
     assert k1["op_cost"] == D("926.00")
     # EL = 1,000,000 × PD 1 % × LGD 50 % × 30/365
     assert k1["expected_loss"] == D("410.96")
-    assert k1["econ_capital"] == cents(D(1_000_000) * factor(irb_k(0.01, 0.5, 2.5)))
-    contribution = D("4191.78") + D("821.92") + D("150.00") - D("926.00") - D("410.96")
-    assert k1["contribution"] == contribution == D("3826.74")
+    # L1 matures 2026-12-31, 92 days after period end: M = 1 year (the floor);
+    # K(PD 1 %, LGD 50 %, M 1) = 0.0651363 by CRE31, worked out outside corptier
+    assert k1["econ_capital"] == D("65136.34") == cents(D(1_000_000) * factor(irb_k(0.01, 0.5, 1)))
+    assert k1["effective_maturity"] == 1.0
+    contribution = D("4250.00") + D("597.48") + D("150.00") - D("926.00") - D("410.96")
+    assert k1["contribution"] == contribution == D("3660.52")
     after_tax = cents(contribution * factor(D("0.75")))
     charge = cents(k1["econ_capital"] * factor(D("0.12") * 30 / 365))
     assert k1["eva"] == after_tax - charge
@@ -129,5 +133,19 @@ def test_groups(snap, tiny_bank) -> None:
 
 
 def test_deposit_fraction_rounding(snap) -> None:
-    # K3: 100.01 at FTP 2 %, no rate paid → 100.01 × 0.02 × 30/365 = 0.1643… → 0.16
-    assert snap["K3"]["dep_nii"] == D("0.16")
+    # K3: 100.01 at FTP 2 %, no rate paid → 100.01 × 0.02 × 30/360 = 0.1666… → 0.17
+    assert snap["K3"]["dep_nii"] == D("0.17")
+
+
+def test_tier_raroc_of_a_one_customer_tier_is_the_customer_raroc(snap) -> None:
+    """The KPI's tier RAROC is annualised exactly like the customer's (not a monthly ratio)."""
+    import pandas as pd
+
+    from corptier.evaluation import KpiContext, kpis_by_tier
+
+    frame = pd.DataFrame([snap["K1"]])
+    tiers = pd.DataFrame({"customer_id": ["K1"], "applied_tier": ["core"]})
+    k = kpis_by_tier(KpiContext(period="2026-09", indicators=frame, tiers=tiers,
+                                tier_order=("core",), tax_rate=0.25))
+    assert snap["K1"]["raroc"] is not None
+    assert k.loc["core", "raroc"] == pytest.approx(snap["K1"]["raroc"], rel=1e-12)

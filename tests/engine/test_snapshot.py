@@ -48,7 +48,7 @@ def test_cli_writes_both_snapshots_and_registers(tiny_bank, tmp_path) -> None:
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["customer_id"] for r in rows] == customers["customer_id"].to_pylist()
-    assert rows[0]["dep_nii"] == "4191.78"
+    assert rows[0]["dep_nii"] == "4250.00"  # 3,000,000 × 1.7 % × 30/360
     [run] = _runs(tiny_bank)
     assert (run.period, run.engine, run.customers, run.groups) == ("2026-09", "duckdb", 7, 2)
     assert run.customer_path == "data/indicators_customer/period=2026-09/part-0.parquet"

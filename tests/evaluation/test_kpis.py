@@ -44,9 +44,10 @@ def test_core_kpis_by_hand() -> None:
     assert k["loans"].tolist() == [1000, 0, 1000]
     assert k["contribution"].tolist() == [40, -20, 20]
     assert k["contribution_share"].tolist() == pytest.approx([2.0, -1.0, 1.0])
-    assert k.loc["core", "raroc"] == pytest.approx(40 * 0.75 / 80)
+    # annualised like the customer RAROC: May has 31 days
+    assert k.loc["core", "raroc"] == pytest.approx(40 * 0.75 * 365 / (80 * 31))
     assert math.isnan(k.loc["basic", "raroc"])  # no economic capital
-    assert k.loc[TOTAL, "raroc"] == pytest.approx(20 * 0.75 / 80)
+    assert k.loc[TOTAL, "raroc"] == pytest.approx(20 * 0.75 * 365 / (80 * 31))
     assert k["product_coverage"].tolist() == pytest.approx([3.0, 1.0, 7 / 3])
     assert k["exit_rate"].tolist() == pytest.approx([0.5, 0.5, 0.5])  # c4, c5 left
 

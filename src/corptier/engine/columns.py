@@ -112,11 +112,14 @@ NEEDS = _cols("needs", [
 RISK = _cols("risk", [
     ("rating", "text", "internal rating grade"),
     ("rating_rank", "int", "rank of the grade, 1 = best"),
-    ("pd", "ratio", "probability of default used (floored; unrated: assumption)"),
+    ("pd", "ratio", "probability of default used (floored; unrated: assumption; 1 in default)"),
     ("lgd", "ratio", "loss given default used"),
     ("worst_loan_class", "text", "worst 五级分类 of the loans"),
     ("worst_loan_class_rank", "int", "0 no loan, 1 正常 … 5 损失"),
     ("max_days_overdue", "int", "maximum days past due of the loans"),
+    ("in_default", "int", "1 when a loan is 次级 or worse or more than 90 days past due"),
+    ("effective_maturity", "ratio", "IRB effective maturity M in years (loans' remaining term)"),
+    ("irb_size_adjustment", "ratio", "SME adjustment of the IRB correlation; null: no revenue"),
 ])
 GROUP = _cols("group", [
     ("group_dep_avg", "money", "dep_avg summed over the group"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, PRODUCT_CATEGORIES
+from corptier.config import Assumptions
+from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, LOAN_CLASSES, PRODUCT_CATEGORIES
 from corptier.engine.money import RATE, SUM_EXACT, money_sum, product
 from corptier.engine.tables import Inputs
 
@@ -37,12 +38,14 @@ def account_facts(inp: Inputs) -> ir.Table:
 
 def deposit_facts(inp: Inputs) -> ir.Table:
     """Average daily deposits (demand, time), month-end deposits and the annual FTP margin
-    Σ avg × (FTP(kind, bucket) − rate paid)."""
+    Σ avg × (FTP(kind, bucket) − rate paid), split by the interest day basis of the account's
+    currency (actual/360 or actual/365)."""
     products = inp.products.select(
         "product_code", "period", ftp_kind="kind",
         ftp_bucket=inp.products.term_bucket.coalesce("ON"),
     )
-    accounts = inp.accounts.select("account_id", "period", "customer_id", "product_code")
+    accounts = inp.accounts.select("account_id", "period", "customer_id", "product_code",
+                                   "currency")
     b = (
         inp.balances.join(accounts, ["account_id", "period"])
         .join(products, ["product_code", "period"])
@@ -51,12 +54,23 @@ def deposit_facts(inp: Inputs) -> ir.Table:
     )
     paid = b.rate.coalesce(ibis.literal(0, "decimal(10, 6)")).cast(RATE)
     margin = product(b.avg_daily_balance, b.ftp_rate.cast(RATE) - paid)
+    is_360 = _on_360(b.currency, inp.assumptions)
     return b.group_by(KEY).aggregate(
         dep_demand=money_sum(b.avg_daily_balance, where=b.ftp_kind == "deposit_demand"),
         dep_time=money_sum(b.avg_daily_balance, where=b.ftp_kind == "deposit_time"),
         dep_end=money_sum(b.month_end_balance),
-        dep_margin_annual=margin.sum().cast(SUM_EXACT),
+        dep_margin_360=margin.sum(where=is_360).cast(SUM_EXACT),
+        dep_margin_365=margin.sum(where=~is_360).cast(SUM_EXACT),
     )
+
+
+def _on_360(currency: ir.StringValue, a: Assumptions) -> ir.BooleanValue:
+    """True for a currency whose interest is on actual/360 (`interest_day_basis`)."""
+    other = a.interest_day_basis_other
+    listed = sorted(c for c, basis in a.interest_day_basis.items() if basis != other)
+    if not listed:
+        return ibis.literal(other == 360)
+    return currency.isin(listed) if other == 365 else ~currency.isin(listed)
 
 
 def loan_term_bucket(start: ir.DateValue, maturity: ir.DateValue) -> ir.StringValue:
@@ -71,15 +85,27 @@ def loan_term_bucket(start: ir.DateValue, maturity: ir.DateValue) -> ir.StringVa
 
 def loan_facts(inp: Inputs) -> ir.Table:
     """Loan balances, count, annual FTP margin Σ avg × (client rate − FTP(term)), annual
-    interest Σ avg × client rate, worst classification, days overdue, categories held."""
+    interest Σ avg × client rate (and of the products not exempt from VAT), worst
+    classification, days overdue, categories held, and
+    Σ avg × remaining days to maturity at month end (≥ 0; the effective maturity's weights).
+
+    A non-performing loan (see `non_performing`) accrues no interest unless the assumptions say
+    so: its client rate counts as 0, so its NII is the funding cost −avg × FTP."""
     products = inp.products.select("product_code", "period", "category")
     l0 = inp.loans.join(products, ["product_code", "period"])
     l0 = l0.mutate(ftp_kind=ibis.literal("loan"),
                    ftp_bucket=loan_term_bucket(l0.start_date, l0.maturity_date))
     ln = l0.join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left").join(
         inp.loan_classes, "classification", how="left"
-    )
+    ).join(inp.months.select("period", "month_end"), "period")
+    remaining = ln.maturity_date.delta(ln.month_end, unit="day")
+    remaining = ibis.ifelse(remaining > 0, remaining, 0).cast("int64")
     rate = ln.client_rate.cast(RATE)
+    if not inp.assumptions.accrue_npl_interest:
+        npl = non_performing(ln.class_rank, ln.days_overdue, inp.assumptions)
+        rate = ibis.ifelse(npl, ibis.literal(0, RATE), rate)
+    exempt = inp.assumptions.vat_exempt_loan_products
+    vatable = ~ln.product_code.isin(exempt) if exempt else ibis.literal(True)
     held = {f"loan_{c}": ln.count(where=ln.category == c) for c in PRODUCT_CATEGORIES}
     return ln.group_by(KEY).aggregate(
         loan_avg=money_sum(ln.avg_daily_balance),
@@ -88,9 +114,23 @@ def loan_facts(inp: Inputs) -> ir.Table:
         loan_margin_annual=product(ln.avg_daily_balance, rate - ln.ftp_rate.cast(RATE))
         .sum().cast(SUM_EXACT),
         loan_interest_annual=product(ln.avg_daily_balance, rate).sum().cast(SUM_EXACT),
+        loan_interest_vatable=product(ln.avg_daily_balance, rate)
+        .sum(where=vatable).cast(SUM_EXACT),
+        loan_term_days=product(ln.avg_daily_balance, remaining).sum().cast(SUM_EXACT),
         worst_class_rank=ln.class_rank.max(),
         max_days_overdue=ln.days_overdue.max(),
         **held,
+    )
+
+
+def non_performing(
+    class_rank: ir.IntegerValue, days_overdue: ir.IntegerValue, a: Assumptions
+) -> ir.BooleanValue:
+    """In default: classified `default_class` or worse (五级分类 rank), or more than
+    `default_days_overdue` days past due. A missing value never makes a default."""
+    worst_ok = LOAN_CLASSES.index(a.default_class)  # rank of the class before it
+    return (class_rank.coalesce(0) > worst_ok) | (
+        days_overdue.coalesce(0) > a.default_days_overdue
     )
 
 

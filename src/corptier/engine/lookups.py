@@ -2,21 +2,23 @@
 
 Everything that needs special functions or exact fractions lives here, per month or per rating
 grade (a few dozen rows): the months of the window with their day-count factors, the FTP curve
-completed for every term bucket, and PD, LGD, EL factor and IRB K per rating grade.
+completed for every term bucket, PD, LGD and EL factor per rating grade, and the IRB K parts
+per (PD, LGD) pair and revenue step (a few thousand rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 
 from corptier.config import Assumptions
 from corptier.contract.schema import FTP_KINDS, LOAN_CLASSES, TERM_BUCKETS
-from corptier.engine.capital import irb_k
+from corptier.engine.capital import irb_k_parts_array, sme_size_adjustment
 from corptier.engine.connection import named_memtable
 from corptier.engine.money import FACTOR_PLACES, factor
 from corptier.errors import EngineError
@@ -28,18 +30,24 @@ UNRATED = ""
 """Join key of the customers without an internal rating."""
 FACTOR_TYPE = pa.decimal128(27, FACTOR_PLACES)
 RATE_TYPE = pa.decimal128(10, 6)
-MONTHS, RATINGS, FTP, LOAN_CLASSES_TABLE = (
-    "corptier_months", "corptier_ratings", "corptier_ftp", "corptier_loan_classes"
+MONTHS, RATINGS, CAPITAL, FTP, LOAN_CLASSES_TABLE = (
+    "corptier_months", "corptier_ratings", "corptier_capital", "corptier_ftp",
+    "corptier_loan_classes",
 )
 """Engine names of the lookups: fixed, so that a compiled plan names them (engine/plans.py)."""
 
 
 
 
-def months_table(period: str, a: Assumptions) -> ir.Table:
+def months_table(period: str, a: Assumptions, currency: str = "CNY") -> ir.Table:
     """One row per month of the `WINDOW` months ending with `period`: lag, days, month end and
-    the day-count factors (days/365; hurdle × days/365; loan-interest tax × days/365) as
-    13-decimal constants."""
+    the day-count factors as 13-decimal constants: days/365 (EL) and hurdle × days/365 (capital
+    charge); days/360 and days/365 (deposit interest by the account currency's basis); and for
+    loans, in the bank's `currency`: days/basis, loan-interest tax × days/basis and the VAT
+    share of VAT-inclusive interest, vat/(1 + vat) × days/basis (0 when interest is net)."""
+    loan_basis = a.day_basis(currency)
+    vat = Decimal(str(a.vat_rate))
+    vat_share = vat / (1 + vat) if a.loan_interest_vat_inclusive else Decimal(0)
     rows = []
     for lag, p in enumerate(Period(period).window(WINDOW)):
         days = Decimal(p.days)
@@ -47,43 +55,106 @@ def months_table(period: str, a: Assumptions) -> ir.Table:
             "period": p, "lag": lag, "days": p.days, "month_end": p.month_end,
             "day_factor": factor(days / 365),
             "hurdle_factor": factor(Decimal(str(a.hurdle_rate)) * days / 365),
-            "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / 365),
+            "int_factor_360": factor(days / 360), "int_factor_365": factor(days / 365),
+            "loan_int_factor": factor(days / loan_basis),
+            "loan_tax_factor": factor(Decimal(str(a.loan_interest_tax_rate)) * days / loan_basis),
+            "loan_vat_factor": factor(vat_share * days / loan_basis),
         })
     schema = pa.schema([
         ("period", pa.string()), ("lag", pa.int64()), ("days", pa.int64()),
         ("month_end", pa.date32()), ("day_factor", FACTOR_TYPE),
-        ("hurdle_factor", FACTOR_TYPE), ("loan_tax_factor", FACTOR_TYPE),
+        ("hurdle_factor", FACTOR_TYPE), ("int_factor_360", FACTOR_TYPE),
+        ("int_factor_365", FACTOR_TYPE), ("loan_int_factor", FACTOR_TYPE),
+        ("loan_tax_factor", FACTOR_TYPE), ("loan_vat_factor", FACTOR_TYPE),
     ])
     return named_memtable(MONTHS, pa.Table.from_pylist(rows, schema))
 
 
-def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
-    """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
-    the EL factor PD × LGD × days/365 and IRB K, each to 13 decimals."""
-    rows = []
+def _grades(scale: pa.Table, a: Assumptions) -> list[dict[str, Any]]:
+    """Per period and grade (plus the unrated key "", rank 0): rank, PD floored, LGD."""
+    floor = Decimal(str(a.pd_floor))
+    unrated = {"rating": UNRATED, "rank": 0, "pd": Decimal(str(a.pd_unrated)), "lgd": None}
     by_period: dict[str, list[dict[str, Any]]] = {}
     for row in scale.to_pylist():
         by_period.setdefault(row["period"], []).append(row)
-    floor = Decimal(str(a.pd_floor))
+    out = []
     for p, grades in by_period.items():
-        grades = [*grades, {"rating": UNRATED, "rank": 0,
-                            "pd": Decimal(str(a.pd_unrated)), "lgd": Decimal(str(a.lgd_default))}]
-        days = Decimal(Period(p).days)
-        for g in grades:
-            pd = max(Decimal(g["pd"]), floor)
+        for g in [*grades, unrated]:
             lgd = Decimal(g["lgd"]) if g["lgd"] is not None else Decimal(str(a.lgd_default))
-            k = float(irb_k(float(pd), float(lgd), a.maturity_years))
-            rows.append({
-                "period": p, "rating_key": g["rating"], "rating_rank": g["rank"],
-                "pd": float(pd), "lgd": float(lgd),
-                "el_factor": factor(pd * lgd * days / 365), "k_factor": factor(Decimal(repr(k))),
-            })
+            out.append({"period": p, "rating": g["rating"], "rank": g["rank"],
+                        "pd": max(Decimal(g["pd"]), floor), "lgd": lgd})
+    return out
+
+
+def _risk_key(pd: Decimal, lgd: Decimal) -> str:
+    """Join key of a (PD, LGD) pair between the rating and the capital lookups."""
+    return f"{pd.normalize()}|{lgd.normalize()}"
+
+
+def rating_table(scale: pa.Table, a: Assumptions) -> ir.Table:
+    """Per period and rating grade (plus the unrated key "", rank 0): rank, PD (floored), LGD,
+    the EL factor PD × LGD × days/365 to 13 decimals, the key of its IRB capital rows
+    (`capital_table`); and for a borrower in default (PD 1) the EL factor LGD × days/365 and
+    K = max(0, LGD − defaulted_elbe)."""
+    elbe = Decimal(str(a.defaulted_elbe))
+    rows = []
+    for g in _grades(scale, a):
+        days = Decimal(Period(g["period"]).days)
+        pd, lgd = g["pd"], g["lgd"]
+        rows.append({
+            "period": g["period"], "rating_key": g["rating"], "rating_rank": g["rank"],
+            "pd": float(pd), "lgd": float(lgd), "risk_key": _risk_key(pd, lgd),
+            "el_factor": factor(pd * lgd * days / 365),
+            "el_factor_dft": factor(lgd * days / 365),
+            "k_factor_dft": factor(max(lgd - elbe, Decimal(0))),
+        })
     schema = pa.schema([
         ("period", pa.string()), ("rating_key", pa.string()), ("rating_rank", pa.int64()),
-        ("pd", pa.float64()), ("lgd", pa.float64()),
-        ("el_factor", FACTOR_TYPE), ("k_factor", FACTOR_TYPE),
+        ("pd", pa.float64()), ("lgd", pa.float64()), ("risk_key", pa.string()),
+        ("el_factor", FACTOR_TYPE), ("el_factor_dft", FACTOR_TYPE), ("k_factor_dft", FACTOR_TYPE),
     ])
     return named_memtable(RATINGS, pa.Table.from_pylist(rows, schema))
+
+
+NO_SIZE_ADJUSTMENT = -1
+"""Size key of a customer without the firm-size adjustment (revenue missing or at the cap)."""
+K_DAY_PLACES = 18
+K_DAY_TYPE = pa.decimal128(20, K_DAY_PLACES)
+
+
+def size_steps(a: Assumptions) -> tuple[int, int]:
+    """The revenue floor and cap as whole numbers of `sme_revenue_step`."""
+    return (round(a.sme_revenue_floor / a.sme_revenue_step),
+            round(a.sme_revenue_cap / a.sme_revenue_step))
+
+
+def capital_table(scale: pa.Table, a: Assumptions) -> ir.Table:
+    """IRB K per (PD, LGD) pair of the window and size key, as K = k_a + k_b·M: `k_a` to 13
+    decimals (per yuan of EAD) and `k_day` = k_b / 365 to 18 decimals (per yuan-day of
+    remaining term), and the correlation adjustment applied. Size keys: `NO_SIZE_ADJUSTMENT`,
+    and every revenue step from the floor up to (not including) the cap."""
+    pairs = sorted({(g["pd"], g["lgd"]) for g in _grades(scale, a)})
+    lo, hi = size_steps(a)
+    keys = np.array([NO_SIZE_ADJUSTMENT] + (list(range(lo, hi)) if a.sme_correlation_reduction
+                                            else []))
+    adjustments = np.array([0.0] + [
+        sme_size_adjustment(j * a.sme_revenue_step, a.sme_revenue_floor, a.sme_revenue_cap,
+                            a.sme_correlation_reduction) for j in keys[1:]])
+    quantum = Decimal(1).scaleb(-K_DAY_PLACES)
+    rows = []
+    for pd, lgd in pairs:
+        k_a, k_b = irb_k_parts_array(float(pd), float(lgd), adjustments)
+        key = _risk_key(pd, lgd)
+        for j, adj, ka, kb in zip(keys.tolist(), adjustments.tolist(), k_a.tolist(),
+                                  k_b.tolist(), strict=True):
+            rows.append({"risk_key": key, "size_key": j, "size_adjustment": adj,
+                         "k_a": factor(Decimal(repr(ka))),
+                         "k_day": (Decimal(repr(kb)) / 365).quantize(quantum, ROUND_HALF_UP)})
+    schema = pa.schema([
+        ("risk_key", pa.string()), ("size_key", pa.int64()), ("size_adjustment", pa.float64()),
+        ("k_a", FACTOR_TYPE), ("k_day", K_DAY_TYPE),
+    ])
+    return named_memtable(CAPITAL, pa.Table.from_pylist(rows, schema))
 
 
 def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:

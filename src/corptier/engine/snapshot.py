@@ -80,7 +80,8 @@ def customer_snapshot_expr(
     t = t.mutate(counterparties=t.counterparties.coalesce(0))
     end = t.period_end
     t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
-                 **stability_derived(t, end), **needs_derived(t), **risk_derived(t))
+                 **stability_derived(t, end), **needs_derived(t),
+                 **risk_derived(t, a.maturity_years))
     t = t.mutate(**group_columns(t))
     columns = [t[f.name].cast(_ibis_type(f.type)).name(f.name) for f in CUSTOMER_SCHEMA]
     return t.select(*columns).order_by("customer_id")
@@ -125,7 +126,7 @@ def compute_indicators(
     fingerprint = input_fingerprint(ws, period)
     with connect(ws, engine, spark_session=spark_session) as con:
         a, own_bank_code = ws.config.assumptions, ws.config.bank.own_bank_code
-        inp = read_inputs(con, period, a, own_bank_code)
+        inp = read_inputs(con, period, a, own_bank_code, ws.config.bank.currency)
         customer_path = ws.partition_file(CUSTOMER_TABLE, period)
         batches, cached, digest = _customer_batches(ws, con, inp)
         n_customers = write_snapshot(batches, CUSTOMER_SCHEMA, customer_path)

@@ -16,6 +16,7 @@ from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
     WINDOW,
+    capital_table,
     ftp_table,
     loan_class_table,
     months_table,
@@ -49,13 +50,14 @@ class Inputs:
     loans: ir.Table
     fee_income: ir.Table
     ratings: ir.Table
+    capital: ir.Table
     ftp: ir.Table
     loan_classes: ir.Table
 
     @property
     def lookups(self) -> tuple[ir.Table, ...]:
         """The in-memory tables prepared in Python."""
-        return (self.months, self.ratings, self.ftp, self.loan_classes)
+        return (self.months, self.ratings, self.capital, self.ftp, self.loan_classes)
 
     @property
     def current(self) -> ir.Table:
@@ -70,9 +72,11 @@ def missing_tables(con: EngineConnection, period: str) -> list[str]:
 
 
 def read_inputs(
-    con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str
+    con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str,
+    currency: str = "CNY",
 ) -> Inputs:
-    """Read the window's tables; raise EngineError naming what is missing for `period`."""
+    """Read the window's tables; raise EngineError naming what is missing for `period`.
+    `currency` is the bank's (`[bank] currency`): the loans' interest day count."""
     period = Period.parse(period)
     missing = missing_tables(con, period)
     if missing:
@@ -91,7 +95,7 @@ def read_inputs(
         period=period,
         assumptions=assumptions,
         own_bank_code=own_bank_code,
-        months=months_table(period, assumptions),
+        months=months_table(period, assumptions, currency),
         customers=read("customers"),
         customers_now=read("customers", [period], "_now"),
         accounts=read("accounts"),
@@ -102,6 +106,7 @@ def read_inputs(
         loans=read("loans"),
         fee_income=read("fee_income"),
         ratings=rating_table(small["rating_scale"], assumptions),
+        capital=capital_table(small["rating_scale"], assumptions),
         ftp=ftp_table(small["ftp_rates"], loaded),
         loan_classes=loan_class_table(),
     )

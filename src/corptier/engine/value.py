@@ -1,9 +1,11 @@
 """Value per customer and month (综合贡献 and its parts), then the period and rolling figures.
 
-Monthly figures (yuan, rounded to cents once, here):
-  dep_nii        = round(Σ avg deposit × (FTP − rate paid) × days/365, 2)
-  loan_nii       = round(Σ avg loan × (client rate − FTP) × days/365
-                         − Σ avg loan × client rate × loan-interest tax × days/365, 2)
+Monthly figures (yuan, rounded to cents once, here; `basis` = 360 for CNY interest):
+  dep_nii        = round(Σ avg deposit × (FTP − rate paid) × days/basis(currency), 2)
+  loan_nii       = round(Σ avg loan × (client rate − FTP) × days/basis
+                         − Σ avg loan × client rate × loan-interest tax × days/basis
+                         − Σ avg loan × client rate × VAT/(1 + VAT) × days/basis (not exempt), 2)
+                   (client rate 0 on a non-performing loan)
   fee_<category> = round(fee booked / (1 + VAT), 2);  fee_income = Σ fee_<category>
   op_cost        = round(per customer + per account × open accounts
                          + per transaction × transactions + per loan × loans, 2)
@@ -18,8 +20,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from corptier.config import Assumptions
 from corptier.contract.schema import FEE_CATEGORIES
 from corptier.engine.facts import (
     KEY,
@@ -27,9 +31,10 @@ from corptier.engine.facts import (
     deposit_facts,
     fee_facts,
     loan_facts,
+    non_performing,
     transaction_facts,
 )
-from corptier.engine.lookups import UNRATED
+from corptier.engine.lookups import NO_SIZE_ADJUSTMENT, UNRATED, size_steps
 from corptier.engine.money import (
     MONEY,
     SUM_EXACT,
@@ -50,8 +55,13 @@ def customer_months(inp: Inputs) -> ir.Table:
     """One row per customer and month of the window in which the customer is on the books,
     with every fact joined (0 where a table has no row) and the monthly value figures."""
     c = inp.customers
-    base = c.select(*KEY, rating_key=c.rating.coalesce(UNRATED)).join(inp.months, "period")
+    base = c.select(*KEY, rating_key=c.rating.coalesce(UNRATED),
+                    size_key=size_key(c.annual_revenue, inp.assumptions),
+                    revenue_known=c.annual_revenue.notnull()).join(inp.months, "period")
     base = left_join(base, inp.ratings, ["period", "rating_key"])
+    base = left_join(base, inp.capital, ["risk_key", "size_key"])
+    base = base.mutate(size_adjustment=ibis.ifelse(
+        base.revenue_known, base.size_adjustment, ibis.null("float64")))
     for facts in (deposit_facts, loan_facts, fee_facts, account_facts, transaction_facts):
         base = left_join(base, facts(inp), KEY)
     return monthly_values(_fill(base), inp)
@@ -64,6 +74,22 @@ def left_join(left: ir.Table, right: ir.Table, keys: list[str]) -> ir.Table:
     return joined.select(*(left[c] for c in left.columns), *(right[c] for c in others))
 
 
+def size_key(revenue: ir.DecimalValue, a: Assumptions) -> ir.IntegerValue:
+    """The revenue step of the firm-size adjustment: S = revenue / sme_revenue_unit to the
+    nearest `sme_revenue_step` (in steps), raised to the floor; `NO_SIZE_ADJUSTMENT` when the
+    revenue is missing, at or above the cap, or the adjustment is off. (The division is in
+    float64 on exact inputs, identical on every engine.)"""
+    none = ibis.literal(NO_SIZE_ADJUSTMENT, "int64")
+    if not a.sme_correlation_reduction:
+        return none
+    lo, hi = size_steps(a)
+    width = a.sme_revenue_unit * a.sme_revenue_step
+    steps = (revenue.cast("float64") / width + 0.5).floor().cast("int64")
+    return ibis.cases(
+        (revenue.isnull(), none), (steps >= hi, none), (steps < lo, lo), else_=steps
+    ).cast("int64")
+
+
 def _fill(t: ir.Table) -> ir.Table:
     """Missing facts are zero: no balance, no loan, no fee, no account, no transaction."""
     zero = Decimal("0.00")
@@ -71,7 +97,9 @@ def _fill(t: ir.Table) -> ir.Table:
     for name, dtype in t.schema().items():
         if name in KEY or name in ("first_txn", "last_txn", "worst_class_rank",
                                    "max_days_overdue", "rating_rank", "pd", "lgd",
-                                   "el_factor", "k_factor", "rating_key", "month_end"):
+                                   "el_factor", "el_factor_dft", "k_factor_dft", "k_a",
+                                   "k_day", "size_adjustment", "size_key", "risk_key",
+                                   "rating_key", "month_end"):
             continue
         if dtype.is_decimal():
             fills[name] = t[name].coalesce(ibis.literal(zero, dtype))
@@ -84,18 +112,26 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
     a = inp.assumptions
     vat = ibis.literal(factor(Decimal(1) / (1 + Decimal(str(a.vat_rate)))), WIDE)
     fees = {f"fee_{c}": times_factor(t[f"gross_{c}"], vat) for c in FEE_CATEGORIES}
+    t = t.mutate(in_default=non_performing(t.worst_class_rank, t.max_days_overdue, a),
+                 term_days=_term_days(t, a))
     t = t.mutate(
         dep_demand_avg=t.dep_demand,
         dep_time_avg=t.dep_time,
         dep_avg=to_money(t.dep_demand + t.dep_time),
-        dep_nii=times_factor(t.dep_margin_annual, t.day_factor),
+        dep_nii=to_money(
+            (t.dep_margin_360.cast(WIDE) * t.int_factor_360.cast(WIDE)
+             + t.dep_margin_365.cast(WIDE) * t.int_factor_365.cast(WIDE)).round(2)
+        ),
         loan_nii=to_money(
-            (t.loan_margin_annual.cast(WIDE) * t.day_factor.cast(WIDE)
-             - t.loan_interest_annual.cast(WIDE) * t.loan_tax_factor.cast(WIDE)).round(2)
+            (t.loan_margin_annual.cast(WIDE) * t.loan_int_factor.cast(WIDE)
+             - t.loan_interest_annual.cast(WIDE) * t.loan_tax_factor.cast(WIDE)
+             - t.loan_interest_vatable.cast(WIDE) * t.loan_vat_factor.cast(WIDE)).round(2)
         ),
         op_cost=_op_cost(t, inp),
-        expected_loss=times_factor(t.loan_avg, t.el_factor),
-        econ_capital=times_factor(t.loan_avg, t.k_factor),
+        expected_loss=times_factor(
+            t.loan_avg, ibis.ifelse(t.in_default, t.el_factor_dft, t.el_factor)),
+        econ_capital=ibis.ifelse(t.in_default, times_factor(t.loan_avg, t.k_factor_dft),
+                                 _irb_capital(t)),
         **fees,
     )
     t = t.mutate(fee_income=to_money(sum((t[f] for f in fees), start=ibis.literal(0, MONEY))))
@@ -108,6 +144,32 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
                      - times_factor(t.econ_capital, t.hurdle_factor)),
         capital_days=product(t.econ_capital, t.days),
     )
+
+
+K_DAY = dt.Decimal(20, 18)
+TERM = dt.Decimal(20, 2)
+PART = dt.Decimal(38, 10)
+
+
+def _term_days(t: ir.Table, a: Assumptions) -> ir.DecimalValue:
+    """EAD × M in yuan-days: Σ avg × remaining days of the loans, clamped to [1, 5] years × EAD
+    (exact decimals), or EAD × `maturity_years` × 365 when maturity is not taken from loans."""
+    if not a.maturity_from_loans:
+        days = Decimal(str(a.maturity_years)) * 365
+        return product(t.loan_avg, ibis.literal(days, "decimal(10, 2)"))
+    low = product(t.loan_avg, ibis.literal(365, "int64"))
+    high = product(t.loan_avg, ibis.literal(1825, "int64"))
+    term = t.loan_term_days.cast(SUM_EXACT)
+    return ibis.cases((term < low, low), (term > high, high), else_=term).cast(SUM_EXACT)
+
+
+def _irb_capital(t: ir.Table) -> ir.DecimalValue:
+    """round(EAD × k_a + EAD·M (yuan-days) × k_b/365, 2): the IRB K = k_a + k_b·M applied
+    exactly; each product is exact, rounded to 10 decimals before the sum (types that fit 38
+    digits on every engine for EAD below 10^14)."""
+    part_a = (t.loan_avg.cast(WIDE) * t.k_a.cast(WIDE)).round(10).cast(PART)
+    part_b = (t.term_days.cast(TERM) * t.k_day.cast(K_DAY)).round(10).cast(PART)
+    return to_money((part_a + part_b).round(2))
 
 
 def _op_cost(t: ir.Table, inp: Inputs) -> ir.DecimalValue:

@@ -4,10 +4,12 @@ Core KPIs, per applied tier and for the whole book (row `all`):
 - customers: customers in the tier at the period;
 - deposits, loans: Σ dep_avg, Σ loan_avg (yuan, average daily balances);
 - contribution: Σ contribution (综合贡献, yuan) and its share of the book's net contribution;
-- raroc: Σ contribution × (1 − tax rate) / Σ econ_capital. This is the portfolio RAROC of the
-  tier: it counts the contribution of customers without economic capital (deposit-only
-  customers) and equals the EC-weighted mean of customer RAROC over customers with capital only
-  when every customer has some. NaN when the tier holds no economic capital;
+- raroc: Σ contribution × (1 − tax rate) × 365 / (Σ econ_capital × days of the period),
+  annualised exactly like the customer RAROC (so a one-customer tier shows the customer's).
+  This is the portfolio RAROC of the tier: it counts the contribution of customers without
+  economic capital (deposit-only customers) and equals the EC-weighted mean of customer RAROC
+  over customers with capital only when every customer has some. NaN when the tier holds no
+  economic capital;
 - product_coverage: mean number of product categories held;
 - exit_rate: of the customers in the tier at the previous period, the share absent now (NaN when
   the previous period is unknown).
@@ -138,8 +140,9 @@ def core_kpis(ctx: KpiContext) -> pd.DataFrame:
     groups[TOTAL] = data
     book_total = _sum(data, "contribution")
     exits = _exit_rates(ctx)
-    rows = {tier: _core_row(g, book_total, ctx.tax_rate) | {"exit_rate": exits.get(tier, math.nan)}
-            for tier, g in groups.items()}
+    days = Period(ctx.period).days
+    rows = {tier: _core_row(g, book_total, ctx.tax_rate, days)
+            | {"exit_rate": exits.get(tier, math.nan)} for tier, g in groups.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -194,7 +197,11 @@ def _joined(ctx: KpiContext) -> pd.DataFrame:
     return tiers.merge(ind, on="customer_id", how="left")
 
 
-def _core_row(g: pd.DataFrame, book_total: float, tax_rate: float) -> dict[str, float]:
+def _core_row(
+    g: pd.DataFrame, book_total: float, tax_rate: float, days: int
+) -> dict[str, float]:
+    """One tier's core KPIs; RAROC per capital-year: contribution × (1 − tax) × 365 /
+    (capital × days), as the engine computes a customer's."""
     contribution, capital = _sum(g, "contribution"), _sum(g, "econ_capital")
     return {
         "customers": float(len(g)),
@@ -202,7 +209,8 @@ def _core_row(g: pd.DataFrame, book_total: float, tax_rate: float) -> dict[str, 
         "loans": _sum(g, "loan_avg"),
         "contribution": contribution,
         "contribution_share": contribution / book_total if book_total else math.nan,
-        "raroc": contribution * (1 - tax_rate) / capital if capital else math.nan,
+        "raroc": (contribution * (1 - tax_rate) * 365 / (capital * days) if capital
+                  else math.nan),
         "product_coverage": _mean(g, "product_coverage"),
     }
 
