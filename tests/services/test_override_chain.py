@@ -42,6 +42,7 @@ gates:
 hysteresis:
   upgrade: immediate
   downgrade_after_periods: {gold: 3, silver: 2}
+  downgrade_to: best_of_last_n    # the values below were derived for this rule
 """
 
 # The computed tier each month (list membership); customers on no list are bronze.
