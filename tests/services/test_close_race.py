@@ -1,0 +1,46 @@
+"""Two closes of one period at once, in two processes: the lock serialises them, and whichever
+publishes last is the published run, its export is that run and nothing is left half-written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+
+from corptier.store.models import PublishedPeriod
+from corptier.workspace import PUBLISHED_TIERS, Workspace
+
+PERIOD = "2026-07"
+
+
+def _close_in_process(ws: Workspace, standard: str) -> subprocess.Popen[bytes]:
+    script = textwrap.dedent(f"""
+        from corptier.services import close_period
+        from corptier.workspace import Workspace
+        close_period(Workspace.open({str(ws.root)!r}), {PERIOD!r},
+                     standard_path={standard!r})
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], env=os.environ,
+                            stderr=subprocess.PIPE)
+
+
+def test_two_closes_of_one_period_at_once_leave_one_consistent_run(loaded: Workspace) -> None:
+    default = loaded.standards_dir / "default.yaml"
+    other = loaded.standards_dir / "v2.yaml"  # another version: another run id
+    other.write_text(default.read_text(encoding="utf-8").replace("version:", "version: '2' #", 1),
+                     encoding="utf-8")
+    procs = [_close_in_process(loaded, str(default)), _close_in_process(loaded, str(other))]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err.decode()
+    with loaded.db.connect() as conn:
+        published = conn.execute(sa.select(PublishedPeriod.run_id)
+                                 .where(PublishedPeriod.period == PERIOD)).scalar_one()
+    target = loaded.partition_file(PUBLISHED_TIERS, PERIOD)
+    assert set(pq.read_table(target, columns=["run_id"]).column("run_id").to_pylist()) == {
+        published}
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
