@@ -7,14 +7,28 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 import sqlalchemy as sa
 
+from corptier.services import load_period
 from corptier.store.models import PublishedPeriod
 from corptier.workspace import PUBLISHED_TIERS, Workspace
+from sample_data import write_sample_period
 
 PERIOD = "2026-07"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """A workspace with one small period loaded, on SQLite or on PostgreSQL."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
+    workspace = Workspace.init(tmp_path / "ws", language="en", database_url=url)
+    write_sample_period(tmp_path / "in", PERIOD)
+    load_period(workspace, PERIOD, tmp_path / "in")
+    return workspace
 
 
 def _close_in_process(ws: Workspace, standard: str) -> subprocess.Popen[bytes]:
@@ -28,7 +42,8 @@ def _close_in_process(ws: Workspace, standard: str) -> subprocess.Popen[bytes]:
                             stderr=subprocess.PIPE)
 
 
-def test_two_closes_of_one_period_at_once_leave_one_consistent_run(loaded: Workspace) -> None:
+def test_two_closes_of_one_period_at_once_leave_one_consistent_run(ws: Workspace) -> None:
+    loaded = ws
     default = loaded.standards_dir / "default.yaml"
     other = loaded.standards_dir / "v2.yaml"  # another version: another run id
     other.write_text(default.read_text(encoding="utf-8").replace("version:", "version: '2' #", 1),
