@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -59,3 +60,56 @@ def test_two_closes_of_one_period_at_once_leave_one_consistent_run(ws: Workspace
     assert set(pq.read_table(target, columns=["run_id"]).column("run_id").to_pylist()) == {
         published}
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_a_close_racing_a_reload_reports_the_run_of_the_inputs_it_read(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The close pauses after its indicator snapshot while a re-load of the period starts; the
+    load waits for the lock, so the close publishes (again) the run of the inputs it read."""
+    from corptier.services import close_period
+    from sample_data import sample_rows, write_tables
+
+    before = close_period(ws, PERIOD)
+    changed = sample_rows(PERIOD)
+    for row in changed["fee_income"]:
+        row["amount"] = str(round(float(row["amount"]) * 40, 2))
+    write_tables(tmp_path / "new", changed)
+    ready, done = tmp_path / "ready", tmp_path / "loaded"
+    close_script = textwrap.dedent(f"""
+        import pathlib, time
+        import corptier.engine.snapshot as snapshot
+        from corptier.services import close_period
+        from corptier.workspace import Workspace
+
+        real = snapshot.write_snapshot
+        def pausing(*args, **kwargs):
+            rows = real(*args, **kwargs)
+            if not pathlib.Path({str(ready)!r}).exists():
+                pathlib.Path({str(ready)!r}).touch()
+                flag, deadline = pathlib.Path({str(done)!r}), time.monotonic() + 6
+                while time.monotonic() < deadline and not flag.exists():
+                    time.sleep(0.05)
+            return rows
+        snapshot.write_snapshot = pausing
+        print(close_period(Workspace.open({str(ws.root)!r}), {PERIOD!r}).run_id)
+    """)
+    load_script = textwrap.dedent(f"""
+        import pathlib
+        from corptier.services import load_period
+        from corptier.workspace import Workspace
+        load_period(Workspace.open({str(ws.root)!r}), {PERIOD!r}, {str(tmp_path / "new")!r})
+        pathlib.Path({str(done)!r}).touch()
+    """)
+    closing = subprocess.Popen([sys.executable, "-c", close_script], env=os.environ,
+                               stdout=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not ready.exists():
+        assert closing.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    loading = subprocess.Popen([sys.executable, "-c", load_script], env=os.environ)
+    out, _ = closing.communicate(timeout=300)
+    assert closing.returncode == 0 and loading.wait(timeout=300) == 0
+    assert out.decode().strip() == before.run_id  # the run of the inputs the close read
+    again = close_period(ws, PERIOD)  # the re-loaded inputs make a new run
+    assert again.run_id != before.run_id and not again.unchanged
