@@ -71,6 +71,7 @@ def test_a_close_racing_a_reload_reports_the_run_of_the_inputs_it_read(
     from sample_data import sample_rows, write_tables
 
     before = close_period(ws, PERIOD)
+    export = ws.partition_file(PUBLISHED_TIERS, PERIOD).read_bytes()
     changed = sample_rows(PERIOD)
     for row in changed["fee_income"]:
         row["amount"] = str(round(float(row["amount"]) * 40, 2))
@@ -111,5 +112,6 @@ def test_a_close_racing_a_reload_reports_the_run_of_the_inputs_it_read(
     out, _ = closing.communicate(timeout=300)
     assert closing.returncode == 0 and loading.wait(timeout=300) == 0
     assert out.decode().strip() == before.run_id  # the run of the inputs the close read
+    assert ws.partition_file(PUBLISHED_TIERS, PERIOD).read_bytes() == export
     again = close_period(ws, PERIOD)  # the re-loaded inputs make a new run
     assert again.run_id != before.run_id and not again.unchanged
