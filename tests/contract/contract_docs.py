@@ -10,10 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sample_data import sample_rows
-
 from corptier.contract.schema import CUSTOMER_DERIVED, TABLES, Column, TableSpec
 from corptier.contract.validation import PATTERN_HINTS
+from sample_data import sample_rows
 
 BEGIN = "<!-- BEGIN GENERATED TABLES (python tests/contract/contract_docs.py) -->"
 END = "<!-- END GENERATED TABLES -->"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow.parquet as pq
+
 from sample_data import sample_rows
 
 PERIOD = "2026-09"

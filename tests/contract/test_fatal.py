@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sample_data import write_sample_period
 from sqlalchemy import func, select
 
 from corptier.errors import ContractError
 from corptier.services import load_period
 from corptier.store.db import unit_of_work
 from corptier.store.models import LoadRun
+from sample_data import write_sample_period
 
 PERIOD = "2026-09"
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from sample_data import sample_rows, write_sample_period, write_tables
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -19,6 +18,7 @@ from corptier.errors import ContractError
 from corptier.services import load_period
 from corptier.store.db import unit_of_work
 from corptier.store.models import AuditLog, LoadRun
+from sample_data import sample_rows, write_sample_period, write_tables
 
 PERIOD = "2026-09"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sample_data import write_sample_period
 
 from corptier.services import load_period
 from corptier.workspace import Workspace
+from sample_data import write_sample_period
 
 PERIODS = ("2026-07", "2026-08", "2026-09")
 
