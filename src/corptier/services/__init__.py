@@ -34,39 +34,54 @@ _EXPORTS = {
     "BacktestResult": "calibration",
     "StandardSummary": "standards", "Adoption": "standards", "AuditEntry": "overrides",
     "run_demo": "demo", "DemoResult": "demo",
+    "add_user": "users", "disable_user": "users", "new_token": "users", "list_users": "users",
+    "UserView": "users", "NewToken": "users",
+    "verify_audit_log": "audit", "AuditVerification": "audit",
+    "backup_workspace": "backup", "restore_workspace": "backup",
+    "BackupResult": "backup", "RestoreResult": "backup",
 }
 
 __all__ = [
     "Adoption",
     "AuditEntry",
+    "AuditVerification",
     "BacktestResult",
+    "BackupResult",
     "CloseResult",
     "CompareResult",
     "DemoResult",
     "Explanation",
     "IndicatorResult",
     "LoadReport",
+    "NewToken",
     "OverrideView",
     "Published",
     "ReportPaths",
+    "RestoreResult",
     "RunInfo",
     "StandardSummary",
     "SuggestResult",
     "SynthSummary",
+    "UserView",
     "active_standard",
+    "add_user",
     "adopt_standard",
     "approve_override",
     "backtest_standard",
+    "backup_workspace",
     "close_period",
     "compare_standards",
     "compute_indicators",
+    "disable_user",
     "explain_customer",
     "export_snapshot",
     "export_tiers",
     "get_override",
     "init_workspace",
     "list_overrides",
+    "list_users",
     "load_period",
+    "new_token",
     "open_workspace",
     "override_history",
     "published_run",
@@ -74,12 +89,14 @@ __all__ = [
     "read_published",
     "reject_override",
     "request_override",
+    "restore_workspace",
     "revoke_override",
     "run_demo",
     "run_standard",
     "suggest_standard",
     "synthesize_bank",
     "validate_standard",
+    "verify_audit_log",
     "write_changes_csv",
     "write_report",
 ]
@@ -88,6 +105,13 @@ if TYPE_CHECKING:
     from corptier.contract.reconcile import LoadReport
     from corptier.engine import IndicatorResult
     from corptier.report import ReportPaths
+    from corptier.services.audit import AuditVerification, verify_audit_log
+    from corptier.services.backup import (
+        BackupResult,
+        RestoreResult,
+        backup_workspace,
+        restore_workspace,
+    )
     from corptier.services.calibration import (
         BacktestResult,
         CompareResult,
@@ -132,6 +156,14 @@ if TYPE_CHECKING:
         validate_standard,
     )
     from corptier.services.synthesis import synthesize_bank
+    from corptier.services.users import (
+        NewToken,
+        UserView,
+        add_user,
+        disable_user,
+        list_users,
+        new_token,
+    )
     from corptier.services.workspaces import init_workspace, open_workspace
     from corptier.synth import SynthSummary
 
