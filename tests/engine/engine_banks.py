@@ -171,21 +171,7 @@ def tiny_tables(period: str) -> dict[str, list[dict]]:
             "rate": None,
         },
     ]
-    loans = [
-        {
-            "loan_id": "L1",
-            "customer_id": "K1",
-            "month": period,
-            "product_code": "LN",
-            "start_date": "2026-01-01",
-            "maturity_date": "2026-12-31",
-            "avg_daily_balance": 1_000_000,
-            "balance": 1_000_000,
-            "client_rate": "0.050000",
-            "days_overdue": 0,
-            "classification": "正常",
-        }
-    ]
+    loans = [loan("L1", "K1", period)]
     if period == "2026-09":
         loans.append(
             {
