@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -16,6 +17,18 @@ from corptier.contract.staging import JOURNAL, Staging, recover, staging_base, u
 from corptier.workspace import Workspace
 
 PERIOD = "2026-09"
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new workspace per module (its migrations take seconds); tests work on copies."""
+    return Workspace.init(tmp_path_factory.mktemp("template") / "ws", language="en").root
+
+
+@pytest.fixture
+def workspace(_template: Path, tmp_path: Path) -> Workspace:
+    """A new, empty workspace of its own (a copy of the module's template)."""
+    return Workspace.open(shutil.copytree(_template, tmp_path / "ws"))
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -235,6 +248,15 @@ def test_a_refused_load_keeps_its_quarantine_apart_and_replaces_an_older_refusal
         f"{t}/period={PERIOD}/part-0.parquet": f"old {t}" for t in TABLES}
 
 
+def test_a_refused_load_recreates_a_quarantine_folder_removed_by_hand(
+    workspace: Workspace,
+) -> None:
+    staging = _stage(workspace, "new")
+    workspace.quarantine_dir.rmdir()
+    target = staging.keep_refused_quarantine()
+    assert _files(target) == {"customers.csv": "new rejected customers"}
+
+
 def test_a_refused_first_load_with_nothing_quarantined_still_leaves_the_folder(
     workspace: Workspace,
 ) -> None:
@@ -277,9 +299,31 @@ def test_recovery_drops_staging_folders_without_a_journal_and_ignores_stray_file
     before = _current(workspace)
     _stage(workspace, "died while staging", load_id="b")
     _stage(workspace, "also", load_id="a")
-    stray = workspace.temp_dir / "load-notes.txt"
+    stray = workspace.temp_dir / "load-0-notes.txt"  # sorts before the staging folders
     stray.write_text("not a load")
     assert recover(workspace, lambda load_id: False) == ["a", "b"]
     assert _current(workspace) == before
     assert sorted(p.name for p in workspace.temp_dir.iterdir() if p.name.startswith("load-")) == [
-        "load-notes.txt"]
+        "load-0-notes.txt"]
+
+
+def test_a_leftover_that_cannot_be_deleted_does_not_stop_recovery(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recovery runs before every write: a file the system refuses to delete must not block
+    every later load and close."""
+    _put_current(workspace, "old")
+    before = _current(workspace)
+    dead = _stage(workspace, "dead", load_id="a-dead")
+    dead.swap()
+    real = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if str(path) == "load.json":
+            raise PermissionError("operation not permitted")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    assert recover(workspace, lambda load_id: False) == ["a-dead"]
+    monkeypatch.undo()
+    assert _current(workspace) == before

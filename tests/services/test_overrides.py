@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,10 +37,20 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(scope="module")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new SQLite workspace per module (its migrations take seconds); tests use copies."""
+    return Workspace.init(tmp_path_factory.mktemp("template") / "ws", language="en").root
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def ws(request, tmp_path: Path):
-    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
-    workspace = Workspace.init(tmp_path / "ws", language="en", database_url=url)
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        workspace = Workspace.open(shutil.copytree(template, tmp_path / "ws"))
+    else:
+        workspace = Workspace.init(tmp_path / "ws", language="en",
+                                   database_url=request.getfixturevalue("pg_schema_url"))
     yield workspace
     workspace.db.dispose()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,18 @@ from corptier.workspace import PUBLISHED_TIERS, Workspace
 PERIOD = "2026-09"
 STANDARD = load_default_standard()
 DIMS = list(STANDARD.dimensions)
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new workspace per module (its migrations take seconds); tests work on copies."""
+    return Workspace.init(tmp_path_factory.mktemp("template") / "ws", language="en").root
+
+
+@pytest.fixture
+def workspace(_template: Path, tmp_path: Path) -> Workspace:
+    """A new, empty workspace of its own (a copy of the module's template)."""
+    return Workspace.open(shutil.copytree(_template, tmp_path / "ws"))
 
 
 def _frame(tier: str = "core", customers: tuple[str, ...] = ("C1", "C2")) -> pd.DataFrame:
@@ -189,6 +202,27 @@ def test_a_first_publication_whose_commit_fails_leaves_no_export(
         publish(workspace, _pub())
     monkeypatch.undo()
     assert seen
+    assert not _target(workspace).exists()
+    assert _published(workspace) == {}
+    assert _leftovers(workspace) == []
+
+
+def test_a_first_publication_whose_swap_fails_reports_that_failure(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export was never moved in: the undo has nothing to remove and the user sees the
+    real cause, not an error of the undo."""
+    real = publication.os.replace
+
+    def full(src: Path, dst: Path) -> None:
+        if Path(dst).name == "part-0.parquet":
+            raise OSError("No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(publication.os, "replace", full)
+    with pytest.raises(OSError, match="No space left"):
+        publish(workspace, _pub())
+    monkeypatch.undo()
     assert not _target(workspace).exists()
     assert _published(workspace) == {}
     assert _leftovers(workspace) == []
