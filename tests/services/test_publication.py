@@ -330,6 +330,29 @@ def test_recovery_keeps_a_publication_whose_commit_happened(workspace: Workspace
     assert _leftovers(workspace) == []
 
 
+def test_recovery_keeps_a_first_publication_whose_commit_happened(workspace: Workspace) -> None:
+    """A first close died after its commit: there is no backup to drop, and that is fine."""
+    publish(workspace, _pub())
+    after = _target(workspace).read_bytes()
+    _journal(workspace, PERIOD, "run-a", ".none.parquet.bak", False)
+    assert recover_publications(workspace) == [PERIOD]
+    assert _target(workspace).read_bytes() == after
+    assert _leftovers(workspace) == []
+
+
+def test_a_torn_journal_does_not_stop_the_recovery_of_later_periods(
+    workspace: Workspace,
+) -> None:
+    torn = workspace.partition_dir(PUBLISHED_TIERS, "2026-07")
+    torn.mkdir(parents=True)
+    (torn / JOURNAL).write_text('{"run_id": ')
+    folder = _journal(workspace, "2026-08", "never-committed", ".y.parquet.bak", False)
+    (folder / "part-0.parquet").write_bytes(b"dead export")
+    assert recover_publications(workspace) == ["2026-08"]
+    assert not (folder / "part-0.parquet").exists()
+    assert not (torn / JOURNAL).exists()
+
+
 def test_recovery_keeps_the_export_when_its_backup_is_gone(workspace: Workspace) -> None:
     """An export existed and no backup is left (the swap never moved it): keep it."""
     publish(workspace, _pub())
