@@ -326,6 +326,18 @@ def test_ibis_on_duckdb_equals_reference(policy: HysteresisPolicy) -> None:
     assert any(r[3] == "capped" for period in result for r in period.values())
 
 
+@pytest.mark.parametrize("policy", [POLICY, BEST_OF_STREAK], ids=["computed", "best_of_last_n"])
+def test_ibis_equals_reference_on_a_small_book_with_every_reason(policy: HysteresisPolicy) -> None:
+    """A quick check (12 customers, 8 closes) before the long one."""
+    rng = np.random.default_rng(3)
+    ranks = _random_sequences(rng, customers=12, periods=8)
+    caps = _random_caps(rng, ranks)
+    result = _with_ibis(ranks, policy, caps, ibis.duckdb.connect().to_pyarrow)
+    assert result == _reference(ranks, policy, caps)
+    reasons = {r[3] for period in result for r in period.values()}
+    assert reasons == {"new", "upgrade", "same", "recovered", "held", "downgrade", "capped"}
+
+
 @pytest.mark.spark
 def test_ibis_on_spark_equals_reference(spark) -> None:
     rng = np.random.default_rng(11)
@@ -386,3 +398,23 @@ def test_missing_columns_are_named() -> None:
     state = ibis.memtable(state_from_published([], CODES))
     with pytest.raises(ValueError, match="computed_tier_rank"):
         apply_hysteresis(current, state, POLICY, CODES)
+
+
+def test_every_missing_column_is_named_and_output_columns_are_never_overwritten() -> None:
+    current = ibis.memtable({"id": ["a"], "tier": [1]})
+    state = ibis.memtable({"customer_id": ["a"], "applied_tier_rank": [1]})
+    with pytest.raises(ValueError) as error:
+        apply_hysteresis(current, state, POLICY, CODES)
+    assert str(error.value) == ("apply_hysteresis needs column(s) customer_id, computed_tier_rank, "
+                                "previous_state.periods_below")
+    state = ibis.memtable({"periods_below": [0], "applied_tier_rank": [1]})
+    with pytest.raises(ValueError) as error:
+        apply_hysteresis(ibis.memtable({"customer_id": ["a"], "computed_tier_rank": [1]}),
+                         state, POLICY, CODES)
+    assert str(error.value) == "apply_hysteresis needs column(s) previous_state.customer_id"
+    clashing = ibis.memtable({"customer_id": ["a"], "computed_tier_rank": [1],
+                              "periods_below": [0], "downgrade_buffer": [2]})
+    with pytest.raises(ValueError) as error:
+        apply_hysteresis(clashing, ibis.memtable(state_from_published([], CODES)), POLICY, CODES)
+    assert str(error.value) == ("apply_hysteresis would overwrite column(s) periods_below, "
+                                "downgrade_buffer of the current table; drop them first")
