@@ -418,3 +418,16 @@ def test_every_missing_column_is_named_and_output_columns_are_never_overwritten(
         apply_hysteresis(clashing, ibis.memtable(state_from_published([], CODES)), POLICY, CODES)
     assert str(error.value) == ("apply_hysteresis would overwrite column(s) periods_below, "
                                 "downgrade_buffer of the current table; drop them first")
+
+
+def test_a_previous_state_without_streak_details_counts_no_streak_and_no_best_tier() -> None:
+    """A state written by hand or an older close: a null `periods_below` is no running streak,
+    and without `pending_tier_rank` a downgrade lands on this period's computed tier."""
+    current = ibis.memtable({"customer_id": ["a", "b", "c"], "computed_tier_rank": [1, 3, 2]})
+    state = ibis.memtable(pa.table({
+        "customer_id": ["a", "b", "c"], "applied_tier_rank": pa.array([1, 1, 1], pa.int64()),
+        "periods_below": pa.array([None, 2, None], pa.int64())}))
+    out = apply_hysteresis(current, state, BEST_OF_STREAK, CODES).order_by("customer_id")
+    rows = [(r["applied_tier_rank"], r["periods_below"], r["pending_tier_rank"],
+             r["hysteresis_reason"]) for r in out.to_pyarrow().to_pylist()]
+    assert rows == [(1, 0, None, "same"), (3, 0, None, "downgrade"), (1, 1, 2, "held")]
