@@ -8,7 +8,8 @@ import json
 import math
 import shutil
 import stat
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -123,12 +124,39 @@ def test_a_first_publication_writes_the_export_the_run_and_the_audit_entry(
             "f" * 64, "duckdb", 2, "published")
         assert run.code_version == code_version()
         assert run.started_at == run.finished_at
-        assert abs((datetime.utcnow() - run.started_at).total_seconds()) < 600
+        assert abs((datetime.now(UTC).replace(tzinfo=None) - run.started_at).total_seconds()) < 600
         assert run.standard == STANDARD.model_dump(mode="json")
     assert _closes(workspace) == [("carol", "close", "period", PERIOD, {
         "run_id": "run-a", "standard_id": STANDARD.id, "standard_version": STANDARD.version,
         "standard_hash": STANDARD.content_hash, "engine": "duckdb", "customers": 2,
         "unchanged": False})]
+
+
+def test_the_export_is_zstd_compressed(workspace: Workspace) -> None:
+    publish(workspace, _pub())
+    meta = pq.ParquetFile(_target(workspace)).metadata
+    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {"ZSTD"}
+
+
+def test_times_are_recorded_in_utc_whatever_the_servers_time_zone(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server in Beijing (UTC+8) records the same instants as one in London."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        publish(workspace, _pub())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    utc_now = datetime.now(UTC).replace(tzinfo=None)
+    with workspace.db.connect() as conn:
+        published_at = conn.execute(sa.select(PublishedPeriod.published_at)).scalar_one()
+        started_at = conn.execute(sa.select(TierRun.started_at)).scalar_one()
+        audit_at = conn.execute(sa.text("SELECT at FROM audit_log WHERE action = 'close'")
+                                ).scalar_one()
+    for at in (published_at, started_at, datetime.fromisoformat(str(audit_at))):
+        assert abs((utc_now - at).total_seconds()) < 3600
 
 
 def test_publishing_the_identical_run_again_says_so(workspace: Workspace) -> None:
