@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import ibis
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -431,3 +432,14 @@ def test_a_previous_state_without_streak_details_counts_no_streak_and_no_best_ti
     rows = [(r["applied_tier_rank"], r["periods_below"], r["pending_tier_rank"],
              r["hysteresis_reason"]) for r in out.to_pyarrow().to_pylist()]
     assert rows == [(1, 0, None, "same"), (3, 0, None, "downgrade"), (1, 1, 2, "held")]
+
+
+def test_the_published_record_reads_missing_ranks_from_pandas_as_none() -> None:
+    """The close builds records from a pandas frame, where a missing rank is NaN or <NA>."""
+    for missing in (float("nan"), pd.NA):
+        row = {"applied_tier_rank": 1, "periods_below": 0, "pending_tier_rank": missing,
+               "hysteresis_reason": "new", "previous_applied_rank": missing,
+               "downgrade_buffer": missing, CAP: missing}
+        assert hysteresis_record(row, CODES) == {
+            "tier": "core", "reason": "new", "periods_below": 0, "pending_tier": None,
+            "downgrade_buffer": None, "previous_applied_tier": None, "cap_tier": None}
