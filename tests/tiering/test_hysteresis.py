@@ -443,3 +443,12 @@ def test_the_published_record_reads_missing_ranks_from_pandas_as_none() -> None:
         assert hysteresis_record(row, CODES) == {
             "tier": "core", "reason": "new", "periods_below": 0, "pending_tier": None,
             "downgrade_buffer": None, "previous_applied_tier": None, "cap_tier": None}
+
+
+def test_the_published_record_names_the_tier_of_a_fired_cap() -> None:
+    row = {"applied_tier_rank": 4, "periods_below": 0, "pending_tier_rank": None,
+           "hysteresis_reason": "capped", "previous_applied_rank": 0, "downgrade_buffer": 4,
+           CAP: 4}
+    record = hysteresis_record(row, CODES)
+    assert (record["tier"], record["cap_tier"], record["previous_applied_tier"]) == (
+        "basic", "basic", "strategic")
