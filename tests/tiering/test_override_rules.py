@@ -169,3 +169,13 @@ def test_the_audit_snapshot_holds_every_field_as_json() -> None:
     pending = snapshot(_Override(state="pending", decided_by=None, decided_at=None))
     assert (pending["decided_by"], pending["decided_at"], pending["decision_note"]) == (
         None, None, None)
+
+
+def test_a_record_without_a_running_streak_starts_none_whatever_its_pending_tier() -> None:
+    rows = [{"customer_id": "C1", "applied_tier": "core",
+             "hysteresis": {"tier": "core", "periods_below": 0, "pending_tier": "basic"}},
+            {"customer_id": "C2", "applied_tier": "core",
+             "hysteresis": {"tier": "core", "pending_tier": "basic"}}]
+    assert state_from_published(rows, ["core", "key", "basic"]).to_pylist() == [
+        {"customer_id": "C1", "applied_tier_rank": 0, "periods_below": 0, "pending_tier_rank": 0},
+        {"customer_id": "C2", "applied_tier_rank": 0, "periods_below": 0, "pending_tier_rank": 0}]
