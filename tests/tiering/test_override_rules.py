@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from corptier.errors import ApprovalError, RequestError
-from corptier.tiering.hysteresis import state_from_published
+from corptier.tiering.hysteresis import STATE_SCHEMA, state_from_published
 from corptier.tiering.overrides import (
     check_decision,
     check_request,
@@ -179,3 +179,10 @@ def test_a_record_without_a_running_streak_starts_none_whatever_its_pending_tier
     assert state_from_published(rows, ["core", "key", "basic"]).to_pylist() == [
         {"customer_id": "C1", "applied_tier_rank": 0, "periods_below": 0, "pending_tier_rank": 0},
         {"customer_id": "C2", "applied_tier_rank": 0, "periods_below": 0, "pending_tier_rank": 0}]
+
+
+def test_the_state_of_a_first_close_is_empty_but_typed() -> None:
+    """An empty state still says what it holds: engines cannot join on columns of no type."""
+    assert state_from_published([], ["core"]).schema == STATE_SCHEMA
+    rows = [{"customer_id": "C1", "applied_tier": "core", "hysteresis": {}}]
+    assert state_from_published(rows, ["core"]).schema == STATE_SCHEMA
