@@ -182,7 +182,7 @@ def test_a_record_without_a_running_streak_starts_none_whatever_its_pending_tier
 
 
 def test_the_state_of_a_first_close_is_empty_but_typed() -> None:
-    """An empty state still says what it holds: engines cannot join on columns of no type."""
+    """An empty state still has the column types the next close reads (STATE_SCHEMA)."""
     assert state_from_published([], ["core"]).schema == STATE_SCHEMA
     rows = [{"customer_id": "C1", "applied_tier": "core", "hysteresis": {}}]
     assert state_from_published(rows, ["core"]).schema == STATE_SCHEMA
