@@ -96,6 +96,11 @@ def populate(ws: Workspace, book: dict, *, tiered_from: int = 2) -> list[str]:
     }).to_csv(qdir / "customers.csv", index=False, encoding="utf-8-sig")
     pd.DataFrame({"row": [120], "column": ["avg_balance"], "reason": ["negative balance"]}
                  ).to_csv(qdir / "balances.csv", index=False, encoding="utf-8-sig")
+    (qdir / "warnings").mkdir(exist_ok=True)
+    pd.DataFrame({"row": [4], "column": ["days_overdue"], "reason": [
+        "days_overdue 120 is more than 90 days past due but the loan is classified 关注 "
+        "(accepted)"]}).to_csv(qdir / "warnings" / "loans.csv", index=False,
+                               encoding="utf-8-sig")
     now = datetime(2025, 3, 5, 9, 30)
     with unit_of_work(ws.db) as s:
         s.add(LoadRun(load_id="L1", period=last, table_name="customers", source="customers.csv",

@@ -57,6 +57,18 @@ class CostDrivers(_Section):
 
 
 DayBasis = Literal[360, 365]
+EnterpriseSize = Literal["large", "medium", "small", "micro"]
+FacilityKind = Literal["bank_acceptance", "letter_of_credit", "letter_of_guarantee",
+                       "undrawn_commitment"]
+# credit conversion factors of the standardised approach (2023 Chinese capital rules 商业银行资本
+# 管理办法 annex on off-balance items, Basel III CRE20.94–101): acceptances are credit
+# substitutes (100 %), trade letters of credit 20 %, non-financing guarantees 50 %, other
+# commitments 40 %
+DEFAULT_CCF: dict[FacilityKind, float] = {
+    "bank_acceptance": 1.0, "letter_of_credit": 0.2, "letter_of_guarantee": 0.5,
+    "undrawn_commitment": 0.4,
+}
+INCLUSIVE_SIZES: tuple[EnterpriseSize, ...] = ("small", "micro")
 CNY_BASIS: DayBasis = 360
 
 
@@ -103,11 +115,28 @@ class Assumptions(_Section):
     # except for the loan products listed (e.g. 普惠小微 loans, exempt)
     loan_interest_vat_inclusive: bool = True
     vat_exempt_loan_products: list[str] = Field(default_factory=list)
+    # off-balance exposure: EAD = average drawn loans + Σ CCF(kind) × facility amount at month
+    # end, the amount net of its margin deposit (保证金) when `ccf_net_of_margin`
+    ccf: dict[FacilityKind, float] = Field(default_factory=lambda: dict(DEFAULT_CCF))
+    ccf_net_of_margin: bool = True
+    # inclusive finance (普惠小微): an enterprise of these sizes with total credit (loans and
+    # off-balance facilities at period end) at most the limit, in yuan
+    inclusive_sizes: list[EnterpriseSize] = Field(default_factory=lambda: list(INCLUSIVE_SIZES))
+    inclusive_credit_limit: float = Field(10_000_000.0, ge=0)
     cost_drivers: CostDrivers = CostDrivers()
 
     def day_basis(self, currency: str) -> int:
         """Days of the interest year for `currency`."""
         return self.interest_day_basis.get(currency, self.interest_day_basis_other)
+
+    @model_validator(mode="after")
+    def _ccf_range(self) -> Assumptions:
+        """Each CCF is a share (0–1); a kind left out keeps its default."""
+        for kind, value in self.ccf.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"ccf.{kind} must be between 0 and 1; got {value}")
+        self.ccf = DEFAULT_CCF | self.ccf
+        return self
 
     @model_validator(mode="after")
     def _sme_steps(self) -> Assumptions:

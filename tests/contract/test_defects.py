@@ -186,12 +186,13 @@ def test_reference_to_rejected_customer_cascades(rows, load, rejects):
     assert rejects("accounts") == [(4, "customer_id", why)]
     assert rejects("loans") == [(2, "customer_id", why)]
     assert rejects("fee_income") == [(5, "customer_id", why)]
+    assert rejects("facilities") == [(2, "customer_id", why)]
     # the transactions of C003 fail on the customer and on the (rejected) account
     assert {r for r, _, _ in rejects("transactions")} == {6, 7, 10}
     assert {t: report.tables[t].rejected for t in report.tables} == {
         "rating_scale": 0, "relationship_managers": 0, "products": 0, "ftp_rates": 0,
         "customers": 1, "accounts": 1, "balances": 1, "transactions": 3, "loans": 1,
-        "fee_income": 1,
+        "facilities": 1, "fee_income": 1,
     }
 
 
@@ -210,6 +211,32 @@ def test_parent_must_be_an_accepted_customer(rows, load, rejects):
     ]
     assert counts(report, "customers") == (5, 1, 4)
 
+
+def test_parent_cycles_of_any_length_are_named(rows, load, rejects):
+    rows["customers"][0]["parent_id"] = "C003"  # C001 -> C003 -> C002 -> C001
+    rows["customers"][2]["parent_id"] = "C002"
+    rows["customers"][3]["parent_id"] = "C001"  # C004 hangs below the cycle
+    report = load(rows)
+    why = "parent_id '{}' closes a cycle of parents: {}"
+    assert rejects("customers") == [
+        (1, "parent_id", why.format("C003", "C001 -> C003 -> C002 -> C001")),
+        (2, "parent_id", why.format("C001", "C002 -> C001 -> C003 -> C002")),
+        (3, "parent_id", why.format("C002", "C003 -> C002 -> C001 -> C003")),
+        (4, "parent_id",
+         "parent_id 'C001' refers to customers row 1, which was rejected "
+         "(see quarantine/2026-09/customers.csv)"),
+    ]
+    assert counts(report, "customers") == (5, 1, 4)
+
+
+def test_two_customers_parent_of_each_other(rows, load, rejects):
+    rows["customers"][0]["parent_id"] = "C002"  # C002's parent is already C001
+    load(rows)
+    why = "parent_id '{}' closes a cycle of parents: {}"
+    assert rejects("customers") == [
+        (1, "parent_id", why.format("C002", "C001 -> C002 -> C001")),
+        (2, "parent_id", why.format("C001", "C002 -> C001 -> C002")),
+    ]
 
 def test_transaction_account_must_belong_to_the_customer(rows, load, rejects):
     rows["transactions"][3]["customer_id"] = "C003"  # A003 belongs to C002

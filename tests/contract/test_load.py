@@ -192,3 +192,18 @@ def test_empty_table_and_parquet_timestamps(workspace, tmp_path):
     stored = pq.read_table(workspace.partition_dir("fee_income", PERIOD) / "part-0.parquet")
     assert stored.num_rows == 0
     assert stored.schema.remove_metadata() == output_schema(TABLES["fee_income"])
+
+
+def test_the_optional_facilities_table_may_be_left_out(workspace, tmp_path):
+    rows = sample_rows(PERIOD)
+    write_sample_period(tmp_path / "with", PERIOD)
+    load_period(workspace, PERIOD, tmp_path / "with")
+    stored = pq.read_table(workspace.partition_dir("facilities", PERIOD) / "part-0.parquet")
+    assert stored.column("facility_id").to_pylist() == ["F001", "F002"]
+    del rows["facilities"]
+    write_tables(tmp_path / "without", rows)
+    report = load_period(workspace, PERIOD, tmp_path / "without")
+    assert "facilities" not in report.tables
+    assert report.tables["fee_income"].accepted == 6
+    # the re-load replaced the period's data: no facility of the first load is left
+    assert not (workspace.partition_dir("facilities", PERIOD) / "part-0.parquet").exists()

@@ -54,4 +54,5 @@ def test_the_brief_s_names_all_exist() -> None:
     assert produced >= BRIEF_NAMES
     # extras beyond the brief: the group head, and the risk facts issue 15 added
     assert produced - BRIEF_NAMES == {
-        "group_head_id", "in_default", "effective_maturity", "irb_size_adjustment"}
+        "group_head_id", "in_default", "effective_maturity", "irb_size_adjustment",
+        "total_credit", "inclusive_finance", "off_balance", "ead"}

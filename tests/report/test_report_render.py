@@ -57,7 +57,8 @@ def _self_contained(html: str) -> None:
 def test_chinese_html_is_self_contained_and_chinese(zh_report) -> None:
     html = zh_report["html"].read_text("utf-8")
     _self_contained(html)
-    for label in ("对公客户分层管理效果报告", "层级迁移", "基尼系数", "战略客户", "被隔离的数据行"):
+    for label in ("对公客户分层管理效果报告", "层级迁移", "基尼系数", "战略客户", "被隔离的数据行",
+                  "接受但有警告的数据行", "days_overdue 120 is more than 90 days past due"):
         assert label in html
     assert 'lang="zh-CN"' in html
 
@@ -65,7 +66,8 @@ def test_chinese_html_is_self_contained_and_chinese(zh_report) -> None:
 def test_english_html_is_self_contained_and_english(en_report) -> None:
     html = en_report["html"].read_text("utf-8")
     _self_contained(html)
-    for label in ("Tiering effect report", "Migration", "Gini", "Strategic", "Quarantined rows"):
+    for label in ("Tiering effect report", "Migration", "Gini", "Strategic", "Quarantined rows",
+                  "Accepted rows with a warning", "days_overdue 120 is more than 90 days"):
         assert label in html
     assert "层级迁移" not in html and "战略客户" not in html
 

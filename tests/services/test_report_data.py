@@ -23,6 +23,8 @@ def test_report_data_of_the_last_period(report_ws) -> None:
     assert data.adoption["adopted_period"] == periods[2]
     assert set(data.before_after["tier"]) >= {"all", "core"}
     assert data.quarantine.rejected == 4
+    assert data.quarantine.warned == 1  # accepted, listed apart from the rejections
+    assert data.quarantine.warnings["table"].tolist() == ["loans"]
     assert data.quarantine.load_runs["rows_rejected"].tolist() == [2]
     assert data.run["standard_id"] == "default"
     assert "name" in data.tiers.columns and "contribution" in data.tiers.columns

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from corptier.contract.schema import TABLES
 from corptier.services import load_period
 from corptier.synth import SynthSummary
 from corptier.synth.defects import ENCODINGS, KINDS
@@ -21,7 +22,7 @@ def test_dirty_writes_csv_and_records_every_kind(dirty_bank: SynthSummary) -> No
     assert dirty_bank.format == "csv"
     for period in dirty_bank.periods:
         assert sorted(p.suffix for p in (dirty_bank.out / period).iterdir()) == [
-            ".csv"] * 10 + [".json"]
+            ".csv"] * len(TABLES) + [".json"]
         report = _defects(dirty_bank, period)
         assert report["row_numbering"].startswith("1 = first data row")
         found = {(d["table"], d["column"], d["kind"]) for d in report["defects"]}

@@ -15,7 +15,8 @@ from corptier.synth import SynthSummary
 @pytest.fixture(scope="module")
 def db(year_bank: SynthSummary) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
-    for table in ("customers", "accounts", "balances", "transactions", "loans", "fee_income"):
+    for table in ("customers", "accounts", "balances", "transactions", "loans", "facilities",
+                  "fee_income"):
         con.execute(
             f"CREATE VIEW {table} AS SELECT *, parse_dirpath(filename)[-7:] AS period "
             f"FROM read_parquet('{year_bank.out}/*/{table}.parquet', filename = true)"
@@ -160,3 +161,28 @@ def test_fee_income_by_category(db) -> None:
     assert {"settlement", "trade", "payroll", "ebanking", "cash_management"} <= categories
     (refunds,) = one(db, "SELECT count(*) FROM fee_income WHERE amount < 0")
     assert refunds > 0
+
+
+def test_trade_finance_clients_have_off_balance_facilities(db) -> None:
+    kinds = dict(rows(db, "SELECT kind, count(*) FROM facilities GROUP BY 1"))
+    assert set(kinds) == {"bank_acceptance", "letter_of_credit", "letter_of_guarantee",
+                          "undrawn_commitment"}
+    # every BA / LC / LG belongs to a holder of the matching trade product that month
+    (orphans,) = one(db, """
+        SELECT count(*) FROM facilities f WHERE f.kind <> 'undrawn_commitment' AND NOT EXISTS (
+          SELECT 1 FROM accounts a WHERE a.customer_id = f.customer_id AND a.period = f.period
+          AND a.product_code = CASE f.kind WHEN 'bank_acceptance' THEN 'BA'
+                                           WHEN 'letter_of_credit' THEN 'LC' ELSE 'LG' END)""")
+    assert orphans == 0
+    # margins never exceed the amount; acceptances carry 30-100 % margin, commitments none
+    (bad,) = one(db, "SELECT count(*) FROM facilities WHERE margin_deposit > amount")
+    assert bad == 0
+    lo, hi = one(db, "SELECT min(margin_deposit / amount), max(margin_deposit / amount) "
+                     "FROM facilities WHERE kind = 'bank_acceptance'")
+    assert lo > 0.29 and hi <= 1.0
+    (with_margin,) = one(db, "SELECT count(margin_deposit) FROM facilities "
+                             "WHERE kind = 'undrawn_commitment'")
+    assert with_margin == 0
+    (late,) = one(db, "SELECT count(*) FROM facilities WHERE maturity_date <= "
+                      "last_day(CAST(period || '-01' AS DATE))")
+    assert late == 0

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from corptier.contract.consistency import overdue_class_warnings, warnings_table
 from corptier.contract.customers import check_customers, derive_customer_columns
 from corptier.contract.output import write_parquet
 from corptier.contract.quarantine import QuarantineWriter
@@ -58,7 +60,9 @@ def _load_tables(
         for name, source in files.items():
             if progress:
                 progress(name)
-            reports[name] = load_table(con, source, period, staging, quarantine)
+            reports[name] = load_table(
+                con, source, period, staging, quarantine, LoadRules.of(ws)
+            )
         return reports
     finally:
         con.close()
@@ -75,12 +79,26 @@ def connect(ws: Workspace, work: Path) -> duckdb.DuckDBPyConnection:
     })
 
 
+@dataclass(frozen=True)
+class LoadRules:
+    """The configured thresholds the loader's consistency checks use."""
+
+    default_days_overdue: int = 90
+    default_class: str = "次级"
+
+    @classmethod
+    def of(cls, ws: Workspace) -> LoadRules:
+        a = ws.config.assumptions
+        return cls(a.default_days_overdue, a.default_class)
+
+
 def load_table(
     con: duckdb.DuckDBPyConnection,
     source: SourceFile,
     period: str,
     staging: Staging,
     quarantine: QuarantineWriter,
+    rules: LoadRules = LoadRules(),
 ) -> TableReport:
     """Read, check, write accepted rows and quarantine of one table; return its reconciliation."""
     spec = TABLES[source.table]
@@ -99,6 +117,11 @@ def load_table(
     folder = staging.partition(spec.name)
     accepted = write_parquet(con, _output_sql(v, spec), spec, folder)
     q_path = quarantine.write(spec, v.problems, v.raw)
+    if spec.name == "loans":
+        warnings += overdue_class_warnings(
+            con, v, rules.default_days_overdue, rules.default_class
+        )
+        quarantine.write_warnings(spec, warnings_table(v), v.raw)
     rejected = v.rejected_count()
     report = TableReport(
         spec.name, str(source.path), source.format, raw.encoding, raw.fingerprint,
@@ -106,7 +129,7 @@ def load_table(
         _relative(q_path, staging.quarantine, f"quarantine/{period}"),
         f"data/{spec.name}/period={period}/{PARTITION_FILE}",
     )
-    for name in (v.raw, v.checked, v.problems):
+    for name in (v.raw, v.checked, v.problems, warnings_table(v)):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 

@@ -58,7 +58,7 @@ class RawTable:
 def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
     """The file of every contract table in `folder`, and the names of files that were ignored.
 
-    Fatal (ContractError): the folder is missing, a table has no file, or a table has two.
+    Fatal (ContractError): the folder is missing, a required table has no file, or a table has two.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -76,14 +76,15 @@ def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
         elif path.is_file() and not path.name.startswith((".", "~$")):
             ignored.append(path.name)
     _refuse_doubles(found)
-    missing = [t for t in TABLES if t not in found]
+    missing = [t for t in TABLES if t not in found and not TABLES[t].optional]
     if missing:
         wanted = ", ".join(f"{t}.csv" for t in missing)
         raise ContractError(
             f"{folder}: missing table file(s) {wanted} (or .parquet / .xlsx); export every "
             f"table of the contract, an empty table as a file with only its header row ({_HINT})"
         )
-    files = {t: SourceFile(t, found[t][0], FORMATS[found[t][0].suffix.lower()]) for t in TABLES}
+    files = {t: SourceFile(t, found[t][0], FORMATS[found[t][0].suffix.lower()])
+             for t in TABLES if t in found}
     return files, ignored
 
 

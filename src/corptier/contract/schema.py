@@ -55,6 +55,8 @@ TXN_TYPES = (
 )
 FEE_CATEGORIES = (*PRODUCT_CATEGORIES, "other")
 CUSTOMER_STATUSES = ("active", "dormant", "closed")
+FACILITY_KINDS = ("bank_acceptance", "letter_of_credit", "letter_of_guarantee",
+                  "undrawn_commitment")
 ID_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 MONEY_MAX = Decimal("9999999999999999.99")
 # plausible dates (policy): nothing a bank exports happened before EARLIEST_DATE, and no date
@@ -95,6 +97,8 @@ class TableSpec:
     sort_by: tuple[str, ...] = ()
     period_column: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    optional: bool = False
+    """An optional table may be left out of a period's folder (then the period has none)."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -290,6 +294,29 @@ LOANS = TableSpec(
     period_column="month",
 )
 
+FACILITIES = TableSpec(
+    "facilities",
+    "Off-balance-sheet facilities outstanding at month end (optional): bank acceptances "
+    "(银行承兑汇票), letters of credit (信用证), letters of guarantee (保函) and the undrawn "
+    "part of committed credit lines (贷款承诺).",
+    (
+        _id("facility_id", "Facility id."),
+        _id("customer_id", "Customer.", references=("customers", "customer_id")),
+        Column("month", "month", "Month (must be the loaded period)."),
+        Column("kind", "string", "Kind of facility; its credit conversion factor is in the "
+               "config.", allowed=FACILITY_KINDS),
+        _money("amount", "Amount outstanding at month end, yuan (a committed line: the undrawn "
+               "part)."),
+        _money("margin_deposit", "Margin deposit (保证金) held against it, yuan; empty = 0.",
+               nullable=True),
+        Column("maturity_date", "date", "Contractual maturity (expiry)."),
+    ),
+    key=("facility_id", "month"),
+    sort_by=("customer_id", "facility_id"),
+    period_column="month",
+    optional=True,
+)
+
 FEE_INCOME = TableSpec(
     "fee_income",
     "Fee and commission income (中间业务收入) booked in the month, including VAT.",
@@ -317,6 +344,7 @@ TABLES: dict[str, TableSpec] = {
         BALANCES,
         TRANSACTIONS,
         LOANS,
+        FACILITIES,
         FEE_INCOME,
     )
 }

@@ -340,6 +340,7 @@ class TableValidator:
             if not (col.references and col.references[0] == self.spec.name):
                 continue
             self._self_loops(col)
+            self._cycles(col)
             while True:
                 self.build_keys(f"selfkeys_{self.spec.name}", col.references[1])
                 if self._reference(col, f"selfkeys_{self.spec.name}", only_new=True) == 0:
@@ -354,6 +355,27 @@ class TableValidator:
             f"{qs(col.name + ' ')} || '''' || {qi(col.name)} || ''' is the row''s own ' || "
             f"{qs(col.references[1])} FROM {self.checked} "
             f"WHERE {qi(col.name)} = {target_col} AND {qi('__e_' + col.name)} = 0"
+        )
+
+    def _cycles(self, col: Column) -> None:
+        """Rows on a cycle of parents of any length (A -> B -> C -> A) are rejected, naming it;
+        a walk stops at the first customer it has already passed, so it always ends."""
+        assert col.references is not None
+        child, parent = qi(col.references[1]), qi(col.name)
+        ok = f"{qi('__e_' + col.name)} = 0 AND {qi('__e_' + col.references[1])} = 0"
+        open_rows = f"__row NOT IN (SELECT row FROM {self.problems})"
+        self.con.execute(
+            f"INSERT INTO {self.problems} "
+            f"WITH RECURSIVE edges AS (SELECT {child} AS child, {parent} AS parent FROM "
+            f"{self.checked} WHERE {parent} IS NOT NULL AND {ok} AND {open_rows}), "
+            "walk(start, node, path) AS (SELECT child, parent, [child] FROM edges UNION ALL "
+            "SELECT w.start, e.parent, list_append(w.path, w.node) FROM walk w "
+            "JOIN edges e ON e.child = w.node WHERE NOT list_contains(w.path, w.node)) "
+            f"SELECT c.__row, {ord_of(self.spec, col.name, 1)}, {qs(col.name)}, 'reference', "
+            f"{qs(col.name + ' ')} || '''' || c.{parent} || "
+            "''' closes a cycle of parents: ' || array_to_string(list_append(w.path, w.start), "
+            f"' -> ') FROM walk w JOIN {self.checked} c ON c.{child} = w.start "
+            f"AND c.{open_rows} WHERE w.node = w.start"
         )
 
     # --- results ----------------------------------------------------------------------------

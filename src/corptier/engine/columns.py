@@ -120,6 +120,10 @@ RISK = _cols("risk", [
     ("in_default", "int", "1 when a loan is 次级 or worse or more than 90 days past due"),
     ("effective_maturity", "ratio", "IRB effective maturity M in years (loans' remaining term)"),
     ("irb_size_adjustment", "ratio", "SME adjustment of the IRB correlation; null: no revenue"),
+    ("off_balance", "money", "off-balance facilities at period end (acceptances, L/C, ...)"),
+    ("ead", "money", "exposure at default: loan_avg + CCF × facilities net of margin"),
+    ("total_credit", "money", "credit at period end: loan balances + off-balance facilities"),
+    ("inclusive_finance", "int", "1 for a small or micro firm with total credit ≤ 10 million"),
 ])
 GROUP = _cols("group", [
     ("group_dep_avg", "money", "dep_avg summed over the group"),

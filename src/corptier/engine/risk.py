@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from corptier.contract.schema import LOAN_CLASSES
-from corptier.engine.money import SUM_EXACT, ratio
+from corptier.engine.money import SUM_EXACT, money_sum, ratio
 
 
 def risk_metrics(m: ir.Table) -> dict[str, ir.Value]:
@@ -22,7 +22,9 @@ def risk_metrics(m: ir.Table) -> dict[str, ir.Value]:
         "max_days_overdue": m.max_days_overdue.max(where=now).coalesce(0).cast("int64"),
         "irb_size_adjustment": m.size_adjustment.max(where=now),
         "_term_days": m.term_days.sum(where=now).cast(SUM_EXACT),
-        "_ead": m.loan_avg.sum(where=now).cast(SUM_EXACT),
+        "_ead": m.ead.sum(where=now).cast(SUM_EXACT),
+        "ead": money_sum(m.ead, where=now),
+        "off_balance": money_sum(m.off_balance, where=now),
     }
 
 

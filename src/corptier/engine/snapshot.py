@@ -29,6 +29,7 @@ from corptier.engine.connection import EngineConnection
 from corptier.engine.engines import connect
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
+from corptier.engine.inclusive import inclusive_derived, inclusive_metrics
 from corptier.engine.lookups import WINDOW
 from corptier.engine.needs import needs_derived, needs_metrics
 from corptier.engine.plans import (
@@ -40,7 +41,7 @@ from corptier.engine.plans import (
 )
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
-from corptier.engine.tables import REQUIRED, Inputs, read_inputs
+from corptier.engine.tables import OPTIONAL, REQUIRED, Inputs, read_inputs
 from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
 from corptier.errors import WorkspaceError
 from corptier.periods import Period
@@ -69,7 +70,7 @@ def customer_snapshot_expr(
     inp = inputs or read_inputs(con, Period.parse(period), a, own_bank_code)
     months = customer_months(inp)
     metrics = (value_metrics(months) | stability_metrics(months) | behaviour_metrics(months)
-               | needs_metrics(months) | risk_metrics(months))
+               | needs_metrics(months) | risk_metrics(months) | inclusive_metrics(months))
     per_customer = months.group_by("customer_id").aggregate(**metrics)
     customers = inp.customers_now
     groups = resolve_groups(customers)
@@ -82,6 +83,7 @@ def customer_snapshot_expr(
     t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
                  **stability_derived(t, end), **needs_derived(t),
                  **risk_derived(t, a.maturity_years))
+    t = t.mutate(**inclusive_derived(t, a))
     t = t.mutate(**group_columns(t))
     columns = [t[f.name].cast(_ibis_type(f.type)).name(f.name) for f in CUSTOMER_SCHEMA]
     return t.select(*columns).order_by("customer_id")
@@ -159,7 +161,7 @@ def _customer_batches(
     folder = ws.temp_dir / "plans"
     secret = workspace_secret(ws.root)
     key = plan_key(con, inp.period, a, inp.own_bank_code)
-    con.register(*inp.lookups)
+    con.register(*inp.lookups, inp.facilities)  # facilities: an empty table when not loaded
     stored = load_plan(folder, key, secret)
     if stored is not None:
         return con.sql_batches(stored, ROW_GROUP), True, plan_digest(stored)
@@ -201,7 +203,7 @@ def read_snapshot(ws: Workspace, period: str, table: str = CUSTOMER_TABLE) -> pa
 def input_fingerprint(ws: Workspace, period: str) -> str:
     """sha256 over the relative paths and bytes of every input file of the 24-month window."""
     digest = hashlib.sha256()
-    for table in sorted(REQUIRED):
+    for table in sorted((*REQUIRED, *OPTIONAL)):
         for p in sorted(Period(period).window(WINDOW)):
             path = ws.partition_file(table, p)
             if not path.is_file():

@@ -30,6 +30,8 @@ REQUIRED = (
     "transactions", "loans", "fee_income",
 )
 """Tables that must be loaded for the period itself (history months may be missing)."""
+OPTIONAL = ("facilities",)
+"""Tables a period may lack (then it has no rows of them)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Inputs:
     transactions: ir.Table
     transactions_now: ir.Table
     loans: ir.Table
+    facilities: ir.Table
     fee_income: ir.Table
     ratings: ir.Table
     capital: ir.Table
@@ -104,6 +107,7 @@ def read_inputs(
         transactions=read("transactions"),
         transactions_now=read("transactions", [period], "_now"),
         loans=read("loans"),
+        facilities=read("facilities"),
         fee_income=read("fee_income"),
         ratings=rating_table(small["rating_scale"], assumptions),
         capital=capital_table(small["rating_scale"], assumptions),

@@ -9,7 +9,8 @@ Monthly figures (yuan, rounded to cents once, here; `basis` = 360 for CNY intere
   fee_<category> = round(fee booked / (1 + VAT), 2);  fee_income = Σ fee_<category>
   op_cost        = round(per customer + per account × open accounts
                          + per transaction × transactions + per loan × loans, 2)
-  expected_loss  = round(EAD × PD × LGD × days/365, 2)          (EAD = average loan balance)
+  expected_loss  = round(EAD × PD × LGD × days/365, 2)
+                   (EAD = average loan balance + CCF × off-balance facilities, engine/exposure.py)
   econ_capital   = round(EAD × K(PD, LGD, M), 2)                (a stock, not a flow)
   contribution   = dep_nii + loan_nii + fee_income − op_cost − expected_loss
   eva            = round(contribution × (1 − tax), 2) − round(econ_capital × hurdle × days/365, 2)
@@ -25,6 +26,7 @@ import ibis.expr.types as ir
 
 from corptier.config import Assumptions
 from corptier.contract.schema import FEE_CATEGORIES
+from corptier.engine.exposure import facility_facts
 from corptier.engine.facts import (
     KEY,
     account_facts,
@@ -64,6 +66,7 @@ def customer_months(inp: Inputs) -> ir.Table:
         base.revenue_known, base.size_adjustment, ibis.null("float64")))
     for facts in (deposit_facts, loan_facts, fee_facts, account_facts, transaction_facts):
         base = left_join(base, facts(inp), KEY)
+    base = left_join(base, facility_facts(inp.facilities, inp.months, inp.assumptions), KEY)
     return monthly_values(_fill(base), inp)
 
 
@@ -113,7 +116,8 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
     vat = ibis.literal(factor(Decimal(1) / (1 + Decimal(str(a.vat_rate)))), WIDE)
     fees = {f"fee_{c}": times_factor(t[f"gross_{c}"], vat) for c in FEE_CATEGORIES}
     t = t.mutate(in_default=non_performing(t.worst_class_rank, t.max_days_overdue, a),
-                 term_days=_term_days(t, a))
+                 ead=to_money(t.loan_avg + t.off_ead))
+    t = t.mutate(term_days=_term_days(t, a))
     t = t.mutate(
         dep_demand_avg=t.dep_demand,
         dep_time_avg=t.dep_time,
@@ -129,8 +133,8 @@ def monthly_values(t: ir.Table, inp: Inputs) -> ir.Table:
         ),
         op_cost=_op_cost(t, inp),
         expected_loss=times_factor(
-            t.loan_avg, ibis.ifelse(t.in_default, t.el_factor_dft, t.el_factor)),
-        econ_capital=ibis.ifelse(t.in_default, times_factor(t.loan_avg, t.k_factor_dft),
+            t.ead, ibis.ifelse(t.in_default, t.el_factor_dft, t.el_factor)),
+        econ_capital=ibis.ifelse(t.in_default, times_factor(t.ead, t.k_factor_dft),
                                  _irb_capital(t)),
         **fees,
     )
@@ -152,14 +156,15 @@ PART = dt.Decimal(38, 10)
 
 
 def _term_days(t: ir.Table, a: Assumptions) -> ir.DecimalValue:
-    """EAD × M in yuan-days: Σ avg × remaining days of the loans, clamped to [1, 5] years × EAD
-    (exact decimals), or EAD × `maturity_years` × 365 when maturity is not taken from loans."""
+    """EAD × M in yuan-days: Σ exposure × remaining days of the loans and facilities, clamped
+    to [1, 5] years × EAD (exact decimals), or EAD × `maturity_years` × 365 when maturity is
+    not taken from the contracts."""
     if not a.maturity_from_loans:
         days = Decimal(str(a.maturity_years)) * 365
-        return product(t.loan_avg, ibis.literal(days, "decimal(10, 2)"))
-    low = product(t.loan_avg, ibis.literal(365, "int64"))
-    high = product(t.loan_avg, ibis.literal(1825, "int64"))
-    term = t.loan_term_days.cast(SUM_EXACT)
+        return product(t.ead, ibis.literal(days, "decimal(10, 2)"))
+    low = product(t.ead, ibis.literal(365, "int64"))
+    high = product(t.ead, ibis.literal(1825, "int64"))
+    term = (t.loan_term_days + t.off_term_days).cast(SUM_EXACT)
     return ibis.cases((term < low, low), (term > high, high), else_=term).cast(SUM_EXACT)
 
 
@@ -167,7 +172,7 @@ def _irb_capital(t: ir.Table) -> ir.DecimalValue:
     """round(EAD × k_a + EAD·M (yuan-days) × k_b/365, 2): the IRB K = k_a + k_b·M applied
     exactly; each product is exact, rounded to 10 decimals before the sum (types that fit 38
     digits on every engine for EAD below 10^14)."""
-    part_a = (t.loan_avg.cast(WIDE) * t.k_a.cast(WIDE)).round(10).cast(PART)
+    part_a = (t.ead.cast(WIDE) * t.k_a.cast(WIDE)).round(10).cast(PART)
     part_b = (t.term_days.cast(TERM) * t.k_day.cast(K_DAY)).round(10).cast(PART)
     return to_money((part_a + part_b).round(2))
 

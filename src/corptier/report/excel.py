@@ -336,6 +336,11 @@ def _quarantine(book: _Book, data: ReportData, t: Translator) -> None:
     for r, rec in enumerate(q.load_runs.to_dict("records"), start=row + 2):
         book.cells(ws, r, [rec["table"], rec["rows_read"], rec["rows_accepted"],
                            rec["rows_rejected"], rec["source"]], load_cols)
+    row += len(q.load_runs) + 3
+    ws.write_string(row, 0, t("Accepted rows with a warning"), book.title)
+    book.header(ws, row + 1, cols)
+    for r, rec in enumerate(q.warnings.to_dict("records"), start=row + 2):
+        book.cells(ws, r, [rec["table"], rec["column"], rec["reason"], rec["rows"]], cols)
 
 
 def _tier_sort_key(data: ReportData):

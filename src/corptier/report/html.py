@@ -63,6 +63,7 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "before_after": _before_after(data, t),
         "loads": _loads(data, t),
         "quarantine": _quarantine(data, t),
+        "warned": _warned(data, t),
     }
 
 
@@ -266,6 +267,13 @@ def _loads(data: ReportData, t: Translator) -> Table:
 def _quarantine(data: ReportData, t: Translator) -> Table:
     table = Table([t("Table"), t("Column"), t("Reason"), t("Rows")], css="wrap left3")
     for r in data.quarantine.by_reason.head(QUARANTINE_ROWS).itertuples():
+        table.rows.append(Row([str(r.table), str(r.column), str(r.reason), t.count(r.rows)]))
+    return table
+
+
+def _warned(data: ReportData, t: Translator) -> Table:
+    table = Table([t("Table"), t("Column"), t("Warning"), t("Rows")], css="wrap left3")
+    for r in data.quarantine.warnings.head(QUARANTINE_ROWS).itertuples():
         table.rows.append(Row([str(r.table), str(r.column), str(r.reason), t.count(r.rows)]))
     return table
 

@@ -34,10 +34,17 @@ class Quarantine:
     """table, column, reason, rows."""
     load_runs: pd.DataFrame
     """table, source, rows_read, rows_accepted, rows_rejected, loaded_at."""
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["table", "column", "reason", "rows"]))
+    """Accepted rows with a consistency warning: table, column, reason, rows."""
 
     @property
     def rejected(self) -> int:
         return int(self.by_reason["rows"].sum()) if len(self.by_reason) else 0
+
+    @property
+    def warned(self) -> int:
+        return int(self.warnings["rows"].sum()) if len(self.warnings) else 0
 
 
 @dataclass(frozen=True)

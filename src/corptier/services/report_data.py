@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from corptier.contract.quarantine import WARNINGS_FOLDER
 from corptier.evaluation.concentration import concentration
 from corptier.evaluation.kpis import KpiContext, before_after, kpi_specs, kpi_trend, kpis_by_tier
 from corptier.evaluation.migration import migration_matrix
@@ -72,7 +73,8 @@ def build_report_data(
         trend=trend,
         concentration=concentration(joined["contribution"] if "contribution" in joined
                                     else pd.Series(dtype=float)),
-        quarantine=Quarantine(quarantine_summary(ws.quarantine_dir / p), _load_runs(loads)),
+        quarantine=Quarantine(quarantine_summary(ws.quarantine_dir / p), _load_runs(loads),
+                              quarantine_summary(ws.quarantine_dir / p / WARNINGS_FOLDER)),
         previous=_comparison(reader, tiers, p.shift(-1), order),
         year_ago=_comparison(reader, tiers, p.shift(-12), order),
         psi_previous=_psi_previous(reader, tiers, p.shift(-1)),
@@ -153,7 +155,8 @@ class _KpiCache:
 
 
 def quarantine_summary(folder: Path) -> pd.DataFrame:
-    """Rejected rows by table, column and reason from the quarantine files of a period.
+    """Rejected rows by table, column and reason from the quarantine files of a period (or,
+    given its `warnings` folder, the accepted rows with a warning).
 
     The files are `<table>.csv` (written by the loader): `row, column, reason`, then the row's
     original values, one line per problem; only the first three columns are read.

@@ -29,6 +29,7 @@ from corptier.synth.accounts import Accounts, accounts_table, listed, make_accou
 from corptier.synth.activity import month_rating, month_state
 from corptier.synth.balances import balances_table
 from corptier.synth.customers import Customers, make_customers
+from corptier.synth.facilities import facilities_table
 from corptier.synth.fees import fees_table
 from corptier.synth.history import History
 from corptier.synth.loans import LoanSlots, loan_month, make_slots
@@ -200,7 +201,7 @@ def static_block(history: History, block: int, cache: dict[int, _Static] | None 
 
 def block_tables(history: History, block: int, period: Period,
                  cache: dict[int, _Static] | None = None) -> dict[str, pa.Table]:
-    """The six customer tables of one block in one month, in contract order."""
+    """The seven customer tables of one block in one month, in contract order."""
     static = static_block(history, block, cache)
     c, a = static.customers, static.accounts
     rng = generator(history.seed, MONTHLY, block, period.index)
@@ -216,5 +217,6 @@ def block_tables(history: History, block: int, period: Period,
         "balances": balances,
         "transactions": transactions,
         "loans": loans.table,
+        "facilities": facilities_table(history, c, a, rows, static.slots, state.present, period),
         "fee_income": fees_table(history, c, a, rows, state, outgoing, rng),
     }
