@@ -60,13 +60,15 @@ def tiers(
 
 @app.command()
 def explain(
-    customer: Annotated[str, typer.Argument(help="Customer id.")],
+    customer: Annotated[str, typer.Argument(
+        help="Customer id, USCC or exact registered name.")],
     period: PeriodOpt,
     lang: Annotated[str | None, typer.Option(help="en or zh-CN (default: workspace).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Explain a customer's published tier: points, gates, group, hysteresis, override."""
+    """Explain a customer's published tier: points, gates, group, hysteresis, override,
+    behaviour."""
     from corptier.services import explain_customer, open_workspace
 
     found = explain_customer(open_workspace(workspace), customer, period, lang)

@@ -17,7 +17,7 @@ from corptier.engine.columns import (
     IndicatorColumn,
 )
 from corptier.engine.connection import EngineConnection
-from corptier.engine.engines import ENGINES, connect
+from corptier.engine.engines import ENGINES, connect, shared_connection
 from corptier.engine.snapshot import (
     CUSTOMER_TABLE,
     GROUP_TABLE,
@@ -45,4 +45,5 @@ __all__ = [
     "irb_k",
     "loan_contribution_annual",
     "read_snapshot",
+    "shared_connection",
 ]

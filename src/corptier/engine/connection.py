@@ -44,6 +44,9 @@ class EngineConnection(ABC):
         self.data_dir = data_dir
         self._backend = backend
         self._tables: dict[tuple[str, tuple[str, ...]], ir.Table] = {}
+        self.lent = 0
+        """How many `with` blocks borrow this connection from `shared_connection`: their exit
+        gives it back instead of closing it."""
 
     @classmethod
     @abstractmethod
@@ -136,6 +139,9 @@ class EngineConnection(ABC):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self.lent:
+            self.lent -= 1
+            return
         self.close()
 
 

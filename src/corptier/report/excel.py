@@ -120,7 +120,8 @@ TIER_COLUMNS = [
     ("behaviour_state", N_("Behaviour state"), "text", 14),
 ]
 TIER_CODE_COLUMNS = ("applied_tier", "computed_tier", "previous_tier")
-MOVEMENTS = {"up": N_("up"), "down": N_("down"), "same": N_("same"), "new": N_("new")}
+MOVEMENTS = {"up": N_("up"), "down": N_("down"), "same": N_("same"), "new": N_("new"),
+             "returned": N_("returned")}
 
 
 def _tiers(book: _Book, data: ReportData, t: Translator) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from corptier.i18n import N_, translations
@@ -34,7 +36,29 @@ LABELS = {
     "flags": N_("Flags"),
     "segment": N_("Needs segment"),
     "behaviour": N_("Behaviour state"),
+    "uscc": N_("USCC"),
+    "approved_by": N_("Approved by"),
+    "valid_until": N_("Valid until"),
+    "reason": N_("Reason"),
 }
+BEHAVIOUR_STATES = {
+    "new": N_("new"),
+    "dormant": N_("dormant"),
+    "declining": N_("declining"),
+    "growing": N_("growing"),
+    "active": N_("active"),
+}
+BEHAVIOUR_REASONS = {
+    "tenure": N_("recently onboarded"),
+    "no_txn_low_balance": N_("no transactions and a low balance"),
+    "dep_trend": N_("deposit trend"),
+    "txn_count_mom": N_("transactions month on month"),
+    "p_alive": N_("low P(alive)"),
+    "dep_yoy": N_("deposits year on year"),
+    "none": N_("none"),
+}
+MIGRATIONS = {"new": N_("new"), "returned": N_("returned"), "same": N_("same"),
+              "up": N_("up"), "down": N_("down")}
 
 
 def render_explanation(expl: dict[str, Any], lang: str) -> str:
@@ -43,8 +67,10 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
     zh = lang == "zh-CN"
     label = {key: _(text) for key, text in LABELS.items()}
     std = expl["standard"]
+    who = " ".join(str(part) for part in (expl["customer_id"], expl.get("name")) if part)
+    uscc = f" ({label['uscc']} {expl['uscc']})" if expl.get("uscc") else ""
     lines = [
-        f"{label['title']} — {label['customer']} {expl['customer_id']}, "
+        f"{label['title']} — {label['customer']} {who}{uscc}, "
         f"{label['period']} {expl.get('period', '')}",
         f"{label['standard']}: {std['id']} v{std['version']}  {label['run']}: "
         f"{expl.get('run_id', '')}",
@@ -59,7 +85,8 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
                 f"    {ind['name']:<28} {label['value']} {_num(ind.get('value')):>16}  "
                 f"{label['points']} {points}  ({label['weight']} {_pct(ind['weight'])})"
             )
-    fired = [g["id"] + f" → {g['tier']}" for g in expl["gates"] if g["fired"]]
+    fired = [f"{g.get('description') or g['id']} → {_tier(g['tier'], lang)}"
+             for g in expl["gates"] if g["fired"]]
     group = expl.get("group_rule") or {}
     lines += [
         f"{label['raw_tier']}: {_tier(expl['cutoffs']['raw_tier'], lang)}",
@@ -70,21 +97,41 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
            f"adjusted={group.get('adjusted')}" if group.get("group_id") else label["none"]),
         f"{label['computed']}: {_tier((expl['computed_tier'] or {}).get('code'), lang)}",
         f"{label['hysteresis']}: {_hysteresis(expl['hysteresis'], lang)}",
-        f"{label['override']}: "
-        + (f"#{expl['override']['id']} → {_tier(expl['override']['tier'], lang)}"
-           if expl.get("override") else label["none"]),
+        f"{label['override']}: " + _override(expl.get("override"), label, lang),
         f"{label['applied']}: {_tier(expl['applied_tier'], lang)}",
         f"{label['previous']}: {_tier(expl.get('previous_tier'), lang)} "
         f"({expl.get('previous_period') or '–'})   {label['migration']}: "
-        f"{_(expl['migration'])}",
+        f"{_(MIGRATIONS.get(expl['migration'], expl['migration']))}",
         f"{label['flags']}: "
         + (", ".join(f["name_zh"] if zh else f["name_en"] for f in expl["flags"])
            or label["none"]),
         f"{label['segment']}: {_segment(expl.get('needs_segment'), zh)}",
     ]
     if expl.get("behaviour"):
-        lines.append(f"{label['behaviour']}: {expl['behaviour'].get('state')}")
+        lines.append(f"{label['behaviour']}: {_behaviour(expl['behaviour'], label, lang)}")
     return "\n".join(lines)
+
+
+def _override(override: dict[str, Any] | None, label: dict[str, str], lang: str) -> str:
+    if not override:
+        return label["none"]
+    text = f"#{override['id']} → {_tier(override['tier'], lang)}"
+    details = [(label["reason"], override.get("reason")),
+               (label["approved_by"], override.get("approved_by")),
+               (label["valid_until"], override.get("valid_until"))]
+    return "; ".join([text, *(f"{name} {value}" for name, value in details if value)])
+
+
+def _behaviour(behaviour: dict[str, Any], label: dict[str, str], lang: str) -> str:
+    _ = translations(lang).gettext
+    state = behaviour.get("state")
+    text = _(BEHAVIOUR_STATES.get(state, state)) if state else "–"
+    reason = behaviour.get("reason")
+    if reason and reason != "none":
+        text += f" ({label['reason']}: {_(BEHAVIOUR_REASONS.get(reason, reason))})"
+    if behaviour.get("p_alive") is not None:
+        text += f", P(alive) {float(behaviour['p_alive']):.2f}"
+    return text
 
 
 def _tier(code: str | None, lang: str) -> str:
@@ -112,11 +159,20 @@ def _segment(seg: dict[str, Any] | None, zh: bool) -> str:
 
 
 def _num(value: Any) -> str:
+    """A number with thousands separators (decimal amounts arrive as text)."""
     if value is None:
         return "–"
-    if isinstance(value, int | float):
-        return f"{value:.6f}" if 0 < abs(value) < 1 else f"{value:,.2f}"
-    return str(value)
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    number = float(value)
+    if not math.isfinite(number):
+        return str(value)
+    return f"{value:.6f}" if 0 < abs(number) < 1 else f"{value:,.2f}"
 
 
 def _pct(value: Any) -> str:

@@ -7,8 +7,8 @@ indicator run of a snapshot it had to compute; tiers are never published.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -24,13 +24,9 @@ from corptier.tiering import Standard, score_and_tier
 from corptier.tiering.hysteresis import (
     APPLIED,
     BELOW,
-    BUFFER,
     PENDING,
-    PREVIOUS,
     REASON,
     STATE_SCHEMA,
-    hysteresis_record,
-    state_from_published,
 )
 from corptier.tiering.pipeline import tier_with_hysteresis
 from corptier.tiering.scoring import SCORE
@@ -109,18 +105,20 @@ def tiered_history(con: EngineConnection, ws: Workspace, periods: Sequence[Perio
 
 
 def next_state(frame: pd.DataFrame, tier_codes: Sequence[str]) -> pa.Table:
-    """The hysteresis state the next close starts from: what the close publishes
-    (`hysteresis_record`) read back the way the next close reads it (`state_from_published`)."""
-    columns = ["customer_id", APPLIED, BELOW, PENDING, REASON, PREVIOUS, BUFFER]
-    # pandas-stubs types record keys as Hashable; here they are `columns` (str). A cast, not a
-    # per-row copy of the keys: this runs once per customer and period.
-    records = cast(list[dict[str, Any]], frame[columns].to_dict("records"))
-    rows = (
-        {"customer_id": r["customer_id"], "applied_tier": tier_codes[int(r[APPLIED])],
-         "hysteresis": hysteresis_record(r, tier_codes)}
-        for r in records
-    )
-    return state_from_published(rows, tier_codes)
+    """The hysteresis state the next close starts from, as the close carries it on
+    (`corptier.tiering.results.hysteresis_state`): a streak keeps its best tier, a closed
+    streak repeats the applied rank. Whole columns at once, never a loop over customers."""
+    applied = frame[APPLIED].astype("int64").to_numpy()
+    below = pd.to_numeric(frame[BELOW]).fillna(0).astype("int64").to_numpy()
+    pending = pd.to_numeric(frame[PENDING])
+    streak = (below > 0) & pending.notna().to_numpy()
+    return pa.table({
+        "customer_id": pa.array(frame["customer_id"].astype(str).to_numpy(), pa.string()),
+        APPLIED: pa.array(applied, pa.int64()),
+        BELOW: pa.array(np.where(streak, below, 0), pa.int64()),
+        PENDING: pa.array(np.where(streak, pending.fillna(-1).astype("int64").to_numpy(),
+                                   applied), pa.int64()),
+    }, schema=STATE_SCHEMA)
 
 
 def _history_rows(frame: pd.DataFrame, period: str, codes: Sequence[str]) -> pd.DataFrame:
@@ -129,7 +127,7 @@ def _history_rows(frame: pd.DataFrame, period: str, codes: Sequence[str]) -> pd.
         "customer_id": frame["customer_id"].to_numpy(),
         "score": frame[SCORE].astype(float).to_numpy(),
         "computed_tier": frame["computed_tier"].to_numpy(),
-        "applied_tier": [codes[int(r)] for r in frame[APPLIED]],
+        "applied_tier": np.asarray(codes, dtype=object)[frame[APPLIED].astype("int64")],
         "hysteresis_reason": frame[REASON].to_numpy(),
     })
     if CONTRIBUTION in frame.columns:

@@ -1,27 +1,35 @@
 """The period close: indicators → scores → computed tier → gates → group rule → hysteresis →
 overrides → applied tier, published as one run.
 
-One read of the app database (the last close, the overrides in force) before the work, one
-transaction after it (the run, its indicator snapshot record, the period's published pointer)."""
+One read of the app database (the last closes, the overrides in force) before the work, one
+engine connection for the work (indicator snapshot and tiering alike), one transaction after it
+(the run, its indicator snapshot record, the period's published pointer). Every per-customer
+result, the facts of each explanation included, is a column the engine computes and writes to
+the export; explanations are rendered on demand (`explain_customer`)."""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ibis
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from corptier.engine import EngineConnection, connect
+from corptier.engine import EngineConnection, shared_connection
 from corptier.engine import compute_indicators as compute_snapshot
+from corptier.engine.snapshot import ROW_GROUP, write_snapshot
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.audit import attested_overrides
 from corptier.services.indicators import indicator_run
-from corptier.services.publication import Publication, publish, run_id_for
-from corptier.services.published import previous_rows
+from corptier.services.publication import Publication, publish, run_id_for, staging_path
+from corptier.services.published import EXPORT_METADATA, history_files
 from corptier.services.recovery import writing
 from corptier.services.standards import active_standard, named_lists
 from corptier.services.users import acting_name
@@ -29,9 +37,14 @@ from corptier.store import UnitOfWork
 from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
 from corptier.tiering.bgnbd import BgNbdFit
-from corptier.tiering.hysteresis import state_from_published
 from corptier.tiering.pipeline import tier_with_hysteresis
-from corptier.tiering.results import result_frame
+from corptier.tiering.results import (
+    add_results,
+    hysteresis_state,
+    overrides_table,
+    published_history,
+    published_table,
+)
 from corptier.workspace import CUSTOMER_INDICATORS, Workspace
 
 BEHAVIOUR_COLUMNS = ("p_alive", "attrition_risk", "behaviour_state", "behaviour_reason")
@@ -81,40 +94,46 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
            spark_session: Any, clock: float, actor: str) -> CloseResult:
     standard = active_standard(ws, standard_path)
     lists = named_lists(ws, standard)
-    with UnitOfWork(ws.db) as uow:  # what the close starts from: the last close, the overrides
-        previous = uow.runs.published_before(p)
+    with UnitOfWork(ws.db) as uow:  # what the close starts from: the last closes, the overrides
+        earlier = uow.runs.published_latest_before(
+            p, standard.hysteresis.keep_state_absent_periods + 1)
         approved, not_applied = attested_overrides(uow, uow.overrides.approved_on(p.month_end))
-    rows = previous_rows(ws, previous) if previous else []
+    previous = earlier[0] if earlier else None
+    history = history_files(ws, earlier)
     overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
-    indicators = compute_snapshot(ws, p, engine, spark_session=spark_session)
-    frame = _tier_frame(ws, p, standard, lists, engine, spark_session, rows)
-    frame = result_frame(frame, standard, {r["customer_id"]: r["applied_tier"] for r in rows},
-                         previous.period if previous else None, overrides)
-    run_id = run_id_for(
-        period=p,
-        standard_hash=standard.content_hash,
-        input_fingerprint=indicators.input_fingerprint,
-        config_hash=indicators.config_hash,
-        previous_run=previous.run_id if previous else None,
-        overrides=hash_json(sorted(overrides.items())),
-        code=code_version(),
-        named_lists=hash_json(lists),
-    )
+    with shared_connection(ws, engine, spark_session=spark_session) as con:
+        indicators = compute_snapshot(ws, p, engine, spark_session=spark_session)
+        run_id = run_id_for(
+            period=p,
+            standard_hash=standard.content_hash,
+            input_fingerprint=indicators.input_fingerprint,
+            config_hash=indicators.config_hash,
+            previous_run=previous.run_id if previous else None,
+            overrides=hash_json(sorted(overrides.items())),
+            code=code_version(),
+            named_lists=hash_json(lists),
+        )
+        staged = staging_path(ws, p, run_id)
+        try:
+            customers = _write_results(con, ws, p, standard, lists, history, overrides,
+                                       run_id, staged)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+    counts = pq.read_table(staged, columns=["applied_tier", "migration"])
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
-                                        indicators.engine, frame, indicator_run(ws, indicators),
-                                        actor))
-    applied = frame["applied_tier"].value_counts()
+                                        indicators.engine, staged, customers,
+                                        indicator_run(ws, indicators), actor))
+    applied = _counts(counts.column("applied_tier"))
     return CloseResult(
         period=p,
         run_id=run_id,
         standard_id=standard.id,
         standard_version=standard.version,
-        customers=len(frame),
-        tier_counts={code: int(applied.get(code, 0)) for code in standard.tier_codes},
-        migrations={
-            str(k): int(v) for k, v in frame["migration"].value_counts().sort_index().items()
-        },
+        customers=customers,
+        tier_counts={code: applied.get(code, 0) for code in standard.tier_codes},
+        migrations=dict(sorted(_counts(counts.column("migration")).items())),
         unchanged=unchanged,
         seconds=round(time.perf_counter() - clock, 3),
         overrides_not_applied=tuple(not_applied),
@@ -126,28 +145,31 @@ def read_customer_indicators(con: EngineConnection, ws: Workspace, period: Perio
     return con.read_parquet(ws.partition_file(CUSTOMER_INDICATORS, period))
 
 
-def _tier_frame(
-    ws: Workspace,
-    period: Period,
-    standard: Standard,
-    lists: dict[str, list[str]],
-    engine: str | None,
-    spark_session: Any,
-    previous_rows: list[dict[str, Any]],
-) -> pd.DataFrame:
-    """Score, tier and apply hysteresis in the engine; return one row per customer."""
-    with connect(ws, engine, spark_session=spark_session) as con:
-        indicators = read_customer_indicators(con, ws, period)
-        fit = _attrition_model(con, indicators, standard)
-        behaviour = add_behaviour_state(indicators, standard.behaviour, fit).select(
-            "customer_id", *BEHAVIOUR_COLUMNS
-        )
-        state = state_from_published(previous_rows, standard.tier_codes)
-        expr = tier_with_hysteresis(indicators, standard, lists, state)
-        frame = con.execute(expr.join(behaviour, "customer_id"))
-    model = fit.to_dict() if fit is not None else None
-    frame["bgnbd_model"] = pd.Series([model] * len(frame), index=frame.index, dtype=object)
-    return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+def _write_results(con: EngineConnection, ws: Workspace, period: Period, standard: Standard,
+                   lists: dict[str, list[str]], history_paths: list[tuple[str, Path]],
+                   overrides: dict[str, tuple[int, str]], run_id: str, staged: Path) -> int:
+    """Score, tier, apply hysteresis and overrides and write the export, all in the engine;
+    returns the number of customers."""
+    indicators = read_customer_indicators(con, ws, period)
+    fit = _attrition_model(con, indicators, standard)
+    behaviour = add_behaviour_state(indicators, standard.behaviour, fit).select(
+        "customer_id", *BEHAVIOUR_COLUMNS)
+    history = published_history([(q, con.read_parquet(path)) for q, path in history_paths])
+    tiered = tier_with_hysteresis(indicators, standard, lists,
+                                  hysteresis_state(history, standard.tier_codes))
+    tiered = tiered.join(behaviour, "customer_id")
+    chosen = ibis.memtable(overrides_table(overrides, standard.tier_codes))
+    last = history_paths[0][0] if history_paths else None
+    results = add_results(tiered, history, chosen, standard.tier_codes, last)
+    meta = {"run_id": run_id, "period": str(period), "previous_period": last,
+            "bgnbd_model": fit.to_dict() if fit is not None else None}
+    reader = con.batches(published_table(results, standard, run_id), ROW_GROUP)
+    schema = reader.schema.with_metadata({EXPORT_METADATA: json.dumps(meta, sort_keys=True)})
+    return write_snapshot(reader, schema, staged)
+
+
+def _counts(column: pa.ChunkedArray) -> dict[str, int]:
+    return {str(r["values"]): int(r["counts"]) for r in pc.value_counts(column).to_pylist()}
 
 
 def _attrition_model(con: EngineConnection, indicators: Any,

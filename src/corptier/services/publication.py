@@ -1,24 +1,20 @@
 """Publish a close atomically: the Parquet export and the app database switch together.
 
-The export (`data/tiers/period=P/part-0.parquet`) holds every customer's result with its
-hysteresis state and explanation; the app database holds the run (with its standard) and which
-run is the published one of the period.
+The export (`data/tiers/period=P/part-0.parquet`, written by the engine before the publish:
+`staging_path`) holds every customer's result with its hysteresis state and the facts of its
+explanation; the app database holds the run (with its standard) and which run is the published
+one of the period.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corptier.periods import Period
 from corptier.private_files import make_private, private_mkdir
@@ -36,7 +32,9 @@ class Publication:
     standard: Standard
     input_fingerprint: str
     engine: str
-    frame: pd.DataFrame
+    staged: Path
+    """The run's export, written beside the period's export (`staging_path`)."""
+    customers: int
     indicator_run: IndicatorRun | None = None
     """The record of the indicator snapshot the close computed, registered with the run."""
     actor: str = "system"
@@ -52,6 +50,14 @@ def run_id_for(**inputs: str | None) -> str:
     return hash_json(inputs)[:32]
 
 
+def staging_path(ws: Workspace, period: Period, run_id: str) -> Path:
+    """Where a close writes its export before the publish swaps it in: a hidden name of its
+    own (process id and a random part) that `recover_publications` removes if left behind."""
+    target = ws.partition_file(PUBLISHED_TIERS, period)
+    private_mkdir(target.parent)
+    return target.with_name(f".{run_id}.{os.getpid()}.{uuid.uuid4().hex[:12]}.parquet.tmp")
+
+
 def publish(ws: Workspace, pub: Publication) -> bool:
     """Write the run and the period's published pointer in one transaction, and swap the
     Parquet export in just before the commit (undone if the commit fails). Returns True when
@@ -62,12 +68,9 @@ def publish(ws: Workspace, pub: Publication) -> bool:
     which the next writer runs under the workspace lock. Temporary and backup names carry the
     process id and a random part, so two processes never share one."""
     target = ws.partition_file(PUBLISHED_TIERS, pub.period)
-    private_mkdir(target.parent)
-    tag = f"{pub.run_id}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
-    staged = target.with_name(f".{tag}.parquet.tmp")
-    backup = target.with_name(f".{tag}.parquet.bak")
+    staged = pub.staged
+    backup = target.with_name(staged.name.removesuffix(".parquet.tmp") + ".parquet.bak")
     journal = target.with_name(JOURNAL)
-    pq.write_table(export_table(pub), staged, compression="zstd")
     make_private(staged)
     try:
         with UnitOfWork(ws.db) as uow:
@@ -79,7 +82,7 @@ def publish(ws: Workspace, pub: Publication) -> bool:
                 "run_id": pub.run_id, "standard_id": pub.standard.id,
                 "standard_version": pub.standard.version,
                 "standard_hash": pub.standard.content_hash, "engine": pub.engine,
-                "customers": len(pub.frame), "unchanged": unchanged})
+                "customers": pub.customers, "unchanged": unchanged})
             uow.flush()
             had_target = target.exists()
             _write_journal(journal, {"run_id": pub.run_id, "period": pub.period,
@@ -172,56 +175,6 @@ def _run(pub: Publication) -> TierRun:
         run_id=pub.run_id, period=pub.period, standard_id=pub.standard.id,
         standard_version=pub.standard.version, standard_hash=pub.standard.content_hash,
         input_fingerprint=pub.input_fingerprint, code_version=code_version(),
-        engine=pub.engine, customers=len(pub.frame), status="published",
+        engine=pub.engine, customers=pub.customers, status="published",
         started_at=now, finished_at=now, standard=pub.standard.model_dump(mode="json"),
     )
-
-
-def export_table(pub: Publication) -> pa.Table:
-    """The Parquet export of a run: one row per customer, sorted by customer id."""
-    f = pub.frame
-    dims = list(pub.standard.dimensions)
-    columns: dict[str, pa.Array] = {
-        "customer_id": pa.array(f["customer_id"], pa.string()),
-        "group_id": pa.array([_text(v) for v in f["group_id"]], pa.string()),
-        "score": pa.array([_float(v) for v in f["score"]], pa.float64()),
-        "computed_tier": pa.array(f["computed_tier"], pa.string()),
-        "applied_tier": pa.array(f["applied_tier"], pa.string()),
-        "previous_tier": pa.array(f["previous_tier"], pa.string()),
-        "migration": pa.array(f["migration"], pa.string()),
-        "flags": pa.array([",".join(_flags(v)) for v in f["flags"]], pa.string()),
-        **{f"dim_{d}": pa.array([_float(v) for v in f[f"score_{d}"]], pa.float64())
-           for d in dims},
-        "needs_segment": pa.array([_text(v) for v in f["needs_segment"]], pa.string()),
-        "behaviour_state": pa.array(
-            [_text(v) for v in f.get("behaviour_state", [None] * len(f))], pa.string()
-        ),
-        "hysteresis_reason": pa.array(f["hysteresis_reason"], pa.string()),
-        "override_id": pa.array(list(f["override_id"]), pa.int64()),
-        "run_id": pa.array([pub.run_id] * len(f), pa.string()),
-        "hysteresis": pa.array([_json(v) for v in f["hysteresis"]], pa.string()),
-        "explanation": pa.array([_json(v) for v in f["explanation"]], pa.string()),
-    }
-    return pa.table(columns)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return str(value) or None
-
-
-def _float(value: Any) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
-
-
-def _flags(value: Any) -> list[str]:
-    text = _text(value)
-    return [] if not text else sorted(part for part in text.split(",") if part)

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,8 @@ from corptier.errors import NotFoundError, ParameterError
 from corptier.periods import Period
 from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
+from corptier.tiering import Standard
+from corptier.tiering.explain import explain_published
 from corptier.workspace import PUBLISHED_TIERS, Workspace
 
 EXPORT_COLUMNS = (
@@ -37,6 +40,9 @@ EXPORT_COLUMNS = (
     "behaviour_state",
 )
 FORMATS = ("csv", "json")
+CUSTOMERS = "customers"
+EXPORT_METADATA = b"corptier.close"
+"""Key of the export's Parquet metadata: what the close keeps with it (`export_metadata`)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def read_export(ws: Workspace, run: RunInfo | TierRun, columns: Sequence[str] | 
 def published_tiers(ws: Workspace, period: str) -> pd.DataFrame:
     """The published tiers of `period` as a DataFrame, one row per customer (override_id a
     nullable integer)."""
-    table = read_published(ws, period).table.drop_columns(["hysteresis", "explanation"])
+    table = read_published(ws, period).table
     return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
@@ -151,31 +157,100 @@ def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
     return buffer.getvalue()
 
 
-def explain_customer(ws: Workspace, customer_id: str, period: str,
+def explain_customer(ws: Workspace, customer: str, period: str,
                      lang: str | None = None) -> Explanation:
-    """The stored explanation of one customer's published tier, with its text in `lang`
-    (default: the workspace's language)."""
+    """How one customer's published tier came about, rendered on demand from its published row
+    (the only row read) and the run's standard, with its text in `lang` (default: the
+    workspace's language). `customer` is a customer id, a USCC or an exact registered name;
+    a name several customers share is refused with the candidates listed."""
     from corptier.report.explanation import render_explanation
 
-    published = read_published(ws, period, ["customer_id", "explanation"],
-                               customer_id=customer_id)
-    run = published.run
-    if published.table.num_rows == 0:
+    p = Period(period)
+    with UnitOfWork(ws.db) as uow:
+        record = published_run_record(uow, p)
+        run, standard = _info(record), standard_of(record)
+    identity = find_customer(ws, p, customer)
+    table = read_export(ws, run, customer_id=identity.customer_id)
+    if table.num_rows == 0:
         raise NotFoundError(
-            f"customer {customer_id} is not in the close of {run.period} (run {run.run_id})")
-    data = {**json.loads(published.table.column("explanation")[0].as_py()),
-            "run_id": run.run_id, "period": run.period}
+            f"customer {identity.customer_id} is not in the close of {run.period} "
+            f"(run {run.run_id})")
+    meta = export_metadata(ws.partition_file(PUBLISHED_TIERS, p))
+    data = explain_published(table.to_pylist()[0], standard, meta.get("previous_period"),
+                             meta.get("bgnbd_model"))
+    data.update(run_id=run.run_id, period=run.period, name=identity.name, uscc=identity.uscc)
+    if data["override"] is not None:
+        data["override"].update(_override_facts(ws, data["override"]["id"]))
     text = render_explanation(data, lang or ws.config.workspace.language)
-    return Explanation(customer_id, run.period, run.run_id, data, text)
+    return Explanation(identity.customer_id, run.period, run.run_id, data, text)
 
 
-def previous_rows(ws: Workspace, run: TierRun) -> list[dict[str, Any]]:
-    """Each customer's applied tier and hysteresis state in the published `run` (where the next
-    close's hysteresis and migration start from)."""
-    table = read_export(ws, run, ["customer_id", "applied_tier", "hysteresis"])
-    return [{"customer_id": c, "applied_tier": t, "hysteresis": json.loads(h) if h else {}}
-            for c, t, h in zip(*(table.column(n).to_pylist() for n in table.column_names),
-                               strict=True)]
+@dataclass(frozen=True)
+class CustomerIdentity:
+    """A customer as the period's customer file names it."""
+
+    customer_id: str
+    name: str | None
+    uscc: str | None
+
+
+def find_customer(ws: Workspace, period: Period, query: str) -> CustomerIdentity:
+    """The customer of `period` whose id, USCC or exact registered name is `query` (matched in
+    that order); NotFoundError when none is, ParameterError listing them when a name is shared
+    by several customers. Reads only the matching rows of the period's customer file."""
+    text = query.strip()
+    path = ws.partition_file(CUSTOMERS, period)
+    if not text:
+        raise ParameterError("name a customer: its id, USCC or registered name")
+    if not path.is_file():
+        return CustomerIdentity(text, None, None)
+    for column in ("customer_id", "uscc", "name"):
+        found = pq.read_table(path, columns=["customer_id", "name", "uscc"],
+                              filters=pc.field(column) == text).to_pylist()
+        if len(found) == 1:
+            return CustomerIdentity(**found[0])
+        if len(found) > 1:
+            listed = "; ".join(f"{r['customer_id']} {r['uscc'] or ''}".strip()
+                               for r in sorted(found, key=lambda r: r["customer_id"])[:20])
+            raise ParameterError(
+                f"{len(found)} customers of {period} are named {text!r}: {listed}; "
+                "give the customer id or USCC")
+    raise NotFoundError(f"no customer of {period} has the id, USCC or name {text!r}")
+
+
+def export_metadata(path: Path) -> dict[str, Any]:
+    """What a close keeps with its export (the previous close's period, the fitted
+    silent-attrition model, the run id); {} for an export without it."""
+    raw = (pq.read_schema(path).metadata or {}).get(EXPORT_METADATA)
+    return {} if raw is None else dict(json.loads(raw))
+
+
+def history_files(ws: Workspace, runs: Sequence[TierRun]) -> list[tuple[str, Path]]:
+    """The exports of the published `runs` (period, path) where the next close's hysteresis and
+    migration start from; NotFoundError when one is missing, holds another run or was written
+    before exports kept the hysteresis state as columns."""
+    files = []
+    for run in runs:
+        path = ws.partition_file(PUBLISHED_TIERS, run.period)
+        if not path.is_file():
+            raise NotFoundError(
+                f"the published tiers of {run.period} are missing ({path}); close {run.period} "
+                "again")
+        if export_metadata(path).get("run_id") != run.run_id:
+            raise NotFoundError(
+                f"the published tiers of {run.period} are not those of run {run.run_id} (or "
+                f"were written by an older corptier); close {run.period} again")
+        files.append((run.period, path))
+    return files
+
+
+def _override_facts(ws: Workspace, override_id: int) -> dict[str, Any]:
+    with UnitOfWork(ws.db) as uow:
+        o = uow.overrides.get(override_id)
+        if o is None:
+            return {}
+        return {"reason": o.reason, "approved_by": o.decided_by,
+                "valid_until": o.valid_until.isoformat()}
 
 
 def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
@@ -184,6 +259,14 @@ def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
     if run is None:
         raise NotFoundError(f"period {period} has not been closed; close it first")
     return run
+
+
+def standard_of(run: TierRun) -> Standard:
+    if run.standard is None:
+        raise NotFoundError(
+            f"run {run.run_id} of {run.period} does not keep its standard (it was published "
+            f"before runs kept them); close {run.period} again")
+    return Standard.model_validate(run.standard)
 
 
 def _info(run: TierRun) -> RunInfo:

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corptier.config import CONFIG_FILE, load_config, render_config
-from corptier.errors import NotFoundError, StandardError
+from corptier.errors import StandardError
 from corptier.periods import Period
-from corptier.services.published import published_run_record
+from corptier.services.published import published_run_record, standard_of
 from corptier.services.recovery import writing
 from corptier.store import UnitOfWork
-from corptier.store.models import TierRun
 from corptier.tiering import Standard, load_standard, named_list_names
 from corptier.tiering.yaml_loader import list_file_path, read_list_file
 from corptier.workspace import Workspace
@@ -138,11 +137,3 @@ def run_standard(ws: Workspace, period: str) -> Standard:
     with UnitOfWork(ws.db) as uow:
         run = published_run_record(uow, Period.parse(period))
     return standard_of(run)
-
-
-def standard_of(run: TierRun) -> Standard:
-    if run.standard is None:
-        raise NotFoundError(
-            f"run {run.run_id} of {run.period} does not keep its standard (it was published "
-            f"before runs kept them); close {run.period} again")
-    return Standard.model_validate(run.standard)

@@ -2,8 +2,8 @@
 
 The explanation carries the points of every indicator and dimension, the cut-off method, every
 gate with whether it fired, the group rule, the computed tier, flags and needs segment, plus the
-standard's id, version and content hash. The period close adds hysteresis, override, previous
-tier and migration under their own keys.
+standard's id, version and content hash. `explain_published` adds, from a row of a close's
+published table, the hysteresis, override, previous tier, migration and behaviour.
 """
 
 from __future__ import annotations
@@ -55,6 +55,54 @@ def explain(
         "needs_segment": _segment(row, standard),
         "needs_cluster": _plain(row.get("needs_cluster")),
     }
+
+
+def explain_published(
+    row: Mapping[str, Any],
+    standard: Standard,
+    previous_period: str | None,
+    model: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The explanation of one customer from its row of a close's published table.
+
+    Parameters
+    ----------
+    row : the published row (column name → value; see docs/standard.md, "Published results").
+    standard : the standard of the run (kept with the run).
+    previous_period : the period of the close before the run's; a returned customer shows the
+        period of its last close instead.
+    model : the run's fitted silent-attrition model, if any.
+    """
+    facts = {**row, **{dimension_column(d): row.get(f"dim_{d}") for d in standard.dimensions}}
+    values = {name: facts.get(f"value__{name}") for name in standard.indicators_used()}
+    out = explain(facts, standard, values)
+    override = row.get("override_id")
+    p_alive = _plain(row.get("p_alive"))
+    out.update({
+        "hysteresis": {
+            "tier": row.get("hysteresis_tier"),
+            "reason": row.get("hysteresis_reason"),
+            "periods_below": int(row.get("periods_below") or 0),
+            "pending_tier": row.get("pending_tier"),
+            "downgrade_buffer": _plain(row.get("downgrade_buffer")),
+            "previous_applied_tier": row.get("previous_applied_tier"),
+            "cap_tier": row.get("cap_tier"),
+        },
+        "override": None if override is None else {"id": int(override),
+                                                   "tier": row.get("applied_tier")},
+        "applied_tier": row.get("applied_tier"),
+        "previous_tier": row.get("previous_tier"),
+        "previous_period": (row.get("previous_period") if row.get("migration") == "returned"
+                            else previous_period),
+        "migration": row.get("migration"),
+        "behaviour": {
+            "state": row.get("behaviour_state"),
+            "reason": row.get("behaviour_reason"),
+            "p_alive": None if p_alive is None else round(float(p_alive), 6),
+            "model": None if model is None else dict(model),
+        },
+    })
+    return out
 
 
 def explain_all(

@@ -22,7 +22,7 @@ that fired this period (if any):
   cleared; a score drop below the cap's tier then runs its own buffer from the next close;
 - customers of the previous state absent from this period have exited and are not returned (a
   close may put customers absent for a few closes back into the state: see
-  `policy.keep_state_absent_periods` and `state_from_published`).
+  `policy.keep_state_absent_periods` and `corptier.tiering.results.hysteresis_state`).
 
 Consequences (property-tested): the applied tier is never worse than the computed tier and never
 better than a fired immediate cap's tier; without caps, after a downgrade the next one comes N

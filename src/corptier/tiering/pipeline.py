@@ -22,20 +22,22 @@ def tier_with_hysteresis(
     indicators: ir.Table,
     standard: Standard,
     lists: NamedLists,
-    state: pa.Table,
+    state: pa.Table | ir.Table,
     carry: Sequence[str] = (),
 ) -> ir.Table:
     """One period's tiers before overrides, as an Ibis expression (nothing runs yet).
 
     Scores and tiers `indicators` (one row per customer), applies hysteresis from `state` (the
-    previous close's state in `STATE_SCHEMA`; empty for a first close; fired immediate caps
+    previous close's state in `STATE_SCHEMA`, in memory or as an engine table; empty for a
+    first close; fired immediate caps
     bound the applied tier at once) and joins the values of
     the indicators the standard uses, plus the `carry` columns, by customer id.
     """
     tiered = score_and_tier(indicators, standard, lists)
     current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64"),
                                CAP: immediate_cap_level(tiered, standard)})
-    result = apply_hysteresis(current, ibis.memtable(state), standard.hysteresis,
+    previous = ibis.memtable(state) if isinstance(state, pa.Table) else state
+    result = apply_hysteresis(current, previous, standard.hysteresis,
                               standard.tier_codes)
     used = ["customer_id", *sorted(standard.indicators_used()), *carry]
     values = indicators.select(*[c for c in dict.fromkeys(used) if c in indicators.columns])

@@ -38,6 +38,15 @@ class HysteresisPolicy(BaseModel):
         ),
     )
 
+    keep_state_absent_periods: int = Field(
+        3, ge=0, le=24,
+        description=(
+            "A customer absent from the previous close but in one of this many closes before "
+            "it has returned: it keeps its hysteresis state and previous tier (migration "
+            "'returned') instead of starting afresh as new."
+        ),
+    )
+
     def periods_before_downgrade(self, tier: str) -> int:
         """Buffer of a tier; 0 (downgrade at once) when the tier has none."""
         return self.downgrade_after_periods.get(tier, 0)

@@ -1,95 +1,193 @@
-"""Turn the engine's per-customer tiering rows into published results with explanations:
-the applied tier (hysteresis, then overrides), the migration from the previous close, and
-each customer's explanation."""
+"""A close's per-customer results as engine columns (nothing runs until the caller executes).
+
+From the hysteresis output of `tier_with_hysteresis`, the published results of the earlier
+closes and the overrides in force: the applied tier (the hysteresis tier, then the override),
+the previous tier and the migration (`new`, `returned`, `same`, `up`, `down`), and the columns
+of the published table, which hold every fact an explanation shows (`explain_published`
+renders one customer's explanation from its row).
+
+A customer absent from the previous close but present in one of the
+`hysteresis.keep_state_absent_periods` (K) closes before it has **returned**: it keeps the
+hysteresis state and the applied tier of its last close, and its migration compares with that
+tier's period.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
 
-import pandas as pd
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
 
-from corptier.tiering.explain import explain
-from corptier.tiering.hysteresis import APPLIED, hysteresis_record
+from corptier.tiering.apply import FLAGS, flag_column
+from corptier.tiering.hysteresis import (
+    APPLIED,
+    BELOW,
+    BUFFER,
+    CAP,
+    PENDING,
+    PREVIOUS,
+    REASON,
+    STATE_SCHEMA,
+)
+from corptier.tiering.scoring import SCORE, dimension_column, points_column
 from corptier.tiering.standard import Standard
 
+MIGRATIONS = ("new", "returned", "same", "up", "down")
+VALUE_PREFIX = "value__"
+"""Published column of an indicator's value: `value__<indicator>`."""
+DIMENSION_PREFIX = "dim_"
+"""Published column of a dimension's score: `dim_<dimension>`."""
+HISTORY_SCHEMA = pa.schema([
+    ("customer_id", pa.string()), ("previous_tier", pa.string()),
+    ("previous_period", pa.string()), ("hysteresis_tier", pa.string()),
+    ("periods_below", pa.int64()), ("pending_tier", pa.string()),
+])
+"""What the next close needs of a published close: the applied tier and the hysteresis state."""
+OVERRIDE_SCHEMA = pa.schema([
+    ("customer_id", pa.string()), ("override_id", pa.int64()), ("override_tier", pa.string()),
+])
 
-def result_frame(
-    frame: pd.DataFrame,
-    standard: Standard,
-    before: Mapping[str, str],
-    previous_period: str | None,
-    overrides: Mapping[str, tuple[int, str]],
-) -> pd.DataFrame:
-    """Add the applied tier, override, previous tier, migration, hysteresis and explanation.
 
-    `before` maps customer id → applied tier of the previous close (of `previous_period`);
-    `overrides` maps customer id → (override id, tier) for the overrides in force.
-    """
-    codes = standard.tier_codes
-    # object columns with None for missing: pandas' str dtype turns None into NaN in records
-    out = frame.astype(object).where(frame.notna(), None)
-    out["hysteresis_tier"] = pd.Series([codes[int(r)] for r in out[APPLIED]], dtype=object)
-    chosen = [overrides.get(c) for c in out["customer_id"]]
-    out["override_id"] = pd.Series([o[0] if o else None for o in chosen], dtype="object")
-    out["applied_tier"] = pd.Series(
-        [o[1] if o else t for o, t in zip(chosen, out["hysteresis_tier"], strict=True)],
-        dtype=object,
+def published_history(closes: Sequence[tuple[str, ir.Table]]) -> ir.Table:
+    """Each customer's row of its latest close among `closes` ((period, published table)):
+    the columns of `HISTORY_SCHEMA`; an empty table when there are none."""
+    if not closes:
+        return ibis.memtable(HISTORY_SCHEMA.empty_table())
+    parts = [t.select(
+        customer_id=t.customer_id.cast("string"),
+        previous_tier=t.applied_tier.cast("string"),
+        previous_period=ibis.literal(period, "string"),
+        hysteresis_tier=t.hysteresis_tier.cast("string"),
+        periods_below=t.periods_below.cast("int64"),
+        pending_tier=t.pending_tier.cast("string"),
+    ) for period, t in closes]
+    union = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    latest = union.group_by("customer_id").aggregate(_last=union.previous_period.max())
+    kept = union.join(latest, (union.customer_id == latest.customer_id)
+                      & (union.previous_period == latest._last))
+    return kept.select(*HISTORY_SCHEMA.names)
+
+
+def hysteresis_state(history: ir.Table, tier_codes: Sequence[str]) -> ir.Table:
+    """The hysteresis state (`STATE_SCHEMA`) the close starts from: it carries on from the tier
+    the rule gave (not from an override, so an override never outlives its expiry through the
+    buffer); a tier the standard no longer has starts afresh (the customer is new); a streak
+    whose best tier is unknown now restarts."""
+    tier = history.hysteresis_tier.fill_null(history.previous_tier)
+    rank = tier_rank(tier, tier_codes)
+    below = history.periods_below.fill_null(0)
+    pending = ibis.ifelse(below > 0, tier_rank(history.pending_tier, tier_codes),
+                          ibis.null("int64"))
+    state = history.select(
+        customer_id=history.customer_id,
+        **{APPLIED: rank,
+           BELOW: ibis.ifelse(pending.isnull(), 0, below).cast("int64"),
+           PENDING: pending.fill_null(rank).cast("int64")},
     )
-    out["previous_tier"] = pd.Series([before.get(c) for c in out["customer_id"]], dtype=object)
-    out["migration"] = [
-        migration(prev, now, codes)
-        for prev, now in zip(out["previous_tier"], out["applied_tier"], strict=True)
-    ]
-    # pandas-stubs types record keys as Hashable; the labels here are the engine's column names
-    # (str). A cast, not a per-row copy of every key: this runs once per customer.
-    records = cast(list[dict[str, Any]], out.to_dict("records"))
-    out["hysteresis"] = pd.Series([_hysteresis(r, codes) for r in records], index=out.index,
-                                  dtype=object)
-    out["explanation"] = pd.Series(
-        [_explanation(r, standard, previous_period) for r in records], index=out.index,
-        dtype=object,
+    return state.filter(state[APPLIED].notnull()).select(*STATE_SCHEMA.names)
+
+
+def overrides_table(overrides: Mapping[str, tuple[int, str]],
+                    tier_codes: Sequence[str]) -> pa.Table:
+    """The overrides in force (customer id → (override id, tier)) whose tier the standard has."""
+    kept = sorted((c, o) for c, o in overrides.items() if o[1] in tier_codes)
+    return pa.table({"customer_id": [c for c, _ in kept], "override_id": [o[0] for _, o in kept],
+                     "override_tier": [o[1] for _, o in kept]}, schema=OVERRIDE_SCHEMA)
+
+
+def add_results(tiered: ir.Table, history: ir.Table, overrides: ir.Table,
+                tier_codes: Sequence[str], previous_period: str | None) -> ir.Table:
+    """`tiered` (the output of `tier_with_hysteresis`) with `hysteresis_tier`, `override_id`,
+    `applied_tier`, `previous_tier`, `previous_period` and `migration`; `previous_period` is the
+    period of the last close (a customer whose previous tier is older has returned)."""
+    prev = history.select(_pid=history.customer_id, previous_tier=history.previous_tier,
+                          previous_period=history.previous_period)
+    joined = tiered.left_join(prev, tiered.customer_id == prev._pid).drop("_pid")
+    chosen = overrides.select(_oid=overrides.customer_id, override_id=overrides.override_id,
+                              _otier=overrides.override_tier)
+    joined = joined.left_join(chosen, joined.customer_id == chosen._oid).drop("_oid")
+    hysteresis_tier = tier_code(joined[APPLIED], tier_codes)
+    applied = joined._otier.fill_null(hysteresis_tier)
+    before, now = tier_rank(joined.previous_tier, tier_codes), tier_rank(applied, tier_codes)
+    last = ibis.literal(previous_period or "", "string")
+    migration = ibis.cases(
+        (before.isnull(), "new"),
+        (joined.previous_period != last, "returned"),
+        (now == before, "same"),
+        (now > before, "down"),
+        else_="up",
     )
-    return out
+    return joined.mutate(hysteresis_tier=hysteresis_tier, applied_tier=applied,
+                         migration=migration.cast("string")).drop("_otier")
 
 
-def migration(previous: str | None, now: str, codes: Sequence[str]) -> str:
-    """new, same, up or down (tiers ordered best first)."""
-    if previous is None or previous not in codes:
-        return "new"
-    delta = codes.index(now) - codes.index(previous)
-    return "same" if delta == 0 else ("down" if delta > 0 else "up")
-
-
-def _hysteresis(row: dict[str, Any], codes: Sequence[str]) -> dict[str, Any]:
-    return {**hysteresis_record(row, codes), "tier": row["hysteresis_tier"]}
-
-
-def _explanation(
-    row: dict[str, Any], standard: Standard, previous_period: str | None
-) -> dict[str, Any]:
-    values = {name: row.get(f"{name}__value", row.get(name))
-              for name in standard.indicators_used()}
-    text = explain(row, standard, values)
-    text["hysteresis"] = _hysteresis(row, standard.tier_codes)
-    text["override"] = (
-        {"id": int(row["override_id"]), "tier": row["applied_tier"]}
-        if row["override_id"] is not None else None
-    )
-    text["applied_tier"] = row["applied_tier"]
-    text["previous_tier"] = row["previous_tier"]
-    text["previous_period"] = previous_period
-    text["migration"] = row["migration"]
-    text["behaviour"] = {
-        "state": row.get("behaviour_state"),
-        "reason": row.get("behaviour_reason"),
-        "p_alive": _number(row.get("p_alive")),
-        "model": row.get("bgnbd_model"),
+def published_table(results: ir.Table, standard: Standard, run_id: str) -> ir.Table:
+    """The published columns, in order, sorted by customer id (see docs/standard.md,
+    "Published results")."""
+    t, codes = results, standard.tier_codes
+    group = t.group_id.cast("string")
+    columns: dict[str, ir.Value] = {
+        "customer_id": t.customer_id.cast("string"),
+        "group_id": ibis.ifelse(group == "", ibis.null("string"), group),
+        "score": t[SCORE].cast("float64"),
+        "computed_tier": t.computed_tier.cast("string"),
+        "applied_tier": t.applied_tier.cast("string"),
+        "previous_tier": t.previous_tier.cast("string"),
+        "previous_period": t.previous_period.cast("string"),
+        "migration": t.migration,
+        FLAGS: t[FLAGS].cast("string"),
+        **{f"{DIMENSION_PREFIX}{d}": t[dimension_column(d)].cast("float64")
+           for d in standard.dimensions},
+        "needs_segment": _text(t.needs_segment),
+        "behaviour_state": _text(t.behaviour_state),
+        "hysteresis_reason": t[REASON].cast("string"),
+        "override_id": t.override_id.cast("int64"),
+        "run_id": ibis.literal(run_id, "string"),
+        "hysteresis_tier": t.hysteresis_tier.cast("string"),
+        "periods_below": t[BELOW].cast("int64"),
+        "pending_tier": tier_code(t[PENDING], codes),
+        "downgrade_buffer": t[BUFFER].cast("int64"),
+        "previous_applied_tier": tier_code(t[PREVIOUS], codes),
+        "cap_tier": tier_code(t[CAP], codes),
+        "rank": t["rank"].cast("int64"),
+        "raw_tier": t.raw_tier.cast("string"),
+        "tier_after_gates": t.tier_after_gates.cast("string"),
+        "group_tier": t.group_tier.cast("string"),
+        "group_adjusted": t.group_adjusted.cast("boolean"),
+        **{f"gate_{g.id}": t[f"gate_{g.id}"].cast("boolean") for _, g in standard.gates.all()},
+        **{flag_column(f.code): t[flag_column(f.code)].cast("boolean") for f in standard.flags},
+        **{points_column(d, name): t[points_column(d, name)].cast("float64")
+           for d, dim in standard.dimensions.items() for name in dim.indicators},
+        "p_alive": t.p_alive.cast("float64"),
+        "attrition_risk": t.attrition_risk.cast("float64"),
+        "behaviour_reason": _text(t.behaviour_reason),
+        **{f"{VALUE_PREFIX}{name}": _value(t, name) for name in sorted(standard.indicators_used())},
     }
-    return text
+    if "needs_cluster" in t.columns:
+        columns["needs_cluster"] = t.needs_cluster.cast("int64")
+    return t.select(**columns).order_by("customer_id")
 
 
-def _number(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    return round(float(value), 6)
+def tier_rank(code: ir.StringValue, tier_codes: Sequence[str]) -> ir.IntegerValue:
+    """The rank (0 = best) of a tier code; null for null or a code the standard lacks."""
+    return ibis.cases(*[(code == c, i) for i, c in enumerate(tier_codes)],
+                      else_=ibis.null("int64")).cast("int64")
+
+
+def tier_code(rank: ir.Value, tier_codes: Sequence[str]) -> ir.StringValue:
+    """The tier code of a rank; null for null."""
+    r = rank.cast("int64")
+    return ibis.cases(*[(r == i, c) for i, c in enumerate(tier_codes)],
+                      else_=ibis.null("string")).cast("string")
+
+
+def _text(value: ir.Value) -> ir.StringValue:
+    text = value.cast("string")
+    return ibis.ifelse(text == "", ibis.null("string"), text)
+
+
+def _value(t: ir.Table, name: str) -> ir.Value:
+    column = t[f"{name}__value"] if f"{name}__value" in t.columns else t[name]
+    return column

@@ -31,6 +31,15 @@ class RunRepository:
             .order_by(PublishedPeriod.period.desc()).limit(1))
         return None if run_id is None else self.session.get(TierRun, run_id)
 
+    def published_latest_before(self, period: str, count: int) -> list[TierRun]:
+        """The published runs of the `count` latest closed periods before `period`, latest
+        first (the previous close, then the ones a returning customer's state comes from)."""
+        run_ids = self.session.scalars(
+            sa.select(PublishedPeriod.run_id).where(PublishedPeriod.period < period)
+            .order_by(PublishedPeriod.period.desc()).limit(count)).all()
+        runs = [self.session.get(TierRun, run_id) for run_id in run_ids]
+        return [run for run in runs if run is not None]
+
     def published_periods(self) -> dict[str, str]:
         """Every closed period with its published run id, oldest first."""
         rows = self.session.execute(
