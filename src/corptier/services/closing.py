@@ -20,6 +20,7 @@ from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.audit import attested_overrides
 from corptier.services.indicators import indicator_run
+from corptier.services.progress import stage, step
 from corptier.services.publication import Publication, publish, run_id_for
 from corptier.services.published import previous_rows
 from corptier.services.recovery import writing
@@ -55,6 +56,7 @@ class CloseResult:
     the audit log)."""
 
 
+@stage("close {period}", rows=lambda result: result.customers)
 def close_period(
     ws: Workspace,
     period: str,
@@ -87,8 +89,11 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     rows = previous_rows(ws, previous) if previous else []
     overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
+    step("indicators")
     indicators = compute_snapshot(ws, p, engine, spark_session=spark_session)
+    step("tiering", rows=indicators.customers)
     frame = _tier_frame(ws, p, standard, lists, engine, spark_session, rows)
+    step("results", rows=len(frame))
     frame = result_frame(frame, standard, {r["customer_id"]: r["applied_tier"] for r in rows},
                          previous.period if previous else None, overrides)
     run_id = run_id_for(
@@ -101,6 +106,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         code=code_version(),
         named_lists=hash_json(lists),
     )
+    step("publish", rows=len(frame))
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, frame, indicator_run(ws, indicators),
                                         actor))
