@@ -227,7 +227,7 @@ def test_override_request_approve_list(ws: Path) -> None:
     oid = _request(ws)
     refused(8, "override", "approve", oid, "--by", "alice", "--workspace", ws)
     out = ok("override", "approve", oid, "--by", "bob", "--workspace", ws)
-    assert out.strip() == f"override {oid} ({CUSTOMER} → core) approved by bob"
+    assert out.strip() == f"override {oid} ({CUSTOMER} → Core) approved by bob"
     assert "approved" in ok("override", "list", "--customer", CUSTOMER, "--workspace", ws)
     refused(9, "override", "list", "--state", "bogus", "--workspace", ws)
 
@@ -235,7 +235,7 @@ def test_override_request_approve_list(ws: Path) -> None:
 def test_override_reject(ws: Path) -> None:
     oid = _request(ws)
     out = ok("override", "reject", oid, "--by", "bob", "--note", "no case", "--workspace", ws)
-    assert out.strip() == f"override {oid} ({CUSTOMER} → core) rejected by bob"
+    assert out.strip() == f"override {oid} ({CUSTOMER} → Core) rejected by bob"
     line = refused(8, "override", "reject", oid, "--by", "carol", "--workspace", ws)
     assert f"override {oid} is rejected; only pending overrides can be rejected" in line
     refused(7, "override", "reject", 9999, "--by", "carol", "--workspace", ws)
@@ -245,7 +245,7 @@ def test_override_revoke(ws: Path) -> None:
     oid = _request(ws)
     ok("override", "approve", oid, "--by", "bob", "--workspace", ws)
     out = ok("override", "revoke", oid, "--by", "carol", "--note", "ended", "--workspace", ws)
-    assert out.strip() == f"override {oid} ({CUSTOMER} → core) revoked by carol"
+    assert out.strip() == f"override {oid} ({CUSTOMER} → Core) revoked by carol"
     line = refused(8, "override", "revoke", oid, "--by", "carol", "--workspace", ws)
     assert "is revoked; only pending or approved overrides can be revoked" in line
     refused(7, "override", "revoke", 9999, "--by", "carol", "--workspace", ws)

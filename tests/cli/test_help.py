@@ -13,7 +13,7 @@ runner = CliRunner()
 def test_help_lists_the_commands_in_workflow_order() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0 and result.exception is None
-    positions = [result.output.index(f"│ {name} ") for name in WORKFLOW]
+    positions = [result.output.index(f"\n  {name} ") for name in WORKFLOW]
     assert positions == sorted(positions)
 
 

@@ -32,7 +32,7 @@ def test_override_request_approve_list_with_markup(loaded: Workspace) -> None:
     override_id = _ok(loaded, "override", "request", "C005", "--tier", "core", "--reason",
                       "x[/]", "--until", "2099-12-31", "--by", "alice").strip()
     out = _ok(loaded, "override", "approve", override_id, "--by", "bob", "--note", "n[/]")
-    assert f"override {override_id} (C005 → core) approved by bob" in out
+    assert f"override {override_id} (C005 → Core) approved by bob" in out
     listing = _ok(loaded, "override", "list")
     assert "alice" in listing and "bob" in listing
     assert re.search(r"│\s+x\[/\] │", listing), listing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corptier.cli.base import WorkspaceOpt, app, group, say
+from corptier.cli.language import _
 
 audit_app = group("The audit log: who did what, chained so that edits and deletions show.")
 app.add_typer(audit_app, name="audit")
@@ -17,4 +18,5 @@ def audit_verify(workspace: WorkspaceOpt = Path(".")) -> None:
     from corptier.services.audit import verify_audit_log
 
     result = verify_audit_log(open_workspace(workspace))
-    say(f"audit log OK: {result.entries} entries, last hash {result.head_hash}")
+    say(_("audit log OK: {entries} entries, last hash {hash}").format(
+        entries=result.entries, hash=result.head_hash))

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
+from corptier.cli.language import _, remember_args
 from corptier.errors import CorptierError, StorageError
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """A Rich console made on first use, so that `--help` and quick commands do not pay for
+    importing Rich's console."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+
+    @cached_property
+    def real(self) -> Console:
+        from rich.console import Console
+
+        return Console(**self._options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+console = LazyConsole()
+err_console = LazyConsole(stderr=True, soft_wrap=True)
 
 
 WORKFLOW = ("init", "synth", "load", "indicators", "close", "tiers", "explain", "override",
@@ -33,6 +53,15 @@ class CorptierGroup(TyperGroup):
                                             else len(WORKFLOW), names.index(n)))
 
     def invoke(self, ctx: Any) -> Any:
+        if ctx.parent is None:
+            remember_args([*ctx._protected_args, *ctx.args])
+            try:
+                return self._invoke(ctx)
+            finally:
+                remember_args([])
+        return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CorptierError as exc:
@@ -46,13 +75,15 @@ class CorptierGroup(TyperGroup):
 
 
 def _error_line(text: str) -> None:
-    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]{escape(_('error:'))}[/] {escape(text)}", highlight=False)
 
 
 def group(help_text: str) -> typer.Typer:
     """A command group with the shared error handler."""
     return typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
-                       help=help_text)
+                       help=help_text, rich_markup_mode=None)
 
 
 app = group("corptier: tiered management of corporate customers (对公客户分层管理).")
@@ -71,6 +102,9 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", help="Print the version and exit.", is_eager=True,
         callback=_print_version)] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="zh-CN or en: the language of the messages (default: the workspace's; "
+                       "also $CORPTIER_LANG).")] = None,
 ) -> None:
     """corptier: tiered management of corporate customers (对公客户分层管理)."""
 
@@ -85,6 +119,8 @@ PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="Period, YYYY-MM.
 
 
 def print_json(doc: Any, *, sort_keys: bool = False) -> None:
+    import json
+
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n")
 
 

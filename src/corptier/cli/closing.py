@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 
 from corptier.cli.base import EngineOpt, PeriodOpt, WorkspaceOpt, app, print_json, say
+from corptier.cli.labels import counts_line
+from corptier.cli.language import _
+from corptier.cli.progress import showing_progress
 from corptier.cli.users import acting
 
 
@@ -28,16 +31,20 @@ def close(
     from corptier.services import close_period, open_workspace
 
     ws = open_workspace(workspace)
-    result = close_period(ws, period, engine=engine, standard_path=standard,
-                          by=acting(ws, by, login_default=True))
-    note = " (identical to the run already published)" if result.unchanged else ""
-    say(f"Closed {result.period}: run {result.run_id}{note}, standard "
-        f"{result.standard_id} v{result.standard_version}, {result.customers} customers, "
-        f"{result.seconds:.1f} s")
-    say("Tiers: " + ", ".join(f"{k} {v}" for k, v in result.tier_counts.items()))
-    say("Migration: " + ", ".join(f"{k} {v}" for k, v in result.migrations.items()))
+    with showing_progress():
+        result = close_period(ws, period, engine=engine, standard_path=standard,
+                              by=acting(ws, by, login_default=True))
+    note = _(" (identical to the run already published)") if result.unchanged else ""
+    say(_("Closed {period}: run {run_id}{note}, standard {standard} v{version}, {customers} "
+          "customers, {seconds} s").format(
+        period=result.period, run_id=result.run_id, note=note, standard=result.standard_id,
+        version=result.standard_version, customers=result.customers,
+        seconds=f"{result.seconds:.1f}"))
+    say(_("Tiers: {counts}").format(counts=counts_line(result.tier_counts, "tier")))
+    say(_("Migration: {counts}").format(counts=counts_line(result.migrations, "migration")))
     if result.overrides_not_applied:
-        say("Overrides not applied: " + "; ".join(result.overrides_not_applied))
+        say(_("Overrides not applied: {reasons}").format(
+            reasons="; ".join(result.overrides_not_applied)))
 
 
 @app.command()
@@ -55,7 +62,7 @@ def tiers(
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
-        say(f"Wrote {out}")
+        say(_("Wrote {path}").format(path=out))
 
 
 @app.command()

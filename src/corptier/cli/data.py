@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
 from corptier.cli.base import (
     EngineOpt,
@@ -14,11 +13,13 @@ from corptier.cli.base import (
     WorkspaceOpt,
     app,
     console,
-    err_console,
     grid,
     print_json,
     say,
 )
+from corptier.cli.labels import label
+from corptier.cli.language import _
+from corptier.cli.progress import showing_progress
 from corptier.cli.users import acting
 
 
@@ -37,25 +38,28 @@ def synth(
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
     from corptier.services import synthesize_bank
 
-    with err_console.status(Text("synthesising…")) as status:
+    with showing_progress():
         summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
-                                  dirty=dirty, start=start,
-                                  progress=lambda p: status.update(Text(f"synthesising {p}…")))
+                                  dirty=dirty, start=start)
     _print_synth_summary(summary)
 
 
 def _print_synth_summary(summary: Any) -> None:
     periods = summary.periods
-    rows = [[name, f"{n:,}", f"{n / len(periods):,.0f}"] for name, n in summary.totals().items()]
-    console.print(grid(f"Synthetic bank in {summary.out} ({periods[0]} .. {periods[-1]}, "
-                       f"{len(periods)} periods, {summary.format})",
-                       ["table", "rows", "rows per period"], rows))
+    rows = [[label(name, "table"), f"{n:,}", f"{n / len(periods):,.0f}"]
+            for name, n in summary.totals().items()]
+    console.print(grid(
+        _("Synthetic bank in {out} ({first} .. {last}, {n} periods, {format})").format(
+            out=summary.out, first=periods[0], last=periods[-1], n=len(periods),
+            format=summary.format),
+        [_("table"), _("rows"), _("rows per period")], rows))
     if summary.dirty:
         count = sum(summary.defects.values())
-        say(f"--dirty: {count:,} defects injected, written as CSV (some files GBK); "
-            "each period's _defects.json lists them")
-    say(f"Done in {summary.seconds:.1f} s. Load a period with: corptier load "
-        f"--period {periods[0]} {summary.out / periods[0]}")
+        say(_("--dirty: {count} defects injected, written as CSV (some files GBK); each "
+              "period's _defects.json lists them").format(count=f"{count:,}"))
+    say(_("Done in {seconds} s. Load a period with: {command}").format(
+        seconds=f"{summary.seconds:.1f}",
+        command=f"corptier load --period {periods[0]} {summary.out / periods[0]}"))
 
 
 @app.command()
@@ -85,29 +89,34 @@ def load(
         print_json(load_period(ws, period, path, by=actor,
                                accept_partial=accept_partial).to_dict())
         return
-    with err_console.status(Text("loading…")) as status:
-        report = load_period(ws, period, path, by=actor, accept_partial=accept_partial,
-                             progress=lambda t: status.update(Text(f"loading {t}…")))
+    with showing_progress():
+        report = load_period(ws, period, path, by=actor, accept_partial=accept_partial)
     _print_load_report(report, ws)
 
 
 def _print_load_report(report: Any, ws: Any) -> None:
-    rows = [[t.table, f"{t.read:,}", f"{t.accepted:,}", f"{t.rejected:,}", f"{t.warning_count:,}"]
+    rows = [[label(t.table, "table"), f"{t.read:,}", f"{t.accepted:,}", f"{t.rejected:,}",
+             f"{t.warning_count:,}"]
             for t in report.tables.values()]
-    rows.append(["total", f"{report.read:,}", f"{report.accepted:,}", f"{report.rejected:,}", ""])
-    console.print(grid(f"Load {report.period} from {report.source}",
-                       ["table", "read", "accepted", "rejected", "warnings"], rows))
+    rows.append([_("total"), f"{report.read:,}", f"{report.accepted:,}",
+                 f"{report.rejected:,}", ""])
+    console.print(grid(
+        _("Load {period} from {source}").format(period=report.period, source=report.source),
+        [_("table"), _("read"), _("accepted"), _("rejected"), _("warnings")], rows))
     for t in report.tables.values():
         for w in t.warnings:
-            say(f"warning {t.table}.{w}")
+            say(_("warning {where}").format(where=f"{t.table}.{w}"))
         for problem, count in list(t.problems.items())[:5]:
             column, kind = problem.split(": ", 1)
-            say(f"problem {t.table}.{column} ({kind}): {count:,} rows")
+            say(_("problem {where} ({kind}): {count} rows").format(
+                where=f"{t.table}.{column}", kind=kind, count=f"{count:,}"))
     for note in report.warnings:
-        say(f"warning {note}")
+        say(_("warning {where}").format(where=note))
     if report.rejected:
-        say(f"Rejected rows (one line per problem): {ws.quarantine_dir / report.period}")
-    say(f"Loaded into {ws.data_dir} (load id {report.load_id}, {report.seconds:.1f} s)")
+        say(_("Rejected rows (one line per problem): {path}").format(
+            path=ws.quarantine_dir / report.period))
+    say(_("Loaded into {path} (load id {load_id}, {seconds} s)").format(
+        path=ws.data_dir, load_id=report.load_id, seconds=f"{report.seconds:.1f}"))
 
 
 @app.command()
@@ -124,10 +133,14 @@ def indicators(
     from corptier.services import compute_indicators, export_snapshot, open_workspace
 
     ws = open_workspace(workspace)
-    with err_console.status(Text(f"computing indicators of {period}…")):
+    with showing_progress():
         result = compute_indicators(ws, period, engine)
-    say(f"{result.customers:,} customers, {result.groups:,} groups on {result.engine} "
-        f"in {result.seconds:.1f} s{' (stored plan)' if result.plan_cached else ''} → "
-        f"{result.customer_path.relative_to(ws.root)}, {result.group_path.relative_to(ws.root)}")
+    say(_("{customers} customers, {groups} groups on {engine} in {seconds} s{plan} → {paths}")
+        .format(customers=f"{result.customers:,}", groups=f"{result.groups:,}",
+                engine=result.engine, seconds=f"{result.seconds:.1f}",
+                plan=_(" (stored plan)") if result.plan_cached else "",
+                paths=f"{result.customer_path.relative_to(ws.root)}, "
+                      f"{result.group_path.relative_to(ws.root)}"))
     if out is not None:
-        say(f"customer snapshot also written to {export_snapshot(result, out)}")
+        say(_("customer snapshot also written to {path}").format(
+            path=export_snapshot(result, out)))

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corptier.cli.base import WorkspaceOpt, app, console, grid, group, say
+from corptier.cli.labels import label
+from corptier.cli.language import _
 from corptier.cli.users import acting
 
 if TYPE_CHECKING:
@@ -44,7 +46,9 @@ def override_request(
 
 
 def _decided(o: OverrideView, by: str) -> None:
-    say(f"override {o.id} ({o.customer_id} → {o.tier}) {o.stored_state} by {by}")
+    say(_("override {id} ({customer} → {tier}) {state} by {by}").format(
+        id=o.id, customer=o.customer_id, tier=label(o.tier, "tier"),
+        state=label(o.stored_state, "decision"), by=by))
 
 
 @override_app.command("approve")
@@ -92,7 +96,9 @@ def override_list(
 
     rows = list_overrides(open_workspace(workspace), state, customer)
     console.print(grid(
-        f"Overrides ({len(rows)})",
-        ["id", "customer", "tier", "state", "until", "requested by", "decided by", "reason"],
-        [[str(o.id), o.customer_id, o.tier, o.state, o.valid_until.isoformat(), o.requested_by,
-          o.decided_by or "", o.reason] for o in rows]))
+        _("Overrides ({n})").format(n=len(rows)),
+        [_("id"), _("customer"), _("tier"), _("state"), _("until"), _("requested by"),
+         _("decided by"), _("reason")],
+        [[str(o.id), o.customer_id, label(o.tier, "tier"), label(o.state, "state"),
+          o.valid_until.isoformat(), o.requested_by, o.decided_by or "", o.reason]
+         for o in rows]))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corptier.cli.base import PeriodOpt, WorkspaceOpt, app, console, say
+from corptier.cli.base import PeriodOpt, WorkspaceOpt, app, console, grid, say
+from corptier.cli.labels import counts_line
+from corptier.cli.language import _
+from corptier.cli.progress import event_name, showing_progress
+
+if TYPE_CHECKING:
+    from corptier.services.progress import Event
 
 
 @app.command()
@@ -23,10 +29,11 @@ def init(
     from corptier.services import init_workspace
 
     ws = init_workspace(directory, language=language, engine=engine, database_url=database_url)
-    say(f"Workspace ready at {ws.root} (database {ws.database_label})")
+    say(_("Workspace ready at {root} (database {database})").format(
+        root=ws.root, database=ws.database_label))
     if database_url is not None and database_url != ws.config.database.url:
-        say("The database password is not stored in corptier.toml: set "
-            "CORPTIER_DATABASE_PASSWORD (or PGPASSWORD, or ~/.pgpass) for later commands.")
+        say(_("The database password is not stored in corptier.toml: set "
+              "CORPTIER_DATABASE_PASSWORD (or PGPASSWORD, or ~/.pgpass) for later commands."))
 
 
 @app.command()
@@ -40,7 +47,9 @@ def report(
     """Write the effect report of a period: reports/P/report.html, report.pdf, report.xlsx."""
     from corptier.services import open_workspace, write_report
 
-    for path in write_report(open_workspace(workspace), period, lang):
+    with showing_progress():
+        paths = write_report(open_workspace(workspace), period, lang)
+    for path in paths:
         typer.echo(str(path))
 
 
@@ -55,21 +64,44 @@ def demo(
     """Build a synthetic branch, load and close every period, and write the last report."""
     from corptier.services import run_demo
 
-    result = run_demo(directory, customers=customers, months=months, seed=seed,
-                      language=language, progress=say)
+    with showing_progress() as steps:
+        result = run_demo(directory, customers=customers, months=months, seed=seed,
+                          language=language)
     last = result.last_close
-    console.rule(f"corptier demo — {last.period}")
-    say(f"Workspace: {result.workspace}")
-    say(f"Input files: {result.incoming} ({len(result.periods)} periods)")
-    say(f"Rows loaded: {result.rows_loaded:,}; rejected: {result.rows_rejected:,}")
-    say(f"Standard {last.standard_id} v{last.standard_version}, run {last.run_id}")
-    say("Tier distribution: " + ", ".join(f"{k} {v}" for k, v in last.tier_counts.items()))
-    say("Migration vs previous period: "
-        + ", ".join(f"{k} {v}" for k, v in last.migrations.items()))
+    console.rule(_("corptier demo — {period}").format(period=last.period))
+    say(_("Workspace: {path}").format(path=result.workspace))
+    say(_("Input files: {path} ({n} periods)").format(path=result.incoming,
+                                                       n=len(result.periods)))
+    say(_("Rows loaded: {loaded}; rejected: {rejected}").format(
+        loaded=f"{result.rows_loaded:,}", rejected=f"{result.rows_rejected:,}"))
+    say(_("Standard {standard} v{version}, run {run_id}").format(
+        standard=last.standard_id, version=last.standard_version, run_id=last.run_id))
+    say(_("Tier distribution: {counts}").format(counts=counts_line(last.tier_counts, "tier")))
+    say(_("Migration vs previous period: {counts}").format(
+        counts=counts_line(last.migrations, "migration")))
     for path in result.report:
-        say(f"Report: {path}")
-    say(f"Try: corptier explain <customer> --period {last.period} "
-        f"--workspace {result.workspace}")
+        say(_("Report: {path}").format(path=path))
+    console.print(grid(_("Wall time by step"), [_("step"), _("runs"), _("seconds")],
+                       step_times(steps.events)))
+    say(_("Try: {command}").format(command=f"corptier explain <customer> --period "
+                                            f"{last.period} --workspace {result.workspace}"))
+
+
+def step_times(events: list[Event]) -> list[list[str]]:
+    """The demo's own steps (synthesise, each kind of stage, …) with their count and total wall
+    time, in the order they first ran, and the demo's total."""
+    totals: dict[str, list[float]] = {}
+    for e in events:
+        if e.depth == 1:
+            key = _(e.template).split(" {")[0]
+            totals.setdefault(key, [0, 0.0])
+            totals[key][0] += 1
+            totals[key][1] += e.seconds or 0.0
+    rows = [[key, f"{n:,.0f}", f"{sec:,.1f}"] for key, (n, sec) in totals.items()]
+    demo = [e for e in events if e.depth == 0]
+    if demo:
+        rows.append([event_name(demo[-1]), "1", f"{demo[-1].seconds or 0.0:,.1f}"])
+    return rows
 
 
 @app.command()
@@ -82,8 +114,9 @@ def backup(
     from corptier.services.backup import backup_workspace
 
     done = backup_workspace(open_workspace(workspace), dest)
-    say(f"Backed up {done.files} files and the {done.database} database to {done.path} "
-        f"({len(done.published)} published periods)")
+    say(_("Backed up {files} files and the {database} database to {path} ({n} published "
+          "periods)").format(files=done.files, database=done.database, path=done.path,
+                             n=len(done.published)))
 
 
 @app.command()
@@ -98,5 +131,6 @@ def restore(
     from corptier.services.backup import restore_workspace
 
     done = restore_workspace(src, directory, database_url=database_url)
-    say(f"Restored {done.files} files and the {done.database} database into {done.path} "
-        f"({len(done.published)} published periods)")
+    say(_("Restored {files} files and the {database} database into {path} ({n} published "
+          "periods)").format(files=done.files, database=done.database, path=done.path,
+                             n=len(done.published)))

@@ -19,6 +19,9 @@ from corptier.cli.base import (
     print_json,
     say,
 )
+from corptier.cli.labels import indicator, label
+from corptier.cli.language import _
+from corptier.cli.progress import showing_progress
 from corptier.cli.users import acting
 from corptier.errors import StandardError
 
@@ -28,7 +31,8 @@ app.add_typer(standard_app, name="standard")
 
 def _computed_note(periods: Any) -> None:
     if periods:
-        say(f"Indicator snapshots computed on the way: {', '.join(periods)}")
+        say(_("Indicator snapshots computed on the way: {periods}").format(
+            periods=", ".join(periods)))
 
 
 @standard_app.command("validate")
@@ -44,9 +48,10 @@ def standard_validate(
         issues = [str(i) for i in getattr(exc, "issues", ())] or [str(exc)]
         for issue in issues:
             typer.echo(issue, err=True)
-        typer.echo(f"{file}: INVALID ({len(issues)} error(s))", err=True)
+        typer.echo(_("{file}: INVALID ({n} error(s))").format(file=file, n=len(issues)),
+                   err=True)
         raise typer.Exit(exc.exit_code) from None
-    typer.echo(f"{file}: OK")
+    typer.echo(_("{file}: OK").format(file=file))
     for line in summary.lines:
         typer.echo(f"  {line}")
 
@@ -65,8 +70,9 @@ def standard_adopt(
 
     ws = open_workspace(workspace)
     adopted = adopt_standard(ws, file, period, acting(ws, by), note)
-    say(f"Adopted {adopted.standard_id} v{adopted.version} from {adopted.period} "
-        f"(hash {adopted.content_hash[:12]})")
+    say(_("Adopted {standard} v{version} from {period} (hash {hash})").format(
+        standard=adopted.standard_id, version=adopted.version, period=adopted.period,
+        hash=adopted.content_hash[:12]))
 
 
 @standard_app.command("suggest")
@@ -87,23 +93,28 @@ def standard_suggest(
 
     from corptier.services import open_workspace, suggest_standard
 
-    result = suggest_standard(open_workspace(workspace), period, method, standard_path=standard,
-                              shares=shares, engine=engine)
+    with showing_progress():
+        result = suggest_standard(open_workspace(workspace), period, method,
+                                  standard_path=standard, shares=shares, engine=engine)
     if as_json:
         print_json(result.to_dict())
         return
     s = result.suggestion
-    fitted = "" if s.sample_size == s.n else f", fitted on a sample of {s.sample_size:,}"
-    rows = [[str(r.tier), "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
+    fitted = "" if s.sample_size == s.n else _(", fitted on a sample of {n}").format(
+        n=f"{s.sample_size:,}")
+    rows = [[label(str(r.tier), "tier"),
+             "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
              f"{r.customers:,}", pct(r.customer_share), pct(getattr(r, "contribution_share",
                                                                       None))]
             for r in s.table().itertuples()]
-    console.print(grid(f"Cut-offs by {s.method} on {result.period} ({result.standard}, "
-                        f"{s.n:,} customers{fitted})",
-                        ["tier", "cut-off", "customers", "share", "contribution share"], rows))
+    console.print(grid(
+        _("Cut-offs by {method} on {period} ({standard}, {n} customers{fitted})").format(
+            method=_(s.method), period=result.period, standard=result.standard,
+            n=f"{s.n:,}", fitted=fitted),
+        [_("tier"), _("cut-off"), _("customers"), _("share"), _("contribution share")], rows))
     block = result.cutoffs_block()
     if block:
-        say("As a standard's cut-offs (before gates and hysteresis):")
+        say(_("As a standard's cut-offs (before gates and hysteresis):"))
         say(yaml.safe_dump({"cutoffs": block}, sort_keys=False).rstrip())
     _computed_note(result.computed_snapshots)
 
@@ -126,7 +137,9 @@ def standard_compare(
     from corptier.services import compare_standards, open_workspace, write_changes_csv
 
     a_path, b_path = (None, a) if b is None else (a, b)
-    result = compare_standards(open_workspace(workspace), a_path, b_path, period, engine=engine)
+    with showing_progress():
+        result = compare_standards(open_workspace(workspace), a_path, b_path, period,
+                                   engine=engine)
     if out is not None:
         write_changes_csv(result, out)
     if as_json:
@@ -134,30 +147,37 @@ def standard_compare(
         return
     _print_comparison(result, show)
     if out is not None:
-        say(f"Wrote {len(result.changes):,} changed customers to {out}")
+        say(_("Wrote {n} changed customers to {path}").format(n=f"{len(result.changes):,}",
+                                                               path=out))
 
 
 def _print_comparison(result: Any, show: int) -> None:
     c = result.comparison
-    say(f"A: {result.a}\nB: {result.b}\n{result.period}: {result.customers:,} "
-        "customers, computed tiers (before hysteresis and overrides)")
+    say(f"A: {result.a}\nB: {result.b}")
+    say(_("{period}: {n} customers, computed tiers (before hysteresis and overrides)").format(
+        period=result.period, n=f"{result.customers:,}"))
     share = c.contribution_share
-    console.print(grid("Tiers", ["tier", "customers A", "customers B", "contribution A",
-                                  "contribution B"],
-                        [[t, f"{c.counts.at[t, 'a']:,}", f"{c.counts.at[t, 'b']:,}",
+    console.print(grid(_("Tiers"), [_("tier"), _("customers A"), _("customers B"),
+                                    _("contribution A"), _("contribution B")],
+                        [[label(t, "tier"), f"{c.counts.at[t, 'a']:,}", f"{c.counts.at[t, 'b']:,}",
                           pct(share.at[t, "a"]), pct(share.at[t, "b"])] for t in c.tier_order]))
     counts = c.matrix.counts.loc[list(c.tier_order), list(c.tier_order)]
-    console.print(grid(f"Migration A → B (same tier {pct(c.matrix.diagonal_share)}, up "
-                        f"{pct(c.matrix.upgrade_share)}, down {pct(c.matrix.downgrade_share)})",
-                        ["A \\ B", *c.tier_order],
-                        [[t, *(f"{v:,}" for v in row)] for t, row in counts.iterrows()]))
+    console.print(grid(
+        _("Migration A → B (same tier {same}, up {up}, down {down})").format(
+            same=pct(c.matrix.diagonal_share), up=pct(c.matrix.upgrade_share),
+            down=pct(c.matrix.downgrade_share)),
+        ["A \\ B", *(label(t, "tier") for t in c.tier_order)],
+        [[label(str(t), "tier"), *(f"{v:,}" for v in row)] for t, row in counts.iterrows()]))
     ch = result.changes
     top = ch.reindex(ch["mover_delta"].abs().sort_values(ascending=False).index).head(show)
     console.print(grid(
-        f"Customers that change tier ({len(ch):,}; by the indicator that moved them most)",
-        ["customer", "name", "A", "B", "score A", "score B", "moved by", "points"],
-        [[r.customer_id, str(r.name or ""), r.tier_a, r.tier_b, f"{r.score_a:.2f}",
-          f"{r.score_b:.2f}", r.mover or "cut-off / gate", "" if r.mover is None
+        _("Customers that change tier ({n}; by the indicator that moved them most)").format(
+            n=f"{len(ch):,}"),
+        [_("customer"), _("name"), "A", "B", _("score A"), _("score B"), _("moved by"),
+         _("points")],
+        [[r.customer_id, str(r.name or ""), label(r.tier_a, "tier"), label(r.tier_b, "tier"),
+          f"{r.score_a:.2f}", f"{r.score_b:.2f}",
+          indicator(r.mover) if r.mover else _("cut-off / gate"), "" if r.mover is None
           else f"{r.mover_delta:+.2f}"] for r in top.itertuples()]))
 
 
@@ -176,7 +196,8 @@ def standard_backtest(
     """
     from corptier.services import backtest_standard, open_workspace
 
-    result = backtest_standard(open_workspace(workspace), file, start, end, engine=engine)
+    with showing_progress():
+        result = backtest_standard(open_workspace(workspace), file, start, end, engine=engine)
     if as_json:
         print_json(result.to_dict())
         return
@@ -185,34 +206,41 @@ def standard_backtest(
 
 def _print_backtest(result: Any) -> None:
     bt, steps = result.backtest, result.backtest.stability.steps
-    say(f"{result.standard} over {result.periods[0]} .. {result.periods[-1]} "
-        f"({len(result.periods)} periods), with hysteresis; nothing published")
+    say(_("{standard} over {first} .. {last} ({n} periods), with hysteresis; nothing "
+          "published").format(standard=result.standard, first=result.periods[0],
+                              last=result.periods[-1], n=len(result.periods)))
     console.print(grid(
-        f"Stability of the applied tiers (mean same tier {pct(bt.stability.mean_diagonal_share)})",
-        ["step", "stayers", "same tier", "up", "down", "new", "exited"],
+        _("Stability of the applied tiers (mean same tier {share})").format(
+            share=pct(bt.stability.mean_diagonal_share)),
+        [_("step"), _("stayers"), _("same tier"), _("up"), _("down"), _("new"), _("exited")],
         [[f"{r.period_from} → {r.period_to}", f"{r.stayers:,}", pct(r.diagonal_share),
           pct(r.upgrade_share), pct(r.downgrade_share), f"{r.new:,}", f"{r.exited:,}"]
          for r in steps.itertuples()]))
-    for label, f in (("Flapping", bt.stability.flapping),
-                     ("Without hysteresis", result.computed_flapping)):
-        say(f"{label}: {f.customers_flapping:,} of {f.customers_observed:,} customers "
-            f"({pct(f.rate)}) had a tier change reversed within {f.window} periods; "
-            f"{len(f.events):,} of {f.changes:,} changes reversed")
+    for title, f in ((_("Flapping"), bt.stability.flapping),
+                     (_("Without hysteresis"), result.computed_flapping)):
+        say(_("{title}: {n} of {observed} customers ({rate}) had a tier change reversed within "
+              "{window} periods; {reversed} of {changes} changes reversed").format(
+            title=title, n=f"{f.customers_flapping:,}", observed=f"{f.customers_observed:,}",
+            rate=pct(f.rate), window=f.window, reversed=f"{len(f.events):,}",
+            changes=f"{f.changes:,}"))
     console.print(grid(
-        f"Score PSI against {result.periods[0]}", ["period", "PSI", "verdict", "bins",
-                                                   "n first", "n period"],
-        [[r.period, f"{r.psi:.4f}", r.verdict, str(r.bins), f"{r.n_ref:,}", f"{r.n_cur:,}"]
+        _("Score PSI against {period}").format(period=result.periods[0]),
+        [_("period"), "PSI", _("verdict"), _("bins"), _("n first"), _("n period")],
+        [[r.period, f"{r.psi:.4f}", label(r.verdict, "verdict"), str(r.bins), f"{r.n_ref:,}",
+          f"{r.n_cur:,}"]
          for r in result.psi_table().itertuples()]))
     conc = bt.concentration_table()
     if len(conc):
         console.print(grid(
-            "Concentration of contribution", ["period", "Gini", "top 1 %", "top 5 %", "top 20 %",
-                                              "value destroying"],
+            _("Concentration of contribution"), [_("period"), "Gini", _("top 1 %"),
+                                                 _("top 5 %"), _("top 20 %"),
+                                                 _("value destroying")],
             [[r["period"], f"{r['gini']:.3f}", pct(r["top_1%"]), pct(r["top_5%"]),
               pct(r["top_20%"]), pct(r["destroying_share"])] for r in conc.to_dict("records")]))
     console.print(grid(
-        "Next-period exit rate by tier", ["tier", "customers", "exited next", "exit rate"],
-        [[r.tier, f"{r.customers:,}", f"{r.exited_next:,}", pct(r.exit_rate)]
+        _("Next-period exit rate by tier"), [_("tier"), _("customers"), _("exited next"),
+                                             _("exit rate")],
+        [[label(r.tier, "tier"), f"{r.customers:,}", f"{r.exited_next:,}", pct(r.exit_rate)]
          for r in bt.stability.exit_rate_by_tier.itertuples()]))
     _computed_note(result.computed_snapshots)
 

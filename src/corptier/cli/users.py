@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corptier.cli.base import WorkspaceOpt, app, console, grid, group, say
+from corptier.cli.labels import label
+from corptier.cli.language import _
 
 if TYPE_CHECKING:
     from corptier.workspace import Workspace
@@ -52,10 +54,11 @@ def user_add(
     from corptier.services.users import add_user
 
     ws = open_workspace(workspace)
-    secret = (typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    secret = (typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
               if password else None)
     made = add_user(ws, name, role, by=_actor_or_none(ws), password=secret)
-    say(f"user {made.name} ({made.role}) added; API token (shown once): {made.token}")
+    say(_("user {name} ({role}) added; API token (shown once): {token}").format(
+        name=made.name, role=_(made.role), token=made.token))
 
 
 @user_app.command("disable")
@@ -66,7 +69,7 @@ def user_disable(name: NameArg, workspace: WorkspaceOpt = Path(".")) -> None:
 
     ws = open_workspace(workspace)
     user = disable_user(ws, name, by=_actor_or_none(ws))
-    say(f"user {user.name} disabled")
+    say(_("user {name} disabled").format(name=user.name))
 
 
 @user_app.command("token")
@@ -77,7 +80,8 @@ def user_token(name: NameArg, workspace: WorkspaceOpt = Path(".")) -> None:
 
     ws = open_workspace(workspace)
     made = new_token(ws, name, by=_actor_or_none(ws))
-    say(f"new API token of {made.name} (shown once): {made.token}")
+    say(_("new API token of {name} (shown once): {token}").format(name=made.name,
+                                                                 token=made.token))
 
 
 @user_app.command("list")
@@ -87,6 +91,8 @@ def user_list(workspace: WorkspaceOpt = Path(".")) -> None:
     from corptier.services.users import list_users
 
     users = list_users(open_workspace(workspace))
-    console.print(grid(f"Users ({len(users)})", ["name", "role", "state", "password"],
-                       [[u.name, u.role, "disabled" if u.disabled else "enabled",
-                         "yes" if u.has_password else "no"] for u in users]))
+    console.print(grid(_("Users ({n})").format(n=len(users)),
+                       [_("name"), _("role"), _("state"), _("password")],
+                       [[u.name, _(u.role), label("disabled" if u.disabled else "enabled",
+                                                  "state"),
+                         _("yes") if u.has_password else _("no")] for u in users]))

@@ -18,6 +18,7 @@ from corptier.errors import NotFoundError
 from corptier.periods import Period
 from corptier.services.closing import read_customer_indicators
 from corptier.services.indicators import compute_indicators
+from corptier.services.progress import step
 from corptier.services.standards import named_lists
 from corptier.store import UnitOfWork
 from corptier.tiering import Standard, score_and_tier
@@ -95,6 +96,7 @@ def tiered_history(con: EngineConnection, ws: Workspace, periods: Sequence[Perio
     state = STATE_SCHEMA.empty_table()
     frames = []
     for period in periods:
+        step("tiering {period}", period=period)
         indicators = read_customer_indicators(con, ws, period)
         carry = [c for c in CARRIED if c in indicators.columns]
         expr = tier_with_hysteresis(indicators, standard, lists, state, carry)

@@ -35,6 +35,7 @@ from corptier.periods import Period, period_range
 from corptier.private_files import make_private
 from corptier.services._scoring import CONTRIBUTION, ensure_indicators, scored_frame, tiered_history
 from corptier.services.outputs import writing_file
+from corptier.services.progress import stage, step
 from corptier.services.standards import active_standard, run_standard, workspace_standard
 from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
@@ -300,6 +301,7 @@ class BacktestResult:
         })
 
 
+@stage("backtest {start}..{end}", rows=lambda result: len(result.history))
 def backtest_standard(
     ws: Workspace,
     standard_path: Path | str,
@@ -312,9 +314,11 @@ def backtest_standard(
     (from an empty state; overrides are left out) and measure the result. Publishes nothing."""
     standard = workspace_standard(ws, standard_path)
     periods = period_range(start, end)
+    step("indicators")
     computed = ensure_indicators(ws, periods, engine)
     with connect(ws, engine) as con:
         history = tiered_history(con, ws, periods, standard)
+    step("metrics", rows=len(history))
     first = history.loc[history["period"] == periods[0], "score"]
     return BacktestResult(
         standard=_label(standard),

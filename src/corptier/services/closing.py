@@ -28,6 +28,7 @@ from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.audit import attested_overrides
 from corptier.services.indicators import indicator_run
+from corptier.services.progress import stage, step
 from corptier.services.publication import Publication, publish, run_id_for, staging_path
 from corptier.services.published import EXPORT_METADATA, history_files
 from corptier.services.recovery import writing
@@ -68,6 +69,7 @@ class CloseResult:
     the audit log)."""
 
 
+@stage("close {period}", rows=lambda result: result.customers)
 def close_period(
     ws: Workspace,
     period: str,
@@ -103,6 +105,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
     with shared_connection(ws, engine, spark_session=spark_session) as con:
+        step("indicators")
         indicators = compute_snapshot(ws, p, engine, spark_session=spark_session)
         run_id = run_id_for(
             period=p,
@@ -114,6 +117,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
             code=code_version(),
             named_lists=hash_json(lists),
         )
+        step("tiering", rows=indicators.customers)
         staged = staging_path(ws, p, run_id)
         try:
             customers = _write_results(con, ws, p, standard, lists, history, overrides,
@@ -122,6 +126,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
             staged.unlink(missing_ok=True)
             raise
     counts = pq.read_table(staged, columns=["applied_tier", "migration"])
+    step("publish", rows=customers)
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, staged, customers,
                                         indicator_run(ws, indicators), actor))

@@ -10,6 +10,7 @@ from corptier.config import CONFIG_FILE
 from corptier.report import ReportPaths
 from corptier.services.closing import CloseResult, close_period
 from corptier.services.loading import load_period
+from corptier.services.progress import stage, step
 from corptier.services.reports import write_report
 from corptier.services.standards import active_standard_path, adopt_standard
 from corptier.services.synthesis import synthesize_bank
@@ -29,6 +30,7 @@ class DemoResult:
     report: ReportPaths
 
 
+@stage("demo", rows=lambda result: result.rows_loaded)
 def run_demo(
     target: Path | str,
     *,
@@ -53,6 +55,7 @@ def run_demo(
         report = load_period(ws, period, incoming / period)
         loaded, rejected = loaded + report.accepted, rejected + report.rejected
         progress(f"Loaded {period}: {report.accepted:,} rows accepted, {report.rejected} rejected")
+    step("adopt standard")
     adopt_standard(ws, active_standard_path(ws), summary.periods[0], "demo",
                    "default standard adopted for the demo")
     close = None

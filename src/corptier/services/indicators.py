@@ -17,6 +17,7 @@ from corptier.errors import ParameterError
 from corptier.periods import Period
 from corptier.private_files import make_private
 from corptier.services.outputs import writing_file
+from corptier.services.progress import stage, step
 from corptier.store import UnitOfWork
 from corptier.store.models import IndicatorRun
 from corptier.workspace import Workspace
@@ -24,6 +25,7 @@ from corptier.workspace import Workspace
 EXPORT_FORMATS = (".parquet", ".csv")
 
 
+@stage("indicators {period}", rows=lambda result: result.customers)
 def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
                        spark_session: Any = None) -> IndicatorResult:
     """Compute and write the customer and group snapshots of `period` and register the run
@@ -32,7 +34,9 @@ def compute_indicators(ws: Workspace, period: str, engine: str | None = None, *,
 
     p = Period(period)
     with writing(ws, f"indicators {p}"):
+        step("snapshot")
         result = compute_snapshot(ws, p, engine, spark_session=spark_session)
+        step("register", rows=result.customers)
         with UnitOfWork(ws.db) as uow:
             uow.indicator_runs.replace(indicator_run(ws, result))
     return result

@@ -21,6 +21,7 @@ from corptier.contract.staging import Staging
 from corptier.errors import ContractError
 from corptier.periods import Period
 from corptier.provenance import code_version
+from corptier.services.progress import stage, step
 from corptier.services.recovery import writing
 from corptier.store import UnitOfWork
 from corptier.store.models import LoadRun
@@ -29,6 +30,7 @@ from corptier.workspace import Workspace
 Progress = Callable[[str], None]
 
 
+@stage("load {period}", rows=lambda report: report.read)
 def load_period(ws: Workspace, period: str, path: Path | str, *,
                 progress: Progress | None = None, by: str | None = None,
                 accept_partial: bool = False) -> LoadReport:
@@ -47,11 +49,12 @@ def load_period(ws: Workspace, period: str, path: Path | str, *,
     with writing(ws, f"load {p}"):
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
-            report = stage_period(ws, staging, p, path, progress=progress)
+            report = stage_period(ws, staging, p, path, progress=progress or step)
             why = refusal(report, ws.config.load.min_accepted_share)
             if why is not None and not accept_partial:
                 staging.keep_refused_quarantine()
                 raise ContractError(why)
+            step("publish", rows=report.accepted)
             _publish(ws, staging, report, actor)
         finally:
             staging.discard()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from corptier.services.progress import stage, step
 from corptier.synth import SynthSummary
 from corptier.synth import synthesize as _synthesize
 
 
+@stage("synthesise", rows=lambda summary: sum(summary.totals().values()))
 def synthesize_bank(
     out: Path | str,
     *,
@@ -22,4 +24,4 @@ def synthesize_bank(
 ) -> SynthSummary:
     """Write `out/<YYYY-MM>/` for each month, each loadable by `load_period`; the same seed
     gives the same bytes. `dirty` injects row-level defects (see each `_defects.json`)."""
-    return _synthesize(out, customers, months, seed, fmt, dirty, start, progress=progress)
+    return _synthesize(out, customers, months, seed, fmt, dirty, start, progress=progress or step)
