@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corptier.errors import AuthenticationError, ForbiddenError
+from corptier.errors import AuthenticationError, CorptierError, ForbiddenError
 from corptier.identity import normalise_name
 from corptier.store import UnitOfWork
 from corptier.store.models import AppUser
@@ -86,8 +86,12 @@ def principal_of(user: AppUser) -> Principal:
 
 def principal(ws: Workspace, name: str) -> Principal:
     """The enabled user `name` as a Principal; AuthenticationError when unknown or disabled."""
+    try:
+        key = normalise_name(name)
+    except CorptierError:
+        raise AuthenticationError("unknown or disabled user; log in again") from None
     with UnitOfWork(ws.db) as uow:
-        user = uow.users.by_name(normalise_name(name))
+        user = uow.users.by_name(key)
         if user is None or user.disabled:
             raise AuthenticationError("unknown or disabled user; log in again")
         return principal_of(user)

@@ -38,6 +38,8 @@ async def _from_cookie(request: Request) -> Principal:
     if not cookie:
         raise AuthenticationError("please log in")
     session = app.codec.loads(cookie)
+    if not session.user:  # the anonymous session of the login form
+        raise AuthenticationError("please log in")
     who = await run_in_threadpool(principal, app.ws, session.user)
     if who.session_epoch != session.epoch:
         raise AuthenticationError("you have logged out or your access changed; log in again")

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from corptier.i18n import Translator
+from corptier.web.labels import label
 
 
 @cache
@@ -29,6 +30,6 @@ def render(request: Request, name: str, t: Translator, status_code: int = 200,
     """The page `name` rendered for the request (with the user, CSRF token and language)."""
     state = request.state
     html = environment().get_template(name).render(
-        _=t.gettext, t=t, request=request, user=getattr(state, "principal", None),
-        csrf=getattr(state, "csrf", ""), **context)
+        _=t.gettext, t=t, label=lambda kind, code: label(t, kind, code), request=request,
+        user=getattr(state, "principal", None), csrf=getattr(state, "csrf", ""), **context)
     return HTMLResponse(html, status_code=status_code)
