@@ -3,50 +3,12 @@ logged in as a user."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-from web_bank import build_bank, log_in, settings
 
 from corptier.web import create_app
 from corptier.workspace import Workspace
-
-
-@pytest.fixture(scope="session")
-def sqlite_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_bank(tmp_path_factory.mktemp("web-sqlite")).root
-
-
-@pytest.fixture(scope="session")
-def postgres_bank(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Path]:
-    import sqlalchemy as sa
-
-    from corptier.store.db import make_engine
-
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    engine = make_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_url else "?"
-    url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    yield build_bank(tmp_path_factory.mktemp("web-pg"), url).root
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def bank(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
-    """A fresh copy of the closed bank (SQLite), or the PostgreSQL one with its own schema."""
-    if request.param == "sqlite":
-        source = request.getfixturevalue("sqlite_bank")
-        shutil.copytree(source, tmp_path / "ws")
-        return Workspace.open(tmp_path / "ws")
-    return Workspace.open(request.getfixturevalue("postgres_bank"))
+from web_bank import log_in, settings
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
-from web_bank import ROLE_USER
 
 from corptier.services.access import ROLES
 from corptier.web.matrix import ENDPOINTS, PUBLIC, Endpoint, allowed, role_matrix_markdown
+from web_bank import ROLE_USER
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain"}

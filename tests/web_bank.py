@@ -26,8 +26,9 @@ USERS = {
     "risky": ("risk", {}),
     "aud": ("auditor", {}),
     "plain": ("user", {}),
+    "locky": ("analyst", {}),  # locked out by the lockout test
 }
-ROLE_USER = {role: name for name, (role, _) in USERS.items()}
+ROLE_USER = {role: name for name, (role, _) in USERS.items() if name != "locky"}
 
 
 def build_bank(root: Path, database_url: str | None = None) -> Workspace:
