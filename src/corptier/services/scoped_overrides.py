@@ -12,6 +12,9 @@ from corptier.services.access import Principal, require
 from corptier.services.book import check_in_scope, in_scope
 from corptier.workspace import Workspace
 
+MAX_ID = 2**31 - 1
+"""The largest id an override can have (an INTEGER column on every database)."""
+
 
 def scoped_overrides(ws: Workspace, who: Principal, state: str | None = None,
                      customer_id: str | None = None) -> list[core.OverrideView]:
@@ -26,6 +29,8 @@ def scoped_overrides(ws: Workspace, who: Principal, state: str | None = None,
 def scoped_override(ws: Workspace, who: Principal, override_id: int) -> core.OverrideView:
     """One override, when its customer is in `who`'s scope; NotFoundError otherwise."""
     require(who, "read_book")
+    if not 0 < override_id <= MAX_ID:
+        raise NotFoundError(f"override {override_id} does not exist")
     override = core.get_override(ws, override_id)
     if not in_scope(ws, who, [override.customer_id]):
         raise NotFoundError(f"override {override_id} does not exist")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from corptier.services.access import Principal
@@ -15,6 +15,8 @@ from corptier.web.deps import permit
 router = APIRouter(prefix="/api/v1", tags=["corptier"])
 Reader = Annotated[Principal, Depends(permit("read_book"))]
 PeriodQ = Annotated[str | None, Query(max_length=7, description="YYYY-MM; default latest")]
+OverrideId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CustomerId = Annotated[str, Path(min_length=1, max_length=40)]
 
 
 class ErrorBody(BaseModel):
@@ -186,7 +188,7 @@ def _customer(row: dict[str, Any]) -> Customer:
 
 
 @router.get("/customers/{customer_id}", responses=ERRORS)
-def customer(request: Request, who: Reader, customer_id: str,
+def customer(request: Request, who: Reader, customer_id: CustomerId,
              period: PeriodQ = None) -> Customer:
     """One customer of the user's scope (404 for any other)."""
     from corptier.services.book import customer_record
@@ -196,7 +198,8 @@ def customer(request: Request, who: Reader, customer_id: str,
 
 
 @router.get("/customers/{customer_id}/explanation", responses=ERRORS)
-def explanation(request: Request, who: Reader, customer_id: str, period: PeriodQ = None,
+def explanation(request: Request, who: Reader, customer_id: CustomerId,
+                period: PeriodQ = None,
                 lang: Annotated[str, Query(pattern="^(zh-CN|en)$")] = "zh-CN"
                 ) -> ExplanationOut:
     """How the customer's published tier came about, as data and as text in `lang`."""
@@ -240,7 +243,7 @@ def request_override(request: Request,
 
 
 @router.post("/overrides/{override_id}/approve", responses=ERRORS)
-def approve(request: Request, override_id: int,
+def approve(request: Request, override_id: OverrideId,
             who: Annotated[Principal, Depends(permit("decide_override"))],
             body: Decision | None = None) -> OverrideOut:
     """Approve a pending override (the approver is not its requester)."""
@@ -251,7 +254,7 @@ def approve(request: Request, override_id: int,
 
 
 @router.post("/overrides/{override_id}/reject", responses=ERRORS)
-def reject(request: Request, override_id: int,
+def reject(request: Request, override_id: OverrideId,
            who: Annotated[Principal, Depends(permit("decide_override"))],
            body: Decision | None = None) -> OverrideOut:
     """Reject a pending override."""
