@@ -21,6 +21,9 @@ LIST_COLUMNS = ("customer_id", "name", "uscc", "applied_tier", "computed_tier", 
                 "flags", "migration", "previous_tier", "needs_segment", "behaviour_state",
                 "rm_id", "sub_branch", "industry_section", "enterprise_size", "group_id",
                 "contribution", "dep_avg", "loan_avg")
+CUSTOMER_COLUMNS = frozenset({"name", "uscc", "rm_id", "sub_branch", "industry_section",
+                              "enterprise_size"})
+INDICATOR_COLUMNS = frozenset({"contribution", "dep_avg", "loan_avg"})
 SORTS = ("customer_id", "name", "applied_tier", "score", "contribution", "dep_avg", "loan_avg")
 FILTERS = ("applied_tier", "needs_segment", "behaviour_state", "rm_id", "sub_branch",
            "industry_section", "enterprise_size", "group_id", "migration")
@@ -67,17 +70,39 @@ def latest_period(ws: Workspace) -> str:
 
 def list_customers(ws: Workspace, who: Principal, period: str,
                    query: BookQuery | None = None) -> CustomerPage:
-    """One page of the customers of `period` that `who` sees, filtered, searched and sorted."""
+    """One page of the customers of `period` that `who` sees, filtered, searched and sorted.
+
+    Counting and ordering join only the tables the query needs; the page's rows are then read
+    whole (at a million customers the joins of every table are what costs)."""
     require(who, "read_book")
     query = query or BookQuery()
     _check_query(query)
-    with _Book(ws, who, period) as book:
-        where, params = book.where(query)
-        total = book.scalar(f"SELECT count(*) FROM book WHERE {where}", params)
+    with _Book(ws, who, period, joins=_joins_of(query)) as narrow:
+        where, params = narrow.where(query)
+        total = narrow.scalar(f"SELECT count(*) FROM book WHERE {where}", params)
         order = f"{query.sort} {'DESC' if query.descending else 'ASC'} NULLS LAST, customer_id"
-        rows = book.rows(f"SELECT * FROM book WHERE {where} ORDER BY {order} "
-                         f"LIMIT {query.size} OFFSET {(query.page - 1) * query.size}", params)
-        return CustomerPage(book.period, book.run_id, int(total), query.page, query.size, rows)
+        ids = [r[0] for r in narrow.con.execute(
+            f"SELECT customer_id FROM book WHERE {where} ORDER BY {order} "
+            f"LIMIT {query.size} OFFSET {(query.page - 1) * query.size}", params).fetchall()]
+    with _Book(ws, who, period) as book:
+        wanted = ", ".join(_quote(i) for i in ids) or "NULL"
+        found = {r["customer_id"]: r for r in book.rows(
+            f"SELECT * FROM book WHERE customer_id IN ({wanted})", {})}
+    rows = [found[i] for i in ids if i in found]
+    return CustomerPage(book.period, book.run_id, int(total), query.page, query.size, rows)
+
+
+def _joins_of(query: BookQuery) -> frozenset[str]:
+    """The tables beyond the tiers a query filters, searches or sorts on."""
+    used = set(query.filters) | {query.sort}
+    if (query.search or "").strip():
+        used |= {"name", "uscc"}
+    joins = set()
+    if used & CUSTOMER_COLUMNS:
+        joins.add("c")
+    if used & INDICATOR_COLUMNS:
+        joins.add("i")
+    return frozenset(joins)
 
 
 def iter_customers(ws: Workspace, who: Principal, period: str,
@@ -264,10 +289,12 @@ def _dicts(rel: Any) -> list[dict[str, Any]]:
 
 class _Book:
     """A DuckDB connection with the view `book`: the published tiers of a period joined with
-    the customers and indicators of that period, limited to `who`'s scope."""
+    the customers (`c` in `joins`) and indicators (`i`) of that period, limited to `who`'s
+    scope; the columns of a table left out are NULL."""
 
-    def __init__(self, ws: Workspace, who: Principal, period: str) -> None:
-        self.ws, self.who = ws, who
+    def __init__(self, ws: Workspace, who: Principal, period: str,
+                 joins: frozenset[str] = frozenset({"c", "i"})) -> None:
+        self.ws, self.who, self.joins = ws, who, joins
         run = published_run(ws, period)
         self.period, self.run_id = run.period, run.run_id
 
@@ -287,8 +314,9 @@ class _Book:
         if not tiers.is_file():
             raise NotFoundError(f"the published tiers of {self.period} are missing; close "
                                 f"{self.period} again")
-        customers = _partition(self.ws, CUSTOMERS, self.period)
-        indicators = _partition(self.ws, CUSTOMER_INDICATORS, self.period)
+        customers = _partition(self.ws, CUSTOMERS, self.period) if "c" in self.joins else None
+        indicators = (_partition(self.ws, CUSTOMER_INDICATORS, self.period)
+                      if "i" in self.joins else None)
         latest = _latest_customers(self.ws)
         cust = (f"LEFT JOIN read_parquet({_literal(customers)}) c USING (customer_id)"
                 if customers else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id) c USING "

@@ -15,6 +15,7 @@ from corptier.store import UnitOfWork
 from corptier.workspace import Workspace
 
 TOP_MOVERS = 10
+TIERS_ONLY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,24 +59,26 @@ def dashboard(ws: Workspace, who: Principal, period: str) -> Dashboard:
     require(who, "read_book")
     from corptier.services.scoped_overrides import scoped_overrides
 
-    with _Book(ws, who, period) as book:
+    with _Book(ws, who, period, joins=TIERS_ONLY) as book:
         counts = _pairs(book, "SELECT applied_tier, count(*) FROM book GROUP BY 1")
-        contribution = _pairs(book, "SELECT applied_tier, coalesce(sum(contribution), 0) "
-                                    "FROM book GROUP BY 1")
         migration = {(str(a), str(b)): int(n) for a, b, n in book.con.execute(
             "SELECT coalesce(previous_tier, 'new'), applied_tier, count(*) FROM book "
             "GROUP BY 1, 2").fetchall()}
+        flagged = _pairs(book, "SELECT f, count(*) FROM (SELECT unnest(string_split(flags, "
+                               "',')) AS f FROM book WHERE coalesce(flags, '') <> '') GROUP BY 1")
+        period = book.period
+    with _Book(ws, who, period, joins=frozenset({"i"})) as book:
+        contribution = _pairs(book, "SELECT applied_tier, coalesce(sum(contribution), 0) "
+                                    "FROM book GROUP BY 1")
+    with _Book(ws, who, period) as book:
         movers = book.rows(
             "SELECT customer_id, name, previous_tier, applied_tier, migration, contribution "
             f"FROM book WHERE migration IN ('up', 'down') ORDER BY abs(coalesce(contribution, "
             f"0)) DESC, customer_id LIMIT {TOP_MOVERS}", {})
-        flagged = _pairs(book, "SELECT f, count(*) FROM (SELECT unnest(string_split(flags, "
-                               "',')) AS f FROM book WHERE coalesce(flags, '') <> '') GROUP BY 1")
-        period = book.period
     previous = _previous(ws, period)
     previous_counts: dict[str, Any] = {}
     if previous is not None:
-        with _Book(ws, who, previous) as book:
+        with _Book(ws, who, previous, joins=TIERS_ONLY) as book:
             previous_counts = _pairs(book, "SELECT applied_tier, count(*) FROM book GROUP BY 1")
     pending = len(scoped_overrides(ws, who, "pending"))
     return Dashboard(period, previous, tier_names(ws, period),
