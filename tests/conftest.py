@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -105,3 +106,42 @@ def report_ws(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, list
 
     ws = Workspace.init(tmp_path_factory.mktemp("report") / "ws", language="zh-CN")
     return ws, populate(ws, fake_book())
+
+
+# --- the closed sample bank with one user per role (web and scoped-service tests) ---------
+
+@pytest.fixture(scope="session")
+def sqlite_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from web_bank import build_bank
+
+    return build_bank(tmp_path_factory.mktemp("web-sqlite")).root
+
+
+@pytest.fixture(scope="session")
+def postgres_bank(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Path]:
+    import sqlalchemy as sa
+
+    from corptier.store.db import make_engine
+    from web_bank import build_bank
+
+    schema = f"web_{uuid.uuid4().hex[:12]}"
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in pg_url else "?"
+    url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    yield build_bank(tmp_path_factory.mktemp("web-pg"), url).root
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def bank(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """A fresh copy of the closed bank (SQLite), or the PostgreSQL one in its own schema, shared
+    by the session's tests (which therefore assert changes, not absolute counts)."""
+    if request.param == "sqlite":
+        source = request.getfixturevalue("sqlite_bank")
+        shutil.copytree(source, tmp_path / "ws")
+        return Workspace.open(tmp_path / "ws")
+    return Workspace.open(request.getfixturevalue("postgres_bank"))

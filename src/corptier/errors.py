@@ -115,6 +115,20 @@ class AuditLogError(CorptierError):
     http_status = 500
 
 
+class AuthenticationError(CorptierError, PermissionError):
+    """Nobody is logged in, the session has expired, or the login was refused."""
+
+    exit_code = 17
+    http_status = 401
+
+
+class ForbiddenError(CorptierError, PermissionError):
+    """The user's role may not do this (e.g. an auditor changing anything)."""
+
+    exit_code = 18
+    http_status = 403
+
+
 ERRORS: tuple[type[CorptierError], ...] = (
     CorptierError,
     WorkspaceError,
@@ -131,5 +145,7 @@ ERRORS: tuple[type[CorptierError], ...] = (
     ModelParameterError,
     StorageError,
     AuditLogError,
+    AuthenticationError,
+    ForbiddenError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""

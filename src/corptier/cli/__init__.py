@@ -6,6 +6,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     data,
     overrides,
     reports,
+    serve,
     standards,
     users,
 )

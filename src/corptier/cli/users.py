@@ -12,6 +12,8 @@ from corptier.cli.base import WorkspaceOpt, app, console, grid, group, say
 from corptier.cli.labels import label
 from corptier.cli.language import _
 
+BANK_WIDE = ("admin", "analyst", "risk", "auditor")
+
 if TYPE_CHECKING:
     from corptier.workspace import Workspace
 
@@ -43,8 +45,10 @@ def _actor_or_none(ws: Workspace) -> str | None:
 @user_app.command("add")
 def user_add(
     name: NameArg,
-    role: Annotated[str | None, typer.Option("--role", help="admin or user (the first user "
-                                                            "is an admin).")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="admin, branch_head, team_head, "
+                                                            "rm, analyst, risk, auditor or "
+                                                            "user (the first user is an "
+                                                            "admin).")] = None,
     password: Annotated[bool, typer.Option("--password", help="Also set a password "
                                                               "(prompted).")] = False,
     workspace: WorkspaceOpt = Path("."),
@@ -96,3 +100,40 @@ def user_list(workspace: WorkspaceOpt = Path(".")) -> None:
                        [[u.name, _(u.role), label("disabled" if u.disabled else "enabled",
                                                   "state"),
                          _("yes") if u.has_password else _("no")] for u in users]))
+
+
+@user_app.command("grant")
+def user_grant(
+    name: NameArg,
+    role: Annotated[str, typer.Option("--role", help="admin, branch_head, team_head, rm, "
+                                                     "analyst, risk, auditor or user.")],
+    rm: Annotated[str | None, typer.Option("--rm", help="The RM id of an rm.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="A team head's team.")] = None,
+    member: Annotated[list[str] | None, typer.Option(
+        "--member", help="An RM id of a team head's team (repeat).")] = None,
+    sub_branch: Annotated[list[str] | None, typer.Option(
+        "--sub-branch", help="A sub-branch a branch head heads (repeat).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Give a user a role and their data scope (an admin only)."""
+    from corptier.services import grant_user, open_workspace
+
+    ws = open_workspace(workspace)
+    user = grant_user(ws, name, role, by=_actor_or_none(ws), rm_id=rm, team=team,
+                      team_members=member or [], sub_branches=sub_branch or [])
+    links = [*([user.rm_id] if user.rm_id else []), *user.team_members, *user.sub_branches]
+    scope = ", ".join(links) or (_("the whole bank") if user.role in BANK_WIDE else _("none"))
+    say(_("user {name} is now {role}; scope: {scope}").format(name=user.name, role=_(user.role),
+                                                            scope=scope))
+
+
+@user_app.command("reset-password")
+def user_reset_password(name: NameArg, workspace: WorkspaceOpt = Path(".")) -> None:
+    """Set a user's password (their own, or anyone's by an admin): unlocks the user and ends
+    their web sessions."""
+    from corptier.services import open_workspace, reset_password
+
+    ws = open_workspace(workspace)
+    secret = typer.prompt(_("New password"), hide_input=True, confirmation_prompt=True)
+    user = reset_password(ws, name, secret, by=_actor_or_none(ws))
+    say(_("password of {name} reset").format(name=user.name))

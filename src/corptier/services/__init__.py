@@ -36,6 +36,7 @@ _EXPORTS = {
     "run_demo": "demo", "DemoResult": "demo",
     "add_user": "users", "disable_user": "users", "new_token": "users", "list_users": "users",
     "UserView": "users", "NewToken": "users",
+    "grant_user": "users", "reset_password": "users",
     "verify_audit_log": "audit", "AuditVerification": "audit",
     "backup_workspace": "backup", "restore_workspace": "backup",
     "BackupResult": "backup", "RestoreResult": "backup",
@@ -77,6 +78,7 @@ __all__ = [
     "export_snapshot",
     "export_tiers",
     "get_override",
+    "grant_user",
     "init_workspace",
     "list_overrides",
     "list_users",
@@ -89,6 +91,7 @@ __all__ = [
     "read_published",
     "reject_override",
     "request_override",
+    "reset_password",
     "restore_workspace",
     "revoke_override",
     "run_demo",
@@ -161,8 +164,10 @@ if TYPE_CHECKING:
         UserView,
         add_user,
         disable_user,
+        grant_user,
         list_users,
         new_token,
+        reset_password,
     )
     from corptier.services.workspaces import init_workspace, open_workspace
     from corptier.synth import SynthSummary

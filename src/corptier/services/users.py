@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 from corptier.errors import ApprovalError, NotFoundError, RequestError
 from corptier.identity import normalise_name
+from corptier.services.access import ROLES
 from corptier.store import UnitOfWork
 from corptier.store.models import AppUser
 from corptier.workspace import Workspace
 
-ROLES = ("admin", "user")
 TOKEN_PREFIX = "ct_"
 ENTITY = "user"
 
@@ -32,6 +32,11 @@ class UserView:
     disabled: bool
     has_password: bool
     created_at: datetime
+    rm_id: str | None = None
+    team: str | None = None
+    team_members: tuple[str, ...] = ()
+    sub_branches: tuple[str, ...] = ()
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ def add_user(ws: Workspace, name: str, role: str | None = None, *, by: str | Non
             raise RequestError(f"user {name} already exists")
         token = _new_token()
         uow.users.add(AppUser(name=name, role=role, password_hash=_hash_password(password),
-                              token_hash=token_hash(token), disabled=False, created_at=now))
+                              token_hash=token_hash(token), disabled=False, created_at=now,
+                              failed_logins=0, session_epoch=0))
         uow.audit.record(now, actor, "user_add", ENTITY, name,
                          after={"name": name, "role": role, "password": password is not None})
     return NewToken(name, role, token)
@@ -77,6 +83,7 @@ def disable_user(ws: Workspace, name: str, *, by: str | None) -> UserView:
         user = _user(uow, name)
         user.disabled = True
         user.token_hash = None
+        user.session_epoch = (user.session_epoch or 0) + 1
         uow.audit.record(now, actor, "user_disable", ENTITY, name, after={"disabled": True})
         return _view(user)
 
@@ -95,6 +102,65 @@ def new_token(ws: Workspace, name: str, *, by: str | None) -> NewToken:
         user.token_hash = token_hash(token)
         uow.audit.record(now, actor, "user_token", ENTITY, name, after={"token": "replaced"})
         return NewToken(name, user.role, token)
+
+
+def grant_user(ws: Workspace, name: str, role: str, *, by: str | None,
+               rm_id: str | None = None, team: str | None = None,
+               team_members: list[str] | tuple[str, ...] = (),
+               sub_branches: list[str] | tuple[str, ...] = ()) -> UserView:
+    """Give a user a role and the links that make their data scope (an admin only): an `rm`
+    their RM id, a `team_head` a team and its RM ids, a `branch_head` their sub-branches.
+    RM ids must be in the latest loaded roster when one is loaded."""
+    from corptier.services.roster import check_links
+
+    name = normalise_name(name)
+    links = check_links(ws, role, rm_id, team, team_members, sub_branches)
+    now = _now()
+    with UnitOfWork(ws.db) as uow:
+        actor = _admin(uow, by, "grant roles")
+        user = _user(uow, name)
+        before = _grants(user)
+        user.role = role
+        user.rm_id, user.team = links.rm_id, links.team
+        user.team_members = list(links.team_members) or None
+        user.sub_branches = list(links.sub_branches) or None
+        user.session_epoch = (user.session_epoch or 0) + 1
+        uow.audit.record(now, actor, "user_grant", ENTITY, name, before=before,
+                         after=_grants(user))
+        return _view(user)
+
+
+def reset_password(ws: Workspace, name: str, password: str, *, by: str | None) -> UserView:
+    """Set a new password (by the user or an admin): unlocks the user and ends their web
+    sessions."""
+    name = normalise_name(name)
+    now = _now()
+    with UnitOfWork(ws.db) as uow:
+        actor = name if by is not None and normalise_name(by) == name else _admin(
+            uow, by, "reset other users' passwords")
+        user = _user(uow, name)
+        user.password_hash = _hash_password(password)
+        user.failed_logins, user.locked_until = 0, None
+        user.session_epoch = (user.session_epoch or 0) + 1
+        uow.audit.record(now, actor, "user_password", ENTITY, name, after={"password": "reset"})
+        return _view(user)
+
+
+def set_language(ws: Workspace, name: str, language: str) -> str:
+    """A user's own choice of language for the web app (zh-CN or en)."""
+    from corptier.i18n import LANGUAGES
+
+    if language not in LANGUAGES:
+        raise RequestError(f"language must be one of {', '.join(sorted(LANGUAGES))}; "
+                           f"got {language!r}")
+    with UnitOfWork(ws.db) as uow:
+        _user(uow, normalise_name(name)).language = language
+    return language
+
+
+def _grants(user: AppUser) -> dict[str, object]:
+    return {"role": user.role, "rm_id": user.rm_id, "team": user.team,
+            "team_members": user.team_members, "sub_branches": user.sub_branches}
 
 
 def list_users(ws: Workspace) -> list[UserView]:
@@ -191,7 +257,8 @@ def _new_token() -> str:
 
 def _view(user: AppUser) -> UserView:
     return UserView(user.name, user.role, user.disabled, user.password_hash is not None,
-                    user.created_at)
+                    user.created_at, user.rm_id, user.team, tuple(user.team_members or ()),
+                    tuple(user.sub_branches or ()), user.locked_until)
 
 
 def _now() -> datetime:

@@ -167,3 +167,15 @@ class AppUser(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The relationship manager an `rm` user is (their book is this RM's customers)."""
+    team: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    team_members: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    """The RM ids of a `team_head`'s team."""
+    sub_branches: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    """The sub-branches a `branch_head` heads."""
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    """Raised by a logout or a password change: every older web session stops working."""

@@ -82,3 +82,13 @@ class AuditRepository:
         if before_id is not None:
             query = query.where(AuditLog.id < before_id)
         return {e.entity_id: e for e in self.session.scalars(query)}
+
+    def latest(self, limit: int, *, actor: str | None = None,
+               action: str | None = None) -> list[AuditLog]:
+        """The newest `limit` entries, newest first, of one actor and/or action."""
+        query = sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
+        if actor:
+            query = query.where(AuditLog.actor == actor)
+        if action:
+            query = query.where(AuditLog.action == action)
+        return list(self.session.scalars(query))

@@ -1,0 +1,38 @@
+"""Labels of the codes the pages show (roles, flags, migrations, override states, fields,
+product categories), marked for the Babel catalogue; `label(t, kind, code)` translates one."""
+
+from __future__ import annotations
+
+from corptier.i18n import MISSING, N_, Translator
+
+LABELS: dict[str, dict[str, str]] = {
+    "role": {"admin": N_("Administrator"), "branch_head": N_("Branch head"),
+             "team_head": N_("Team head"), "rm": N_("Relationship manager"),
+             "analyst": N_("Analyst"), "risk": N_("Risk officer"), "auditor": N_("Auditor"),
+             "user": N_("Command-line user")},
+    "flag": {"potential": N_("Potential"), "risk_watch": N_("Risk watch"),
+             "inclusive_sme": N_("Inclusive small and micro")},
+    "migration": {"up": N_("Upgraded"), "down": N_("Downgraded"), "same": N_("Unchanged"),
+                  "new": N_("New")},
+    "state": {"pending": N_("Pending"), "approved": N_("Approved"), "rejected": N_("Rejected"),
+              "revoked": N_("Revoked"), "expired": N_("Expired")},
+    "field": {"customer_id": N_("Customer id"), "name": N_("Name"), "score": N_("Score"),
+              "contribution": N_("Contribution"), "dep_avg": N_("Deposits (avg. daily)"),
+              "loan_avg": N_("Loans (avg. daily)"), "rm_id": N_("Relationship manager"),
+              "sub_branch": N_("Sub-branch"), "industry_section": N_("Industry section"),
+              "enterprise_size": N_("Enterprise size"), "needs_segment": N_("Needs segment"),
+              "behaviour_state": N_("Behaviour state"), "group_id": N_("Group"),
+              "applied_tier": N_("Applied tier")},
+    "category": {"settlement": N_("Settlement"), "financing": N_("Financing"),
+                 "trade": N_("Trade finance"), "cash_management": N_("Cash management"),
+                 "investment_banking": N_("Investment banking"), "payroll": N_("Payroll"),
+                 "wealth": N_("Wealth management"), "ebanking": N_("E-banking")},
+}
+
+
+def label(t: Translator, kind: str, code: str | None) -> str:
+    """The label of `code` in the user's language; the code itself when it has none."""
+    if code is None or code == "":
+        return MISSING
+    message = LABELS[kind].get(code)
+    return t(message) if message else code

@@ -1,0 +1,75 @@
+"""Every endpoint of the web app with the permission it needs: the one source of the role
+matrix in `docs/web.md` and of the table-driven role test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corptier.services.access import PERMISSIONS, ROLES
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    action: str
+    """A permission of `corptier.services.access.PERMISSIONS`, or PUBLIC, or SIGNED_IN."""
+    what: str
+
+
+ENDPOINTS = (
+    Endpoint("GET", "/login", PUBLIC, "login page"),
+    Endpoint("POST", "/login", PUBLIC, "log in"),
+    Endpoint("POST", "/logout", SIGNED_IN, "log out (ends every session of the user)"),
+    Endpoint("POST", "/language", SIGNED_IN, "switch language (zh-CN / en)"),
+    Endpoint("GET", "/", "read_book", "dashboard"),
+    Endpoint("GET", "/customers", "read_book", "customer list, filters, search"),
+    Endpoint("GET", "/customers/export.xlsx", "export_book", "export the list to Excel"),
+    Endpoint("GET", "/customers/{customer_id}", "read_book", "customer 360"),
+    Endpoint("POST", "/customers/{customer_id}/overrides", "request_override",
+             "request an override"),
+    Endpoint("GET", "/workbench", "read_book", "RM workbench"),
+    Endpoint("GET", "/overrides", "read_book", "overrides: queue and history"),
+    Endpoint("POST", "/overrides/{override_id}/approve", "decide_override",
+             "approve an override"),
+    Endpoint("POST", "/overrides/{override_id}/reject", "decide_override",
+             "reject an override"),
+    Endpoint("POST", "/overrides/{override_id}/revoke", "revoke_override",
+             "revoke an override"),
+    Endpoint("GET", "/audit", "read_audit", "audit log"),
+    Endpoint("GET", "/admin/users", "admin_users", "users, roles and scopes"),
+    Endpoint("POST", "/admin/users/{name}/grant", "admin_users", "grant a role and scope"),
+    Endpoint("GET", "/api/v1/openapi.json", PUBLIC, "OpenAPI schema"),
+    Endpoint("GET", "/api/v1/runs", "read_book", "API: closed periods and their runs"),
+    Endpoint("GET", "/api/v1/tiers", "read_book", "API: tier counts of a period"),
+    Endpoint("GET", "/api/v1/customers", "read_book", "API: customer list"),
+    Endpoint("GET", "/api/v1/customers/{customer_id}", "read_book", "API: one customer"),
+    Endpoint("GET", "/api/v1/customers/{customer_id}/explanation", "read_book",
+             "API: explanation of a customer's tier"),
+    Endpoint("GET", "/api/v1/overrides", "read_book", "API: overrides"),
+    Endpoint("POST", "/api/v1/overrides", "request_override", "API: request an override"),
+    Endpoint("POST", "/api/v1/overrides/{override_id}/approve", "decide_override",
+             "API: approve an override"),
+    Endpoint("POST", "/api/v1/overrides/{override_id}/reject", "decide_override",
+             "API: reject an override"),
+)
+
+
+def allowed(endpoint: Endpoint, role: str) -> bool:
+    """Whether a signed-in user of `role` may use `endpoint`."""
+    if endpoint.action in (PUBLIC, SIGNED_IN):
+        return True
+    return role in PERMISSIONS[endpoint.action]
+
+
+def role_matrix_markdown() -> str:
+    """The role matrix as the Markdown table `docs/web.md` holds."""
+    head = "| endpoint | what | " + " | ".join(ROLES) + " |"
+    rule = "| --- | --- | " + " | ".join("---" for _ in ROLES) + " |"
+    rows = [f"| `{e.method} {e.path}` | {e.what} | "
+            + " | ".join("✓" if allowed(e, r) else "–" for r in ROLES) + " |"
+            for e in ENDPOINTS]
+    return "\n".join([head, rule, *rows])
