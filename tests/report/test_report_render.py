@@ -30,7 +30,7 @@ def zh_report(report_ws, tmp_path_factory) -> dict[str, Path]:
     if find_cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
     data = build_report_data(ws, periods[-1], "zh-CN")
-    paths = render_report(data, tmp_path_factory.mktemp("zh"), font=find_cjk_font())
+    paths = render_report(data, ws.reports_dir / periods[-1], font=find_cjk_font())
     return {"html": paths.html, "pdf": paths.pdf, "xlsx": paths.xlsx}
 
 
@@ -41,7 +41,7 @@ def en_report(report_ws) -> dict[str, Path]:
                                       "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output
     printed = [Path(line) for line in result.output.split()]
-    assert [p.name for p in printed] == ["report.html", "report.pdf", "report.xlsx"]
+    assert [p.name for p in printed] == ["report.en.html", "report.en.pdf", "report.en.xlsx"]
     assert all(p.parent == ws.reports_dir / periods[-1] for p in printed)
     return dict(zip(["html", "pdf", "xlsx"], printed, strict=True))
 
@@ -81,6 +81,51 @@ def test_pdf_renders_to_pages(lang, zh_report, en_report, tmp_path) -> None:
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 3
     assert all(p.stat().st_size > 1000 for p in pages)
+
+
+@needs_cjk
+def test_the_languages_do_not_overwrite_each_other(zh_report, en_report, report_ws) -> None:
+    ws, periods = report_ws
+    names = sorted(p.name for p in (ws.reports_dir / periods[-1]).iterdir())
+    assert names == sorted(f"report.{lang}.{ext}" for lang in ("en", "zh-CN")
+                           for ext in ("html", "pdf", "xlsx"))
+    assert 'lang="zh-CN"' in zh_report["html"].read_text("utf-8")
+    assert 'lang="en"' in en_report["html"].read_text("utf-8")
+
+
+def test_the_stylesheet_is_inline_as_written(en_report) -> None:
+    html = en_report["html"].read_text("utf-8")
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert '"Noto Sans CJK SC", "Source Han Sans SC"' in style
+    assert "&#34;" not in style and "&quot;" not in style
+    assert "counter(page)" in style
+    assert ".scroll { overflow-x: auto;" in style
+    assert html.count('<div class="scroll"><table') >= 5  # every table scrolls on a phone
+
+
+def test_every_pdf_page_carries_its_number(report_ws) -> None:
+    from corptier.i18n import Translator
+    from corptier.report.charts import build_charts
+    from corptier.report.html import render_html
+    from corptier.report.pdf import pdf_document, pdf_stylesheet
+
+    ws, periods = report_ws
+    data = build_report_data(ws, periods[-1], "en")
+    html = render_html(data, build_charts(data, Translator("en")),
+                       extra_css=pdf_stylesheet(find_cjk_font()))
+    document, _fonts = pdf_document(html, ws.root, find_cjk_font())
+    pages = len(document.pages)
+    assert pages >= 3
+    footers = [[text for text in _texts(page._page_box) if re.fullmatch(r"\d+ / \d+", text)]
+               for page in document.pages]
+    assert footers == [[f"{n} / {pages}"] for n in range(1, pages + 1)]
+
+
+def _texts(box):
+    if hasattr(box, "text"):
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
 
 
 @needs_cjk

@@ -8,6 +8,7 @@ from importlib import resources
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from corptier.evaluation.kpis import TOTAL
 from corptier.evaluation.migration import MigrationMatrix
@@ -38,7 +39,8 @@ def render_html(data: ReportData, charts: dict[str, str], *, extra_css: str = ""
     """The report as one HTML document (charts are inline SVG)."""
     t = Translator(data.lang, data.tier_labels)
     template = _environment(data.lang).get_template("report.html")
-    return template.render(**view_model(data, charts, t), css=_css() + extra_css)
+    # the stylesheet is ours (package file and the PDF's font rules), never user text
+    return template.render(**view_model(data, charts, t), css=Markup(_css() + extra_css))
 
 
 def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
