@@ -27,8 +27,11 @@ def _tier(score: float) -> str:
     return next((t for t, c in zip(TIERS, CUTS, strict=False) if score >= c), TIERS[-1])
 
 
-def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7) -> dict:
-    """period -> (tiers frame, indicators frame); customers come and go, scores drift."""
+def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7,
+              inverted: str | None = None) -> dict:
+    """period -> (tiers frame, indicators frame); customers come and go, scores drift.
+    `inverted` names a tier whose customers hold a tenth of the capital, so that tier earns a
+    higher RAROC than the tier above it (a deliberately inverted ladder)."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"C{i:04d}" for i in range(customers + periods * 3)])
     base = rng.gamma(2.0, 18.0, ids.size).clip(0, 99)
@@ -49,6 +52,7 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7)
             for p, c in zip(prev, computed, strict=True)
         ]
         contribution = (score ** 2.2 * 40 - 60_000 + rng.normal(0, 20_000, idx.size)).round(2)
+        capital = np.where(np.array(computed) == inverted, score * 5e2, score * 5e3).round(2)
         tiers = pd.DataFrame({
             "customer_id": ids[idx], "group_id": None, "score": score,
             "computed_tier": computed, "applied_tier": computed, "previous_tier": prev,
@@ -63,8 +67,8 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7)
             "name": [f"{NAMES[i % len(NAMES)]}有限公司{i}" for i in idx],
             "dep_avg": (score * 1e5).round(2), "loan_avg": (score * 2e5).round(2),
             "contribution": contribution,
-            "econ_capital": (score * 5e3).round(2),
-            "raroc": (contribution * 0.75 / (score * 5e3 + 1)).round(6),
+            "econ_capital": capital,
+            "raroc": (contribution * 0.75 / (capital + 1)).round(6),
             "product_coverage": (score // 20).astype(int),
         })
         out[period] = (tiers, indicators)

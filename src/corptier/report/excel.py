@@ -88,7 +88,7 @@ class _Book:
 
 def write_excel(data: ReportData, path: Path) -> Path:
     """Write the workbook of `data` to `path`."""
-    t = Translator(data.lang, data.tier_labels)
+    t = data.translator()
     book = _Book(path)
     _tiers(book, data, t)
     _migration(book, data, t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -10,7 +11,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from corptier.evaluation.kpis import TOTAL
+from corptier.evaluation.findings import Finding, Param
+from corptier.evaluation.kpis import TOTAL, KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
 from corptier.i18n import N_, Translator, compact_money, translations
 from corptier.provenance import __version__
@@ -37,7 +39,7 @@ class Table:
 
 def render_html(data: ReportData, charts: dict[str, str], *, extra_css: str = "") -> str:
     """The report as one HTML document (charts are inline SVG)."""
-    t = Translator(data.lang, data.tier_labels)
+    t = data.translator()
     template = _environment(data.lang).get_template("report.html")
     # the stylesheet is ours (package file and the PDF's font rules), never user text
     return template.render(**view_model(data, charts, t), css=Markup(_css() + extra_css))
@@ -53,6 +55,8 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "generated_at": data.generated_at.isoformat(sep=" "),
         "run": data.run,
         "cards": _cards(data, t),
+        "findings": [finding_view(f, t) for f in data.findings],
+        "money_unit": t.unit(),
         "charts": charts,
         "kpi_table": kpi_table(data, t),
         "trend_charts": [v for k, v in charts.items() if k.startswith("trend_")],
@@ -88,6 +92,45 @@ def _css() -> str:
     return (resources.files(__package__) / "templates" / "report.css").read_text("utf-8")
 
 
+STATUS_LABELS = {"ok": N_("Within"), "attention": N_("Look at this"),
+                 "unknown": N_("Not known yet")}
+SECTION_TITLES = {
+    "kpis": N_("Tier structure and KPIs"),
+    "stability": N_("Stability"),
+    "concentration": N_("Concentration of contribution"),
+    "quality": N_("Input data quality"),
+    "breakdowns": N_("Breakdowns"),
+}
+
+
+def finding_view(finding: Finding, t: Translator) -> dict:
+    """A finding as the template shows it: status, sentence, evidence, link to its section."""
+    return {
+        "status": finding.status,
+        "status_label": t(STATUS_LABELS[finding.status]),
+        "text": _message(finding.message, finding.params, t),
+        "evidence": [_message(i.message, i.params, t) for i in finding.items],
+        "href": f"#{finding.section}",
+        "section": t(SECTION_TITLES[finding.section]),
+    }
+
+
+def _message(message: str, params: Mapping[str, Param], t: Translator) -> str:
+    values = {k: format_param(p, t) for k, p in params.items()}
+    return t(message) % values if values else t(message)
+
+
+def format_param(param: Param, t: Translator) -> str:
+    """One value of a finding in the report's language and money unit."""
+    if param.kind == "tier":
+        return t.tier(str(param.value))
+    if param.kind == "text":
+        return str(param.value)
+    if param.kind == "money":
+        return f"{t.money(param.value)} {t.unit()}"
+    return t.kind(param.kind, param.value)
+
+
 def _cards(data: ReportData, t: Translator) -> list[dict]:
     kpis, conc = data.kpis, data.concentration
     cards = [
@@ -109,11 +152,17 @@ def _cards(data: ReportData, t: Translator) -> list[dict]:
 
 
 def kpi_table(data: ReportData, t: Translator) -> Table:
-    table = Table([t("Tier"), *[t(s.label) for s in data.specs]])
+    table = Table([t("Tier"), *[spec_label(s, t) for s in data.specs]])
     for tier, row in data.kpis.iterrows():
         cells = [t.tier(str(tier)), *[t.kind(s.kind, row[s.name]) for s in data.specs]]
         table.rows.append(Row(cells, "total" if tier == TOTAL else ""))
     return table
+
+
+def spec_label(spec: KpiSpec, t: Translator) -> str:
+    """A KPI's header, with the money unit for money."""
+    label = t(spec.label)
+    return t.money_header(label) if spec.kind == "money" else label
 
 
 def migration_table(m: MigrationMatrix, t: Translator) -> Table:
@@ -193,12 +242,12 @@ def concentration_table(data: ReportData, t: Translator) -> Table:
     table = Table([t("Measure"), t("Value")])
     rows = [
         (t("Customers"), t.count(c.n)),
-        (t("Net contribution"), t.money(c.total)),
+        (t.money_header(t("Net contribution")), t.money(c.total)),
         (t("Gini"), t.number(c.gini, 3)),
         *[(t("Share of the top %(p)s of customers") % {"p": t.share(p)}, t.share(v))
           for p, v in c.top_shares.items()],
         (t("Customers destroying value"), t.share(c.destroying_share)),
-        (t("Value destroyed"), t.money(c.value_destroyed)),
+        (t.money_header(t("Value destroyed")), t.money(c.value_destroyed)),
         (t("Smallest share of customers making the whole net contribution"),
          t.share(c.all_value_share)),
     ]
@@ -208,8 +257,9 @@ def concentration_table(data: ReportData, t: Translator) -> Table:
 
 def _top_customers(data: ReportData, t: Translator) -> Table:
     frame = data.tiers
-    table = Table([t("Customer"), t("Name"), t("Tier"), t("Previous tier"), t("Contribution"),
-                   t("Deposits (avg. daily)"), t("Loans (avg. daily)")], css="wrap left4")
+    table = Table([t("Customer"), t("Name"), t("Tier"), t("Previous tier"),
+                   *[t.money_header(t(x)) for x in ("Contribution", "Deposits (avg. daily)",
+                                                    "Loans (avg. daily)")]], css="wrap left4")
     if "contribution" not in frame.columns:
         return table
     top = frame.assign(_c=pd.to_numeric(frame["contribution"], errors="coerce")).nlargest(
@@ -236,7 +286,7 @@ def before_after_table(data: ReportData, t: Translator) -> Table | None:
         by_tier = rows.set_index("tier")
         cells = [f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
                  for x in tiers]
-        table.rows.append(Row([t(specs[kpi].label) if kpi in specs else kpi, *cells]))
+        table.rows.append(Row([spec_label(specs[kpi], t) if kpi in specs else kpi, *cells]))
     return table
 
 
@@ -277,7 +327,8 @@ def _money_short(value: object, t: Translator) -> str:
         number = float(value)  # type: ignore[arg-type]  # any value; non-numbers raise below
     except (TypeError, ValueError):
         return "–"
-    return compact_money(number, t.lang) + ("元" if t.lang.startswith("zh") else " yuan")
+    separator = "" if t.lang.startswith("zh") else " "
+    return compact_money(number, t.lang) + separator + t("yuan")
 
 
 def _present(value: object) -> bool:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corptier.i18n import Translator
 from corptier.private_files import make_private, private_mkdir
 from corptier.report.fonts import CjkFont
 from corptier.report.model import ReportData
@@ -33,7 +32,7 @@ def render_report(data: ReportData, folder: Path, *, font: CjkFont | None = None
     from corptier.report.pdf import pdf_stylesheet, write_pdf
 
     private_mkdir(folder)
-    charts = build_charts(data, Translator(data.lang, data.tier_labels))
+    charts = build_charts(data, data.translator())
     html = render_html(data, charts)
     paths = report_paths(folder, data.lang)
     _atomic(paths.html, lambda p: p.write_text(html, encoding="utf-8"))

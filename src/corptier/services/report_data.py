@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from corptier.evaluation.concentration import concentration
+from corptier.evaluation.concentration import Concentration, concentration
+from corptier.evaluation.findings import FindingInputs, findings
 from corptier.evaluation.kpis import KpiContext, before_after, kpi_specs, kpi_trend, kpis_by_tier
 from corptier.evaluation.migration import migration_matrix
 from corptier.evaluation.psi import PSIResult, psi
@@ -55,33 +56,62 @@ def build_report_data(
             c.name: getattr(adoption_row, c.name) for c in adoption_row.__table__.columns}
         loads = uow.loads.for_period(p)
     order = tuple(standard.tier_codes)
+    report_cfg = ws.config.report
     indicators = reader.indicators(p)
     joined = tiers.merge(indicators.drop(columns=["applied_tier"], errors="ignore"),
                          on="customer_id", how="left")
     kpi_cache = _KpiCache(reader, order, ws)
     trend_window = [q for q in reader.periods(CUSTOMER_INDICATORS, PUBLISHED_TIERS) if q <= p]
     trend = kpi_trend([kpi_cache.context(q) for q in trend_window[-trend_periods:]])
+    kpis = kpis_by_tier(kpi_cache.context(p))
+    conc = concentration(joined["contribution"] if "contribution" in joined
+                         else pd.Series(dtype=float))
+    load_runs = _load_runs(loads)
+    previous = _comparison(reader, tiers, p.shift(-1), order)
+    psi_previous = _psi_previous(reader, tiers, p.shift(-1))
+    stable = _stability(reader, trend_window[-trend_periods:], order)
+    hurdle = ws.config.assumptions.hurdle_rate
+    verdict = findings(FindingInputs(
+        tier_order=order, kpis=kpis, hurdle_rate=hurdle, thresholds=report_cfg.thresholds,
+        **_value_lost(conc),
+        unchanged_share=None if previous is None else previous.matrix.diagonal_share,
+        flapping_rate=None if stable is None else stable.flapping.rate,
+        psi=None if psi_previous is None else psi_previous.value,
+        rows_read=int(load_runs["rows_read"].sum()),
+        rows_rejected=int(load_runs["rows_rejected"].sum()),
+        target_shares=getattr(standard.cutoffs, "shares", None),
+    ))
     return ReportData(
         period=p,
         lang=lang,
         workspace_name=ws.config.workspace.name,
         tier_order=order,
         tiers=joined,
-        kpis=kpis_by_tier(kpi_cache.context(p)),
+        kpis=kpis,
         specs=kpi_specs(),
         trend=trend,
-        concentration=concentration(joined["contribution"] if "contribution" in joined
-                                    else pd.Series(dtype=float)),
-        quarantine=Quarantine(quarantine_summary(ws.quarantine_dir / p), _load_runs(loads)),
-        previous=_comparison(reader, tiers, p.shift(-1), order),
+        concentration=conc,
+        quarantine=Quarantine(quarantine_summary(ws.quarantine_dir / p), load_runs),
+        previous=previous,
         year_ago=_comparison(reader, tiers, p.shift(-12), order),
-        psi_previous=_psi_previous(reader, tiers, p.shift(-1)),
-        stability=_stability(reader, trend_window[-trend_periods:], order),
+        psi_previous=psi_previous,
+        stability=stable,
         adoption=adoption,
         before_after=_before_after(kpi_cache, reader, adoption, p, window),
         run=run_row,
         tier_labels=tier_labels_from_standard(standard, lang),
+        findings=tuple(verdict),
+        hurdle_rate=hurdle,
+        money_unit=report_cfg.unit,
     )
+
+
+def _value_lost(conc: Concentration) -> dict:
+    """Customers with negative contribution: count and the contribution they lose."""
+    n = conc.n
+    share = conc.destroying_share if n else 0.0
+    return {"customers": n, "destroying_customers": round(share * n) if n else 0,
+            "value_lost": -float(conc.value_destroyed) if n else 0.0}
 
 
 class _Reader:
