@@ -23,6 +23,10 @@ NAMES = ("华东精密机械", "江南纺织", "星河电子科技", "长风物�
          "远航船舶")
 
 
+SUB_BRANCHES = ("东城支行", "西城支行", "高新支行", "港区支行")
+SIZES = ("large", "medium", "small", "micro", "unclassified")
+
+
 def _tier(score: float) -> str:
     return next((t for t, c in zip(TIERS, CUTS, strict=False) if score >= c), TIERS[-1])
 
@@ -70,6 +74,10 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7,
             "econ_capital": capital,
             "raroc": (contribution * 0.75 / (capital + 1)).round(6),
             "product_coverage": (score // 20).astype(int),
+            "sub_branch": np.array(SUB_BRANCHES)[idx % len(SUB_BRANCHES)],
+            "rm_id": [f"RM{i % 12:02d}" for i in idx],
+            "industry_section": np.array(["C", "F", "G", "E", None], dtype=object)[idx % 5],
+            "enterprise_size": np.array(SIZES)[idx % len(SIZES)],
         })
         out[period] = (tiers, indicators)
         previous = dict(zip(ids[idx], computed, strict=True))

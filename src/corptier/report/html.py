@@ -11,6 +11,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from corptier.evaluation.breakdowns import OTHERS, UNKNOWN
 from corptier.evaluation.findings import Finding, Param
 from corptier.evaluation.kpis import TOTAL, KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
@@ -67,6 +68,10 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "concentration": concentration_table(data, t),
         "top_customers": _top_customers(data, t),
         "before_after": _before_after(data, t),
+        "breakdowns": [{"title": t(DIMENSION_TITLES[dim]),
+                        "table": breakdown_table(data, dim, t)}
+                       for dim in data.breakdowns],
+        "top_n": data.top_n,
         "loads": _loads(data, t),
         "quarantine": _quarantine(data, t),
     }
@@ -101,6 +106,67 @@ SECTION_TITLES = {
     "quality": N_("Input data quality"),
     "breakdowns": N_("Breakdowns"),
 }
+
+
+DIMENSION_TITLES = {
+    "sub_branch": N_("By sub-branch"),
+    "rm_id": N_("By relationship manager"),
+    "industry_section": N_("By industry section"),
+    "enterprise_size": N_("By enterprise size"),
+}
+DIMENSION_LABELS = {
+    "sub_branch": N_("Sub-branch"),
+    "rm_id": N_("Relationship manager"),
+    "industry_section": N_("Industry section"),
+    "enterprise_size": N_("Enterprise size"),
+}
+SIZE_LABELS = {
+    "large": N_("Large enterprises"),
+    "medium": N_("Medium enterprises"),
+    "small": N_("Small enterprises"),
+    "micro": N_("Micro enterprises"),
+    "unclassified": N_("Size not classified"),
+}
+GROUP_LABELS = {UNKNOWN: N_("(not recorded)"), OTHERS: N_("(others)")}
+
+
+def group_label(data: ReportData, dimension: str, code: object, t: Translator) -> str:
+    """The name a reader sees for a breakdown group (code and name where both exist)."""
+    key = str(code)
+    if key in GROUP_LABELS:
+        return t(GROUP_LABELS[key])
+    if dimension == "enterprise_size" and key in SIZE_LABELS:
+        return t(SIZE_LABELS[key])
+    return data.group_labels.get(dimension, {}).get(key, key)
+
+
+def breakdown_columns(data: ReportData, dimension: str, t: Translator) -> list[str]:
+    """Headers of a breakdown: group, customers, one per tier, money, RAROC, movements, exits."""
+    return [t(DIMENSION_LABELS[dimension]), t("Customers"), *[t.tier(x) for x in data.tier_order],
+            t.money_header(t("Contribution")), t("RAROC"), t("Customers destroying value"),
+            t.money_header(t("Value destroyed")), t("Upgraded"), t("Downgraded"), t("New"),
+            t("Exited / customers last period"), t("Exit rate")]
+
+
+def breakdown_rows(data: ReportData, frame: pd.DataFrame, dimension: str, t: Translator
+                   ) -> list[list[str]]:
+    """The formatted cells of a breakdown frame, one list per group."""
+    return [[group_label(data, dimension, r["group"], t), t.count(r["customers"]),
+             *[t.count(r[x]) for x in data.tier_order], t.amount(r["contribution"]),
+             t.share(r["raroc"]), t.count(r["destroying"]), t.amount(r["value_lost"]),
+             t.count(r["upgraded"]), t.count(r["downgraded"]), t.count(r["new"]),
+             f"{t.count(r['exited'])} / {t.count(r['previous_customers'])}",
+             t.share(r["exit_rate"])] for r in frame.to_dict("records")]
+
+
+def breakdown_table(data: ReportData, dimension: str, t: Translator) -> Table:
+    """The top groups of a dimension by contribution, the rest summed as "others"."""
+    top = data.breakdowns_top[dimension]
+    table = Table(breakdown_columns(data, dimension, t), css="wrap")
+    table.rows = [Row(cells, "total" if r == OTHERS else "")
+                  for r, cells in zip(top["group"], breakdown_rows(data, top, dimension, t),
+                                      strict=True)]
+    return table
 
 
 def finding_view(finding: Finding, t: Translator) -> dict:

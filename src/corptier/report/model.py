@@ -67,6 +67,15 @@ class ReportData:
     hurdle_rate: float | None = None
     money_unit: str = "yuan"
     """yuan, wan (万元) or yi (亿元): `[report] unit`."""
+    breakdowns: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """Dimension → one row per group (evaluation.breakdowns.summarise), every group."""
+    breakdowns_top: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """The same with the top `top_n` groups by contribution and one "others" row."""
+    destroyers: pd.DataFrame | None = None
+    """Customers with negative contribution (the largest loss first) with their register."""
+    group_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Dimension → group code → name shown beside it (industry sections, managers)."""
+    top_n: int = 10
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     def translator(self) -> Translator:

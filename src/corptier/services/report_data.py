@@ -7,12 +7,22 @@ the run's own standard's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pyarrow.parquet as pq
 
-from corptier.evaluation.concentration import Concentration, concentration
+from corptier.evaluation.breakdowns import (
+    DIMENSIONS,
+    breakdown,
+    exits,
+    summarise,
+    tier_book,
+    value_destroyers,
+)
+from corptier.evaluation.concentration import concentration
 from corptier.evaluation.findings import FindingInputs, findings
 from corptier.evaluation.kpis import KpiContext, before_after, kpi_specs, kpi_trend, kpis_by_tier
 from corptier.evaluation.migration import migration_matrix
@@ -26,8 +36,9 @@ from corptier.services.standards import standard_of
 from corptier.store import UnitOfWork
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
 
-INDICATOR_COLUMNS = ("customer_id", "name", "dep_avg", "loan_avg", "contribution",
-                     "econ_capital", "raroc", "product_coverage")
+INDICATOR_COLUMNS = ("customer_id", "name", "sub_branch", "rm_id", "industry_section",
+                     "enterprise_size", "dep_avg", "loan_avg", "contribution", "econ_capital",
+                     "raroc", "product_coverage")
 TREND_PERIODS = 12
 BEFORE_AFTER_WINDOW = 6
 
@@ -67,13 +78,14 @@ def build_report_data(
     conc = concentration(joined["contribution"] if "contribution" in joined
                          else pd.Series(dtype=float))
     load_runs = _load_runs(loads)
+    engine = _engine_figures(ws, p, order)
     previous = _comparison(reader, tiers, p.shift(-1), order)
     psi_previous = _psi_previous(reader, tiers, p.shift(-1))
     stable = _stability(reader, trend_window[-trend_periods:], order)
     hurdle = ws.config.assumptions.hurdle_rate
     verdict = findings(FindingInputs(
         tier_order=order, kpis=kpis, hurdle_rate=hurdle, thresholds=report_cfg.thresholds,
-        **_value_lost(conc),
+        **engine.value_lost(),
         unchanged_share=None if previous is None else previous.matrix.diagonal_share,
         flapping_rate=None if stable is None else stable.flapping.rate,
         psi=None if psi_previous is None else psi_previous.value,
@@ -103,15 +115,76 @@ def build_report_data(
         findings=tuple(verdict),
         hurdle_rate=hurdle,
         money_unit=report_cfg.unit,
+        breakdowns=engine.breakdowns,
+        breakdowns_top=engine.breakdowns_top,
+        destroyers=engine.destroyers,
+        group_labels=_group_labels(ws, p, lang),
+        top_n=report_cfg.top_n,
     )
 
 
-def _value_lost(conc: Concentration) -> dict:
-    """Customers with negative contribution: count and the contribution they lose."""
-    n = conc.n
-    share = conc.destroying_share if n else 0.0
-    return {"customers": n, "destroying_customers": round(share * n) if n else 0,
-            "value_lost": -float(conc.value_destroyed) if n else 0.0}
+@dataclass(frozen=True)
+class _EngineFigures:
+    """The period's aggregates the engine computed over the published and snapshot Parquet."""
+
+    breakdowns: dict[str, pd.DataFrame]
+    breakdowns_top: dict[str, pd.DataFrame]
+    destroyers: pd.DataFrame
+
+    def value_lost(self) -> dict:
+        """Customers, customers with negative contribution and the contribution they lose."""
+        totals = self.breakdowns[DIMENSIONS[0]]
+        return {"customers": int(totals["customers"].sum()),
+                "destroying_customers": int(totals["destroying"].sum()),
+                "value_lost": float(totals["value_lost"].sum())}
+
+
+def _engine_figures(ws: Workspace, p: Period, order: tuple[str, ...]) -> _EngineFigures:
+    """Breakdowns by every dimension and the value destroyers, one DuckDB query each over the
+    Parquet files (the book never passes through Python)."""
+    from corptier.engine.engines import connect
+
+    with connect(ws, "duckdb") as con:
+        book = _book(con, ws, p)
+        previous = _book(con, ws, p.shift(-1))
+        full, top = {}, {}
+        for dim in DIMENSIONS:
+            gone = (con.execute(exits(previous, book, dim)) if previous is not None
+                    else pd.DataFrame(columns=["group", "previous_customers", "exited"]))
+            by_tier = con.execute(breakdown(book, dim))
+            tax = ws.config.assumptions.tax_rate
+            full[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days)
+            top[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days,
+                                 top_n=ws.config.report.top_n)
+        destroyers = con.execute(value_destroyers(book))
+    return _EngineFigures(full, top, destroyers)
+
+
+def _book(con, ws: Workspace, p: Period):
+    """The tier book of a period as an engine table; None when it was not published."""
+    tiers = ws.partition_file(PUBLISHED_TIERS, p)
+    if not tiers.is_file():
+        return None
+    snapshot = ws.partition_file(CUSTOMER_INDICATORS, p)
+    indicators = (con.read_parquet(snapshot) if snapshot.is_file() else ibis.memtable(
+        pd.DataFrame({"customer_id": pd.Series(dtype=str),
+                      "contribution": pd.Series(dtype=float),
+                      "econ_capital": pd.Series(dtype=float)})))
+    return tier_book(con.read_parquet(tiers), indicators)
+
+
+def _group_labels(ws: Workspace, p: Period, lang: str) -> dict[str, dict[str, str]]:
+    """Names beside the codes of the breakdowns: industry sections and relationship managers."""
+    from corptier.reference.industry import industry_sections
+
+    attr = "name_zh" if lang.startswith("zh") else "name_en"
+    labels = {"industry_section": {s.letter: f"{s.letter} {getattr(s, attr)}"
+                                   for s in industry_sections()}}
+    managers = ws.partition_file("relationship_managers", p)
+    if managers.is_file():  # a few hundred rows: the register of managers, not the book
+        rm = pq.read_table(managers, columns=["rm_id", "name"]).to_pydict()
+        labels["rm_id"] = {i: f"{i} {n}" for i, n in zip(rm["rm_id"], rm["name"], strict=True)}
+    return labels
 
 
 class _Reader:
