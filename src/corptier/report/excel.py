@@ -310,10 +310,11 @@ def _stability(book: _Book, data: ReportData, t: Translator) -> None:
 def _exits(book: _Book, data: ReportData, t: Translator) -> None:
     cols = [Col(t("Tier"), "text", 16), Col(t("Customers in the tier"), "count"),
             Col(t("Of them exited the next period"), "count"), Col(t("Exit rate"), "share")]
-    frame = (data.stability.exit_rate_by_tier.to_dict("records")
-             if data.stability is not None else [])
+    st = data.stability
+    frame = (st.customer_exits.to_dict("records")
+             if st is not None and st.customer_exits is not None else [])
     book.table("exits", t(SHEETS["exits"]), cols,
-               ([t.tier(rec["tier"]), rec["customers"], rec["exited_next"], rec["exit_rate"]]
+               ([t.tier(rec["tier"]), rec["customers"], rec["exited"], rec["exit_rate"]]
                 for rec in frame))
 
 

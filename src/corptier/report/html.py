@@ -284,11 +284,22 @@ def _stability(data: ReportData, t: Translator) -> dict | None:
         "reversed."
     ) % {"window": f.window, "customers": t.count(f.customers_flapping), "rate": t.share(f.rate),
          "reversed": t.count(len(f.events)), "changes": t.count(f.changes)}
-    exits = Table([t("Tier"), t("Customers"), t("Exited next period"), t("Exit rate")])
-    for r in st.exit_rate_by_tier.itertuples():
-        exits.rows.append(Row([t.tier(str(r.tier)), t.count(r.customers), t.count(r.exited_next),
+    exits = Table([t("Tier"), t("Customers in the tier"), t("Of them exited the next period"),
+                   t("Exit rate")])
+    frame = st.customer_exits if st.customer_exits is not None else pd.DataFrame(
+        columns=["tier", "customers", "exited", "exit_rate"])
+    for r in frame.itertuples():
+        exits.rows.append(Row([t.tier(str(r.tier)), t.count(r.customers),
+                               f"{t.count(r.exited)} / {t.count(r.customers)}",
                                t.share(r.exit_rate)]))
-    return {"steps": steps, "flapping": flap, "exits": exits}
+    periods = st.steps["period_from"]
+    exits_note = t(
+        "Distinct customers that were in the tier at some period from %(first)s to %(last)s, "
+        "and of them those no longer customers at the next period; each customer counts once "
+        "per tier."
+    ) % {"first": periods.min() if len(periods) else "–",
+         "last": periods.max() if len(periods) else "–"}
+    return {"steps": steps, "flapping": flap, "exits": exits, "exits_note": exits_note}
 
 
 def _psi(data: ReportData, t: Translator) -> Table | None:
@@ -339,7 +350,9 @@ def _top_customers(data: ReportData, t: Translator) -> Table:
     return table
 
 
-def before_after_table(data: ReportData, t: Translator) -> Table | None:
+def before_after_table(data: ReportData, t: Translator, *, after_only: bool = False
+                       ) -> Table | None:
+    """KPI × tier: the mean before → the mean from the adoption (or only the latter)."""
     frame = data.before_after
     if frame is None or frame.empty:
         return None
@@ -350,27 +363,38 @@ def before_after_table(data: ReportData, t: Translator) -> Table | None:
         kpi = str(key)
         kind = specs[kpi].kind if kpi in specs else "number"
         by_tier = rows.set_index("tier")
-        cells = [f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
+        cells = [t.kind(kind, by_tier.at[x, "after"]) if after_only else
+                 f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
                  for x in tiers]
         table.rows.append(Row([spec_label(specs[kpi], t) if kpi in specs else kpi, *cells]))
     return table
 
 
 def _before_after(data: ReportData, t: Translator) -> dict | None:
+    """None without an adoption; otherwise a sentence and the table, saying plainly when no
+    period before the adoption has data yet."""
+    adoption = data.adoption
+    if adoption is None:
+        return None
     ba = data.before_after
-    if ba is None or data.adoption is None:
-        return None
-    table = before_after_table(data, t)
-    if table is None:  # no rows before or after the adoption
-        return None
+    before = 0 if ba is None or ba.empty else int(ba["periods_before"].max())
+    after = 0 if ba is None or ba.empty else int(ba["periods_after"].max())
+    facts = {"standard": adoption.get("standard_id", ""),
+             "version": adoption.get("standard_version", ""),
+             "period": adoption.get("adopted_period", ""), "before": before, "after": after}
+    if before == 0:
+        summary = t(
+            "Standard %(standard)s %(version)s was adopted in %(period)s. No period before the "
+            "adoption has data yet, so there is no \"before\" to compare with; the table shows "
+            "the mean of each KPI over the %(after)s period(s) from the adoption."
+        ) % facts
+        return {"summary": summary, "table": before_after_table(data, t, after_only=True)}
     summary = t(
-        "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over up to "
-        "%(before)s periods before and %(after)s periods from the adoption (before → after)."
-    ) % {"standard": data.adoption.get("standard_id", ""),
-         "version": data.adoption.get("standard_version", ""),
-         "period": data.adoption.get("adopted_period", ""),
-         "before": int(ba["periods_before"].max()), "after": int(ba["periods_after"].max())}
-    return {"summary": summary, "table": table}
+        "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over the "
+        "%(before)s period(s) before the adoption and the %(after)s period(s) from it (before → "
+        "after); tiers that did not exist before show –."
+    ) % facts
+    return {"summary": summary, "table": before_after_table(data, t)}
 
 
 def _loads(data: ReportData, t: Translator) -> Table:

@@ -14,6 +14,7 @@ import ibis
 import pandas as pd
 import pyarrow.parquet as pq
 
+from corptier.engine.engines import connect
 from corptier.evaluation.breakdowns import (
     DIMENSIONS,
     breakdown,
@@ -28,6 +29,7 @@ from corptier.evaluation.kpis import KpiContext, before_after, kpi_specs, kpi_tr
 from corptier.evaluation.migration import migration_matrix
 from corptier.evaluation.psi import PSIResult, psi
 from corptier.evaluation.stability import StabilityReport, stability
+from corptier.evaluation.tier_sums import exit_counts, tier_sums
 from corptier.i18n import tier_labels_from_standard
 from corptier.periods import Period
 from corptier.report.model import Comparison, Quarantine, ReportData
@@ -71,14 +73,16 @@ def build_report_data(
     indicators = reader.indicators(p)
     joined = tiers.merge(indicators.drop(columns=["applied_tier"], errors="ignore"),
                          on="customer_id", how="left")
-    kpi_cache = _KpiCache(reader, order, ws)
     trend_window = [q for q in reader.periods(CUSTOMER_INDICATORS, PUBLISHED_TIERS) if q <= p]
-    trend = kpi_trend([kpi_cache.context(q) for q in trend_window[-trend_periods:]])
-    kpis = kpis_by_tier(kpi_cache.context(p))
+    with connect(ws, "duckdb") as con:
+        kpi_cache = _KpiCache(con, order, ws)
+        trend = kpi_trend([kpi_cache.context(q) for q in trend_window[-trend_periods:]])
+        kpis = kpis_by_tier(kpi_cache.context(p))
+        before_after_kpis = _before_after(kpi_cache, reader, adoption, p, window)
+        engine = _engine_figures(con, ws, p, order)
     conc = concentration(joined["contribution"] if "contribution" in joined
                          else pd.Series(dtype=float))
     load_runs = _load_runs(loads)
-    engine = _engine_figures(ws, p, order)
     previous = _comparison(reader, tiers, p.shift(-1), order)
     psi_previous = _psi_previous(reader, tiers, p.shift(-1))
     stable = _stability(reader, trend_window[-trend_periods:], order)
@@ -109,7 +113,7 @@ def build_report_data(
         psi_previous=psi_previous,
         stability=stable,
         adoption=adoption,
-        before_after=_before_after(kpi_cache, reader, adoption, p, window),
+        before_after=before_after_kpis,
         run=run_row,
         tier_labels=tier_labels_from_standard(standard, lang),
         findings=tuple(verdict),
@@ -139,25 +143,21 @@ class _EngineFigures:
                 "value_lost": float(totals["value_lost"].sum())}
 
 
-def _engine_figures(ws: Workspace, p: Period, order: tuple[str, ...]) -> _EngineFigures:
-    """Breakdowns by every dimension and the value destroyers, one DuckDB query each over the
+def _engine_figures(con, ws: Workspace, p: Period, order: tuple[str, ...]) -> _EngineFigures:
+    """Breakdowns by every dimension and the value destroyers, one engine query each over the
     Parquet files (the book never passes through Python)."""
-    from corptier.engine.engines import connect
-
-    with connect(ws, "duckdb") as con:
-        book = _book(con, ws, p)
-        previous = _book(con, ws, p.shift(-1))
-        full, top = {}, {}
-        for dim in DIMENSIONS:
-            gone = (con.execute(exits(previous, book, dim)) if previous is not None
-                    else pd.DataFrame(columns=["group", "previous_customers", "exited"]))
-            by_tier = con.execute(breakdown(book, dim))
-            tax = ws.config.assumptions.tax_rate
-            full[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days)
-            top[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days,
-                                 top_n=ws.config.report.top_n)
-        destroyers = con.execute(value_destroyers(book))
-    return _EngineFigures(full, top, destroyers)
+    book = _book(con, ws, p)
+    previous = _book(con, ws, p.shift(-1))
+    full, top = {}, {}
+    tax = ws.config.assumptions.tax_rate
+    for dim in DIMENSIONS:
+        gone = (con.execute(exits(previous, book, dim)) if previous is not None
+                else pd.DataFrame(columns=["group", "previous_customers", "exited"]))
+        by_tier = con.execute(breakdown(book, dim))
+        full[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days)
+        top[dim] = summarise(by_tier, gone, order, tax_rate=tax, days=p.days,
+                             top_n=ws.config.report.top_n)
+    return _EngineFigures(full, top, con.execute(value_destroyers(book)))
 
 
 def _book(con, ws: Workspace, p: Period):
@@ -223,35 +223,49 @@ def _load_runs(loads: list) -> pd.DataFrame:
 
 
 class _KpiCache:
-    """KPI contexts per period, reading each period's files once."""
+    """KPI contexts per period from the engine's per-tier sums (the customers stay in the
+    engine), each period summed once."""
 
-    def __init__(self, reader: _Reader, order: tuple[str, ...], ws: Workspace) -> None:
-        self.reader, self.order, self.ws = reader, order, ws
-        self._presence: dict[str, pd.DataFrame | None] = {}
+    def __init__(self, con, order: tuple[str, ...], ws: Workspace) -> None:
+        self.con, self.order, self.ws = con, order, ws
+        self._contexts: dict[str, KpiContext] = {}
 
-    def presence(self, period: str) -> pd.DataFrame | None:
-        """customer_id (+ applied_tier when tiered) of a period; None when nothing is there."""
-        if period not in self._presence:
-            if self.reader.exists(PUBLISHED_TIERS, period):
-                frame = self.reader.tiers(period, ["customer_id", "applied_tier"])
-            elif self.reader.exists(CUSTOMER_INDICATORS, period):
-                frame = self.reader.read(CUSTOMER_INDICATORS, period, ["customer_id"])
-            else:
-                frame = None
-            self._presence[period] = frame
-        return self._presence[period]
+    def presence(self, period: str):
+        """customer_id (+ applied_tier when tiered) of a period as an engine table; None when
+        nothing is there."""
+        tiers = self.ws.partition_file(PUBLISHED_TIERS, period)
+        if tiers.is_file():
+            table = self.con.read_parquet(tiers)
+            return table.select("customer_id", "applied_tier")
+        snapshot = self.ws.partition_file(CUSTOMER_INDICATORS, period)
+        return self.con.read_parquet(snapshot).select("customer_id") if snapshot.is_file() \
+            else None
 
     def context(self, period: str) -> KpiContext:
-        tiers = self.presence(period)
-        tiered = tiers is not None and "applied_tier" in tiers.columns
+        if period not in self._contexts:
+            self._contexts[period] = self._context(period)
+        return self._contexts[period]
+
+    def _context(self, period: str) -> KpiContext:
+        now, before = self.presence(period), self.presence(Period(period).shift(-1))
+        snapshot = self.ws.partition_file(CUSTOMER_INDICATORS, period)
+        indicators = (self.con.read_parquet(snapshot) if snapshot.is_file()
+                      else now.select("customer_id") if now is not None else None)
+        tiered = now is not None and "applied_tier" in now.columns
+        sums = (self.con.execute(tier_sums(indicators, now if tiered else None))
+                if indicators is not None else None)
+        exits = (self.con.execute(exit_counts(before, now))
+                 if before is not None and now is not None else None)
         return KpiContext(
             period=period,
-            indicators=self.reader.indicators(period),
-            tiers=tiers if tiered else None,
-            previous=self.presence(Period(period).shift(-1)),
+            indicators=None,
+            tiers=None,
+            previous=None,
             tier_order=self.order,
             tax_rate=self.ws.config.assumptions.tax_rate,
             workspace=self.ws,
+            sums=sums,
+            exits=exits,
         )
 
 
