@@ -145,3 +145,12 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
         shutil.copytree(source, tmp_path / "ws")
         return Workspace.open(tmp_path / "ws")
     return Workspace.open(request.getfixturevalue("postgres_bank"))
+
+
+@pytest.fixture(scope="module")
+def inverted_report_ws(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, list[str]]:
+    """The report bank (en) with the core tier's RAROC above the strategic tier's."""
+    from report_book import fake_book, populate
+
+    ws = Workspace.init(tmp_path_factory.mktemp("inverted") / "ws", language="en")
+    return ws, populate(ws, fake_book(periods=4, inverted="core"))

@@ -23,12 +23,19 @@ NAMES = ("华东精密机械", "江南纺织", "星河电子科技", "长风物�
          "远航船舶")
 
 
+SUB_BRANCHES = ("东城支行", "西城支行", "高新支行", "港区支行")
+SIZES = ("large", "medium", "small", "micro", "unclassified")
+
+
 def _tier(score: float) -> str:
     return next((t for t, c in zip(TIERS, CUTS, strict=False) if score >= c), TIERS[-1])
 
 
-def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7) -> dict:
-    """period -> (tiers frame, indicators frame); customers come and go, scores drift."""
+def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7,
+              inverted: str | None = None) -> dict:
+    """period -> (tiers frame, indicators frame); customers come and go, scores drift.
+    `inverted` names a tier whose customers hold a tenth of the capital, so that tier earns a
+    higher RAROC than the tier above it (a deliberately inverted ladder)."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"C{i:04d}" for i in range(customers + periods * 3)])
     base = rng.gamma(2.0, 18.0, ids.size).clip(0, 99)
@@ -49,6 +56,7 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7)
             for p, c in zip(prev, computed, strict=True)
         ]
         contribution = (score ** 2.2 * 40 - 60_000 + rng.normal(0, 20_000, idx.size)).round(2)
+        capital = np.where(np.array(computed) == inverted, score * 5e2, score * 5e3).round(2)
         tiers = pd.DataFrame({
             "customer_id": ids[idx], "group_id": None, "score": score,
             "computed_tier": computed, "applied_tier": computed, "previous_tier": prev,
@@ -63,9 +71,13 @@ def fake_book(periods: int = PERIODS, customers: int = CUSTOMERS, seed: int = 7)
             "name": [f"{NAMES[i % len(NAMES)]}有限公司{i}" for i in idx],
             "dep_avg": (score * 1e5).round(2), "loan_avg": (score * 2e5).round(2),
             "contribution": contribution,
-            "econ_capital": (score * 5e3).round(2),
-            "raroc": (contribution * 0.75 / (score * 5e3 + 1)).round(6),
+            "econ_capital": capital,
+            "raroc": (contribution * 0.75 / (capital + 1)).round(6),
             "product_coverage": (score // 20).astype(int),
+            "sub_branch": np.array(SUB_BRANCHES)[idx % len(SUB_BRANCHES)],
+            "rm_id": [f"RM{i % 12:02d}" for i in idx],
+            "industry_section": np.array(["C", "F", "G", "E", None], dtype=object)[idx % 5],
+            "enterprise_size": np.array(SIZES)[idx % len(SIZES)],
         })
         out[period] = (tiers, indicators)
         previous = dict(zip(ids[idx], computed, strict=True))

@@ -167,6 +167,37 @@ class LoadSection(_Section):
     min_accepted_share: float = Field(0.5, ge=0, le=1)
 
 
+MoneyUnit = Literal["yuan", "wan", "yi"]
+"""元, 万元 (10⁴ yuan) or 亿元 (10⁸ yuan)."""
+
+
+class ReportThresholds(_Section):
+    """Where the report's findings draw the line between "within" and "look at this"."""
+
+    max_psi: float = Field(0.10, ge=0)
+    """PSI of the score against last period at most (< 0.10 stable)."""
+    min_unchanged_share: float = Field(0.80, ge=0, le=1)
+    """Customers present in both periods that kept their tier, at least."""
+    max_flapping_rate: float = Field(0.05, ge=0, le=1)
+    """Customers whose tier change was reversed within the window, at most."""
+    max_rejected_share: float = Field(0.02, ge=0, le=1)
+    """Rejected input rows over rows read in the period's loads, at most."""
+    max_destroying_share: float = Field(0.30, ge=0, le=1)
+    """Customers with negative contribution, at most."""
+    pyramid_tolerance: float = Field(0.05, ge=0, le=1)
+    """A tier's share of customers may differ from the standard's target by this much."""
+
+
+class ReportSection(_Section):
+    """How the effect report shows money and where its findings draw their lines (the hurdle
+    rate is `[assumptions] hurdle_rate`)."""
+
+    unit: MoneyUnit = "wan"
+    top_n: int = Field(10, ge=1, le=1000)
+    """Rows of each breakdown in the report before "others" (the workbook lists them all)."""
+    thresholds: ReportThresholds = ReportThresholds()
+
+
 class WorkspaceConfig(_Section):
     workspace: WorkspaceSection = WorkspaceSection()
     engine: EngineSection = EngineSection()
@@ -176,6 +207,7 @@ class WorkspaceConfig(_Section):
     assumptions: Assumptions = Assumptions()
     tiering: TieringSection = TieringSection()
     load: LoadSection = LoadSection()
+    report: ReportSection = ReportSection()
 
 
 def load_config(path: Path) -> WorkspaceConfig:

@@ -1,4 +1,6 @@
-"""CSV cells that a spreadsheet would run as a formula are written with a leading `'` (OWASP).
+"""CSV cells that a spreadsheet would run as a formula are written with a leading `'` (OWASP),
+and every CSV file starts with the UTF-8 byte order mark, so Excel on a Chinese Windows machine
+reads the names as UTF-8 and not as GBK.
 
 A cell starting with `=`, `+`, `-`, `@`, TAB or CR is a formula to Excel and LibreOffice
 (`=HYPERLINK(...)`, `-2+3+cmd|' /C calc'!A0`). Every CSV corptier writes passes its text cells
@@ -15,6 +17,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+CSV_ENCODING = "utf-8-sig"
+"""Python's name for UTF-8 written with the byte order mark (and read with or without it)."""
+BOM = "\ufeff".encode()
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _START_CLASS = r"[=+\-@\t\r]"

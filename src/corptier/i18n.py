@@ -45,6 +45,11 @@ DEFAULT_TIER_LABELS = {
 }
 
 
+MONEY_UNITS = {"yuan": 1.0, "wan": 1e4, "yi": 1e8}
+"""Yuan per unit of a money column (`[report] unit`)."""
+MONEY_UNIT_LABELS = {"yuan": N_("yuan"), "wan": N_("10k yuan"), "yi": N_("100m yuan")}
+
+
 def locale_of(lang: str) -> str:
     """Babel locale id of a workspace language (`zh-CN` → `zh_CN`)."""
     try:
@@ -75,6 +80,8 @@ class Translator:
     lang: str
     tier_labels: Mapping[str, str] | None = None
     """Tier code → label from the standard; the default codes are translated when absent."""
+    money_unit: str = "yuan"
+    """What `money` and `amount` show: yuan, wan (万元) or yi (亿元); see MONEY_UNITS."""
 
     @property
     def locale(self) -> str:
@@ -100,12 +107,26 @@ class Translator:
         return self.gettext(default) if default else code
 
     def money(self, value: object) -> str:
-        """Yuan with thousands separators and two decimals."""
-        return self._fmt(value, lambda v: format_decimal(v, "#,##0.00", locale=self.locale))
+        """An amount in yuan shown in the money unit, thousands separators, two decimals."""
+        factor = MONEY_UNITS[self.money_unit]
+        return self._fmt(value, lambda v: format_decimal(v / factor, "#,##0.00",
+                                                         locale=self.locale))
 
     def amount(self, value: object) -> str:
-        """Yuan rounded to whole yuan (for dense tables)."""
-        return self._fmt(value, lambda v: format_decimal(v, "#,##0", locale=self.locale))
+        """An amount in yuan for dense tables: whole yuan, or 万元/亿元 with two decimals."""
+        if self.money_unit == "yuan":
+            return self._fmt(value, lambda v: format_decimal(v, "#,##0", locale=self.locale))
+        return self.money(value)
+
+    def unit(self) -> str:
+        """The money unit's label: 元, 万元, 亿元 (yuan, 10k yuan, 100m yuan)."""
+        return self.gettext(MONEY_UNIT_LABELS[self.money_unit])
+
+    def money_header(self, label: str) -> str:
+        """A money column's header with its unit: `综合贡献（万元）`, `Contribution (10k yuan)`."""
+        if self.lang.startswith("zh"):
+            return f"{label}（{self.unit()}）"
+        return f"{label} ({self.unit()})"
 
     def share(self, value: object) -> str:
         return self._fmt(value, lambda v: format_percent(v, "0.0%", locale=self.locale))

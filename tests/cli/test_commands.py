@@ -75,8 +75,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "--language", "en")
     assert done.returncode == 0, done.stderr
     ws = root / "demo" / "workspace"
-    assert f"Report: {ws / 'reports' / PERIOD / 'report.pdf'}" in done.stdout.replace("\n", "")
-    assert (ws / "reports" / PERIOD / "report.pdf").stat().st_size > 1000
+    assert f"Report: {ws / 'reports' / PERIOD / 'report.en.pdf'}" in done.stdout.replace("\n", "")
+    assert (ws / "reports" / PERIOD / "report.en.pdf").stat().st_size > 1000
     return ws
 
 

@@ -45,7 +45,8 @@ def test_cli_writes_both_snapshots_and_registers(tiny_bank, tmp_path) -> None:
     )
     groups = pq.read_table(tiny_bank.data_dir / "indicators_group/period=2026-09/part-0.parquet")
     assert customers.schema == CUSTOMER_SCHEMA and groups.schema == GROUP_SCHEMA
-    with out.open(encoding="utf-8") as handle:
+    assert out.read_bytes().startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["customer_id"] for r in rows] == customers["customer_id"].to_pylist()
     assert rows[0]["dep_nii"] == "4250.00"  # 3,000,000 × 1.7 % × 30/360

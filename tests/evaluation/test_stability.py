@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corptier.evaluation import flapping, stability
+from corptier.evaluation.stability import customer_exits
 
 ORDER = ["a", "b", "c"]
 PERIODS = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
@@ -69,3 +72,28 @@ def test_next_period_exit_rate_by_tier() -> None:
     assert exits["customers"].tolist() == [2, 1, 1]
     assert exits["exited_next"].tolist() == [1, 0, 1]
     assert exits["exit_rate"].tolist() == pytest.approx([0.5, 0.0, 1.0])
+
+
+def test_customer_exits_count_customers_not_customer_periods() -> None:
+    # x is `a` for three periods then leaves; y is `a` twice, leaves, comes back as `b`, leaves
+    h = pd.DataFrame({
+        "period": ["2024-01", "2024-02", "2024-03", "2024-01", "2024-02", "2024-04"],
+        "customer_id": ["x", "x", "x", "y", "y", "y"],
+        "applied_tier": ["a", "a", "a", "a", "a", "b"]})
+    report = stability(h, ORDER)
+    exits = report.customer_exits.set_index("tier")
+    assert exits.loc["a", ["customers", "exited"]].tolist() == [2, 2]
+    assert exits.loc["b", ["customers", "exited"]].tolist() == [0, 0]  # last period: no next
+    assert report.exit_rate_by_tier.set_index("tier").loc["a", "customers"] == 5  # periods
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7), st.sampled_from(ORDER)),
+                min_size=1, max_size=40))
+def test_customer_exits_never_exceed_the_customers(rows) -> None:
+    frame = pd.DataFrame(rows, columns=["k", "customer_id", "applied_tier"]).drop_duplicates(
+        ["k", "customer_id"])
+    frame["period"] = [f"2024-{k + 1:02d}" for k in frame["k"]]
+    exits = customer_exits(frame, ORDER)
+    distinct = frame["customer_id"].nunique()
+    assert (exits["exited"] <= exits["customers"]).all()
+    assert (exits["customers"] <= distinct).all()

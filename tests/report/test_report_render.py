@@ -18,8 +18,13 @@ from corptier.report.fonts import find_cjk_font
 from corptier.services.report_data import build_report_data
 
 EXPECTED_SHEETS = {
-    "en": ["Tiers", "Migration", "KPIs", "KPI trend", "Stability", "Concentration", "Quarantine"],
-    "zh-CN": ["分层名单", "层级迁移", "分层指标", "指标趋势", "稳定性", "贡献集中度", "数据隔离"],
+    "en": ["Findings", "Tiers", "Value destroyers", "KPIs", "Before and after", "KPI trend",
+           "Migration", "Stability", "Exits by tier", "By sub-branch", "By relationship manager",
+           "By industry section", "By enterprise size", "Concentration", "Lorenz curve",
+           "Quarantine", "Loads"],
+    "zh-CN": ["结论", "分层名单", "价值损毁客户", "分层指标", "实施前后", "指标趋势", "层级迁移",
+              "稳定性", "各层级流失", "按支行", "按客户经理", "按行业门类", "按企业规模",
+              "贡献集中度", "洛伦兹曲线", "数据隔离", "数据加载"],
 }
 needs_cjk = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed")
 
@@ -30,7 +35,7 @@ def zh_report(report_ws, tmp_path_factory) -> dict[str, Path]:
     if find_cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
     data = build_report_data(ws, periods[-1], "zh-CN")
-    paths = render_report(data, tmp_path_factory.mktemp("zh"), font=find_cjk_font())
+    paths = render_report(data, ws.reports_dir / periods[-1], font=find_cjk_font())
     return {"html": paths.html, "pdf": paths.pdf, "xlsx": paths.xlsx}
 
 
@@ -41,7 +46,7 @@ def en_report(report_ws) -> dict[str, Path]:
                                       "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output
     printed = [Path(line) for line in result.output.split()]
-    assert [p.name for p in printed] == ["report.html", "report.pdf", "report.xlsx"]
+    assert [p.name for p in printed] == ["report.en.html", "report.en.pdf", "report.en.xlsx"]
     assert all(p.parent == ws.reports_dir / periods[-1] for p in printed)
     return dict(zip(["html", "pdf", "xlsx"], printed, strict=True))
 
@@ -86,6 +91,51 @@ def test_pdf_renders_to_pages(lang, zh_report, en_report, tmp_path) -> None:
 
 
 @needs_cjk
+def test_the_languages_do_not_overwrite_each_other(zh_report, en_report, report_ws) -> None:
+    ws, periods = report_ws
+    names = sorted(p.name for p in (ws.reports_dir / periods[-1]).iterdir())
+    assert names == sorted(f"report.{lang}.{ext}" for lang in ("en", "zh-CN")
+                           for ext in ("html", "pdf", "xlsx"))
+    assert 'lang="zh-CN"' in zh_report["html"].read_text("utf-8")
+    assert 'lang="en"' in en_report["html"].read_text("utf-8")
+
+
+def test_the_stylesheet_is_inline_as_written(en_report) -> None:
+    html = en_report["html"].read_text("utf-8")
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert '"Noto Sans CJK SC", "Source Han Sans SC"' in style
+    assert "&#34;" not in style and "&quot;" not in style
+    assert "counter(page)" in style
+    assert ".scroll { overflow-x: auto;" in style
+    assert html.count('<div class="scroll"><table') >= 5  # every table scrolls on a phone
+
+
+def test_every_pdf_page_carries_its_number(report_ws) -> None:
+    from corptier.i18n import Translator
+    from corptier.report.charts import build_charts
+    from corptier.report.html import render_html
+    from corptier.report.pdf import pdf_document, pdf_stylesheet
+
+    ws, periods = report_ws
+    data = build_report_data(ws, periods[-1], "en")
+    html = render_html(data, build_charts(data, Translator("en")),
+                       extra_css=pdf_stylesheet(find_cjk_font()))
+    document, _fonts = pdf_document(html, ws.root, find_cjk_font())
+    pages = len(document.pages)
+    assert pages >= 3
+    footers = [[text for box in page._page_box.children if type(box).__name__ == "MarginBox"
+                for text in _texts(box)] for page in document.pages]
+    assert footers == [[f"{n} / {pages}"] for n in range(1, pages + 1)]
+
+
+def _texts(box):
+    if hasattr(box, "text"):
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
+
+
+@needs_cjk
 def test_chinese_pdf_embeds_the_cjk_font(zh_report) -> None:
     if shutil.which("pdffonts") is None:
         pytest.skip("pdffonts (poppler-utils) is not installed")
@@ -100,23 +150,40 @@ def test_chinese_pdf_embeds_the_cjk_font(zh_report) -> None:
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_workbook_sheets_frozen_headers_and_formats(lang, zh_report, en_report, report_ws) -> None:
     ws, periods = report_ws
-    customers = len(pd.read_parquet(ws.partition_dir("tiers", periods[-1])))
+    published = pd.read_parquet(ws.partition_dir("tiers", periods[-1]))
+    snapshot = pd.read_parquet(ws.partition_dir("indicators_customer", periods[-1]))
     path = (zh_report if lang == "zh-CN" else en_report)["xlsx"]
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == EXPECTED_SHEETS[lang]
-    tiers = wb.worksheets[0]
+    for sheet in wb.worksheets:  # one Excel Table per sheet, with an autofilter, from A1
+        assert sheet.freeze_panes
+        [(name, ref)] = sheet.tables.items()
+        assert ref.startswith("A1:") and sheet.tables[name].autoFilter is not None
+    tiers = wb.worksheets[1]
     assert tiers.freeze_panes == "C2"
-    assert all(ws.freeze_panes for ws in wb.worksheets)
     header = [c.value for c in tiers[1]]
-    money = header.index("综合贡献" if lang == "zh-CN" else "Contribution") + 1
-    share = header.index("RAROC") + 1
+    unit = "万元" if lang == "zh-CN" else "10k yuan"
+    contribution = "综合贡献（万元）" if lang == "zh-CN" else f"Contribution ({unit})"
+    money, share = header.index(contribution) + 1, header.index("RAROC") + 1
     assert tiers.cell(2, money).number_format == "#,##0.00"
     assert tiers.cell(2, share).number_format == "0.0%"
-    assert tiers.max_row == 1 + customers
+    assert tiers.max_row == 1 + len(published)
+    rows = {r[0]: r for r in tiers.iter_rows(min_row=2, values_only=True)}
+    first = snapshot.iloc[0]
+    row = rows[first["customer_id"]]
+    assert row[money - 1] == pytest.approx(first["contribution"] / 1e4)
+    assert row[1] == first["name"] and row[2] == first["sub_branch"] and row[3] == first["rm_id"]
     explanation = tiers.cell(2, len(header)).value
     assert ("得分" if lang == "zh-CN" else "score") in explanation
-    kpis = wb.worksheets[2]
+    destroyers = wb.worksheets[2]
+    losses = [r[money - 1] for r in destroyers.iter_rows(min_row=2, values_only=True)]
+    assert len(losses) == int((snapshot["contribution"] < 0).sum())
+    assert losses == sorted(losses) and all(v < 0 for v in losses)
+    kpis = wb.worksheets[3]
     assert kpis.cell(2, 1).value == ("战略客户" if lang == "zh-CN" else "Strategic")
-    quarantine = wb.worksheets[-1]
+    by_branch = wb.worksheets[9]
+    counts = [r[1] for r in by_branch.iter_rows(min_row=2, values_only=True)]
+    assert sum(counts) == len(published)
+    quarantine = wb.worksheets[-2]
     rows = [tuple(c.value for c in r[:4]) for r in quarantine.iter_rows(min_row=2, max_row=3)]
     assert ("customers", "uscc", "统一社会信用代码校验位错误", 2) in rows

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from corptier.csv_safety import BOM, CSV_ENCODING
 from corptier.services import close_period, export_snapshot, export_tiers, load_period
 from corptier.services.calibration import write_changes_csv
 from corptier.workspace import Workspace
@@ -24,7 +25,8 @@ def test_snapshot_csv(tmp_path):
     pq.write_table(pa.table({"customer_id": ["-C1", "C2"], "name": ["=1+1", "ok"],
                              "value": [-12.5, 3.0]}), path)
     out = export_snapshot(SimpleNamespace(customer_path=path), tmp_path / "x.csv")
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(BOM + b'"customer_id"')
+    rows = list(csv.DictReader(out.open(encoding=CSV_ENCODING)))
     assert [(r["customer_id"], r["name"], r["value"]) for r in rows] == [
         ("'-C1", "'=1+1", "-12.5"), ("C2", "ok", "3")]
 
@@ -33,7 +35,8 @@ def test_compare_changes_csv(tmp_path):
     changes = pd.DataFrame({"customer_id": ["@C1", "C2"], "from_tier": ["+x", "core"],
                             "score_delta": [-12.5, 1.0]})
     out = write_changes_csv(SimpleNamespace(changes=changes), tmp_path / "c.csv")
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(BOM + b"customer_id,")
+    rows = list(csv.DictReader(out.open(encoding=CSV_ENCODING)))
     assert [(r["customer_id"], r["from_tier"], r["score_delta"]) for r in rows] == [
         ("'@C1", "'+x", "-12.5"), ("C2", "core", "1.0")]
 

@@ -76,3 +76,21 @@ def test_tier_names_come_from_the_run_standard(report_ws) -> None:
     assert table.rows[0].cells[0] == strategic.name_zh
     english = build_report_data(ws, periods[-1], "en")
     assert english.tier_labels["strategic"] == strategic.name_en
+
+
+def test_per_tier_kpis_come_from_the_engine_and_match_the_frames(report_ws) -> None:
+    from corptier.evaluation.kpis import KpiContext, kpis_by_tier
+
+    ws, periods = report_ws
+    data = build_report_data(ws, periods[-1], "en")
+    frames = {p: (pd.read_parquet(ws.partition_dir("tiers", p)),
+                  pd.read_parquet(ws.partition_dir("indicators_customer", p)))
+              for p in periods[-2:]}
+    (prev, _), (tiers, indicators) = frames[periods[-2]], frames[periods[-1]]
+    by_frames = kpis_by_tier(KpiContext(
+        period=periods[-1], indicators=indicators, tiers=tiers[["customer_id", "applied_tier"]],
+        previous=prev[["customer_id", "applied_tier"]], tier_order=data.tier_order,
+        tax_rate=ws.config.assumptions.tax_rate))
+    pd.testing.assert_frame_equal(data.kpis, by_frames, check_dtype=False, rtol=1e-9)
+    last = data.trend[data.trend["period"] == periods[-1]].set_index("tier")
+    assert last["contribution"].to_dict() == pytest.approx(by_frames["contribution"].to_dict())

@@ -147,7 +147,7 @@ def test_a_standard_compared_with_itself_changes_nothing(branch: Workspace, defa
     matrix = doc["migration"]["counts"]
     off_diagonal = sum(v for r, row in matrix.items() for c, v in row.items() if r != c)
     assert off_diagonal == 0 and doc["migration"]["diagonal_share"] == 1.0
-    rows = list(csv.reader(out_csv.open(encoding="utf-8")))
+    rows = list(csv.reader(out_csv.open(encoding="utf-8-sig")))
     assert rows[0][:5] == ["customer_id", "name", "tier_a", "tier_b", "direction"]
     assert len(rows) == 1
 
@@ -175,7 +175,7 @@ def test_changed_weights_move_customers_with_a_moving_indicator(
                         "--out", str(out_csv))
     assert code == 0, out
     assert "Migration A → B" in out and f"Wrote {len(changes)} changed customers" in out
-    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8-sig")))
     assert {r["customer_id"] for r in rows} == set(changes["customer_id"])
 
 

@@ -56,12 +56,13 @@ def tiers(
 ) -> None:
     """Export the published tiers of a period, sorted by customer id."""
     from corptier.services import export_tiers, open_workspace
+    from corptier.services.outputs import write_export
 
     text = export_tiers(open_workspace(workspace), period, fmt)
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_export(out, text, fmt)
         say(_("Wrote {path}").format(path=out))
 
 

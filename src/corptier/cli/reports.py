@@ -44,7 +44,7 @@ def report(
     ] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Write the effect report of a period: reports/P/report.html, report.pdf, report.xlsx."""
+    """Write the effect report of a period: reports/P/report.LANG.html, .pdf and .xlsx."""
     from corptier.services import open_workspace, write_report
 
     with showing_progress():

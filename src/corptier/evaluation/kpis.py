@@ -51,8 +51,9 @@ class KpiContext:
     """What a KPI provider gets for one period."""
 
     period: str
-    indicators: pd.DataFrame
-    """customer_id and indicator columns (dep_avg, loan_avg, contribution, econ_capital, ...)."""
+    indicators: pd.DataFrame | None
+    """customer_id and indicator columns (dep_avg, loan_avg, contribution, econ_capital, ...);
+    None when the engine summed the period (`sums`) and the customers stay out of Python."""
     tiers: pd.DataFrame | None
     """customer_id, applied_tier; None for a period before tiering (only the `all` row)."""
     previous: pd.DataFrame | None = None
@@ -62,6 +63,17 @@ class KpiContext:
     workspace: Any = None
     """The open Workspace, for providers that read the app database or the archive."""
     extra: dict[str, Any] = field(default_factory=dict)
+    sums: pd.DataFrame | None = None
+    """Per tier, from the engine (`evaluation.tier_sums.tier_sums`); used instead of the frames."""
+    exits: pd.DataFrame | None = None
+    """Per previous tier, from the engine (`evaluation.tier_sums.exit_counts`)."""
+
+    @property
+    def tiered(self) -> bool:
+        """Whether the period was tiered (engine sums of an untiered period: one `all` group)."""
+        if self.sums is not None:
+            return TOTAL not in set(self.sums["tier"])
+        return self.tiers is not None
 
 
 KpiCompute = Callable[[KpiContext], pd.DataFrame]
@@ -122,7 +134,7 @@ def kpis_by_tier(
 ) -> pd.DataFrame:
     """All KPIs of one period: index = tier codes in order then `all`, one column per KPI."""
     chosen = list(KPI_PROVIDERS.values() if providers is None else providers)
-    index = [*ctx.tier_order, TOTAL] if ctx.tiers is not None else [TOTAL]
+    index = [*ctx.tier_order, TOTAL] if ctx.tiered else [TOTAL]
     frames = []
     for provider in chosen:
         frame = provider.compute(ctx)
@@ -134,7 +146,9 @@ def kpis_by_tier(
 
 
 def core_kpis(ctx: KpiContext) -> pd.DataFrame:
-    """The core KPIs (see the module text)."""
+    """The core KPIs (see the module text), from the engine's sums when the context has them."""
+    if ctx.sums is not None:
+        return core_kpis_from_sums(ctx)
     data = _joined(ctx)
     groups = {t: data[data["_tier"] == t] for t in ctx.tier_order} if ctx.tiers is not None else {}
     groups[TOTAL] = data
@@ -144,6 +158,57 @@ def core_kpis(ctx: KpiContext) -> pd.DataFrame:
     rows = {tier: _core_row(g, book_total, ctx.tax_rate, days)
             | {"exit_rate": exits.get(tier, math.nan)} for tier, g in groups.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def core_kpis_from_sums(ctx: KpiContext) -> pd.DataFrame:
+    """The core KPIs from per-tier sums: the same figures `core_kpis` makes from frames."""
+    assert ctx.sums is not None
+    sums = ctx.sums.set_index("tier").astype(float)
+    money = ["deposits", "loans", "contribution", "econ_capital", "coverage_sum"]
+    sums[money] = sums[money].fillna(0.0)
+    tiers = list(ctx.tier_order) if ctx.tiered else []
+    total = sums.sum()
+    present = sums.reindex(tiers).fillna({"customers": 0.0})
+    groups: dict[str, pd.Series | None] = {str(t): row for t, row in present.iterrows()}
+    groups[TOTAL] = total
+    book_total = float(total["contribution"]) if len(sums) else 0.0
+    exits = _exit_rates_from_counts(ctx)
+    days = Period(ctx.period).days
+    rows = {tier: _row_from_sums(g, book_total, ctx.tax_rate, days)
+            | {"exit_rate": exits.get(tier, math.nan)} for tier, g in groups.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _row_from_sums(g: pd.Series | None, book_total: float, tax_rate: float, days: int
+                   ) -> dict[str, float]:
+    if g is None or not g["customers"]:
+        return {"customers": 0.0, "deposits": 0.0, "loans": 0.0, "contribution": 0.0,
+                "contribution_share": 0.0 if book_total else math.nan, "raroc": math.nan,
+                "product_coverage": math.nan}
+    contribution, capital = float(g["contribution"]), float(g["econ_capital"])
+    return {
+        "customers": float(g["customers"]),
+        "deposits": float(g["deposits"]),
+        "loans": float(g["loans"]),
+        "contribution": contribution,
+        "contribution_share": contribution / book_total if book_total else math.nan,
+        "raroc": (contribution * (1 - tax_rate) * 365 / (capital * days) if capital
+                  else math.nan),
+        "product_coverage": (float(g["coverage_sum"]) / float(g["coverage_n"])
+                             if g["coverage_n"] else math.nan),
+    }
+
+
+def _exit_rates_from_counts(ctx: KpiContext) -> dict[str, float]:
+    if ctx.exits is None:
+        return {}
+    counts = ctx.exits.set_index("tier").astype(float)
+    prev, gone = float(counts["previous_customers"].sum()), float(counts["exited"].sum())
+    rates = {TOTAL: gone / prev if prev else math.nan}
+    if ctx.tiered and TOTAL not in counts.index:
+        by_tier = (counts["exited"] / counts["previous_customers"]).to_dict()
+        rates |= {t: float(by_tier.get(t, math.nan)) for t in ctx.tier_order}
+    return rates
 
 
 def kpi_trend(
@@ -189,7 +254,7 @@ def before_after(
 
 def _joined(ctx: KpiContext) -> pd.DataFrame:
     ind = ctx.indicators
-    if "customer_id" not in ind.columns:
+    if ind is None or "customer_id" not in ind.columns:
         raise ContractError("the indicator table lacks the customer_id column")
     if ctx.tiers is None:
         return ind.assign(_tier=TOTAL)
@@ -219,6 +284,8 @@ def _exit_rates(ctx: KpiContext) -> dict[str, float]:
     if ctx.previous is None or "customer_id" not in ctx.previous.columns:
         return {}
     now = ctx.tiers if ctx.tiers is not None else ctx.indicators
+    if now is None:
+        return {}
     gone = ~ctx.previous["customer_id"].isin(now["customer_id"])
     rates = {TOTAL: float(gone.mean()) if len(gone) else math.nan}
     if ctx.tiers is not None and "applied_tier" in ctx.previous.columns:

@@ -10,8 +10,11 @@ each one is compared with the next one present in the history.
   customer being back in A at one of the next `window` periods (t+1 … t+window, default 3). Each
   change is counted once. The flapping rate is the share of customers seen in at least two
   periods that flapped at least once; the reversal rate is flapping changes over all changes.
-- Next-period exit rate by tier: of the customers of tier X at a period, the share absent at the
-  next period, summed over all steps of the history.
+- Next-period exit rate by tier (`exit_rate_by_tier`): of the customers of tier X at a period,
+  the share absent at the next period, summed over all steps of the history (customer-periods).
+- Customer exits by tier (`customer_exits`): distinct customers that were in tier X at some
+  period with a next one, and of them those absent at the next period after being in X; each
+  customer counts once per tier however many periods it spent there.
 """
 
 from __future__ import annotations
@@ -65,7 +68,9 @@ class StabilityReport:
     new, exited."""
     flapping: Flapping
     exit_rate_by_tier: pd.DataFrame
-    """tier, customers, exited_next, exit_rate."""
+    """tier, customers, exited_next, exit_rate (customer-periods)."""
+    customer_exits: pd.DataFrame | None = None
+    """tier, customers, exited, exit_rate (distinct customers)."""
 
     @property
     def mean_diagonal_share(self) -> float:
@@ -86,6 +91,7 @@ def stability(
         steps=diagonal_shares(matrices),
         flapping=flapping(history, order, tier_column=tier_column, window=window),
         exit_rate_by_tier=exit_rate_by_tier(matrices, order),
+        customer_exits=customer_exits(history, order, tier_column=tier_column),
     )
 
 
@@ -138,6 +144,24 @@ def exit_rate_by_tier(
         {"tier": order, "customers": customers.to_numpy(), "exited_next": exited.to_numpy(),
          "exit_rate": rate.to_numpy()}
     )
+
+
+def customer_exits(
+    history: pd.DataFrame, tier_order: Sequence[str], *, tier_column: str = "applied_tier"
+) -> pd.DataFrame:
+    """Per tier: distinct customers in it at a period followed by another, and of them those
+    absent at the next period after being in it (see the module text)."""
+    order = check_tier_order(tier_order)
+    _customers, _periods, codes = tier_panel(history, order, tier_column=tier_column)
+    at, after = codes[:, :-1], codes[:, 1:]
+    rows = []
+    for k, tier in enumerate(order):
+        held = (at == k).any(axis=1)
+        left = ((at == k) & (after < 0)).any(axis=1)
+        n, gone = int(held.sum()), int(left.sum())
+        rows.append({"tier": tier, "customers": n, "exited": gone,
+                     "exit_rate": gone / n if n else float("nan")})
+    return pd.DataFrame(rows, columns=["tier", "customers", "exited", "exit_rate"])
 
 
 def flapping(

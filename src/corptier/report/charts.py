@@ -24,9 +24,9 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from corptier.evaluation.concentration import Concentration
-from corptier.evaluation.kpis import TOTAL
+from corptier.evaluation.kpis import TOTAL, KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
-from corptier.i18n import Translator, compact_money
+from corptier.i18n import MONEY_UNITS, Translator
 from corptier.report.fonts import require_cjk_font
 from corptier.report.model import ReportData
 
@@ -151,10 +151,40 @@ def lorenz_chart(conc: Concentration, t: Translator) -> Figure:
     return fig
 
 
+def raroc_chart(kpis: pd.DataFrame, tiers: Sequence[str], hurdle: float | None,
+                t: Translator) -> Figure:
+    """RAROC of each tier and of the book as bars, against the hurdle rate as a line."""
+    rows = [*tiers, TOTAL]
+    values = pd.to_numeric(kpis["raroc"].reindex(rows), errors="coerce").to_numpy(dtype=float)
+    fig = Figure(figsize=(6.4, 3.0))
+    ax = fig.add_subplot()
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(tiers))] + [PALETTE[-1]]
+    ax.bar(range(len(rows)), np.nan_to_num(values), color=colors)
+    for x, v in enumerate(values):
+        if not np.isnan(v):
+            ax.text(x, v, t.share(v), ha="center", va="bottom" if v >= 0 else "top", fontsize=7)
+    if hurdle is not None:
+        _hurdle_line(ax, hurdle, t)
+    ax.set_xticks(range(len(rows)), [t.tier(r) for r in rows])
+    ax.axhline(0, color="black", lw=0.5)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: t.share(v)))
+    ax.set_title(t("RAROC by tier against the hurdle rate"))
+    fig.tight_layout()
+    return fig
+
+
+def _hurdle_line(ax: Any, hurdle: float, t: Translator) -> None:
+    ax.axhline(hurdle, color=ACCENT, lw=1.2, ls="--",
+               label=t("Hurdle rate %(rate)s") % {"rate": t.share(hurdle)})
+    ax.legend(loc="upper right", frameon=False, fontsize=7)
+
+
 def kpi_trend_chart(
-    trend: pd.DataFrame, kpi: str, kind: str, label: str, tiers: Sequence[str], t: Translator
+    trend: pd.DataFrame, kpi: str, kind: str, label: str, tiers: Sequence[str], t: Translator,
+    hurdle: float | None = None,
 ) -> Figure:
-    """One line per tier of one KPI over the periods of `trend` (long frame)."""
+    """One line per tier of one KPI over the periods of `trend` (long frame); a RAROC chart
+    draws the hurdle rate as a dashed line."""
     fig = Figure(figsize=(6.4, 3.0))
     ax = fig.add_subplot()
     periods = sorted(trend["period"].unique())
@@ -164,6 +194,9 @@ def kpi_trend_chart(
             ax.plot(periods, rows[kpi].to_numpy(dtype=float), marker="o", ms=3,
                     color=PALETTE[i % len(PALETTE)], label=t.tier(tier))
     ax.set_title(label)
+    if hurdle is not None:
+        ax.axhline(hurdle, color=ACCENT, lw=1.2, ls="--",
+                   label=t("Hurdle rate %(rate)s") % {"rate": t.share(hurdle)})
     ax.tick_params(axis="x", labelrotation=45, labelsize=7)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
         lambda v, _pos: _axis_label(v, kind, t)))
@@ -182,6 +215,8 @@ def build_charts(data: ReportData, t: Translator) -> dict[str, str]:
     specs = {s.name: s for s in data.specs}
     with chart_style(data.lang):
         charts: dict[str, Figure] = {"pyramid": tier_pyramid(data.tier_counts, t)}
+        if "raroc" in data.kpis.columns and data.kpis["raroc"].notna().any():
+            charts["raroc"] = raroc_chart(data.kpis, data.tier_order, data.hurdle_rate, t)
         if data.previous is not None:
             title = t("Migration since %(period)s") % {"period": data.previous.period}
             charts["migration"] = migration_heatmap(data.previous.matrix, t, title)
@@ -192,13 +227,19 @@ def build_charts(data: ReportData, t: Translator) -> dict[str, str]:
                 if kpi in specs:
                     lines = [*data.tier_order, TOTAL] if with_total else list(data.tier_order)
                     charts[f"trend_{kpi}"] = kpi_trend_chart(
-                        data.trend, kpi, specs[kpi].kind, t(specs[kpi].label), lines, t)
+                        data.trend, kpi, specs[kpi].kind, _title(specs[kpi], t), lines, t,
+                        data.hurdle_rate if kpi == "raroc" else None)
         return {name: to_svg(fig) for name, fig in charts.items()}
+
+
+def _title(spec: KpiSpec, t: Translator) -> str:
+    label = t(spec.label)
+    return t.money_header(label) if spec.kind == "money" else label
 
 
 def _axis_label(value: float, kind: str, t: Translator) -> str:
     if kind == "share":
         return t.share(value)
     if kind == "money":
-        return compact_money(value, t.lang)
+        return t.number(value / MONEY_UNITS[t.money_unit], 0)
     return t.number(value, 0 if kind == "count" else 2)

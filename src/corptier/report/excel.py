@@ -1,13 +1,16 @@
-"""The Excel workbook: tier list with explanations, migration, KPIs, concentration, quarantine.
+"""The Excel workbook: every sheet one Excel Table (autofilter, banded rows) and nothing else.
 
-Written with xlsxwriter in constant-memory mode (rows streamed in order), frozen header rows,
-yuan as #,##0.00, shares as 0.0 %. A tier list longer than one sheet continues on "… 2", "… 3".
+Sheets: findings, the tier list with the customers' register and a one-line explanation, value
+destroyers, KPIs, before/after, KPI trend, migration, stability, exits by tier, one breakdown
+per dimension (every group), concentration, the Lorenz points, quarantine and loads. Frozen
+header rows; money in the report's unit (`[report] unit`) as #,##0.00 with the unit in the
+header, shares as 0.0 %. A tier list longer than one sheet continues on "… 2", "… 3".
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import SupportsFloat, SupportsIndex
@@ -15,8 +18,15 @@ from typing import SupportsFloat, SupportsIndex
 import pandas as pd
 import xlsxwriter
 
-from corptier.evaluation.migration import MigrationMatrix
-from corptier.i18n import N_, Translator
+from corptier.evaluation.breakdowns import DIMENSIONS
+from corptier.i18n import MONEY_UNITS, N_, Translator
+from corptier.report.html import (
+    DIMENSION_TITLES,
+    breakdown_columns,
+    finding_view,
+    group_label,
+    spec_label,
+)
 from corptier.report.model import ReportData
 
 MAX_ROWS = 1_048_575  # data rows per sheet (one row is the header)
@@ -30,19 +40,27 @@ FORMATS = {
 }
 WIDTHS = {"money": 16, "share": 10, "count": 11, "number": 12, "score": 9, "text": 14}
 SHEETS = {
+    "findings": N_("Findings"),
     "tiers": N_("Tiers"),
-    "migration": N_("Migration"),
+    "destroyers": N_("Value destroyers"),
     "kpis": N_("KPIs"),
+    "before_after": N_("Before and after"),
     "trend": N_("KPI trend"),
+    "migration": N_("Migration"),
     "stability": N_("Stability"),
+    "exits": N_("Exits by tier"),
     "concentration": N_("Concentration"),
+    "lorenz": N_("Lorenz curve"),
     "quarantine": N_("Quarantine"),
+    "loads": N_("Loads"),
+    "warnings": N_("Load warnings"),
 }
+TABLE_STYLE = "Table Style Light 9"
 
 
 @dataclass(frozen=True)
 class Col:
-    """One column: header label, data key and format kind, optional width."""
+    """One column: header label, format kind, optional width."""
 
     label: str
     kind: str = "text"
@@ -50,60 +68,82 @@ class Col:
 
 
 class _Book:
-    def __init__(self, path: Path) -> None:
-        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors":
-                                                   False})
+    def __init__(self, path: Path, money_unit: str = "yuan") -> None:
+        # not constant_memory: xlsxwriter writes Excel Tables only with the whole sheet in memory
+        self.wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": False})
         self.fmt = {k: self.wb.add_format(v) for k, v in FORMATS.items()}
         self.head = self.wb.add_format({"bold": True, "bg_color": "#1F3A5F",
                                         "font_color": "#FFFFFF", "text_wrap": True,
                                         "valign": "top", "border": 1})
-        self.title = self.wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F3A5F"})
+        self.factor = MONEY_UNITS[money_unit]
+        self.names: set[str] = set()
 
-    def sheet(self, name: str, cols: Sequence[Col], freeze_cols: int = 0, freeze_rows: int = 1):
-        ws = self.wb.add_worksheet(_sheet_name(name))
+    def sheet(self, name: str, cols: Sequence[Col], freeze_cols: int = 0):
+        ws = self.wb.add_worksheet(self._unique(_sheet_name(name)))
         for i, c in enumerate(cols):
             ws.set_column(i, i, c.width or WIDTHS.get(c.kind, 14))
-        ws.freeze_panes(freeze_rows, freeze_cols)
+        ws.freeze_panes(1, freeze_cols)
         return ws
 
-    def header(self, ws, row: int, cols: Sequence[Col]) -> None:
-        for i, c in enumerate(cols):
-            ws.write_string(row, i, c.label, self.head)
+    def table(self, key: str, name: str, cols: Sequence[Col], rows: Iterable[Sequence[object]],
+              freeze_cols: int = 0) -> None:
+        """One sheet holding one Excel Table: the header and `rows`, with an autofilter."""
+        ws = self.sheet(name, cols, freeze_cols)
+        n = 0
+        for n, values in enumerate(rows, start=1):
+            self.cells(ws, n, values, cols)
+        headers = _unique_headers([c.label for c in cols])
+        ws.add_table(0, 0, max(n, 1), len(cols) - 1, {
+            "name": f"T_{key}", "style": TABLE_STYLE, "autofilter": True,
+            "columns": [{"header": h, "header_format": self.head} for h in headers]})
 
     def cells(self, ws, row: int, values: Sequence[object], cols: Sequence[Col]) -> None:
         for i, (v, c) in enumerate(zip(values, cols, strict=False)):
             self.cell(ws, row, i, v, c.kind)
 
     def cell(self, ws, row: int, col: int, value: object, kind: str = "text") -> None:
-        if value is None or (isinstance(value, float) and (math.isnan(value) or
-                                                           math.isinf(value))):
+        if value is None or value is pd.NA or (isinstance(value, float) and (
+                math.isnan(value) or math.isinf(value))):
             ws.write_blank(row, col, None, self.fmt[kind])
         elif kind == "text" or isinstance(value, str):
             ws.write_string(row, col, str(value), self.fmt[kind])
         elif isinstance(value, SupportsFloat | SupportsIndex):
-            ws.write_number(row, col, float(value), self.fmt[kind])
+            number = float(value) / (self.factor if kind == "money" else 1.0)
+            ws.write_number(row, col, number, self.fmt[kind])
         else:
             raise TypeError(f"a {kind} cell needs a number, not {value!r}")
+
+    def _unique(self, name: str) -> str:
+        candidate, k = name, 2
+        while candidate.lower() in self.names:
+            candidate, k = f"{name[:28]} {k}", k + 1
+        self.names.add(candidate.lower())
+        return candidate
 
 
 def write_excel(data: ReportData, path: Path) -> Path:
     """Write the workbook of `data` to `path`."""
-    t = Translator(data.lang, data.tier_labels)
-    book = _Book(path)
-    _tiers(book, data, t)
-    _migration(book, data, t)
-    _kpis(book, data, t)
-    _trend(book, data, t)
-    _stability(book, data, t)
-    _concentration(book, data, t)
-    _quarantine(book, data, t)
+    t = data.translator()
+    book = _Book(path, data.money_unit)
+    for write in (_findings, _tiers, _destroyers, _kpis, _before_after, _trend, _migration,
+                  _stability, _exits, _breakdowns, _concentration, _lorenz, _quarantine,
+                  _loads, _warnings):
+        write(book, data, t)
     book.wb.close()
     return path
+
+
+def _money(t: Translator, label: str) -> str:
+    return t.money_header(t(label))
 
 
 TIER_COLUMNS = [
     ("customer_id", N_("Customer"), "text", 16),
     ("name", N_("Name"), "text", 30),
+    ("sub_branch", N_("Sub-branch"), "text", 14),
+    ("rm_id", N_("Relationship manager"), "text", 16),
+    ("industry_section", N_("Industry section"), "text", 22),
+    ("enterprise_size", N_("Enterprise size"), "text", 14),
     ("group_id", N_("Group"), "text", 14),
     ("applied_tier", N_("Tier"), "text", 12),
     ("computed_tier", N_("Computed tier"), "text", 12),
@@ -124,23 +164,47 @@ MOVEMENTS = {"up": N_("up"), "down": N_("down"), "same": N_("same"), "new": N_("
              "returned": N_("returned")}
 
 
+def _findings(book: _Book, data: ReportData, t: Translator) -> None:
+    cols = [Col(t("Status"), "text", 12), Col(t("Finding"), "text", 70),
+            Col(t("Evidence"), "text", 60), Col(t("Section"), "text", 24)]
+    views = [finding_view(f, t) for f in data.findings]
+    book.table("findings", t(SHEETS["findings"]), cols,
+               ([v["status_label"], v["text"], "; ".join(v["evidence"]), v["section"]]
+                for v in views))
+
+
+def _tier_cols(frame: pd.DataFrame, t: Translator) -> tuple[list, list[Col]]:
+    present = [c for c in TIER_COLUMNS if c[0] in frame.columns]
+    cols = [Col(t.money_header(t(label)) if kind == "money" else t(label), kind, width)
+            for _, label, kind, width in present]
+    return present, cols
+
+
 def _tiers(book: _Book, data: ReportData, t: Translator) -> None:
     frame = data.tiers
-    present = [c for c in TIER_COLUMNS if c[0] in frame.columns]
-    cols = [Col(t(label), kind, width) for _, label, kind, width in present]
+    present, cols = _tier_cols(frame, t)
     cols.append(Col(t("Explanation"), "text", 80))
     ordered = frame.sort_values(["applied_tier", "customer_id"], key=_tier_sort_key(data))
     explanations = explanation_texts(ordered, t)
-    values = _tier_values(ordered, present, t)
-    for start in range(0, max(len(ordered), 1), MAX_ROWS):
-        suffix = f" {start // MAX_ROWS + 1}" if start else ""
-        ws = book.sheet(t(SHEETS["tiers"]) + suffix, cols, freeze_cols=2)
-        book.header(ws, 0, cols)
-        for r, i in enumerate(range(start, min(start + MAX_ROWS, len(ordered))), start=1):
-            book.cells(ws, r, [*(v[i] for v in values), explanations[i]], cols)
+    values = _tier_values(ordered, present, data, t)
+    for part, start in enumerate(range(0, max(len(ordered), 1), MAX_ROWS)):
+        suffix = f" {part + 1}" if part else ""
+        rows = ([*(v[i] for v in values), explanations[i]]
+                for i in range(start, min(start + MAX_ROWS, len(ordered))))
+        book.table(f"tiers{part + 1}", t(SHEETS["tiers"]) + suffix, cols, rows, freeze_cols=2)
 
 
-def _tier_values(frame: pd.DataFrame, present: list, t: Translator) -> list[list]:
+def _destroyers(book: _Book, data: ReportData, t: Translator) -> None:
+    frame = data.destroyers if data.destroyers is not None else pd.DataFrame(
+        columns=["customer_id"])
+    present, cols = _tier_cols(frame, t)
+    values = _tier_values(frame, present, data, t)
+    book.table("destroyers", t(SHEETS["destroyers"]), cols,
+               ([v[i] for v in values] for i in range(len(frame))), freeze_cols=2)
+
+
+def _tier_values(frame: pd.DataFrame, present: list, data: ReportData, t: Translator
+                 ) -> list[list]:
     out = []
     for key, _label, kind, _w in present:
         column = frame[key]
@@ -148,6 +212,8 @@ def _tier_values(frame: pd.DataFrame, present: list, t: Translator) -> list[list
             out.append([t.tier(str(v)) if _has(v) else None for v in column])
         elif key == "migration":
             out.append([t(MOVEMENTS[v]) if v in MOVEMENTS else v for v in column])
+        elif key in DIMENSIONS:
+            out.append([group_label(data, key, v, t) if _has(v) else None for v in column])
         elif kind == "text":
             out.append([str(v) if _has(v) else None for v in column])
         else:
@@ -185,82 +251,50 @@ def explanation_texts(frame: pd.DataFrame, t: Translator) -> list[str]:
     return texts
 
 
-def _migration(book: _Book, data: ReportData, t: Translator) -> None:
-    comps = [c for c in (data.previous, data.year_ago) if c is not None]
-    width = len(data.tier_order) + 3
-    cols = [Col(t("From \\ to"), "text", 16)] + [Col("", "count", 12)] * width
-    ws = book.sheet(t(SHEETS["migration"]), cols, freeze_cols=1, freeze_rows=2)
-    row = 0
-    if not comps:
-        ws.write_string(0, 0, t("No earlier published period to compare with."), book.title)
-    for comp in comps:
-        title = t("Migration %(start)s → %(end)s") % {"start": comp.period, "end": data.period}
-        row = _matrix_block(book, ws, row, title, comp.matrix, t) + 1
-
-
-def _matrix_block(book: _Book, ws, row: int, title: str, m: MigrationMatrix,
-                  t: Translator) -> int:
-    labels = [t.tier(str(c)) for c in m.counts.columns]
-    for kind, frame, caption in (("count", m.counts, t("Customers")),
-                                 ("share", m.row_pct, t("Share of row"))):
-        ws.write_string(row, 0, f"{title} · {caption}", book.title)
-        row += 1
-        header = [Col(t("From \\ to")), *[Col(x) for x in labels]]
-        book.header(ws, row, header)
-        row += 1
-        for tier, values in frame.iterrows():
-            book.cell(ws, row, 0, t.tier(str(tier)))
-            for j, v in enumerate(values.tolist(), start=1):
-                book.cell(ws, row, j, v, kind)
-            row += 1
-        row += 1
-    metrics = [(t("Tier unchanged"), m.diagonal_share), (t("Upgraded"), m.upgrade_share),
-               (t("Downgraded"), m.downgrade_share), (t("Exit rate"), m.exit_rate)]
-    for label, value in metrics:
-        book.cell(ws, row, 0, label)
-        book.cell(ws, row, 1, value, "share")
-        row += 1
-    return row
-
-
 def _kpis(book: _Book, data: ReportData, t: Translator) -> None:
-    cols = [Col(t("Tier"), "text", 16), *[Col(t(s.label), _kind(s.kind)) for s in data.specs]]
-    ws = book.sheet(t(SHEETS["kpis"]), cols, freeze_cols=1)
-    book.header(ws, 0, cols)
-    for r, (tier, values) in enumerate(data.kpis.iterrows(), start=1):
-        book.cells(ws, r, [t.tier(str(tier)), *[values[s.name] for s in data.specs]], cols)
-    row = len(data.kpis) + 2
-    if data.before_after is not None and not data.before_after.empty:
-        _before_after_block(book, ws, row, data.before_after, data, t)
+    cols = [Col(t("Tier"), "text", 16), *[Col(spec_label(s, t), _kind(s.kind))
+                                          for s in data.specs]]
+    book.table("kpis", t(SHEETS["kpis"]), cols,
+               ([t.tier(str(tier)), *[values[s.name] for s in data.specs]]
+                for tier, values in data.kpis.iterrows()), freeze_cols=1)
 
 
-def _before_after_block(book: _Book, ws, row: int, frame: pd.DataFrame, data: ReportData,
-                        t: Translator) -> None:
-    adoption = data.adoption or {}
-    ws.write_string(row, 0, t("Before and after the standard was adopted") +
-                    f" ({adoption.get('adopted_period', '')})", book.title)
-    cols = [Col(t("Tier")), Col(t("KPI")), Col(t("Before"), "number"), Col(t("After"), "number"),
-            Col(t("Change"), "number")]
-    book.header(ws, row + 1, cols)
+def _before_after(book: _Book, data: ReportData, t: Translator) -> None:
+    frame = data.before_after if data.before_after is not None else pd.DataFrame(
+        columns=["tier", "kpi", "before", "after", "change"])
+    cols = [Col(t("Tier"), "text", 16), Col(t("KPI"), "text", 24), Col(t("Before"), "number"),
+            Col(t("After"), "number"), Col(t("Change"), "number")]
     specs = {s.name: s for s in data.specs}
-    for r, rec in enumerate(frame.to_dict("records"), start=row + 2):
+    rows = []
+    for rec in frame.to_dict("records"):
         spec = specs.get(rec["kpi"])
-        kind = _kind(spec.kind) if spec else "number"
-        book.cell(ws, r, 0, t.tier(str(rec["tier"])))
-        book.cell(ws, r, 1, t(spec.label) if spec else rec["kpi"])
-        for j, key in enumerate(("before", "after", "change"), start=2):
-            book.cell(ws, r, j, rec[key], kind)
+        factor = book.factor if spec is not None and spec.kind == "money" else 1.0
+        rows.append([t.tier(str(rec["tier"])), spec_label(spec, t) if spec else rec["kpi"],
+                     *[rec[k] / factor for k in ("before", "after", "change")]])
+    book.table("before_after", t(SHEETS["before_after"]), cols, rows, freeze_cols=2)
 
 
 def _trend(book: _Book, data: ReportData, t: Translator) -> None:
     specs = [s for s in data.specs if s.name in data.trend.columns]
     cols = [Col(t("Period"), "text", 10), Col(t("Tier"), "text", 16),
-            *[Col(t(s.label), _kind(s.kind)) for s in specs]]
-    ws = book.sheet(t(SHEETS["trend"]), cols, freeze_cols=2)
-    book.header(ws, 0, cols)
-    for r, rec in enumerate(data.trend.to_dict("records"), start=1):
-        book.cells(ws, r, [rec["period"], t.tier(str(rec["tier"])),
-                           *[rec[s.name] for s in specs]], cols)
+            *[Col(spec_label(s, t), _kind(s.kind)) for s in specs]]
+    book.table("trend", t(SHEETS["trend"]), cols,
+               ([rec["period"], t.tier(str(rec["tier"])), *[rec[s.name] for s in specs]]
+                for rec in data.trend.to_dict("records")), freeze_cols=2)
+
+
+def _migration(book: _Book, data: ReportData, t: Translator) -> None:
+    cols = [Col(t("Since"), "text", 10), Col(t("From"), "text", 16), Col(t("To"), "text", 16),
+            Col(t("Customers"), "count"), Col(t("Share of row"), "share")]
+    rows = []
+    for comp in (c for c in (data.previous, data.year_ago) if c is not None):
+        m = comp.matrix
+        for start in m.counts.index:
+            for end in m.counts.columns:
+                rows.append([comp.period, t.tier(str(start)), t.tier(str(end)),
+                             m.counts.at[start, end], m.row_pct.at[start, end]
+                             if start in m.row_pct.index else None])
+    book.table("migration", t(SHEETS["migration"]), cols, rows, freeze_cols=3)
 
 
 def _stability(book: _Book, data: ReportData, t: Translator) -> None:
@@ -268,80 +302,84 @@ def _stability(book: _Book, data: ReportData, t: Translator) -> None:
             Col(t("Customers in both"), "count"), Col(t("Tier unchanged"), "share"),
             Col(t("Upgraded"), "share"), Col(t("Downgraded"), "share"), Col(t("New"), "count"),
             Col(t("Exited"), "count")]
-    ws = book.sheet(t(SHEETS["stability"]), cols)
-    book.header(ws, 0, cols)
-    st = data.stability
-    if st is None:
-        return
     keys = ["period_from", "period_to", "stayers", "diagonal_share", "upgrade_share",
             "downgrade_share", "new", "exited"]
-    for r, rec in enumerate(st.steps.to_dict("records"), start=1):
-        book.cells(ws, r, [rec[k] for k in keys], cols)
-    row = len(st.steps) + 2
-    exit_cols = [Col(t("Tier")), Col(t("Customers"), "count"), Col(t("Exited next period"),
-                                                                   "count"),
-                 Col(t("Exit rate"), "share")]
-    book.header(ws, row, exit_cols)
-    for r, rec in enumerate(st.exit_rate_by_tier.to_dict("records"), start=row + 1):
-        book.cells(ws, r, [t.tier(rec["tier"]), rec["customers"], rec["exited_next"],
-                           rec["exit_rate"]], exit_cols)
-    row += len(st.exit_rate_by_tier) + 2
-    f = st.flapping
-    for label, value, kind in ((t("Customers flapping"), f.customers_flapping, "count"),
-                               (t("Flapping rate"), f.rate, "share"),
-                               (t("Tier changes reversed"), f.reversal_rate, "share")):
-        book.cell(ws, row, 0, label)
-        book.cell(ws, row, 2, value, kind)
-        row += 1
+    steps = data.stability.steps.to_dict("records") if data.stability is not None else []
+    book.table("stability", t(SHEETS["stability"]), cols,
+               ([rec[k] for k in keys] for rec in steps))
+
+
+def _exits(book: _Book, data: ReportData, t: Translator) -> None:
+    cols = [Col(t("Tier"), "text", 16), Col(t("Customers in the tier"), "count"),
+            Col(t("Of them exited the next period"), "count"), Col(t("Exit rate"), "share")]
+    st = data.stability
+    frame = (st.customer_exits.to_dict("records")
+             if st is not None and st.customer_exits is not None else [])
+    book.table("exits", t(SHEETS["exits"]), cols,
+               ([t.tier(rec["tier"]), rec["customers"], rec["exited"], rec["exit_rate"]]
+                for rec in frame))
+
+
+def _breakdowns(book: _Book, data: ReportData, t: Translator) -> None:
+    for dim, frame in data.breakdowns.items():
+        headers = breakdown_columns(data, dim, t)
+        kinds = ["text", "count", *["count"] * len(data.tier_order), "money", "share", "count",
+                 "money", "count", "count", "count", "count", "count", "share"]
+        headers = [*headers[:-2], t("Customers last period"), t("Exited"), headers[-1]]
+        cols = [Col(h, k) for h, k in zip(headers, kinds, strict=True)]
+        cols[0] = Col(headers[0], "text", 28)
+        rows = ([group_label(data, dim, r["group"], t), r["customers"],
+                 *[r[x] for x in data.tier_order], r["contribution"], r["raroc"],
+                 r["destroying"], r["value_lost"], r["upgraded"], r["downgraded"], r["new"],
+                 r["previous_customers"], r["exited"], r["exit_rate"]]
+                for r in frame.to_dict("records"))
+        book.table(f"by_{dim}", t(DIMENSION_TITLES[dim]), cols, rows, freeze_cols=1)
 
 
 def _concentration(book: _Book, data: ReportData, t: Translator) -> None:
     c = data.concentration
-    cols = [Col(t("Measure"), "text", 46), Col(t("Value"), "number", 18), Col("", "text", 4),
-            Col(t("Share of customers"), "share", 14), Col(t("Share of net contribution"),
-                                                           "share", 16)]
-    ws = book.sheet(t(SHEETS["concentration"]), cols)
-    book.header(ws, 0, cols)
-    measures = [(t("Customers"), c.n, "count"), (t("Net contribution"), c.total, "money"),
-                (t("Gini"), c.gini, "number"),
-                *[(t("Share of the top %(p)s of customers") % {"p": t.share(p)}, v, "share")
+    cols = [Col(t("Measure"), "text", 46), Col(t("Value"), "number", 18)]
+    measures = [(t("Customers"), c.n), (_money(t, "Net contribution"), c.total / book.factor),
+                (t("Gini"), c.gini),
+                *[(t("Share of the top %(p)s of customers") % {"p": t.share(p)}, v)
                   for p, v in c.top_shares.items()],
-                (t("Customers destroying value"), c.destroying_share, "share"),
-                (t("Value destroyed"), c.value_destroyed, "money"),
+                (t("Customers destroying value"), c.destroying_share),
+                (_money(t, "Value destroyed"), c.value_destroyed / book.factor),
                 (t("Smallest share of customers making the whole net contribution"),
-                 c.all_value_share, "share")]
-    lorenz = list(zip(c.lorenz_x.tolist(), c.lorenz_y.tolist(), strict=True))
-    for r in range(1, max(len(measures), len(lorenz)) + 1):
-        if r <= len(measures):
-            label, value, kind = measures[r - 1]
-            book.cell(ws, r, 0, label)
-            book.cell(ws, r, 1, value, kind)
-        if r <= len(lorenz):
-            book.cell(ws, r, 3, lorenz[r - 1][0], "share")
-            book.cell(ws, r, 4, lorenz[r - 1][1], "share")
+                 c.all_value_share)]
+    book.table("concentration", t(SHEETS["concentration"]), cols, measures)
+
+
+def _lorenz(book: _Book, data: ReportData, t: Translator) -> None:
+    c = data.concentration
+    cols = [Col(t("Share of customers"), "share", 14),
+            Col(t("Share of net contribution"), "share", 16)]
+    book.table("lorenz", t(SHEETS["lorenz"]), cols,
+               zip(c.lorenz_x.tolist(), c.lorenz_y.tolist(), strict=True))
 
 
 def _quarantine(book: _Book, data: ReportData, t: Translator) -> None:
-    q = data.quarantine
     cols = [Col(t("Table"), "text", 18), Col(t("Column"), "text", 18), Col(t("Reason"), "text", 60),
             Col(t("Rows"), "count")]
-    ws = book.sheet(t(SHEETS["quarantine"]), cols)
-    book.header(ws, 0, cols)
-    for r, rec in enumerate(q.by_reason.to_dict("records"), start=1):
-        book.cells(ws, r, [rec["table"], rec["column"], rec["reason"], rec["rows"]], cols)
-    row = len(q.by_reason) + 2
-    load_cols = [Col(t("Table")), Col(t("Rows read"), "count"), Col(t("Accepted"), "count"),
-                 Col(t("Rejected"), "count"), Col(t("Source"))]
-    ws.write_string(row, 0, t("Loads of the period"), book.title)
-    book.header(ws, row + 1, load_cols)
-    for r, rec in enumerate(q.load_runs.to_dict("records"), start=row + 2):
-        book.cells(ws, r, [rec["table"], rec["rows_read"], rec["rows_accepted"],
-                           rec["rows_rejected"], rec["source"]], load_cols)
-    row += len(q.load_runs) + 3
-    ws.write_string(row, 0, t("Accepted rows with a warning"), book.title)
-    book.header(ws, row + 1, cols)
-    for r, rec in enumerate(q.warnings.to_dict("records"), start=row + 2):
-        book.cells(ws, r, [rec["table"], rec["column"], rec["reason"], rec["rows"]], cols)
+    book.table("quarantine", t(SHEETS["quarantine"]), cols,
+               ([r["table"], r["column"], r["reason"], r["rows"]]
+                for r in data.quarantine.by_reason.to_dict("records")))
+
+
+def _loads(book: _Book, data: ReportData, t: Translator) -> None:
+    cols = [Col(t("Table"), "text", 18), Col(t("Rows read"), "count"), Col(t("Accepted"), "count"),
+            Col(t("Rejected"), "count"), Col(t("Source"), "text", 30)]
+    book.table("loads", t(SHEETS["loads"]), cols,
+               ([r["table"], r["rows_read"], r["rows_accepted"], r["rows_rejected"], r["source"]]
+                for r in data.quarantine.load_runs.to_dict("records")))
+
+
+def _warnings(book: _Book, data: ReportData, t: Translator) -> None:
+    cols = [Col(t("Table"), "text", 18), Col(t("Column"), "text", 18), Col(t("Reason"), "text", 60),
+            Col(t("Rows"), "count")]
+    book.table("warnings", t(SHEETS["warnings"]), cols,
+               ([r["table"], r["column"], r["reason"], r["rows"]]
+                for r in data.quarantine.warnings.to_dict("records")))
 
 
 def _tier_sort_key(data: ReportData):
@@ -362,6 +400,17 @@ def _kind(kind: str) -> str:
 def _has(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) \
         and value is not pd.NA
+
+
+def _unique_headers(labels: list[str]) -> list[str]:
+    """Excel Table headers must be distinct and non-empty."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        base = label or "-"
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
+    return out
 
 
 def _sheet_name(name: str) -> str:

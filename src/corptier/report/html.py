@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
-from corptier.evaluation.kpis import TOTAL
+from corptier.evaluation.breakdowns import OTHERS, UNKNOWN
+from corptier.evaluation.findings import Finding, Param
+from corptier.evaluation.kpis import TOTAL, KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
 from corptier.i18n import N_, Translator, compact_money, translations
 from corptier.provenance import __version__
@@ -36,9 +40,10 @@ class Table:
 
 def render_html(data: ReportData, charts: dict[str, str], *, extra_css: str = "") -> str:
     """The report as one HTML document (charts are inline SVG)."""
-    t = Translator(data.lang, data.tier_labels)
+    t = data.translator()
     template = _environment(data.lang).get_template("report.html")
-    return template.render(**view_model(data, charts, t), css=_css() + extra_css)
+    # the stylesheet is ours (package file and the PDF's font rules), never user text
+    return template.render(**view_model(data, charts, t), css=Markup(_css() + extra_css))
 
 
 def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
@@ -51,6 +56,8 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "generated_at": data.generated_at.isoformat(sep=" "),
         "run": data.run,
         "cards": _cards(data, t),
+        "findings": [finding_view(f, t) for f in data.findings],
+        "money_unit": t.unit(),
         "charts": charts,
         "kpi_table": kpi_table(data, t),
         "trend_charts": [v for k, v in charts.items() if k.startswith("trend_")],
@@ -61,6 +68,10 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "concentration": concentration_table(data, t),
         "top_customers": _top_customers(data, t),
         "before_after": _before_after(data, t),
+        "breakdowns": [{"title": t(DIMENSION_TITLES[dim]),
+                        "table": breakdown_table(data, dim, t)}
+                       for dim in data.breakdowns],
+        "top_n": data.top_n,
         "loads": _loads(data, t),
         "quarantine": _quarantine(data, t),
         "warned": _warned(data, t),
@@ -87,6 +98,106 @@ def _css() -> str:
     return (resources.files(__package__) / "templates" / "report.css").read_text("utf-8")
 
 
+STATUS_LABELS = {"ok": N_("Within"), "attention": N_("Look at this"),
+                 "unknown": N_("Not known yet")}
+SECTION_TITLES = {
+    "kpis": N_("Tier structure and KPIs"),
+    "stability": N_("Stability"),
+    "concentration": N_("Concentration of contribution"),
+    "quality": N_("Input data quality"),
+    "breakdowns": N_("Breakdowns"),
+}
+
+
+DIMENSION_TITLES = {
+    "sub_branch": N_("By sub-branch"),
+    "rm_id": N_("By relationship manager"),
+    "industry_section": N_("By industry section"),
+    "enterprise_size": N_("By enterprise size"),
+}
+DIMENSION_LABELS = {
+    "sub_branch": N_("Sub-branch"),
+    "rm_id": N_("Relationship manager"),
+    "industry_section": N_("Industry section"),
+    "enterprise_size": N_("Enterprise size"),
+}
+SIZE_LABELS = {
+    "large": N_("Large enterprises"),
+    "medium": N_("Medium enterprises"),
+    "small": N_("Small enterprises"),
+    "micro": N_("Micro enterprises"),
+    "unclassified": N_("Size not classified"),
+}
+GROUP_LABELS = {UNKNOWN: N_("(not recorded)"), OTHERS: N_("(others)")}
+
+
+def group_label(data: ReportData, dimension: str, code: object, t: Translator) -> str:
+    """The name a reader sees for a breakdown group (code and name where both exist)."""
+    key = str(code)
+    if key in GROUP_LABELS:
+        return t(GROUP_LABELS[key])
+    if dimension == "enterprise_size" and key in SIZE_LABELS:
+        return t(SIZE_LABELS[key])
+    return data.group_labels.get(dimension, {}).get(key, key)
+
+
+def breakdown_columns(data: ReportData, dimension: str, t: Translator) -> list[str]:
+    """Headers of a breakdown: group, customers, one per tier, money, RAROC, movements, exits."""
+    return [t(DIMENSION_LABELS[dimension]), t("Customers"), *[t.tier(x) for x in data.tier_order],
+            t.money_header(t("Contribution")), t("RAROC"), t("Customers destroying value"),
+            t.money_header(t("Value destroyed")), t("Upgraded"), t("Downgraded"), t("New"),
+            t("Exited / customers last period"), t("Exit rate")]
+
+
+def breakdown_rows(data: ReportData, frame: pd.DataFrame, dimension: str, t: Translator
+                   ) -> list[list[str]]:
+    """The formatted cells of a breakdown frame, one list per group."""
+    return [[group_label(data, dimension, r["group"], t), t.count(r["customers"]),
+             *[t.count(r[x]) for x in data.tier_order], t.amount(r["contribution"]),
+             t.share(r["raroc"]), t.count(r["destroying"]), t.amount(r["value_lost"]),
+             t.count(r["upgraded"]), t.count(r["downgraded"]), t.count(r["new"]),
+             f"{t.count(r['exited'])} / {t.count(r['previous_customers'])}",
+             t.share(r["exit_rate"])] for r in frame.to_dict("records")]
+
+
+def breakdown_table(data: ReportData, dimension: str, t: Translator) -> Table:
+    """The top groups of a dimension by contribution, the rest summed as "others"."""
+    top = data.breakdowns_top[dimension]
+    table = Table(breakdown_columns(data, dimension, t), css="wrap")
+    table.rows = [Row(cells, "total" if r == OTHERS else "")
+                  for r, cells in zip(top["group"], breakdown_rows(data, top, dimension, t),
+                                      strict=True)]
+    return table
+
+
+def finding_view(finding: Finding, t: Translator) -> dict:
+    """A finding as the template shows it: status, sentence, evidence, link to its section."""
+    return {
+        "status": finding.status,
+        "status_label": t(STATUS_LABELS[finding.status]),
+        "text": _message(finding.message, finding.params, t),
+        "evidence": [_message(i.message, i.params, t) for i in finding.items],
+        "href": f"#{finding.section}",
+        "section": t(SECTION_TITLES[finding.section]),
+    }
+
+
+def _message(message: str, params: Mapping[str, Param], t: Translator) -> str:
+    values = {k: format_param(p, t) for k, p in params.items()}
+    return t(message) % values if values else t(message)
+
+
+def format_param(param: Param, t: Translator) -> str:
+    """One value of a finding in the report's language and money unit."""
+    if param.kind == "tier":
+        return t.tier(str(param.value))
+    if param.kind == "text":
+        return str(param.value)
+    if param.kind == "money":
+        return f"{t.money(param.value)} {t.unit()}"
+    return t.kind(param.kind, param.value)
+
+
 def _cards(data: ReportData, t: Translator) -> list[dict]:
     kpis, conc = data.kpis, data.concentration
     cards = [
@@ -108,11 +219,17 @@ def _cards(data: ReportData, t: Translator) -> list[dict]:
 
 
 def kpi_table(data: ReportData, t: Translator) -> Table:
-    table = Table([t("Tier"), *[t(s.label) for s in data.specs]])
+    table = Table([t("Tier"), *[spec_label(s, t) for s in data.specs]])
     for tier, row in data.kpis.iterrows():
         cells = [t.tier(str(tier)), *[t.kind(s.kind, row[s.name]) for s in data.specs]]
         table.rows.append(Row(cells, "total" if tier == TOTAL else ""))
     return table
+
+
+def spec_label(spec: KpiSpec, t: Translator) -> str:
+    """A KPI's header, with the money unit for money."""
+    label = t(spec.label)
+    return t.money_header(label) if spec.kind == "money" else label
 
 
 def migration_table(m: MigrationMatrix, t: Translator) -> Table:
@@ -168,11 +285,22 @@ def _stability(data: ReportData, t: Translator) -> dict | None:
         "reversed."
     ) % {"window": f.window, "customers": t.count(f.customers_flapping), "rate": t.share(f.rate),
          "reversed": t.count(len(f.events)), "changes": t.count(f.changes)}
-    exits = Table([t("Tier"), t("Customers"), t("Exited next period"), t("Exit rate")])
-    for r in st.exit_rate_by_tier.itertuples():
-        exits.rows.append(Row([t.tier(str(r.tier)), t.count(r.customers), t.count(r.exited_next),
+    exits = Table([t("Tier"), t("Customers in the tier"), t("Of them exited the next period"),
+                   t("Exit rate")])
+    frame = st.customer_exits if st.customer_exits is not None else pd.DataFrame(
+        columns=["tier", "customers", "exited", "exit_rate"])
+    for r in frame.itertuples():
+        exits.rows.append(Row([t.tier(str(r.tier)), t.count(r.customers),
+                               f"{t.count(r.exited)} / {t.count(r.customers)}",
                                t.share(r.exit_rate)]))
-    return {"steps": steps, "flapping": flap, "exits": exits}
+    periods = st.steps["period_from"]
+    exits_note = t(
+        "Distinct customers that were in the tier at some period from %(first)s to %(last)s, "
+        "and of them those no longer customers at the next period; each customer counts once "
+        "per tier."
+    ) % {"first": periods.min() if len(periods) else "–",
+         "last": periods.max() if len(periods) else "–"}
+    return {"steps": steps, "flapping": flap, "exits": exits, "exits_note": exits_note}
 
 
 def _psi(data: ReportData, t: Translator) -> Table | None:
@@ -192,12 +320,12 @@ def concentration_table(data: ReportData, t: Translator) -> Table:
     table = Table([t("Measure"), t("Value")])
     rows = [
         (t("Customers"), t.count(c.n)),
-        (t("Net contribution"), t.money(c.total)),
+        (t.money_header(t("Net contribution")), t.money(c.total)),
         (t("Gini"), t.number(c.gini, 3)),
         *[(t("Share of the top %(p)s of customers") % {"p": t.share(p)}, t.share(v))
           for p, v in c.top_shares.items()],
         (t("Customers destroying value"), t.share(c.destroying_share)),
-        (t("Value destroyed"), t.money(c.value_destroyed)),
+        (t.money_header(t("Value destroyed")), t.money(c.value_destroyed)),
         (t("Smallest share of customers making the whole net contribution"),
          t.share(c.all_value_share)),
     ]
@@ -207,8 +335,9 @@ def concentration_table(data: ReportData, t: Translator) -> Table:
 
 def _top_customers(data: ReportData, t: Translator) -> Table:
     frame = data.tiers
-    table = Table([t("Customer"), t("Name"), t("Tier"), t("Previous tier"), t("Contribution"),
-                   t("Deposits (avg. daily)"), t("Loans (avg. daily)")], css="wrap left4")
+    table = Table([t("Customer"), t("Name"), t("Tier"), t("Previous tier"),
+                   *[t.money_header(t(x)) for x in ("Contribution", "Deposits (avg. daily)",
+                                                    "Loans (avg. daily)")]], css="wrap left4")
     if "contribution" not in frame.columns:
         return table
     top = frame.assign(_c=pd.to_numeric(frame["contribution"], errors="coerce")).nlargest(
@@ -222,7 +351,9 @@ def _top_customers(data: ReportData, t: Translator) -> Table:
     return table
 
 
-def before_after_table(data: ReportData, t: Translator) -> Table | None:
+def before_after_table(data: ReportData, t: Translator, *, after_only: bool = False
+                       ) -> Table | None:
+    """KPI × tier: the mean before → the mean from the adoption (or only the latter)."""
     frame = data.before_after
     if frame is None or frame.empty:
         return None
@@ -233,27 +364,38 @@ def before_after_table(data: ReportData, t: Translator) -> Table | None:
         kpi = str(key)
         kind = specs[kpi].kind if kpi in specs else "number"
         by_tier = rows.set_index("tier")
-        cells = [f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
+        cells = [t.kind(kind, by_tier.at[x, "after"]) if after_only else
+                 f"{t.kind(kind, by_tier.at[x, 'before'])} → {t.kind(kind, by_tier.at[x, 'after'])}"
                  for x in tiers]
-        table.rows.append(Row([t(specs[kpi].label) if kpi in specs else kpi, *cells]))
+        table.rows.append(Row([spec_label(specs[kpi], t) if kpi in specs else kpi, *cells]))
     return table
 
 
 def _before_after(data: ReportData, t: Translator) -> dict | None:
+    """None without an adoption; otherwise a sentence and the table, saying plainly when no
+    period before the adoption has data yet."""
+    adoption = data.adoption
+    if adoption is None:
+        return None
     ba = data.before_after
-    if ba is None or data.adoption is None:
-        return None
-    table = before_after_table(data, t)
-    if table is None:  # no rows before or after the adoption
-        return None
+    before = 0 if ba is None or ba.empty else int(ba["periods_before"].max())
+    after = 0 if ba is None or ba.empty else int(ba["periods_after"].max())
+    facts = {"standard": adoption.get("standard_id", ""),
+             "version": adoption.get("standard_version", ""),
+             "period": adoption.get("adopted_period", ""), "before": before, "after": after}
+    if before == 0:
+        summary = t(
+            "Standard %(standard)s %(version)s was adopted in %(period)s. No period before the "
+            "adoption has data yet, so there is no \"before\" to compare with; the table shows "
+            "the mean of each KPI over the %(after)s period(s) from the adoption."
+        ) % facts
+        return {"summary": summary, "table": before_after_table(data, t, after_only=True)}
     summary = t(
-        "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over up to "
-        "%(before)s periods before and %(after)s periods from the adoption (before → after)."
-    ) % {"standard": data.adoption.get("standard_id", ""),
-         "version": data.adoption.get("standard_version", ""),
-         "period": data.adoption.get("adopted_period", ""),
-         "before": int(ba["periods_before"].max()), "after": int(ba["periods_after"].max())}
-    return {"summary": summary, "table": table}
+        "Standard %(standard)s %(version)s adopted in %(period)s. Mean of each KPI over the "
+        "%(before)s period(s) before the adoption and the %(after)s period(s) from it (before → "
+        "after); tiers that did not exist before show –."
+    ) % facts
+    return {"summary": summary, "table": before_after_table(data, t)}
 
 
 def _loads(data: ReportData, t: Translator) -> Table:
@@ -283,7 +425,8 @@ def _money_short(value: object, t: Translator) -> str:
         number = float(value)  # type: ignore[arg-type]  # any value; non-numbers raise below
     except (TypeError, ValueError):
         return "–"
-    return compact_money(number, t.lang) + ("元" if t.lang.startswith("zh") else " yuan")
+    separator = "" if t.lang.startswith("zh") else " "
+    return compact_money(number, t.lang) + separator + t("yuan")
 
 
 def _present(value: object) -> bool:

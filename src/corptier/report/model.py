@@ -12,10 +12,12 @@ from datetime import datetime
 import pandas as pd
 
 from corptier.evaluation.concentration import Concentration
+from corptier.evaluation.findings import Finding
 from corptier.evaluation.kpis import KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
 from corptier.evaluation.psi import PSIResult
 from corptier.evaluation.stability import StabilityReport
+from corptier.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,24 @@ class ReportData:
     before_after: pd.DataFrame | None = None
     run: dict | None = None
     tier_labels: Mapping[str, str] | None = None
+    findings: tuple[Finding, ...] = ()
+    hurdle_rate: float | None = None
+    money_unit: str = "yuan"
+    """yuan, wan (万元) or yi (亿元): `[report] unit`."""
+    breakdowns: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """Dimension → one row per group (evaluation.breakdowns.summarise), every group."""
+    breakdowns_top: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """The same with the top `top_n` groups by contribution and one "others" row."""
+    destroyers: pd.DataFrame | None = None
+    """Customers with negative contribution (the largest loss first) with their register."""
+    group_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Dimension → group code → name shown beside it (industry sections, managers)."""
+    top_n: int = 10
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+    def translator(self) -> Translator:
+        """Labels, tier names and number formats of the report's language and money unit."""
+        return Translator(self.lang, self.tier_labels, self.money_unit)
 
     @property
     def tier_counts(self) -> pd.Series:

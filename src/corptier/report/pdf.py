@@ -23,6 +23,13 @@ def pdf_stylesheet(font: CjkFont | None) -> str:
 
 def write_pdf(html: str, path: Path, font: CjkFont | None) -> Path:
     """Render `html` to `path`; only file: and data: URLs are fetched (never the network)."""
+    document, fonts = pdf_document(html, path.parent, font)
+    document.write_pdf(str(path), font_config=fonts)
+    return path
+
+
+def pdf_document(html: str, base: Path, font: CjkFont | None):
+    """The laid-out pages of `html` (a WeasyPrint Document) and the font configuration."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -35,9 +42,8 @@ def write_pdf(html: str, path: Path, font: CjkFont | None) -> Path:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fonts = FontConfiguration()
     sheets = [CSS(string=pdf_stylesheet(font), font_config=fonts)] if font else []
-    document = HTML(string=html, base_url=str(path.parent), url_fetcher=_local_only)
-    document.write_pdf(str(path), stylesheets=sheets, font_config=fonts)
-    return path
+    document = HTML(string=html, base_url=str(base), url_fetcher=_local_only)
+    return document.render(stylesheets=sheets, font_config=fonts), fonts
 
 
 def _local_only(url: str, *args, **kwargs):

@@ -1,4 +1,5 @@
-"""Render a period's report data to report.html, report.pdf and report.xlsx in a folder."""
+"""Render a period's report data to report.<lang>.html, .pdf and .xlsx in a folder (the language
+in the name, so the Chinese and the English report of a period sit side by side)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corptier.i18n import Translator
 from corptier.private_files import make_private, private_mkdir
 from corptier.report.fonts import CjkFont
 from corptier.report.model import ReportData
@@ -32,14 +32,19 @@ def render_report(data: ReportData, folder: Path, *, font: CjkFont | None = None
     from corptier.report.pdf import pdf_stylesheet, write_pdf
 
     private_mkdir(folder)
-    charts = build_charts(data, Translator(data.lang, data.tier_labels))
+    charts = build_charts(data, data.translator())
     html = render_html(data, charts)
-    paths = ReportPaths(folder / "report.html", folder / "report.pdf", folder / "report.xlsx")
+    paths = report_paths(folder, data.lang)
     _atomic(paths.html, lambda p: p.write_text(html, encoding="utf-8"))
     pdf_html = render_html(data, charts, extra_css=pdf_stylesheet(font))
     _atomic(paths.pdf, lambda p: write_pdf(pdf_html, p, font))
     _atomic(paths.xlsx, lambda p: write_excel(data, p))
     return paths
+
+
+def report_paths(folder: Path, lang: str) -> ReportPaths:
+    """Where the report in `lang` is written: `report.zh-CN.pdf`, `report.en.pdf`, …"""
+    return ReportPaths(*(folder / f"report.{lang}.{ext}" for ext in ("html", "pdf", "xlsx")))
 
 
 def _atomic(target: Path, write: Callable[[Path], object]) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corptier.csv_safety import neutralise_frame
+from corptier.csv_safety import CSV_ENCODING, neutralise_frame
 from corptier.engine import connect
 from corptier.errors import ParameterError, StandardError
 from corptier.evaluation.backtest import Backtest, backtest
@@ -373,11 +373,12 @@ def jsonable(value: Any) -> Any:
 
 def write_changes_csv(result: CompareResult, path: Path | str) -> Path:
     """Write the customers that change tier (one row each, `CompareResult.changes`) as CSV
-    (text that a spreadsheet would run as a formula prefixed with `'`)."""
+    (UTF-8 with the byte order mark; text that a spreadsheet would run as a formula prefixed
+    with `'`)."""
     target = Path(path)
     with writing_file(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        neutralise_frame(result.changes).to_csv(target, index=False, encoding="utf-8",
+        neutralise_frame(result.changes).to_csv(target, index=False, encoding=CSV_ENCODING,
                                                 lineterminator="\n")
         make_private(target)
     return target

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from corptier.csv_safety import neutralise_arrow
+from corptier.csv_safety import BOM, neutralise_arrow
 from corptier.engine import IndicatorResult
 from corptier.engine import compute_indicators as compute_snapshot
 from corptier.errors import ParameterError
@@ -57,8 +57,8 @@ def indicator_run(ws: Workspace, result: IndicatorResult) -> IndicatorRun:
 
 def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
     """Copy the customer snapshot (already sorted by customer_id) to `out`: Parquet with the
-    snapshot's schema, or CSV (UTF-8, header, money as plain decimals, text that a spreadsheet
-    would run as a formula prefixed with `'`)."""
+    snapshot's schema, or CSV (UTF-8 with the byte order mark, header, money as plain
+    decimals, text that a spreadsheet would run as a formula prefixed with `'`)."""
     out = Path(out)
     if out.suffix.lower() not in EXPORT_FORMATS:
         raise ParameterError(f"the snapshot file must end in .parquet or .csv; got {out.name!r}")
@@ -68,6 +68,8 @@ def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
         if out.suffix.lower() == ".parquet":
             pq.write_table(table, out, compression="zstd")
         else:
-            pacsv.write_csv(neutralise_arrow(table), out)
+            with out.open("wb") as handle:
+                handle.write(BOM)
+                pacsv.write_csv(neutralise_arrow(table), handle)
         make_private(out)
     return out

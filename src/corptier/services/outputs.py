@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from corptier.csv_safety import CSV_ENCODING
 from corptier.errors import StorageError
 
 
@@ -18,6 +19,20 @@ def writing_file(path: Path | str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise StorageError(f"cannot write {exc.filename or path}: {_reason(exc)}") from exc
+
+
+def write_export(path: Path | str, text: str, fmt: str) -> Path:
+    """Write an export's text to `path` (CSV as UTF-8 with the byte order mark, so Excel reads
+    Chinese names right; JSON as plain UTF-8), replacing the file only once it is complete."""
+    from corptier.private_files import make_private
+
+    target = Path(path)
+    with writing_file(target):
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(text, encoding=CSV_ENCODING if fmt == "csv" else "utf-8")
+        make_private(tmp)
+        tmp.replace(target)
+    return target
 
 
 def _reason(exc: OSError) -> str:

@@ -1,4 +1,4 @@
-"""The effect report of a period: reports/<period>/report.html, report.pdf and report.xlsx."""
+"""The effect report of a period: reports/<period>/report.<lang>.html, .pdf and .xlsx."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from corptier.workspace import Workspace
 def write_report(ws: Workspace, period: str, lang: str | None = None) -> ReportPaths:
     """Build the report of a closed `period` in `lang` (default: the workspace language) with
     the tier order and names of the standard its run applied, and write the three files under
-    reports/<period>/; each file is replaced only once it is complete."""
+    reports/<period>/ as report.<lang>.html, .pdf and .xlsx (one set per language); each file
+    is replaced only once it is complete."""
     p = Period(period)
     lang = lang or ws.config.workspace.language
     locale_of(lang)  # fail early on an unknown language
