@@ -33,18 +33,22 @@ def synth(
     dirty: Annotated[bool, typer.Option(
         help="Inject row-level defects (always CSV, some files GBK; see <period>/_defects.json)."
     )] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Write the files in the export shape of this mapping profile "
+                          "(names, Chinese headers, codes, 万元, GBK); load them with "
+                          "`corptier load --profile`.")] = None,
 ) -> None:
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
     from corptier.services import synthesize_bank
 
     with err_console.status(Text("synthesising…")) as status:
         summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
-                                  dirty=dirty, start=start,
+                                  dirty=dirty, start=start, profile=profile,
                                   progress=lambda p: status.update(Text(f"synthesising {p}…")))
-    _print_synth_summary(summary)
+    _print_synth_summary(summary, profile)
 
 
-def _print_synth_summary(summary: Any) -> None:
+def _print_synth_summary(summary: Any, profile: Path | None = None) -> None:
     periods = summary.periods
     rows = [[name, f"{n:,}", f"{n / len(periods):,.0f}"] for name, n in summary.totals().items()]
     console.print(grid(f"Synthetic bank in {summary.out} ({periods[0]} .. {periods[-1]}, "
@@ -54,8 +58,9 @@ def _print_synth_summary(summary: Any) -> None:
         count = sum(summary.defects.values())
         say(f"--dirty: {count:,} defects injected, written as CSV (some files GBK); "
             "each period's _defects.json lists them")
+    with_profile = f" --profile {profile}" if profile else ""
     say(f"Done in {summary.seconds:.1f} s. Load a period with: corptier load "
-        f"--period {periods[0]} {summary.out / periods[0]}")
+        f"--period {periods[0]}{with_profile} {summary.out / periods[0]}")
 
 
 @app.command()
@@ -75,6 +80,9 @@ def load(
         "--accept-partial",
         help="Load even when most rows of a table are rejected or of another period.",
     )] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Mapping profile (YAML) of the bank's export layout: file names, "
+                          "headers, codes, units, date formats (docs/onboarding.md).")] = None,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
     from corptier.services import load_period, open_workspace
@@ -82,11 +90,12 @@ def load(
     ws = open_workspace(workspace)
     actor = acting(ws, by, login_default=True)
     if as_json:
-        print_json(load_period(ws, period, path, by=actor,
-                               accept_partial=accept_partial).to_dict())
+        print_json(load_period(ws, period, path, by=actor, accept_partial=accept_partial,
+                               profile=profile).to_dict())
         return
     with err_console.status(Text("loading…")) as status:
         report = load_period(ws, period, path, by=actor, accept_partial=accept_partial,
+                             profile=profile,
                              progress=lambda t: status.update(Text(f"loading {t}…")))
     _print_load_report(report, ws)
 
