@@ -162,10 +162,26 @@ def _check_table(spec: TableSpec, mapping: TableMap) -> None:
 
 
 # --- reading ----------------------------------------------------------------------------------
+def shipped_profiles() -> dict[str, Path]:
+    """The profiles that come with corptier, by name."""
+    from importlib import resources
+
+    folder = resources.files("corptier") / "standards" / "profiles"
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def profile_path(profile: Path | str) -> Path:
+    """A profile file, or a shipped profile given by its name (when no such file exists)."""
+    path = Path(profile)
+    if not path.exists() and str(profile) in shipped_profiles():
+        return shipped_profiles()[str(profile)]
+    return path
+
+
 def load_profile(path: Path | str) -> Profile:
-    """Read, check and return the profile in a YAML file; ContractError listing every problem
-    with file:line: field."""
-    path = Path(path)
+    """Read, check and return the profile in a YAML file (or a shipped profile by its name);
+    ContractError listing every problem with file:line: field."""
+    path = profile_path(path)
     try:
         if path.stat().st_size > MAX_PROFILE_BYTES:
             raise ContractError(f"{path}: the profile is larger than {MAX_PROFILE_BYTES:,} bytes")
