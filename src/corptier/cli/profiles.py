@@ -64,7 +64,7 @@ def profile_check(
 def _print_check(result: Any) -> None:
     for t in result.tables:
         if t.error:
-            say(f"{t.table}: {t.error}")
+            say(f"error: {t.error}" if t.table == "*" else f"error: {t.table}: {t.error}")
             continue
         rows = [[c.field, c.source or "—", _cut(c.example), _cut(c.mapped), f"{c.problems:,}",
                  ", ".join(c.unmapped)] for c in t.columns]
