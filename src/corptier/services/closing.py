@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from corptier.engine import EngineConnection, connect
-from corptier.errors import ContractError
 from corptier.engine import compute_indicators as compute_snapshot
+from corptier.errors import ContractError
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.audit import attested_overrides
