@@ -228,7 +228,7 @@ def match_columns(
                     f"{path}: column '{shown_header(name)}' appears twice in the header; keep one"
                 )
             positions[name] = i
-        elif name:
+        elif normalise_name(raw):
             extra.append(str(raw).strip())
     missing = [c for c in spec.columns if c.name not in positions]
     required = [_wanted_header(c.name, layout) for c in missing if not c.nullable]

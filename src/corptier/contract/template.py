@@ -28,7 +28,7 @@ def write_template(path: Path, profile: Profile, examples: dict[str, list[str | 
         sheet = book.create_sheet(name)
         headers = profile.table(name).columns
         sheet.append(list(spec.column_names))
-        sheet.append([headers.get(c, c) for c in spec.column_names])
+        sheet.append([neutralise(headers.get(c, c)) for c in spec.column_names])
         sheet.append([None if v is None else neutralise(v) for v in examples.get(name, [])])
         for cell in sheet[HEADER_ROW]:
             cell.font = Font(bold=True)
