@@ -5,6 +5,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     closing,
     data,
     overrides,
+    profiles,
     reports,
     serve,
     standards,

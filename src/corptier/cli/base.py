@@ -38,8 +38,8 @@ console = LazyConsole()
 err_console = LazyConsole(stderr=True, soft_wrap=True)
 
 
-WORKFLOW = ("init", "synth", "load", "indicators", "close", "tiers", "explain", "override",
-            "standard", "report", "demo")
+WORKFLOW = ("init", "profile", "synth", "load", "indicators", "close", "tiers", "explain",
+            "override", "standard", "report", "demo")
 """The order `corptier --help` lists the commands in: the order a bank uses them."""
 
 

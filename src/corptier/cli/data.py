@@ -34,17 +34,21 @@ def synth(
     dirty: Annotated[bool, typer.Option(
         help="Inject row-level defects (always CSV, some files GBK; see <period>/_defects.json)."
     )] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Write the files in the export shape of this mapping profile "
+                          "(names, Chinese headers, codes, 万元, GBK); load them with "
+                          "`corptier load --profile`.")] = None,
 ) -> None:
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
     from corptier.services import synthesize_bank
 
     with showing_progress():
         summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
-                                  dirty=dirty, start=start)
-    _print_synth_summary(summary)
+                                  dirty=dirty, start=start, profile=profile)
+    _print_synth_summary(summary, profile)
 
 
-def _print_synth_summary(summary: Any) -> None:
+def _print_synth_summary(summary: Any, profile: Path | None = None) -> None:
     periods = summary.periods
     rows = [[label(name, "table"), f"{n:,}", f"{n / len(periods):,.0f}"]
             for name, n in summary.totals().items()]
@@ -57,9 +61,10 @@ def _print_synth_summary(summary: Any) -> None:
         count = sum(summary.defects.values())
         say(_("--dirty: {count} defects injected, written as CSV (some files GBK); each "
               "period's _defects.json lists them").format(count=f"{count:,}"))
+    with_profile = f" --profile {profile}" if profile else ""
     say(_("Done in {seconds} s. Load a period with: {command}").format(
         seconds=f"{summary.seconds:.1f}",
-        command=f"corptier load --period {periods[0]} {summary.out / periods[0]}"))
+        command=f"corptier load --period {periods[0]}{with_profile} {summary.out / periods[0]}"))
 
 
 @app.command()
@@ -79,6 +84,9 @@ def load(
         "--accept-partial",
         help="Load even when most rows of a table are rejected or of another period.",
     )] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", help="Mapping profile (YAML) of the bank's export layout: file names, "
+                          "headers, codes, units, date formats (docs/onboarding.md).")] = None,
 ) -> None:
     """Validate a period's table files and load them; rejected rows go to quarantine/<period>/."""
     from corptier.services import load_period, open_workspace
@@ -86,11 +94,12 @@ def load(
     ws = open_workspace(workspace)
     actor = acting(ws, by, login_default=True)
     if as_json:
-        print_json(load_period(ws, period, path, by=actor,
-                               accept_partial=accept_partial).to_dict())
+        print_json(load_period(ws, period, path, by=actor, accept_partial=accept_partial,
+                               profile=profile).to_dict())
         return
     with showing_progress():
-        report = load_period(ws, period, path, by=actor, accept_partial=accept_partial)
+        report = load_period(ws, period, path, by=actor, accept_partial=accept_partial,
+                             profile=profile)
     _print_load_report(report, ws)
 
 

@@ -18,27 +18,42 @@ import duckdb
 
 from corptier.contract.consistency import overdue_class_warnings, warnings_table
 from corptier.contract.customers import check_customers, derive_customer_columns
+from corptier.contract.mapping import explain_problems, find_profile_files, map_values
 from corptier.contract.output import write_parquet
+from corptier.contract.profile import Profile
 from corptier.contract.quarantine import QuarantineWriter
 from corptier.contract.readers import SourceFile, find_table_files, quote_ident, read_table
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
 from corptier.contract.schema import TABLES, TableSpec
 from corptier.contract.staging import Staging
 from corptier.contract.validation import TableValidator
+from corptier.i18n import Translator
 from corptier.workspace import PARTITION_FILE, Workspace
 
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Mapping:
+    """A load's mapping profile and the language its quarantine reasons are written in."""
+
+    profile: Profile
+    gettext: Callable[[str], str]
+
+
 def stage_period(
     ws: Workspace, staging: Staging, period: str, path: Path | str,
-    *, progress: Progress | None = None,
+    *, progress: Progress | None = None, profile: Profile | None = None,
 ) -> LoadReport:
     """Validate every contract table found in `path` as period `period` into `staging` (the
-    workspace is not touched until the staging is swapped in); return the reconciliation."""
+    workspace is not touched until the staging is swapped in); return the reconciliation.
+    With a mapping `profile`, files are found and values mapped as it says."""
     started, clock = _now(), time.perf_counter()
-    files, ignored = find_table_files(Path(path))
-    tables = _load_tables(ws, staging, files, period, progress)
+    if profile is None:
+        files, ignored = find_table_files(Path(path))
+    else:
+        files, ignored = find_profile_files(Path(path), profile)
+    tables = _load_tables(ws, staging, files, period, progress, profile)
     return LoadReport(
         staging.load_id, period, str(Path(path).resolve()), tables, started,
         round(time.perf_counter() - clock, 3),
@@ -52,17 +67,19 @@ def _load_tables(
     files: dict[str, SourceFile],
     period: str,
     progress: Progress | None,
+    profile: Profile | None,
 ) -> dict[str, TableReport]:
     con = connect(ws, staging.work)
+    language = ws.config.workspace.language
+    mapping = None if profile is None else Mapping(profile, Translator(language))
     try:
         quarantine = QuarantineWriter(con, staging.quarantine)
         reports = {}
         for name, source in files.items():
             if progress:
                 progress(name)
-            reports[name] = load_table(
-                con, source, period, staging, quarantine, LoadRules.of(ws)
-            )
+            reports[name] = load_table(con, source, period, staging, quarantine,
+                                       LoadRules.of(ws), mapping)
         return reports
     finally:
         con.close()
@@ -99,12 +116,14 @@ def load_table(
     staging: Staging,
     quarantine: QuarantineWriter,
     rules: LoadRules = LoadRules(),
+    mapping: Mapping | None = None,
 ) -> TableReport:
     """Read, check, write accepted rows and quarantine of one table; return its reconciliation."""
     spec = TABLES[source.table]
     raw = read_table(con, source, staging.work)
     warnings = _header_warnings(raw.missing_optional, raw.extra_columns)
-    v = TableValidator(con, spec, period)
+    shown = map_values(con, spec, mapping.profile) if mapping else None
+    v = TableValidator(con, spec, period, shown)
     v.check_columns()
     v.check_duplicates()
     if spec.name == "customers":
@@ -112,16 +131,18 @@ def load_table(
     v.check_references()
     v.check_self_references()
     v.finish()
+    if mapping is not None:
+        explain_problems(con, v.problems, source, raw.header, mapping.profile, mapping.gettext)
     if spec.name == "customers":
         warnings += derive_customer_columns(con, v, period)
     folder = staging.partition(spec.name)
     accepted = write_parquet(con, _output_sql(v, spec), spec, folder)
-    q_path = quarantine.write(spec, v.problems, v.raw)
+    q_path = quarantine.write(spec, v.problems, v.shown)
     if spec.name == "loans":
         warnings += overdue_class_warnings(
             con, v, rules.default_days_overdue, rules.default_class
         )
-        quarantine.write_warnings(spec, warnings_table(v), v.raw)
+        quarantine.write_warnings(spec, warnings_table(v), v.shown)
     rejected = v.rejected_count()
     report = TableReport(
         spec.name, str(source.path), source.format, raw.encoding, raw.fingerprint,
@@ -129,7 +150,7 @@ def load_table(
         _relative(q_path, staging.quarantine, f"quarantine/{period}"),
         f"data/{spec.name}/period={period}/{PARTITION_FILE}",
     )
-    for name in (v.raw, v.checked, v.problems, warnings_table(v)):
+    for name in dict.fromkeys((v.raw, v.shown, v.checked, v.problems, warnings_table(v))):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return report
 

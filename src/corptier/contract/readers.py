@@ -31,12 +31,35 @@ HEADER_SHOWN = 80
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How a table's file departs from the contract (from a mapping profile)."""
+
+    names: dict[str, str] = field(default_factory=dict)  # source header -> contract column
+    header_row: int = 1
+    sheet: str | None = None
+    encoding: str = "auto"
+    delimiter: str | None = None
+
+    def column_of(self, header: object, spec: TableSpec) -> str:
+        """The contract column a header names (its mapped name, else its own name)."""
+        name = normalise_name(header)
+        if name in self.names:
+            return self.names[name]
+        mapped = set(self.names.values())
+        return name if name in spec.column_names and name not in mapped else ""
+
+
+PLAIN = Layout()
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """The file that holds one table of the period."""
+    """The file that holds one table of the period, and how it is laid out."""
 
     table: str
     path: Path
     format: str
+    layout: Layout = PLAIN
 
 
 @dataclass
@@ -189,7 +212,7 @@ def normalise_name(name: object) -> str:
 
 
 def match_columns(
-    spec: TableSpec, header: list[str], path: Path
+    spec: TableSpec, header: list[str], path: Path, layout: Layout = PLAIN
 ) -> tuple[dict[str, int], tuple[str, ...], tuple[str, ...]]:
     """Map contract columns to header positions.
 
@@ -199,17 +222,17 @@ def match_columns(
     positions: dict[str, int] = {}
     extra: list[str] = []
     for i, raw in enumerate(header):
-        name = normalise_name(raw)
-        if name in spec.column_names:
+        name = layout.column_of(raw, spec)
+        if name:
             if name in positions:
                 raise ContractError(
                     f"{path}: column '{shown_header(name)}' appears twice in the header; keep one"
                 )
             positions[name] = i
-        elif name:
+        elif normalise_name(raw):
             extra.append(str(raw).strip())
     missing = [c for c in spec.columns if c.name not in positions]
-    required = [c.name for c in missing if not c.nullable]
+    required = [_wanted_header(c.name, layout) for c in missing if not c.nullable]
     if required:
         found = shown_header(", ".join(str(h).strip() for h in header)) or "(none)"
         raise ContractError(
@@ -219,26 +242,35 @@ def match_columns(
     return positions, tuple(c.name for c in missing), tuple(extra)
 
 
+def _wanted_header(column: str, layout: Layout) -> str:
+    source = [h for h, c in layout.names.items() if c == column]
+    return f"{source[0]} ({column})" if source else column
+
+
 def shown_header(text: str, limit: int = HEADER_SHOWN) -> str:
     """At most the first `limit` characters of a header as quoted in an error (a wrong file
     must not have its contents printed)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_csv_header(path: Path, spec: TableSpec) -> tuple[list[str], str]:
+def read_csv_header(
+    path: Path, spec: TableSpec, layout: Layout = PLAIN
+) -> tuple[list[str], str]:
     """The header row of a UTF-8 CSV and the delimiter that matches the contract best."""
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        first_line = handle.readline()
+        for _ in range(layout.header_row):
+            first_line = handle.readline()
     if not first_line.strip():
-        raise ContractError(f"{path}: the first line is empty; it must be the header row")
-    best = max(DELIMITERS, key=lambda d: _matches(first_line, d, spec))
+        raise ContractError(
+            f"{path}: line {layout.header_row} is empty; it must be the header row")
+    best = layout.delimiter or max(DELIMITERS, key=lambda d: _matches(first_line, d, spec, layout))
     header = next(csv.reader(io.StringIO(first_line), delimiter=best))
     return header, best
 
 
-def _matches(line: str, delimiter: str, spec: TableSpec) -> int:
+def _matches(line: str, delimiter: str, spec: TableSpec, layout: Layout) -> int:
     names = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
-    return sum(normalise_name(n) in spec.column_names for n in names)
+    return sum(bool(layout.column_of(n, spec)) for n in names)
 
 
 # --- into DuckDB ------------------------------------------------------------------------------
@@ -269,15 +301,25 @@ class _NotUtf8(Exception):
     """DuckDB met bytes that are not UTF-8 beyond the sniffed block."""
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path) -> RawTable:
+def load_csv(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path,
+    layout: Layout = PLAIN,
+) -> RawTable:
     """CSV (UTF-8 with or without BOM, GBK/GB18030) into `raw_<table>`."""
     sha = fingerprint_later(path)
     encoding = sniff_encoding(path)
-    raw = RawTable(SourceFile(spec.name, path, "csv"), "", encoding)
+    if layout.encoding in ("gbk", "gb18030"):
+        encoding = "gb18030"  # GB18030 decodes every GBK file
+    raw = RawTable(SourceFile(spec.name, path, "csv", layout), "", encoding)
     if encoding != "gb18030":
         try:
             _read_csv(con, spec, path, path, raw)
         except _NotUtf8:
+            if layout.encoding == "utf-8":
+                raise ContractError(
+                    f"{path}: the profile says UTF-8, but the file has bytes that are not "
+                    "UTF-8; set encoding: gbk in the profile or export the file as UTF-8"
+                ) from None
             raw.encoding = "gb18030"
     if raw.encoding == "gb18030":
         utf8 = transcode_to_utf8(path, work / f"{spec.name}.utf8.csv")
@@ -289,13 +331,16 @@ def load_csv(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: 
 def _read_csv(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, readable: Path, raw: RawTable
 ) -> None:
-    header, delimiter = read_csv_header(readable, spec)
-    positions, raw.missing_optional, raw.extra_columns = match_columns(spec, header, path)
+    layout = raw.source.layout
+    header, delimiter = read_csv_header(readable, spec, layout)
+    positions, raw.missing_optional, raw.extra_columns = match_columns(
+        spec, header, path, layout)
     raw.header = {c: str(header[i]).strip() for c, i in positions.items()}
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     source = (
         f"read_csv({quote_str(str(readable))}, header = true, auto_detect = false, "
         f"delim = {quote_str(delimiter)}, quote = '\"', escape = '\"', columns = {columns}, "
+        f"skip = {layout.header_row - 1}, "
         "strict_mode = true, null_padding = false, parallel = true)"
     )
     select = raw_select(spec, positions, lambda i: f"c{i}", "row_number() OVER ()")
@@ -303,7 +348,8 @@ def _read_csv(
 
 
 def load_parquet(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path,
+    layout: Layout = PLAIN,
 ) -> RawTable:
     """Parquet (any column types) into `raw_<table>` as text."""
     sha = fingerprint(path)
@@ -316,27 +362,33 @@ def load_parquet(
         ) from None
     header = [d[0] for d in described]
     types = [str(d[1]).upper() for d in described]
-    positions, missing, extra = match_columns(spec, header, path)
+    positions, missing, extra = match_columns(spec, header, path, layout)
     select = raw_select(
         spec, positions, lambda i: _as_text(quote_ident(header[i]), types[i]),
         "row_number() OVER ()",
     )
-    raw = RawTable(SourceFile(spec.name, path, "parquet"), sha, None, 0, {}, missing, extra)
+    source_file = SourceFile(spec.name, path, "parquet", layout)
+    raw = RawTable(source_file, sha, None, 0, {}, missing, extra)
     raw.header = {c: header[i] for c, i in positions.items()}
     _create_raw(con, spec, f"SELECT {select} FROM {source}", raw)
     return raw
 
 
-def load_xlsx(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path) -> RawTable:
-    """First worksheet (or the one named after the table) of an .xlsx into `raw_<table>`."""
+def load_xlsx(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, work: Path,
+    layout: Layout = PLAIN,
+) -> RawTable:
+    """A worksheet of an .xlsx into `raw_<table>`: the profile's sheet, else the one named after
+    the table, else the first."""
     from corptier.contract.xlsx import xlsx_to_parquet
 
     sha = fingerprint(path)
-    staged, header = xlsx_to_parquet(path, spec.name, work / f"{spec.name}.xlsx.parquet")
-    positions, missing, extra = match_columns(spec, header, path)
+    staged, header = xlsx_to_parquet(path, spec.name, work / f"{spec.name}.xlsx.parquet",
+                                     sheet=layout.sheet, header_row=layout.header_row)
+    positions, missing, extra = match_columns(spec, header, path, layout)
     select = raw_select(spec, positions, lambda i: f"c{i}", "__row")
     source = f"read_parquet({quote_str(str(staged))})"
-    raw = RawTable(SourceFile(spec.name, path, "xlsx"), sha, None, 0, {}, missing, extra)
+    raw = RawTable(SourceFile(spec.name, path, "xlsx", layout), sha, None, 0, {}, missing, extra)
     raw.header = {c: str(header[i]).strip() for c, i in positions.items()}
     _create_raw(con, spec, f"SELECT {select} FROM {source}", raw)
     return raw
@@ -351,7 +403,7 @@ def read_table(
     """Read one table file into DuckDB table `raw_<table>`; ContractError on anything fatal."""
     spec = TABLES[source.table]
     try:
-        return LOADERS[source.format](con, spec, source.path, work)
+        return LOADERS[source.format](con, spec, source.path, work, source.layout)
     except OSError as exc:
         raise ContractError(
             f"{source.path}: cannot be read ({exc.strerror or exc}); check it exists and "

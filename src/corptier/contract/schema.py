@@ -57,6 +57,7 @@ FEE_CATEGORIES = (*PRODUCT_CATEGORIES, "other")
 CUSTOMER_STATUSES = ("active", "dormant", "closed")
 FACILITY_KINDS = ("bank_acceptance", "letter_of_credit", "letter_of_guarantee",
                   "undrawn_commitment")
+CNY_ALIASES = (("人民币", "CNY"), ("RMB", "CNY"), ("rmb", "CNY"), ("156", "CNY"))
 ID_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 MONEY_MAX = Decimal("9999999999999999.99")
 # plausible dates (policy): nothing a bank exports happened before EARLIEST_DATE, and no date
@@ -80,6 +81,8 @@ class Column:
     pattern: str | None = None
     references: tuple[str, str] | None = None
     not_after_period: bool = False
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Other ways of writing a value that are read as the contract's code (人民币 → CNY)."""
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -229,7 +232,9 @@ ACCOUNTS = TableSpec(
         Column("opened_on", "date", "Opening date.", not_after_period=True),
         Column("closed_on", "date", "Closing date; empty while open.", nullable=True,
                not_after_period=True),
-        Column("currency", "string", "ISO 4217 currency code.", pattern=r"^[A-Z]{3}$"),
+        Column("currency", "string",
+               "ISO 4217 currency code (人民币, RMB and 156 are read as CNY).",
+               pattern=r"^[A-Z]{3}$", aliases=CNY_ALIASES),
     ),
     key=("account_id",),
     sort_by=("customer_id", "account_id"),

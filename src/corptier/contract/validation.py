@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from corptier.contract.common_formats import normalised_sql
 from corptier.contract.readers import quote_ident as qi
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.schema import (
@@ -215,8 +216,8 @@ def _type_hint(dtype: str) -> str:
         "int": "is not a whole number",
         "money": "is not a number (write digits with a decimal point, e.g. 1234.56)",
         "rate": "is not a number (write a decimal, e.g. 0.0435 for 4.35 %)",
-        "date": "is not a valid date (YYYY-MM-DD)",
-        "month": "is not a month (YYYY-MM)",
+        "date": "is not a valid date (YYYY-MM-DD, YYYYMMDD or YYYY/MM/DD)",
+        "month": "is not a month (YYYY-MM, YYYYMM or YYYY/MM)",
     }.get(dtype, "has a wrong type")
 
 
@@ -231,16 +232,20 @@ def _kind_sql(code: str) -> str:
 class TableValidator:
     """All checks of one table; the accepted rows are those without an entry in problems."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spec: TableSpec, period: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, spec: TableSpec, period: str,
+                 shown: str | None = None) -> None:
         self.con, self.spec, self.period = con, spec, period
         self.rules = [ColumnRules(c, period) for c in spec.columns]
         self.raw, self.checked = f"raw_{spec.name}", f"checked_{spec.name}"
+        self.shown = shown or self.raw
+        """The values as the file wrote them (before a profile's mapping), quoted in reasons."""
         self.problems = f"problems_{spec.name}"
 
     # --- one pass over the values -------------------------------------------------------------
     def check_columns(self) -> None:
         """Build `checked_<t>` (typed values + codes) and record the column problems."""
         trimmed = ", ".join(f"{value_sql(r.column.name)} AS {r.ident}" for r in self.rules)
+        normal = ", ".join(f"{normalised_sql(r.column, r.ident)} AS {r.ident}" for r in self.rules)
         parsed = ", ".join(f"{sql} AS {name}" for r in self.rules for name, sql in r.parsed.items())
         typed = ", ".join(f"{r.typed()} AS {r.ident}" for r in self.rules)
         codes = ", ".join(f"CAST({r.code()} AS UTINYINT) AS {self._e(r)}" for r in self.rules)
@@ -248,7 +253,8 @@ class TableValidator:
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {self.checked} AS "
             f"SELECT __row, {typed}, {codes} FROM ("
-            f"SELECT *{parsed_sel} FROM (SELECT __row, {trimmed} FROM {self.raw}))"
+            f"SELECT *{parsed_sel} FROM (SELECT __row, {normal} FROM "
+            f"(SELECT __row, {trimmed} FROM {self.raw})))"
         )
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {self.problems} {PROBLEMS_DDL}")
         self._record_column_problems()
@@ -262,7 +268,7 @@ class TableValidator:
         bad = f"bad_{self.spec.name}"
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT r.*, {codes} "
-            f"FROM {self.checked} k JOIN {self.raw} r USING (__row) WHERE {any_bad}"
+            f"FROM {self.checked} k JOIN {self.shown} r USING (__row) WHERE {any_bad}"
         )
         parts = [
             f"SELECT __row, {ord_of(self.spec, r.column.name)}, {qs(r.column.name)}, "

@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 BATCH_ROWS = 50_000
 
 
-def xlsx_to_parquet(path: Path, table: str, target: Path) -> tuple[Path, list[str]]:
+def xlsx_to_parquet(
+    path: Path, table: str, target: Path, *, sheet: str | None = None, header_row: int = 1
+) -> tuple[Path, list[str]]:
     """Write `__row` and text columns c0..cN of the worksheet to `target`; return the header.
 
     `__row` is the data row number (1 = the row under the header), so it matches the sheet's
-    line number minus one even where empty rows are skipped.
+    line number minus `header_row` even where empty rows are skipped. Rows above the header
+    row (titles, notes) are skipped.
     """
     from openpyxl import load_workbook
 
@@ -36,21 +39,28 @@ def xlsx_to_parquet(path: Path, table: str, target: Path) -> tuple[Path, list[st
             f"{path}: not a readable .xlsx workbook ({exc}); save it again from Excel as .xlsx"
         ) from None
     try:
-        sheet = _pick_sheet(book, table)
-        rows = sheet.iter_rows(values_only=True)  # type: ignore[misc]  # stub: self is Worksheet
+        chosen = _pick_sheet(book, table, sheet, path)
+        rows = chosen.iter_rows(values_only=True)  # type: ignore[misc]  # stub: self is Worksheet
+        for _ in range(header_row - 1):
+            next(rows, ())
         header = [cell_text(v) or "" for v in next(rows, ())]
         if not any(header):
-            raise ContractError(f"{path}: the first row of the sheet must be the header row")
+            raise ContractError(
+                f"{path}: row {header_row} of the sheet must be the header row")
         _write_rows(rows, len(header), target)
     finally:
         book.close()
     return target, header
 
 
-def _pick_sheet(book: Workbook, table: str) -> ReadOnlyWorksheet:
+def _pick_sheet(book: Workbook, table: str, wanted: str | None, path: Path) -> ReadOnlyWorksheet:
+    name = (wanted or table).strip().lower()
     for sheet in book.worksheets:
-        if sheet.title.strip().lower() == table:
+        if sheet.title.strip().lower() == name:
             return sheet
+    if wanted:
+        titles = ", ".join(s.title for s in book.worksheets)
+        raise ContractError(f"{path}: no sheet named '{wanted}' (sheets: {titles})")
     return book.worksheets[0]
 
 

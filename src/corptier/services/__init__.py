@@ -14,6 +14,7 @@ _EXPORTS = {
     "init_workspace": "workspaces", "open_workspace": "workspaces",
     "synthesize_bank": "synthesis",
     "load_period": "loading",
+    "init_profile": "profiles", "check_profile": "profiles", "ProfileFiles": "profiles",
     "compute_indicators": "indicators", "export_snapshot": "indicators",
     "close_period": "closing", "CloseResult": "closing",
     "published_run": "published", "read_published": "published",
@@ -56,6 +57,7 @@ __all__ = [
     "LoadReport",
     "NewToken",
     "OverrideView",
+    "ProfileFiles",
     "Published",
     "ReportPaths",
     "RestoreResult",
@@ -70,6 +72,7 @@ __all__ = [
     "approve_override",
     "backtest_standard",
     "backup_workspace",
+    "check_profile",
     "close_period",
     "compare_standards",
     "compute_indicators",
@@ -79,6 +82,7 @@ __all__ = [
     "export_tiers",
     "get_override",
     "grant_user",
+    "init_profile",
     "init_workspace",
     "list_overrides",
     "list_users",
@@ -139,6 +143,7 @@ if TYPE_CHECKING:
         request_override,
         revoke_override,
     )
+    from corptier.services.profiles import ProfileFiles, check_profile, init_profile
     from corptier.services.published import (
         Explanation,
         Published,

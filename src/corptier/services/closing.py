@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from corptier.engine import EngineConnection, shared_connection
 from corptier.engine import compute_indicators as compute_snapshot
 from corptier.engine.snapshot import ROW_GROUP, write_snapshot
+from corptier.errors import ContractError
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.audit import attested_overrides
@@ -94,6 +95,7 @@ def close_period(
 
 def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | str | None,
            spark_session: Any, clock: float, actor: str) -> CloseResult:
+    refuse_without_customers(ws, p)
     standard = active_standard(ws, standard_path)
     lists = named_lists(ws, standard)
     with UnitOfWork(ws.db) as uow:  # what the close starts from: the last closes, the overrides
@@ -143,6 +145,18 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         seconds=round(time.perf_counter() - clock, 3),
         overrides_not_applied=tuple(not_applied),
     )
+
+
+def refuse_without_customers(ws: Workspace, p: Period) -> None:
+    """A period whose load accepted no customer has nothing to tier: one clear line, no run."""
+    import pyarrow.parquet as pq
+
+    path = ws.partition_file("customers", p)
+    if path.exists() and pq.ParquetFile(path).metadata.num_rows == 0:
+        raise ContractError(
+            f"period {p} has no accepted customer to tier (every customer row was rejected; "
+            f"see quarantine/{p}/customers.csv); correct the export and run 'corptier load' "
+            f"for {p} again")
 
 
 def read_customer_indicators(con: EngineConnection, ws: Workspace, period: Period) -> Any:

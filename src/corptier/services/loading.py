@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corptier.contract.load import stage_period
+from corptier.contract.profile import load_profile
 from corptier.contract.reconcile import LoadReport
 from corptier.contract.refusal import refusal
 from corptier.contract.staging import Staging
@@ -33,7 +34,7 @@ Progress = Callable[[str], None]
 @stage("load {period}", rows=lambda report: report.read)
 def load_period(ws: Workspace, period: str, path: Path | str, *,
                 progress: Progress | None = None, by: str | None = None,
-                accept_partial: bool = False) -> LoadReport:
+                accept_partial: bool = False, profile: Path | str | None = None) -> LoadReport:
     """Validate and load every contract table found in `path` as period `period`; rejected
     rows go to quarantine/<period>/ with their row, column and reason. `by` is the acting
     user recorded in the audit log ("system" when not given and the workspace has no users).
@@ -41,15 +42,18 @@ def load_period(ws: Workspace, period: str, path: Path | str, *,
     A load where most rows of a table are of another period, a table's accepted share is below
     `[load] min_accepted_share`, or no customer is accepted is refused (ContractError) and the
     previous data stay, unless `accept_partial`; its quarantine goes to
-    quarantine/<period>/refused/ for diagnosis."""
+    quarantine/<period>/refused/ for diagnosis. `profile` is a mapping profile (YAML) that
+    says how the bank's exports differ from the contract (docs/onboarding.md)."""
     from corptier.services.users import acting_name
 
     p = Period(period)
+    mapping = None if profile is None else load_profile(profile)
     actor = acting_name(ws, by or "system", "loaded by")
     with writing(ws, f"load {p}"):
         staging = Staging(ws, p, str(uuid.uuid4()))
         try:
-            report = stage_period(ws, staging, p, path, progress=progress or step)
+            report = stage_period(ws, staging, p, path, progress=progress or step,
+                                  profile=mapping)
             why = refusal(report, ws.config.load.min_accepted_share)
             if why is not None and not accept_partial:
                 staging.keep_refused_quarantine()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from corptier.contract.profile import load_profile
+from corptier.errors import ParameterError
 from corptier.services.progress import stage, step
 from corptier.synth import SynthSummary
 from corptier.synth import synthesize as _synthesize
+from corptier.synth.export_shape import shape_period
 
 
 @stage("synthesise", rows=lambda summary: sum(summary.totals().values()))
@@ -21,7 +26,27 @@ def synthesize_bank(
     dirty: bool = False,
     start: str = "2025-01",
     progress: Callable[[str], None] | None = None,
+    profile: Path | str | None = None,
 ) -> SynthSummary:
     """Write `out/<YYYY-MM>/` for each month, each loadable by `load_period`; the same seed
-    gives the same bytes. `dirty` injects row-level defects (see each `_defects.json`)."""
-    return _synthesize(out, customers, months, seed, fmt, dirty, start, progress=progress or step)
+    gives the same bytes. `dirty` injects row-level defects (see each `_defects.json`).
+    With a mapping `profile`, the files are written in the export shape it describes
+    (names, headers, codes, units, formats, encoding) and load with `load_period(profile=)`."""
+    if profile is None:
+        return _synthesize(out, customers, months, seed, fmt, dirty, start,
+                           progress=progress or step)
+    if dirty:
+        raise ParameterError("a synthetic bank is either --dirty or shaped by a --profile, "
+                             "not both")
+    mapping = load_profile(profile)
+    root = Path(out)
+    canonical = root / f".canonical-{uuid.uuid4().hex}"
+    try:
+        summary = _synthesize(canonical, customers, months, seed, "parquet", False, start,
+                              progress=progress or step)
+        for period in summary.periods:
+            shape_period(canonical / period, root / period, mapping, period)
+    finally:
+        shutil.rmtree(canonical, ignore_errors=True)
+    summary.out, summary.format = root, f"csv ({mapping.name})"
+    return summary

@@ -7,10 +7,10 @@ systems and Excel do. Defects are injected block by block at a small rate (at le
 kind in the first block when there is a row to put it on):
 
 - customers: wrong USCC check character, industry code in the wrong section, malformed
-  founding date, duplicated row (same customer id);
+  founding date (e.g. 05.09.2026), duplicated row (same customer id);
 - accounts: unknown product code, unknown customer, currency written as text;
-- balances: negative average balance, rate in percent (out of range), wrong month, number with
-  a thousands separator;
+- balances: negative average balance, rate in percent (out of range), wrong month,
+  number grouped the continental way (1.234,56);
 - transactions: duplicated row (same id), impossible date, date outside the month, malformed and
   over-precise amounts, unknown channel, missing direction, unknown account;
 - loans: rate in percent (out of range), unknown classification, malformed start date, days
@@ -61,11 +61,11 @@ def _section(value: str, rng: np.random.Generator, p: Period) -> str:
 
 def _date(value: str, rng: np.random.Generator, p: Period) -> str:
     y, m, d = value.split("-")
-    return [f"{y}/{m}/{d}", f"{y}{m}{d}", f"{y}-02-30", f"{d}.{m}.{y}"][int(rng.integers(0, 4))]
+    return [f"{d}/{m}/{y}", f"{y}.{m}.{d}", f"{y}-02-30", f"{d}.{m}.{y}"][int(rng.integers(0, 4))]
 
 
 def _impossible_day(value: str, rng: np.random.Generator, p: Period) -> str:
-    return f"{p}-{p.days + 1}" if p.days < 31 else value.replace("-", "/")
+    return f"{p}-{p.days + 1}"
 
 
 def _next_month(value: str, rng: np.random.Generator, p: Period) -> str:
@@ -82,7 +82,9 @@ def _percent(value: str, rng: np.random.Generator, p: Period) -> str:
 
 def _separator(value: str, rng: np.random.Generator, p: Period) -> str:
     whole, _, cents = value.partition(".")
-    return f"{int(whole):,}.{cents}" if abs(int(whole)) >= 1000 else f"{whole},{cents}x"
+    # grouped the continental way (1.234.567,89): the contract reads only 1,234,567.89
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{cents}" if abs(int(whole)) >= 1000 else f"{whole},{cents}x"
 
 
 def _malformed(value: str, rng: np.random.Generator, p: Period) -> str:
@@ -108,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("customers", "customer_id", "duplicate", None),
     Kind("accounts", "product_code", "reference", _const("TD9Y", "DDA_OLD", "FXLOAN")),
     Kind("accounts", "customer_id", "reference", lambda v, rng, p: v + "X"),
-    Kind("accounts", "currency", "pattern", _const("人民币", "rmb")),
+    Kind("accounts", "currency", "pattern", _const("人民币元", "Yuan")),
     Kind("balances", "avg_daily_balance", "min", _negative),
     Kind("balances", "rate", "max", _percent),
     Kind("balances", "month", "period", lambda v, rng, p: p.shift(-1)),
