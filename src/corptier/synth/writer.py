@@ -103,7 +103,7 @@ class CsvSink:
 
 
 class PeriodFiles:
-    """The ten table files of one period folder, open for appending.
+    """One file per contract table of a period folder, open for appending.
 
     Any table file already in the folder (of any format the loader reads) is removed first,
     so the folder holds exactly one file per table.
