@@ -77,11 +77,11 @@ def test_progress_line_on_a_terminal_shows_the_period_as_text(loaded: Workspace,
 
     from rich.console import Console
 
-    from corptier.cli import data as cli_data
+    from corptier.cli import progress as cli_progress
 
     screen = io.StringIO()
-    monkeypatch.setattr(cli_data, "err_console", Console(file=screen, force_terminal=True))
+    monkeypatch.setattr(cli_progress, "err_console", Console(file=screen, force_terminal=True))
     result = runner.invoke(app, ["indicators", "--period", "2026-0[/]",
                                  "--workspace", str(loaded.root)])
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "computing indicators of 2026-0[/]" in screen.getvalue()
+    assert "indicators 2026-0[/]" in screen.getvalue()

@@ -62,7 +62,7 @@ class RichSteps(StepLog):
 
         super().__init__()
         self.display = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
-                                TimeElapsedColumn(), console=err_console.real, transient=True)
+                                TimeElapsedColumn(), console=_screen(), transient=True)
         self._tasks: dict[int, Any] = {}
 
     def began(self, event: Event) -> None:
@@ -81,11 +81,15 @@ class RichSteps(StepLog):
             self.display.console.print(Text(f"{'  ' * event.depth}✓ {event_line(event)}"))
 
 
+def _screen() -> Any:
+    return getattr(err_console, "real", err_console)
+
+
 @contextmanager
 def showing_progress() -> Iterator[StepLog]:
     """Report the services' stages and steps run inside the block: live on a terminal, plain
     lines otherwise; yields the log of every ended step."""
-    if err_console.is_terminal:
+    if _screen().is_terminal:
         steps: StepLog = RichSteps()
         with steps.display, reporting(steps):  # type: ignore[attr-defined]
             yield steps
