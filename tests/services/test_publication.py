@@ -5,7 +5,6 @@ a failure or a crash between swap and commit is undone, and the export holds exa
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import stat
 import time
@@ -13,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -24,10 +24,10 @@ from corptier.provenance import code_version
 from corptier.services.publication import (
     JOURNAL,
     Publication,
-    export_table,
     publish,
     recover_publications,
     run_id_for,
+    staging_path,
 )
 from corptier.store.models import IndicatorRun, PublishedPeriod, TierRun
 from corptier.tiering.yaml_loader import load_default_standard
@@ -64,9 +64,16 @@ def _frame(tier: str = "core", customers: tuple[str, ...] = ("C1", "C2")) -> pd.
     return pd.DataFrame(rows)
 
 
-def _pub(run_id: str = "run-a", tier: str = "core", **kw) -> Publication:
+def _pub(ws: Workspace, run_id: str = "run-a", tier: str = "core", **kw) -> Publication:
+    """A close's publication: its export staged where the close writes it."""
+    staged = staging_path(ws, Period(PERIOD), run_id)
+    frame = _frame(tier)
+    frame["hysteresis"] = frame["hysteresis"].map(json.dumps)
+    frame["explanation"] = frame["explanation"].map(json.dumps)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), staged)
     fields = {"period": Period(PERIOD), "run_id": run_id, "standard": STANDARD,
-              "input_fingerprint": "f" * 64, "engine": "duckdb", "frame": _frame(tier)}
+              "input_fingerprint": "f" * 64, "engine": "duckdb", "staged": staged,
+              "customers": len(frame)}
     return Publication(**{**fields, **kw})
 
 
@@ -110,7 +117,7 @@ def test_run_ids_follow_the_inputs() -> None:
 def test_a_first_publication_writes_the_export_the_run_and_the_audit_entry(
     workspace: Workspace,
 ) -> None:
-    assert publish(workspace, _pub(actor="carol")) is False
+    assert publish(workspace, _pub(workspace, actor="carol")) is False
     assert _published(workspace) == {PERIOD: "run-a"}
     assert _applied(workspace) == ["core", "core"]
     assert stat.S_IMODE(_target(workspace).stat().st_mode) == 0o600
@@ -132,12 +139,6 @@ def test_a_first_publication_writes_the_export_the_run_and_the_audit_entry(
         "unchanged": False})]
 
 
-def test_the_export_is_zstd_compressed(workspace: Workspace) -> None:
-    publish(workspace, _pub())
-    meta = pq.ParquetFile(_target(workspace)).metadata
-    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {"ZSTD"}
-
-
 def test_times_are_recorded_in_utc_whatever_the_servers_time_zone(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,7 +146,7 @@ def test_times_are_recorded_in_utc_whatever_the_servers_time_zone(
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     try:
-        publish(workspace, _pub())
+        publish(workspace, _pub(workspace))
     finally:
         monkeypatch.undo()
         time.tzset()
@@ -160,9 +161,9 @@ def test_times_are_recorded_in_utc_whatever_the_servers_time_zone(
 
 
 def test_publishing_the_identical_run_again_says_so(workspace: Workspace) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     before = _target(workspace).read_bytes()
-    assert publish(workspace, _pub()) is True
+    assert publish(workspace, _pub(workspace)) is True
     assert _target(workspace).read_bytes() == before
     assert _runs(workspace) == {"run-a": "published"}
     assert [c[4]["unchanged"] for c in _closes(workspace)] == [False, True]
@@ -170,8 +171,8 @@ def test_publishing_the_identical_run_again_says_so(workspace: Workspace) -> Non
 
 
 def test_a_new_run_replaces_the_export_and_supersedes_the_old_run(workspace: Workspace) -> None:
-    publish(workspace, _pub())
-    assert publish(workspace, _pub("run-b", tier="key")) is False
+    publish(workspace, _pub(workspace))
+    assert publish(workspace, _pub(workspace, "run-b", tier="key")) is False
     assert _published(workspace) == {PERIOD: "run-b"}
     assert _runs(workspace) == {"run-a": "superseded", "run-b": "published"}
     assert _applied(workspace) == ["key", "key"]
@@ -182,7 +183,7 @@ def test_the_indicator_snapshot_is_registered_with_the_run(workspace: Workspace)
     snapshot = IndicatorRun(period=PERIOD, engine="duckdb", input_fingerprint="f" * 64,
                             config_hash="c" * 64, code_version="v", customer_path="a",
                             group_path="b", customers=2, groups=1, created_at=datetime(2026, 10, 1))
-    publish(workspace, _pub(indicator_run=snapshot))
+    publish(workspace, _pub(workspace, indicator_run=snapshot))
     with workspace.db.connect() as conn:
         rows = conn.execute(sa.select(IndicatorRun.period, IndicatorRun.customers)).all()
     assert [tuple(r) for r in rows] == [(PERIOD, 2)]
@@ -208,12 +209,12 @@ def _failing_commit(monkeypatch: pytest.MonkeyPatch, seen: list[bytes]) -> None:
 def test_a_commit_failing_after_the_swap_puts_the_previous_export_back(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     before = _target(workspace).read_bytes()
     seen: list[bytes] = []
     _failing_commit(monkeypatch, seen)
     with pytest.raises(RuntimeError, match="database is locked"):
-        publish(workspace, _pub("run-b", tier="key"))
+        publish(workspace, _pub(workspace, "run-b", tier="key"))
     monkeypatch.undo()
     assert seen and seen[0] != before
     assert _target(workspace).read_bytes() == before
@@ -227,7 +228,7 @@ def test_a_first_publication_whose_commit_fails_leaves_no_export(
     seen: list[bytes] = []
     _failing_commit(monkeypatch, seen)
     with pytest.raises(RuntimeError):
-        publish(workspace, _pub())
+        publish(workspace, _pub(workspace))
     monkeypatch.undo()
     assert seen
     assert not _target(workspace).exists()
@@ -249,7 +250,7 @@ def test_a_first_publication_whose_swap_fails_reports_that_failure(
 
     monkeypatch.setattr(publication.os, "replace", full)
     with pytest.raises(OSError, match="No space left"):
-        publish(workspace, _pub())
+        publish(workspace, _pub(workspace))
     monkeypatch.undo()
     assert not _target(workspace).exists()
     assert _published(workspace) == {}
@@ -259,7 +260,7 @@ def test_a_first_publication_whose_swap_fails_reports_that_failure(
 def test_a_failure_before_the_swap_touches_nothing(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     before = _target(workspace).read_bytes()
 
     def broken(*args: object) -> None:
@@ -267,7 +268,7 @@ def test_a_failure_before_the_swap_touches_nothing(
 
     monkeypatch.setattr(publication, "_write_journal", broken)
     with pytest.raises(OSError, match="disk full"):
-        publish(workspace, _pub("run-b", tier="key"))
+        publish(workspace, _pub(workspace, "run-b", tier="key"))
     monkeypatch.undo()
     assert _target(workspace).read_bytes() == before
     assert _published(workspace) == {PERIOD: "run-a"}
@@ -277,7 +278,7 @@ def test_a_failure_before_the_swap_touches_nothing(
 def test_the_journal_names_the_run_and_the_backup_while_the_swap_is_under_way(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     journals: list[dict] = []
     real_swap = publication._swap
 
@@ -288,7 +289,7 @@ def test_the_journal_names_the_run_and_the_backup_while_the_swap_is_under_way(
         assert backup.exists()
 
     monkeypatch.setattr(publication, "_swap", swap)
-    publish(workspace, _pub("run-b", tier="key"))
+    publish(workspace, _pub(workspace, "run-b", tier="key"))
     [entry] = journals
     assert entry["run_id"] == "run-b" and entry["period"] == PERIOD
     assert entry["had_target"] is True
@@ -320,9 +321,9 @@ def _crash_after_swap(ws: Workspace, pub: Publication, monkeypatch: pytest.Monke
 def test_recovery_puts_back_the_export_of_a_publication_that_died(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     before = _target(workspace).read_bytes()
-    _crash_after_swap(workspace, _pub("run-b", tier="key"), monkeypatch)
+    _crash_after_swap(workspace, _pub(workspace, "run-b", tier="key"), monkeypatch)
     assert _applied(workspace) == ["key", "key"] and (_target(workspace).parent / JOURNAL).exists()
     assert recover_publications(workspace) == [PERIOD]
     assert _target(workspace).read_bytes() == before
@@ -333,7 +334,7 @@ def test_recovery_puts_back_the_export_of_a_publication_that_died(
 def test_recovery_removes_the_export_of_a_first_publication_that_died(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _crash_after_swap(workspace, _pub(), monkeypatch)
+    _crash_after_swap(workspace, _pub(workspace), monkeypatch)
     assert _target(workspace).exists()
     assert recover_publications(workspace) == [PERIOD]
     assert not _target(workspace).exists()
@@ -349,7 +350,7 @@ def _journal(ws: Workspace, period: str, run_id: str, backup: str, had_target: b
 
 
 def test_recovery_keeps_a_publication_whose_commit_happened(workspace: Workspace) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     after = _target(workspace).read_bytes()
     folder = _journal(workspace, PERIOD, "run-a", ".x.parquet.bak", True)
     (folder / ".x.parquet.bak").write_bytes(b"the export before")
@@ -360,7 +361,7 @@ def test_recovery_keeps_a_publication_whose_commit_happened(workspace: Workspace
 
 def test_recovery_keeps_a_first_publication_whose_commit_happened(workspace: Workspace) -> None:
     """A first close died after its commit: there is no backup to drop, and that is fine."""
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     after = _target(workspace).read_bytes()
     _journal(workspace, PERIOD, "run-a", ".none.parquet.bak", False)
     assert recover_publications(workspace) == [PERIOD]
@@ -383,7 +384,7 @@ def test_a_torn_journal_does_not_stop_the_recovery_of_later_periods(
 
 def test_recovery_keeps_the_export_when_its_backup_is_gone(workspace: Workspace) -> None:
     """An export existed and no backup is left (the swap never moved it): keep it."""
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     after = _target(workspace).read_bytes()
     _journal(workspace, PERIOD, "run-b", ".gone.parquet.bak", True)
     assert recover_publications(workspace) == [PERIOD]
@@ -415,7 +416,7 @@ def test_recovery_never_follows_a_backup_path_out_of_the_period_folder(
 def test_a_journal_torn_before_the_swap_is_dropped_and_nothing_moves(
     workspace: Workspace, torn: str
 ) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     after = _target(workspace).read_bytes()
     folder = _target(workspace).parent
     (folder / JOURNAL).write_text(torn)
@@ -425,7 +426,7 @@ def test_a_journal_torn_before_the_swap_is_dropped_and_nothing_moves(
 
 
 def test_recovery_removes_stray_temporary_files_and_keeps_the_rest(workspace: Workspace) -> None:
-    publish(workspace, _pub())
+    publish(workspace, _pub(workspace))
     folder = _target(workspace).parent
     for name in (".r.1.a.parquet.tmp", ".r.1.a.parquet.bak", "notes.txt"):
         (folder / name).write_bytes(b"x")
@@ -436,38 +437,3 @@ def test_recovery_removes_stray_temporary_files_and_keeps_the_rest(workspace: Wo
 def test_recovery_of_a_workspace_never_closed_does_nothing(workspace: Workspace) -> None:
     assert recover_publications(workspace) == []
     assert not workspace.table_dir(PUBLISHED_TIERS).exists()
-
-
-def test_the_export_holds_each_value_as_read_with_missing_ones_as_nulls() -> None:
-    frame = _frame(customers=("C1", "C2", "C3", "C4"))
-    frame["group_id"] = ["G1", None, float("nan"), ""]
-    frame["score"] = [71.5, None, float("nan"), "12.25"]
-    frame["flags"] = ["watch,new", None, ",,a,", ""]
-    frame["needs_segment"] = [pd.NA, "cash", 7, None]
-    frame["override_id"] = pd.Series([None, 12, None, None], dtype=object)
-    frame[f"score_{DIMS[0]}"] = [pd.NA, 1, 2.5, float("nan")]
-    frame["hysteresis"] = [{"tier": "核心", "b": 1, "a": None}, {}, {}, {}]
-    table = export_table(Publication(Period(PERIOD), "run-x", STANDARD, "f", "duckdb", frame))
-    rows = table.to_pylist()
-    assert table.column_names == [
-        "customer_id", "group_id", "score", "computed_tier", "applied_tier", "previous_tier",
-        "migration", "flags", *[f"dim_{d}" for d in DIMS], "needs_segment", "behaviour_state",
-        "hysteresis_reason", "override_id", "run_id", "hysteresis", "explanation"]
-    assert [r["group_id"] for r in rows] == ["G1", None, None, None]
-    assert [r["score"] for r in rows] == [71.5, None, None, 12.25]
-    assert [r["flags"] for r in rows] == ["new,watch", "", "a", ""]
-    assert [r["needs_segment"] for r in rows] == [None, "cash", "7", None]
-    assert [r["override_id"] for r in rows] == [None, 12, None, None]
-    assert [r[f"dim_{DIMS[0]}"] for r in rows] == [None, 1.0, 2.5, None]
-    assert [r["behaviour_state"] for r in rows] == [None] * 4
-    assert [r["run_id"] for r in rows] == ["run-x"] * 4
-    assert rows[0]["hysteresis"] == '{"a":null,"b":1,"tier":"核心"}'
-    assert rows[1]["explanation"] == '{"score":70.5}'
-    assert table.schema.field("score").type == "double"
-
-
-def test_the_export_keeps_the_behaviour_state_when_the_close_has_one() -> None:
-    frame = _frame()
-    frame["behaviour_state"] = ["active", math.nan]
-    table = export_table(Publication(Period(PERIOD), "r", STANDARD, "f", "duckdb", frame))
-    assert table["behaviour_state"].to_pylist() == ["active", None]
