@@ -16,7 +16,7 @@ PERIOD = "2026-09"
 
 
 def _workspace(root: Path, rejected: int | None) -> Path:
-    ws = init_workspace(root / "ws")
+    ws = init_workspace(root / "ws", language="en")
     if rejected is not None:
         rows = sample_rows(PERIOD)
         for r in rows["customers"][:rejected]:

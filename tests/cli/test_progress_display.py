@@ -34,7 +34,7 @@ def test_a_close_prints_one_plain_line_per_step_on_stderr(loaded_en: Workspace) 
     steps = [line for line in result.stderr.splitlines() if line.startswith("close ")]
     names = [line.split(":")[0] for line in steps]
     assert names == [f"close {PERIOD} · indicators", f"close {PERIOD} · tiering",
-                     f"close {PERIOD} · results", f"close {PERIOD} · publish", f"close {PERIOD}"]
+                     f"close {PERIOD} · publish", f"close {PERIOD}"]
     assert re.fullmatch(rf"close {PERIOD}: 5 rows, [\d.]+ s(, [\d,]+ rows/s)?", steps[-1])
     assert "close 2026-07 ·" not in result.stdout and "Closed 2026-07" in result.stdout
 

@@ -88,6 +88,6 @@ def test_a_close_reports_its_steps_in_order(loaded: Workspace) -> None:
     with reporting(StepLog()) as log:
         result = close_period(loaded, "2026-07")
     assert [e.label for e in log.events] == [
-        "close 2026-07 · indicators", "close 2026-07 · tiering", "close 2026-07 · results",
+        "close 2026-07 · indicators", "close 2026-07 · tiering",
         "close 2026-07 · publish", "close 2026-07"]
     assert log.events[-1].rows == result.customers == log.events[1].rows
