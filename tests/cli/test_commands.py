@@ -228,7 +228,7 @@ def test_override_request_approve_list(ws: Path) -> None:
     refused(8, "override", "approve", oid, "--by", "alice", "--workspace", ws)
     out = ok("override", "approve", oid, "--by", "bob", "--workspace", ws)
     assert out.strip() == f"override {oid} ({CUSTOMER} → Core) approved by bob"
-    assert "approved" in ok("override", "list", "--customer", CUSTOMER, "--workspace", ws)
+    assert "Approved" in ok("override", "list", "--customer", CUSTOMER, "--workspace", ws)
     refused(9, "override", "list", "--state", "bogus", "--workspace", ws)
 
 
