@@ -21,10 +21,10 @@ EXPECTED_SHEETS = {
     "en": ["Findings", "Tiers", "Value destroyers", "KPIs", "Before and after", "KPI trend",
            "Migration", "Stability", "Exits by tier", "By sub-branch", "By relationship manager",
            "By industry section", "By enterprise size", "Concentration", "Lorenz curve",
-           "Quarantine", "Loads"],
+           "Quarantine", "Loads", "Load warnings"],
     "zh-CN": ["结论", "分层名单", "价值损毁客户", "分层指标", "实施前后", "指标趋势", "层级迁移",
               "稳定性", "各层级流失", "按支行", "按客户经理", "按行业门类", "按企业规模",
-              "贡献集中度", "洛伦兹曲线", "数据隔离", "数据加载"],
+              "贡献集中度", "洛伦兹曲线", "数据隔离", "数据加载", "加载警告"],
 }
 needs_cjk = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed")
 
@@ -45,7 +45,7 @@ def en_report(report_ws) -> dict[str, Path]:
     result = CliRunner().invoke(app, ["report", "--period", periods[-1], "--lang", "en",
                                       "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output
-    printed = [Path(line) for line in result.output.split()]
+    printed = [Path(line) for line in result.stdout.split()]
     assert [p.name for p in printed] == ["report.en.html", "report.en.pdf", "report.en.xlsx"]
     assert all(p.parent == ws.reports_dir / periods[-1] for p in printed)
     return dict(zip(["html", "pdf", "xlsx"], printed, strict=True))
@@ -176,7 +176,8 @@ def test_workbook_sheets_frozen_headers_and_formats(lang, zh_report, en_report, 
     explanation = tiers.cell(2, len(header)).value
     assert ("得分" if lang == "zh-CN" else "score") in explanation
     destroyers = wb.worksheets[2]
-    losses = [r[money - 1] for r in destroyers.iter_rows(min_row=2, values_only=True)]
+    lost = [c.value for c in destroyers[1]].index(contribution)
+    losses = [r[lost] for r in destroyers.iter_rows(min_row=2, values_only=True)]
     assert len(losses) == int((snapshot["contribution"] < 0).sum())
     assert losses == sorted(losses) and all(v < 0 for v in losses)
     kpis = wb.worksheets[3]
@@ -184,6 +185,6 @@ def test_workbook_sheets_frozen_headers_and_formats(lang, zh_report, en_report, 
     by_branch = wb.worksheets[9]
     counts = [r[1] for r in by_branch.iter_rows(min_row=2, values_only=True)]
     assert sum(counts) == len(published)
-    quarantine = wb.worksheets[-2]
+    quarantine = wb.worksheets[-3]
     rows = [tuple(c.value for c in r[:4]) for r in quarantine.iter_rows(min_row=2, max_row=3)]
     assert ("customers", "uscc", "统一社会信用代码校验位错误", 2) in rows
