@@ -45,9 +45,9 @@ def test_override_request_approve_list_with_markup(loaded: Workspace) -> None:
 def test_explain_and_close_errors_with_markup(loaded: Workspace, tmp_path) -> None:
     _ok(loaded, "close", "--period", "2026-07")
     out = _fails(loaded, NotFoundError.exit_code, "explain", "X[red]", "--period", "2026-07")
-    assert "customer X[red] is not in the close of 2026-07" in out
+    assert "no customer of 2026-07 has the id, USCC or name 'X[red]'" in out
     out = _fails(loaded, NotFoundError.exit_code, "explain", "X[/]", "--period", "2026-07")
-    assert "customer X[/] is not in the close" in out
+    assert "no customer of 2026-07 has the id, USCC or name 'X[/]'" in out
     missing = tmp_path / "std[/red].yaml"
     out = _fails(loaded, StandardError.exit_code, "close", "--period", "2026-07",
                  "--standard", str(missing))

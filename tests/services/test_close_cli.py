@@ -49,7 +49,7 @@ def test_explain_of_an_unknown_customer_is_one_clear_line(loaded: Workspace) -> 
     result = runner.invoke(app, ["explain", "NOPE", "--period", "2026-07",
                                  "--workspace", str(loaded.root)])
     assert result.exit_code == NotFoundError.exit_code
-    assert "customer NOPE is not in the close of 2026-07" in result.output
+    assert "no customer of 2026-07 has the id, USCC or name 'NOPE'" in result.output
 
 
 def test_an_override_for_an_unknown_customer_is_refused(loaded: Workspace) -> None:
