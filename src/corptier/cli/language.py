@@ -45,7 +45,7 @@ def workspace_language(root: Any) -> str | None:
     try:
         with open(Path(root) / "corptier.toml", "rb") as handle:
             lang = tomllib.load(handle).get("workspace", {}).get("language")
-    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError):  # ValueError: bad TOML or bytes
         return None
     return lang if isinstance(lang, str) else None
 
