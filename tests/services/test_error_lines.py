@@ -4,6 +4,7 @@ exit code, never a traceback: driven through the real entry point in a subproces
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,13 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str], code: int) -> str:
-    """The single stderr line of a failed command (asserting there is exactly one)."""
+    """The single error line of a failed command (asserting there is exactly one, last, after
+    at most the plain progress lines of the steps that finished before it)."""
     assert "Traceback" not in proc.stderr, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
+    *steps, last = proc.stderr.strip().splitlines()
+    step = re.compile(r"[^:]+: ([\d,]+ rows, )?[\d.]+ s(, [\d,.]+ rows/s)?")
+    assert all(step.fullmatch(s) for s in steps), proc.stderr
+    lines = [last]
     assert lines[0].startswith("error: "), proc.stderr
     assert proc.returncode == code, (proc.returncode, proc.stderr)
     return lines[0]
