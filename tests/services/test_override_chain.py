@@ -124,19 +124,12 @@ def _set_lists(ws: Workspace, period: str) -> None:
 
 
 def _observed(ws: Workspace, period: str) -> dict[str, tuple]:
-    table = sv.read_published(ws, period, ["customer_id", "applied_tier", "hysteresis",
-                                           "override_id"]).table.to_pylist()
-    out = {}
-    for row in table:
-        h = row["hysteresis"]
-        if isinstance(h, str):
-            import json
-
-            h = json.loads(h)
-        out[row["customer_id"]] = (row["applied_tier"], h["tier"], h["reason"],
-                                   h["periods_below"], h["pending_tier"],
-                                   row["override_id"] is not None)
-    return out
+    table = sv.read_published(ws, period, [
+        "customer_id", "applied_tier", "hysteresis_tier", "hysteresis_reason", "periods_below",
+        "pending_tier", "override_id"]).table.to_pylist()
+    return {r["customer_id"]: (r["applied_tier"], r["hysteresis_tier"], r["hysteresis_reason"],
+                               r["periods_below"], r["pending_tier"],
+                               r["override_id"] is not None) for r in table}
 
 
 @pytest.mark.slow
