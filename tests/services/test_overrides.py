@@ -223,7 +223,7 @@ def test_cli_request_approve_list(workspace) -> None:
 
     listed = runner.invoke(app, ["override", "list", "--state", "approved", *ws])
     assert listed.exit_code == 0
-    assert "C0042" in listed.output and "approved" in listed.output
+    assert "C0042" in listed.output and "Approved" in listed.output
 
 
 def test_cli_checks_the_tier_against_the_workspace_standard(workspace) -> None:
