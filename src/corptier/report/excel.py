@@ -359,11 +359,20 @@ def _lorenz(book: _Book, data: ReportData, t: Translator) -> None:
 
 
 def _quarantine(book: _Book, data: ReportData, t: Translator) -> None:
+    _by_reason(book, "quarantine", data.quarantine.by_reason, t)
+
+
+def _warnings(book: _Book, data: ReportData, t: Translator) -> None:
+    _by_reason(book, "warnings", data.quarantine.warnings, t)
+
+
+def _by_reason(book: _Book, sheet: str, frame: pd.DataFrame, t: Translator) -> None:
+    """Rows by table, column and reason: the rejected rows, or the accepted ones warned of."""
     cols = [Col(t("Table"), "text", 18), Col(t("Column"), "text", 18), Col(t("Reason"), "text", 60),
             Col(t("Rows"), "count")]
-    book.table("quarantine", t(SHEETS["quarantine"]), cols,
+    book.table(sheet, t(SHEETS[sheet]), cols,
                ([r["table"], r["column"], r["reason"], r["rows"]]
-                for r in data.quarantine.by_reason.to_dict("records")))
+                for r in frame.to_dict("records")))
 
 
 def _loads(book: _Book, data: ReportData, t: Translator) -> None:
@@ -372,14 +381,6 @@ def _loads(book: _Book, data: ReportData, t: Translator) -> None:
     book.table("loads", t(SHEETS["loads"]), cols,
                ([r["table"], r["rows_read"], r["rows_accepted"], r["rows_rejected"], r["source"]]
                 for r in data.quarantine.load_runs.to_dict("records")))
-
-
-def _warnings(book: _Book, data: ReportData, t: Translator) -> None:
-    cols = [Col(t("Table"), "text", 18), Col(t("Column"), "text", 18), Col(t("Reason"), "text", 60),
-            Col(t("Rows"), "count")]
-    book.table("warnings", t(SHEETS["warnings"]), cols,
-               ([r["table"], r["column"], r["reason"], r["rows"]]
-                for r in data.quarantine.warnings.to_dict("records")))
 
 
 def _tier_sort_key(data: ReportData):
