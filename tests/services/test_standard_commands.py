@@ -234,10 +234,10 @@ def test_backtest_chains_hysteresis_and_publishes_nothing(branch: Workspace,
 
 
 def test_backtest_cli_json(branch: Workspace, default_path: Path) -> None:
-    code, out = _invoke(branch, "backtest", str(default_path), "--from", PERIODS[0],
-                        "--to", LAST, "--json")
-    assert code == 0, out
-    doc = json.loads(out)
+    result = runner.invoke(app, ["standard", "backtest", str(default_path), "--from", PERIODS[0],
+                                 "--to", LAST, "--json", "--workspace", str(branch.root)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)  # progress lines go to stderr, the document alone to stdout
     assert doc["periods"] == list(PERIODS) and len(doc["stability"]) == len(PERIODS) - 1
     assert doc["psi"][0] == {"period": PERIODS[0], "psi": 0.0, "verdict": "stable", "bins": 10,
                              "n_ref": doc["customers"][PERIODS[0]],

@@ -18,7 +18,8 @@ def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
                                  "--start", "2026-11", str(tmp_path / "bank")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "bank").iterdir()) == ["2026-11", "2026-12"]
-    assert "transactions" in result.output and "2 periods" in result.output
+    printed = " ".join(result.output.split())
+    assert "Transactions" in printed and "Off-balance-sheet facilities" in printed and "2 periods" in printed
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ TABLE_LABELS = {
     "balances": "Daily balances",
     "transactions": "Transactions",
     "loans": "Loans",
+    "facilities": "Off-balance-sheet facilities",
     "fee_income": "Fee income",
     "products": "Product holdings",
     "relationship_managers": "Relationship managers",
