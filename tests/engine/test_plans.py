@@ -12,6 +12,12 @@ from corptier.engine.plans import load_plan, plan_key, save_plan, workspace_secr
 from corptier.workspace import Workspace
 
 
+@pytest.fixture(autouse=True)
+def _compile_in_this_test() -> None:
+    """These tests are about compiling and storing plans: none comes from an earlier test."""
+    snapshot.COMPILED.clear()
+
+
 def _plans(ws: Workspace) -> list:
     return sorted((ws.temp_dir / "plans").glob("*.sql"))
 
@@ -51,6 +57,7 @@ def test_plan_matches_an_uncached_run_on_another_period(random_bank) -> None:
     expected = cached.customer_path.read_bytes()
     for plan in _plans(random_bank):
         plan.unlink()
+    snapshot.COMPILED.clear()
     fresh = compute_indicators(random_bank, "2026-09")
     assert not fresh.plan_cached
     assert fresh.customer_path.read_bytes() == expected

@@ -148,6 +148,11 @@ def compute_indicators(
     return result
 
 
+COMPILED: dict[str, str] = {}
+"""Plans compiled in this process by key: another workspace of the same code, configuration
+and input schemas (a service closing several workspaces, a test suite) compiles once."""
+
+
 def _customer_batches(
     ws: Workspace, con: EngineConnection, inp: Inputs
 ) -> tuple[pa.RecordBatchReader, bool, str | None]:
@@ -165,7 +170,8 @@ def _customer_batches(
     stored = load_plan(folder, key, secret)
     if stored is not None:
         return con.sql_batches(stored, ROW_GROUP), True, plan_digest(stored)
-    sql = con.compile(customer_snapshot_expr(con, inp.period, a, inputs=inp))
+    sql = COMPILED.get(key) or con.compile(customer_snapshot_expr(con, inp.period, a, inputs=inp))
+    COMPILED[key] = sql
     save_plan(folder, key, sql, secret)
     return con.sql_batches(sql, ROW_GROUP), False, plan_digest(sql)
 
