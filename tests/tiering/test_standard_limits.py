@@ -4,7 +4,6 @@ validates also compiles and runs, and named-list files come only from the named-
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -89,11 +88,10 @@ def laughs(levels: int, fanout: int) -> str:
     (9, 9, "more than 64 aliases"),
     (6, 10, "more than 50,000 values"),
 ])
+@pytest.mark.timeout(120)  # expanded, a million values would take far longer: a hang fails
 def test_billion_laughs_is_refused_quickly(levels, fanout, limit):
-    started = time.perf_counter()
     message = refused(laughs(levels, fanout) + SMALL)
     assert message.startswith("s.yaml:") and limit in message
-    assert time.perf_counter() - started < 5
 
 
 def test_recursive_alias_is_refused():

@@ -267,8 +267,8 @@ class TableValidator:
         # every column costs more than checking a clean table.
         counts = self.con.execute(
             "SELECT " + ", ".join(f"count_if({self._e(r)} <> 0)" for r in self.rules)
-            + f" FROM {self.checked}").fetchone()
-        failing = [r for r, n in zip(self.rules, counts or (), strict=True) if n]
+            + f" FROM {self.checked}").fetchall()[0]
+        failing = [r for r, n in zip(self.rules, counts, strict=True) if n]
         if not failing:
             return
         any_bad = " OR ".join(f"k.{self._e(r)} <> 0" for r in failing)

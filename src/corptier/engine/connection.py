@@ -109,6 +109,13 @@ class EngineConnection(ABC):
         frame: pd.DataFrame = self._backend.execute(expr)
         return frame
 
+    def stage(self, expr: ir.Table) -> ir.Table:
+        """`expr` stored in the engine as a temporary table, and a table that reads it: the
+        steps after it compile against stored rows instead of re-planning the whole chain
+        (Ibis' rewrites cost more than linearly in an expression's depth)."""
+        self.register(expr)
+        return expr.cache()
+
     def compile(self, expr: ir.Table) -> str:
         """The SQL of `expr` in this engine's dialect."""
         return str(self._backend.compile(expr))

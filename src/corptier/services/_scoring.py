@@ -75,7 +75,7 @@ def scored_frame(con: EngineConnection, ws: Workspace, period: Period, standard:
     customer sorted by id, with the `CARRIED` indicator columns; only `columns` of the
     tiering output (plus customer_id and the carried ones) when given."""
     indicators = read_customer_indicators(con, ws, period)
-    tiered = score_and_tier(indicators, standard, named_lists(ws, standard))
+    tiered = score_and_tier(indicators, standard, named_lists(ws, standard), stage=con.stage)
     if columns is not None:
         tiered = tiered.select("customer_id", *[c for c in columns if c != "customer_id"])
     keep = ["customer_id", *[c for c in CARRIED if c in indicators.columns]]
@@ -99,7 +99,7 @@ def tiered_history(con: EngineConnection, ws: Workspace, periods: Sequence[Perio
         step("tiering {period}", period=period)
         indicators = read_customer_indicators(con, ws, period)
         carry = [c for c in CARRIED if c in indicators.columns]
-        expr = tier_with_hysteresis(indicators, standard, lists, state, carry)
+        expr = tier_with_hysteresis(indicators, standard, lists, state, carry, stage=con.stage)
         frame = _sorted(con.execute(expr))
         state = next_state(frame, codes)
         frames.append(_history_rows(frame, period, codes))

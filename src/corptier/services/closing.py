@@ -175,8 +175,8 @@ def _write_results(con: EngineConnection, ws: Workspace, period: Period, standar
         "customer_id", *BEHAVIOUR_COLUMNS)
     history = published_history([(q, con.read_parquet(path)) for q, path in history_paths])
     tiered = tier_with_hysteresis(indicators, standard, lists,
-                                  hysteresis_state(history, standard.tier_codes))
-    tiered = tiered.join(behaviour, "customer_id")
+                                  hysteresis_state(history, standard.tier_codes), stage=con.stage)
+    tiered = con.stage(tiered.join(behaviour, "customer_id"))
     chosen = ibis.memtable(overrides_table(overrides, standard.tier_codes))
     last = history_paths[0][0] if history_paths else None
     results = add_results(tiered, history, chosen, standard.tier_codes, last)

@@ -7,6 +7,8 @@ runs until the caller executes the result, on DuckDB or Spark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
@@ -33,6 +35,10 @@ from corptier.tiering.standard import Standard
 
 FLAGS = "flags"
 COMPUTED_TIER_LEVEL = "computed_level"
+
+
+Stage = Callable[[ir.Table], ir.Table]
+"""Materialises a table in the engine and returns a table reading it (EngineConnection.stage)."""
 
 
 def flag_column(code: str) -> str:
@@ -62,6 +68,7 @@ def score_and_tier(
     standard: Standard,
     named_lists: NamedLists | None = None,
     segmenter: NeedsSegmenter | None = None,
+    stage: Stage | None = None,
 ) -> ir.Table:
     """Score and tier every customer of one period (one row per customer in `indicators`).
 
@@ -74,6 +81,9 @@ def score_and_tier(
     standard : the tiering standard.
     named_lists : run-time named lists for gates with `named_list: {name: ...}`.
     segmenter : a fitted `NeedsSegmenter`; required when `needs_segments.mode` is `kmeans`.
+    stage : materialises an intermediate table in the engine (`EngineConnection.stage`); the
+        scores, levels, gates and group rule are then planned one step at a time. Without it
+        the result is one expression and nothing runs.
 
     Returns
     -------
@@ -87,11 +97,12 @@ def score_and_tier(
             "NeedsSegmenter(standard.needs_segments.kmeans).fit(reference_indicators)"
         )
     by = ["period"] if "period" in indicators.columns else []
+    keep = stage or _unstaged
     table = without_nan(indicators, standard.indicators_used())
-    table = add_scores(table, standard, by)
-    table = add_raw_level(table, standard, by)
-    table = add_gates(table, standard, named_lists)
-    table = add_group_rule(table, standard.group_rule, by)
+    table = keep(add_scores(table, standard, by))
+    table = keep(add_raw_level(table, standard, by))
+    table = keep(add_gates(table, standard, named_lists))
+    table = keep(add_group_rule(table, standard.group_rule, by))
     table = _add_tier_codes(table, standard)
     table = _add_flags(table, standard)
     table = add_needs_segment(table, standard.needs_segments)
@@ -105,6 +116,10 @@ def score_and_tier(
         with_cluster=segmenter is not None,
     )
     return table.select(*columns)
+
+
+def _unstaged(table: ir.Table) -> ir.Table:
+    return table
 
 
 def _check_columns(indicators: ir.Table, standard: Standard) -> None:

@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from corptier.tiering.apply import score_and_tier
+from corptier.tiering.apply import Stage, score_and_tier
 from corptier.tiering.gates import NamedLists, immediate_cap_level
 from corptier.tiering.hysteresis import CAP, COMPUTED, apply_hysteresis
 from corptier.tiering.standard import Standard
@@ -24,6 +24,7 @@ def tier_with_hysteresis(
     lists: NamedLists,
     state: pa.Table | ir.Table,
     carry: Sequence[str] = (),
+    stage: Stage | None = None,
 ) -> ir.Table:
     """One period's tiers before overrides, as an Ibis expression (nothing runs yet).
 
@@ -31,11 +32,14 @@ def tier_with_hysteresis(
     previous close's state in `STATE_SCHEMA`, in memory or as an engine table; empty for a
     first close; fired immediate caps
     bound the applied tier at once) and joins the values of
-    the indicators the standard uses, plus the `carry` columns, by customer id.
+    the indicators the standard uses, plus the `carry` columns, by customer id. With `stage`
+    (EngineConnection.stage) the steps are stored one after the other as they are planned.
     """
-    tiered = score_and_tier(indicators, standard, lists)
+    tiered = score_and_tier(indicators, standard, lists, stage=stage)
     current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64"),
                                CAP: immediate_cap_level(tiered, standard)})
+    if stage is not None:
+        current = stage(current)
     previous = ibis.memtable(state) if isinstance(state, pa.Table) else state
     result = apply_hysteresis(current, previous, standard.hysteresis,
                               standard.tier_codes)
