@@ -39,12 +39,18 @@ _EXPORTS = {
     "UserView": "users", "NewToken": "users",
     "grant_user": "users", "reset_password": "users",
     "verify_audit_log": "audit", "AuditVerification": "audit",
+    "evaluate_alerts": "alerts", "list_alerts": "alerts", "get_alert": "alerts",
+    "acknowledge_alert": "alerts", "resolve_alert": "alerts", "dismiss_alert": "alerts",
+    "alert_history": "alerts", "alert_rules": "alerts", "AlertView": "alerts",
+    "AlertEvaluation": "alerts",
     "backup_workspace": "backup", "restore_workspace": "backup",
     "BackupResult": "backup", "RestoreResult": "backup",
 }
 
 __all__ = [
     "Adoption",
+    "AlertEvaluation",
+    "AlertView",
     "AuditEntry",
     "AuditVerification",
     "BacktestResult",
@@ -66,9 +72,12 @@ __all__ = [
     "SuggestResult",
     "SynthSummary",
     "UserView",
+    "acknowledge_alert",
     "active_standard",
     "add_user",
     "adopt_standard",
+    "alert_history",
+    "alert_rules",
     "approve_override",
     "backtest_standard",
     "backup_workspace",
@@ -77,13 +86,17 @@ __all__ = [
     "compare_standards",
     "compute_indicators",
     "disable_user",
+    "dismiss_alert",
+    "evaluate_alerts",
     "explain_customer",
     "export_snapshot",
     "export_tiers",
+    "get_alert",
     "get_override",
     "grant_user",
     "init_profile",
     "init_workspace",
+    "list_alerts",
     "list_overrides",
     "list_users",
     "load_period",
@@ -96,6 +109,7 @@ __all__ = [
     "reject_override",
     "request_override",
     "reset_password",
+    "resolve_alert",
     "restore_workspace",
     "revoke_override",
     "run_demo",
@@ -112,6 +126,18 @@ if TYPE_CHECKING:
     from corptier.contract.reconcile import LoadReport
     from corptier.engine import IndicatorResult
     from corptier.report import ReportPaths
+    from corptier.services.alerts import (
+        AlertEvaluation,
+        AlertView,
+        acknowledge_alert,
+        alert_history,
+        alert_rules,
+        dismiss_alert,
+        evaluate_alerts,
+        get_alert,
+        list_alerts,
+        resolve_alert,
+    )
     from corptier.services.audit import AuditVerification, verify_audit_log
     from corptier.services.backup import (
         BackupResult,
