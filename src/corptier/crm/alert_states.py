@@ -19,7 +19,8 @@ MAX_NOTE = 4_000
 
 
 def check_action(alert_id: int, state: str, action: str, note: str | None) -> str | None:
-    """The note of `action` (as given, or None when blank) on an alert in `state`, or RequestError saying why not."""
+    """The note of `action` on an alert in `state` (as given; None when blank), or
+    RequestError saying why the action is not allowed."""
     allowed, _ = ACTIONS[action]
     if state not in allowed:
         raise RequestError(f"alert {alert_id} is {state}; only an alert that is "

@@ -185,7 +185,8 @@ def _empty_fired() -> pa.Table:
 
 
 def _known_table(rows: list[tuple[int, str, str, str, str, bool]]) -> pa.Table:
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], [], [], []]
+    columns: list[tuple[Any, ...]] = (list(zip(*rows, strict=True)) if rows
+                                      else [(), (), (), (), (), ()])
     return pa.table({"id": pa.array(columns[0], pa.int64()),
                      "rule_id": pa.array(columns[1], pa.string()),
                      "customer_id": pa.array(columns[2], pa.string()),

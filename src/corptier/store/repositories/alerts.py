@@ -23,9 +23,9 @@ class AlertRepository:
 
     def known(self, rule_ids: Iterable[str],
               period: str) -> list[tuple[int, str, str, str, str, bool]]:
-        """(id, rule_id, customer_id, state, last_period, holds) of the live alerts of `rule_ids` and
-        of those closed that were evaluated for `period` (a re-close does not raise them
-        again)."""
+        """(id, rule_id, customer_id, state, last_period, holds) of the live alerts of
+        `rule_ids` and of those closed that were evaluated for `period` (a re-close does not
+        raise them again)."""
         ids = sorted(set(rule_ids))
         if not ids:
             return []
