@@ -71,3 +71,22 @@ def test_a_duplicate_rule_id_and_broken_yaml_are_named(tmp_path: Path) -> None:
         parse_alert_rules(twice, "alerts.yaml")
     with pytest.raises(AlertRulesError, match=r"^alerts.yaml:\d+: \(top\): not valid YAML"):
         parse_alert_rules("id: x\nrules: [\n  - {", "alerts.yaml")
+
+
+def test_the_validate_command_prints_ok_or_one_line_per_problem(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corptier.cli import app
+
+    runner = CliRunner(env={"CORPTIER_LANG": "en", "COLUMNS": "400"})
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    ok = runner.invoke(app, ["alerts", "validate", str(good)])
+    assert ok.exit_code == 0 and ok.stdout.strip() == f"{good}: OK (1 rules, 1 enabled)"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("when: max_days_overdue > 30", 'when: "[bold]x[/] > 1"'),
+                   encoding="utf-8")
+    refused = runner.invoke(app, ["alerts", "validate", str(bad)])
+    assert refused.exit_code == 6 and "Traceback" not in refused.output
+    assert refused.stderr.startswith(f"error: {bad}:8: rules[0].when: ")
+    assert "'[bold]x[/] > 1'" in refused.stderr  # the user's text, not read as markup

@@ -183,3 +183,17 @@ def test_a_hostile_note_is_stored_verbatim_and_shown_as_text(
     assert again.exit_code == RequestError.exit_code
     assert again.stderr.strip().startswith("error: alert ")
     assert "Traceback" not in again.output
+
+
+def test_a_rising_severity_brings_the_escalation_forward(bank: Workspace,
+                                                         tmp_path: Path) -> None:
+    rule_id = _rule_id()
+    path = _rules(tmp_path, rule_id, "max_days_overdue > 30", severity="low")
+    evaluate_alerts(bank, PERIOD, rules_path=path, clock=lambda: T0)
+    [alert] = _mine(bank, rule_id)
+    assert alert.escalate_at == (T0 + timedelta(hours=168)).replace(tzinfo=None)
+    _rules(tmp_path, rule_id, "max_days_overdue > 30", severity="critical")
+    evaluate_alerts(bank, PERIOD, rules_path=path, clock=lambda: T0 + timedelta(hours=1))
+    risen = get_alert(bank, alert.id, clock=lambda: T0 + timedelta(hours=5))
+    assert risen.severity == "critical" and risen.escalated
+    assert risen.escalate_at == (T0 + timedelta(hours=4)).replace(tzinfo=None)

@@ -105,17 +105,32 @@ def alerts_dismiss(alert_id: IdArg, by: ByOpt = None, note: Annotated[str | None
     _done(dismiss_alert(ws, alert_id, by, note), by)
 
 
+@alerts_app.command("validate")
+def alerts_validate(
+    file: Annotated[Path, typer.Argument(help="Alert rules file, e.g. standards/alerts.yaml.")],
+) -> None:
+    """Check an alert rules file: one line per problem with its line and field."""
+    from corptier.services import validate_alert_rules
+
+    rules = validate_alert_rules(file)
+    say(_("{file}: OK ({rules} rules, {enabled} enabled)").format(
+        file=file, rules=len(rules.rules), enabled=len(rules.enabled)))
+
+
 @alerts_app.command("evaluate")
 def alerts_evaluate(
     period: Annotated[str, typer.Option("--period", "-p", help="A closed period, YYYY-MM.")],
     rules: Annotated[Path | None, typer.Option(
         "--rules", help="Alert rules file (default: standards/alerts.yaml).")] = None,
+    by: ByOpt = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Evaluate the alert rules on a closed period again (a close does it by itself)."""
     from corptier.services import evaluate_alerts, open_workspace
 
-    done = evaluate_alerts(open_workspace(workspace), period, rules_path=rules)
+    ws = open_workspace(workspace)
+    done = evaluate_alerts(ws, period, rules_path=rules,
+                           by=acting(ws, by, login_default=True))
     say(_("alerts of {period}: {raised} raised, {updated} updated, {gone} no longer hold, "
           "{escalated} escalated").format(period=done.period, raised=done.raised,
                                           updated=done.updated, gone=done.no_longer_holding,

@@ -95,11 +95,13 @@ class AlertRules(StandardModel):
     version: Annotated[str, BeforeValidator(text_version)]
     escalation_hours: dict[Severity, Annotated[float, Field(gt=0)]]
     """Hours after which an alert of that severity not yet acknowledged goes to the team head."""
-    rules: tuple[AlertRule, ...] = Field(min_length=1)
+    rules: tuple[AlertRule, ...]
 
     @field_validator("rules")
     @classmethod
     def _unique_ids(cls, rules: tuple[AlertRule, ...], info: Any) -> tuple[AlertRule, ...]:
+        if not rules:
+            raise ValueError("give at least one rule")
         seen: set[str] = set()
         hours = info.data.get("escalation_hours")
         for i, rule in enumerate(rules):

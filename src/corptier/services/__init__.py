@@ -42,6 +42,7 @@ _EXPORTS = {
     "evaluate_alerts": "alerts", "list_alerts": "alerts", "get_alert": "alerts",
     "acknowledge_alert": "alerts", "resolve_alert": "alerts", "dismiss_alert": "alerts",
     "alert_history": "alerts", "alert_rules": "alerts", "AlertView": "alerts",
+    "validate_alert_rules": "alerts",
     "AlertEvaluation": "alerts",
     "backup_workspace": "backup", "restore_workspace": "backup",
     "BackupResult": "backup", "RestoreResult": "backup",
@@ -116,6 +117,7 @@ __all__ = [
     "run_standard",
     "suggest_standard",
     "synthesize_bank",
+    "validate_alert_rules",
     "validate_standard",
     "verify_audit_log",
     "write_changes_csv",
@@ -137,6 +139,7 @@ if TYPE_CHECKING:
         get_alert,
         list_alerts,
         resolve_alert,
+        validate_alert_rules,
     )
     from corptier.services.audit import AuditVerification, verify_audit_log
     from corptier.services.backup import (

@@ -112,12 +112,21 @@ def alert_rules(ws: Workspace, path: Path | str | None = None) -> AlertRules:
     return load_alert_rules(alert_rules_path(ws, path))
 
 
+def validate_alert_rules(path: Path | str) -> AlertRules:
+    """Check an alert rules file; AlertRulesError names each problem's file, line and field."""
+    return load_alert_rules(path)
+
+
 # --- evaluation --------------------------------------------------------------------------------
 def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None = None,
-                    clock: Clock = utc_now, after_close: bool = False) -> AlertEvaluation:
-    """Evaluate the alert rules on closed `period`: raise, update, escalate (idempotent)."""
+                    clock: Clock = utc_now, after_close: bool = False,
+                    by: str = "system") -> AlertEvaluation:
+    """Evaluate the alert rules on closed `period`: raise, update, escalate (idempotent).
+    `by` is who the audit log names (the closing user when a close calls it)."""
     p = Period(period)
     now = _naive(clock())
+    if not after_close and by != "system":
+        by = acting_name(ws, by, "--by")
     try:
         rules = alert_rules(ws, rules_path)
     except StandardError as exc:
@@ -140,7 +149,7 @@ def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None
         live = pc.is_in(matched["state"], pa.array(states.LIVE))
         current = pc.less_equal(matched["last_period"], pa.scalar(str(p)))
         again = matched.filter(pc.and_(pc.fill_null(live, False), pc.fill_null(current, False)))
-        uow.alerts.update_many([_updated(row, p, now) for row in again.to_pylist()])
+        uow.alerts.update_many([_updated(row, p, now, rules) for row in again.to_pylist()])
         uow.alerts.add_many([_raised(row, p, now, rules) for row in new.to_pylist()])
         escalated = uow.alerts.escalate_due(now)
         for alert in escalated:
@@ -148,7 +157,7 @@ def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None
                              after=_snapshot(alert))
         result = AlertEvaluation(p, rules.id, rules.version, new.num_rows, again.num_rows,
                                  no_longer.num_rows, len(escalated))
-        uow.audit.record(now, "system", "evaluate", SUMMARY_ENTITY, str(p), after={
+        uow.audit.record(now, by, "evaluate", SUMMARY_ENTITY, str(p), after={
             "rules": rules.id, "version": rules.version, "raised": result.raised,
             "updated": result.updated, "no_longer_holding": result.no_longer_holding,
             "escalated": result.escalated})
@@ -184,19 +193,24 @@ def _empty_fired() -> pa.Table:
     return pa.table({n: pa.array([], pa.string()) for n in names})
 
 
-def _known_table(rows: list[tuple[int, str, str, str, str, bool]]) -> pa.Table:
+def _known_table(rows: list[tuple[Any, ...]]) -> pa.Table:
     columns: list[tuple[Any, ...]] = (list(zip(*rows, strict=True)) if rows
-                                      else [(), (), (), (), (), ()])
+                                      else [()] * 8)
     return pa.table({"id": pa.array(columns[0], pa.int64()),
                      "rule_id": pa.array(columns[1], pa.string()),
                      "customer_id": pa.array(columns[2], pa.string()),
                      "state": pa.array(columns[3], pa.string()),
                      "last_period": pa.array(columns[4], pa.string()),
-                     "holds": pa.array(columns[5], pa.bool_())})
+                     "holds": pa.array(columns[5], pa.bool_()),
+                     "raised_at": pa.array(columns[6], pa.timestamp("us")),
+                     "escalate_at": pa.array(columns[7], pa.timestamp("us"))})
 
 
-def _updated(row: dict[str, Any], p: Period, now: datetime) -> dict[str, Any]:
+def _updated(row: dict[str, Any], p: Period, now: datetime, rules: AlertRules) -> dict[str, Any]:
+    """A live alert found again: new facts; escalated sooner if its severity rose."""
+    due = row["raised_at"] + timedelta(hours=rules.escalation_hours[row["severity"]])
     return {"id": row["id"], "holds": True, "last_period": str(p), "updated_at": now,
+            "escalate_at": min(row["escalate_at"], due),
             "severity": row["severity"], "tier": row["tier"], "rm_id": row["rm_id"],
             "sub_branch": row["sub_branch"], "facts": row["facts"]}
 

@@ -133,7 +133,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, staged, customers,
                                         indicator_run(ws, indicators), actor))
-    evaluate_alerts(ws, p, after_close=True)
+    evaluate_alerts(ws, p, after_close=True, by=actor)
     applied = _counts(counts.column("applied_tier"))
     return CloseResult(
         period=p,

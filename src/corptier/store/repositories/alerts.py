@@ -22,19 +22,21 @@ class AlertRepository:
         return self.session.get(Alert, alert_id)
 
     def known(self, rule_ids: Iterable[str],
-              period: str) -> list[tuple[int, str, str, str, str, bool]]:
-        """(id, rule_id, customer_id, state, last_period, holds) of the live alerts of
+              period: str) -> list[tuple[Any, ...]]:
+        """(id, rule_id, customer_id, state, last_period, holds, raised_at, escalate_at) of the
+        live alerts of
         `rule_ids` and of those closed that were evaluated for `period` (a re-close does not
         raise them again)."""
         ids = sorted(set(rule_ids))
         if not ids:
             return []
         query = (sa.select(Alert.id, Alert.rule_id, Alert.customer_id, Alert.state,
-                           Alert.last_period, Alert.holds)
+                           Alert.last_period, Alert.holds, Alert.raised_at,
+                           Alert.escalate_at)
                  .where(Alert.rule_id.in_(ids),
                         Alert.state.in_(LIVE_ALERT_STATES) | (Alert.last_period == period))
                  .execution_options(yield_per=BATCH))
-        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+        return [tuple(row) for row in self.session.execute(query)]
 
     def mark_not_holding(self, period: str, at: datetime) -> None:
         """Every live alert last evaluated at or before `period` reads as not holding for
