@@ -7,6 +7,8 @@ the severity of the customer's applied tier, its RM and the facts the condition 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
@@ -18,31 +20,45 @@ MISSING = "null"
 
 
 def fired_alerts(frame: ir.Table, rules: AlertRules) -> ir.Table | None:
-    """The alerts of every enabled rule on `frame` (see `alert_frame`); None without rules."""
-    parts = [_fired(frame, rule) for rule in rules.enabled]
-    if not parts:
+    """The alerts of every enabled rule on `frame` (see `alert_frame`); None without rules.
+
+    One pass over the frame: each row gets the array of the rules that fire on it, the array is
+    unnested, and severity and facts are computed for the fired rows only."""
+    enabled = rules.enabled
+    if not enabled:
         return None
-    fired = parts[0]
-    for part in parts[1:]:
-        fired = fired.union(part)
-    return fired
-
-
-def _fired(frame: ir.Table, rule: AlertRule) -> ir.Table:
-    hits = frame.filter(compile_condition(rule.when, frame))
-    tier = hits.applied_tier.cast("string")
-    others = [(tier == code, sev) for code, sev in rule.severity.items() if code != "default"]
-    severity = (ibis.cases(*others, else_=rule.severity["default"]) if others
-                else ibis.literal(rule.severity["default"]))
+    fired = ibis.array([
+        ibis.ifelse(compile_condition(rule.when, frame), ibis.literal(rule.id, "string"),
+                    ibis.null("string"))
+        for rule in enabled])
+    hits = frame.mutate(_rules=fired).filter(
+        ibis.or_(*[compile_condition(rule.when, frame) for rule in enabled]))
+    hits = hits.mutate(rule_id=hits._rules.unnest()).drop("_rules")
+    hits = hits.filter(hits.rule_id.notnull())
     return hits.select(
-        rule_id=ibis.literal(rule.id, "string"),
+        rule_id=hits.rule_id,
         customer_id=hits.customer_id.cast("string"),
-        tier=tier,
+        tier=hits.applied_tier.cast("string"),
         rm_id=hits.rm_id.cast("string"),
         sub_branch=hits.sub_branch.cast("string"),
-        severity=severity.cast("string"),
-        facts=_facts(hits, sorted(condition_names(rule.when))),
+        severity=_by_rule(hits, enabled, lambda r: _severity(hits, r)),
+        facts=_by_rule(hits, enabled, lambda r: _facts(hits, sorted(condition_names(r.when)))),
     )
+
+
+def _by_rule(table: ir.Table, rules: tuple[AlertRule, ...],
+             value: Callable[[AlertRule], ir.Value]) -> ir.StringValue:
+    """The value of the row's rule (`rule_id`)."""
+    return ibis.cases(*[(table.rule_id == r.id, value(r)) for r in rules],
+                      else_=ibis.null("string")).cast("string")
+
+
+def _severity(table: ir.Table, rule: AlertRule) -> ir.StringValue:
+    tier = table.applied_tier.cast("string")
+    others = [(tier == code, sev) for code, sev in rule.severity.items() if code != "default"]
+    if not others:
+        return ibis.literal(rule.severity["default"], "string")
+    return ibis.cases(*others, else_=rule.severity["default"]).cast("string")
 
 
 def _facts(table: ir.Table, names: list[str]) -> ir.StringValue:

@@ -31,7 +31,7 @@ from corptier.crm.alert_rules import (
     default_alert_rules_path,
     load_alert_rules,
 )
-from corptier.errors import NotFoundError, RequestError, StandardError
+from corptier.errors import AuthenticationError, NotFoundError, RequestError, StandardError
 from corptier.periods import Period
 from corptier.services.access import DataScope, principal
 from corptier.services.overrides import AuditEntry
@@ -276,7 +276,12 @@ def _scope_filter(scope: DataScope | None) -> tuple[list[str] | None, list[str] 
 
 def _mine(ws: Workspace, name: str) -> tuple[list[str], bool]:
     """The RM ids whose alerts are `name`'s and whether they see them as a team head."""
-    who = principal(ws, name)
+    try:
+        who = principal(ws, name)
+    except AuthenticationError:
+        raise RequestError(f"--mine: {name} is not an enabled user of this workspace; add "
+                           "users and link each RM to their RM id (corptier user grant NAME "
+                           "--role rm --rm RM_ID)") from None
     if who.role == "rm" and who.rm_id:
         return [who.rm_id], False
     if who.role == "team_head":
