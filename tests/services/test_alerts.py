@@ -197,3 +197,32 @@ def test_a_rising_severity_brings_the_escalation_forward(bank: Workspace,
     risen = get_alert(bank, alert.id, clock=lambda: T0 + timedelta(hours=5))
     assert risen.severity == "critical" and risen.escalated
     assert risen.escalate_at == (T0 + timedelta(hours=4)).replace(tzinfo=None)
+
+
+def test_the_close_evaluates_the_workspace_rules(bank: Workspace) -> None:
+    # the bank's close of 2026-09 ran the shipped rules: C004 is 45 days overdue
+    raised = [a for a in list_alerts(bank, period=PERIOD) if a.rule_id == "overdue_30"]
+    assert [(a.customer_id, a.first_period, a.assignee) for a in raised] == [
+        ("C004", PERIOD, "rm")]
+
+
+def test_broken_rules_leave_the_close_published_and_say_how_to_recover(
+        bank: Workspace) -> None:
+    from corptier.errors import StandardError
+    from corptier.services import close_period, published_run
+
+    own = bank.standards_dir / "alerts.yaml"
+    kept = own.read_bytes()
+    try:
+        own.write_text(own.read_text(encoding="utf-8").replace(
+            "when: rating_notches_down >= 1", "when: rating_notch >= 1"), encoding="utf-8")
+        with pytest.raises(StandardError) as caught:
+            close_period(bank, PERIOD, by="boss")
+        text = str(caught.value)
+        assert text.startswith(f"period {PERIOD} is published, but its alerts were not "
+                               "evaluated: ")
+        assert "alerts.yaml:" in text and "rules[2].when" in text
+        assert "corptier alerts evaluate --period 2026-09" in text
+        assert published_run(bank, PERIOD).period == PERIOD
+    finally:
+        own.write_bytes(kept)
