@@ -36,6 +36,7 @@ from corptier.periods import Period
 from corptier.services.access import DataScope, principal
 from corptier.services.overrides import AuditEntry
 from corptier.services.published import published_run_record, standard_of
+from corptier.services.recovery import writing
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Alert
@@ -135,6 +136,12 @@ def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None
         raise StandardError(
             f"period {p} is published, but its alerts were not evaluated: {exc}\ncorrect the "
             f"alert rules and run 'corptier alerts evaluate --period {p}'") from None
+    with writing(ws, f"alerts {p}"):  # one evaluation at a time (a close already holds it)
+        return _evaluate(ws, p, rules, now, by)
+
+
+def _evaluate(ws: Workspace, p: Period, rules: AlertRules, now: datetime,
+              by: str) -> AlertEvaluation:
     fired = _fired(ws, p, rules)
     with UnitOfWork(ws.db) as uow:
         known = _known_table(uow.alerts.known([r.id for r in rules.enabled], p))
