@@ -247,7 +247,8 @@ def list_alerts(ws: Workspace, *, mine: str | None = None, state: str | None = N
     states.check_filter(state, states.STATES, "state")
     states.check_filter(severity, SEVERITIES, "severity")
     now = _naive(clock())
-    rm_ids, branches, team_head = _scope_filter(scope)
+    rm_ids, branches = _scope_filter(scope)
+    team_head = False
     if mine is not None:
         mine_ids, team_head = _mine(ws, mine)
         rm_ids = mine_ids if rm_ids is None else sorted(set(rm_ids) & set(mine_ids))
@@ -272,13 +273,14 @@ def alert_history(ws: Workspace, alert_id: int) -> list[AuditEntry]:
                 for r in uow.audit.for_entity(states.ENTITY, str(alert_id))]
 
 
-def _scope_filter(scope: DataScope | None) -> tuple[list[str] | None, list[str] | None, bool]:
+def _scope_filter(scope: DataScope | None) -> tuple[list[str] | None, list[str] | None]:
+    """The RM ids and sub-branches a scope restricts to (None: no restriction)."""
     if scope is None or scope.bank_wide:
-        return None, None, False
+        return None, None
     if scope.empty:
-        return [], None, False
+        return [], None
     return (list(scope.rm_ids) if scope.rm_ids else None,
-            list(scope.sub_branches) if scope.sub_branches else None, False)
+            list(scope.sub_branches) if scope.sub_branches else None)
 
 
 def _mine(ws: Workspace, name: str) -> tuple[list[str], bool]:
