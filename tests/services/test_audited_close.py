@@ -84,7 +84,9 @@ def test_a_close_is_audited_with_who_what_and_the_run(loaded: Workspace) -> None
                                                                  result.standard_version)
     from corptier.services.audit import verify_audit_log
 
-    assert verify_audit_log(loaded).entries == len(_audit(loaded, "load_period")) + 1
+    [alerts] = _audit(loaded, "evaluate")  # the close's alert evaluation, by the same user
+    assert alerts.actor == "carol"
+    assert verify_audit_log(loaded).entries == len(_audit(loaded, "load_period")) + 2
 
 
 def test_a_load_records_the_acting_user(loaded: Workspace, tmp_path) -> None:

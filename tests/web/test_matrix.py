@@ -13,7 +13,8 @@ from corptier.web.matrix import ENDPOINTS, PUBLIC, Endpoint, allowed, role_matri
 from web_bank import ROLE_USER
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
-PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain"}
+PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain",
+               "{alert_id}": "999999", "{action}": "ack"}
 FORMS = {
     "/login": {"name": "nobody", "password": "x"},
     "/language": {"lang": "en", "next": "/"},

@@ -1,6 +1,7 @@
 """The `corptier` command: one command per user task, each a thin call into corptier.services."""
 
 from corptier.cli import (  # noqa: F401  (registers the commands)
+    alerts,
     audit,
     closing,
     data,

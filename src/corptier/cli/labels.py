@@ -47,9 +47,28 @@ TABLE_LABELS = {
     "rating_scale": "Rating master scale",
 }
 """The input tables of the data contract (contract/schema.py TABLES)."""
+ALERT_STATE_LABELS = {
+    "open": "Open",
+    "acknowledged": "Acknowledged",
+    "resolved": "Resolved",
+    "dismissed": "Dismissed",
+}
+ALERT_DECISION_LABELS = {
+    "acknowledged": "acknowledged",
+    "resolved": "resolved",
+    "dismissed": "dismissed",
+}
+"""An alert's state as the verb of a decision line ("alert 3 … resolved by bob")."""
+SEVERITY_LABELS = {
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+}
 LABELS = {"migration": MIGRATION_LABELS, "state": STATE_LABELS, "decision": DECISION_LABELS,
           "verdict": VERDICT_LABELS,
-          "table": TABLE_LABELS}
+          "table": TABLE_LABELS, "alert_state": ALERT_STATE_LABELS,
+          "alert_decision": ALERT_DECISION_LABELS, "severity": SEVERITY_LABELS}
 
 
 def label(code: str, kind: str) -> str:

@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "request_override": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "decide_override": frozenset({"admin", "branch_head", "team_head"}),
     "revoke_override": frozenset({"admin", "branch_head", "team_head", "rm"}),
+    "handle_alert": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
     "admin_users": frozenset({"admin"}),
 }

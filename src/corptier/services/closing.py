@@ -27,6 +27,7 @@ from corptier.engine.snapshot import ROW_GROUP, write_snapshot
 from corptier.errors import ContractError
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
+from corptier.services.alerts import evaluate_alerts
 from corptier.services.audit import attested_overrides
 from corptier.services.indicators import indicator_run
 from corptier.services.progress import stage, step
@@ -132,6 +133,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, staged, customers,
                                         indicator_run(ws, indicators), actor))
+    evaluate_alerts(ws, p, after_close=True, by=actor)
     applied = _counts(counts.column("applied_tier"))
     return CloseResult(
         period=p,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -179,3 +180,49 @@ class AppUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     """Raised by a logout or a password change: every older web session stops working."""
+
+
+LIVE_ALERT_STATES = ("open", "acknowledged")
+
+
+class Alert(Base):
+    """A dynamics alert: one live (open or acknowledged) alert per rule and customer, updated
+    by each close while it lasts; resolved (with a note) or dismissed (with a reason)."""
+
+    __tablename__ = "alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    severity: Mapped[str] = mapped_column(String(20))
+    assignee: Mapped[str] = mapped_column(String(20))
+    """Who the rule addresses: `rm` or `team_head`."""
+    tier: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    sub_branch: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)
+    """The values the rule's condition read at the last close it held (`name=value; …`)."""
+    first_period: Mapped[str] = mapped_column(String(7))
+    last_period: Mapped[str] = mapped_column(String(7))
+    """The last closed period whose facts were evaluated for this alert."""
+    holds: Mapped[bool] = mapped_column(Boolean, default=True)
+    """Whether the condition held at the last evaluation (an alert stays until resolved)."""
+    raised_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    escalate_at: Mapped[datetime] = mapped_column(DateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The resolution note or the dismissal reason."""
+    __table_args__ = (
+        Index("ix_alert_customer", "customer_id"),
+        Index("ix_alert_state_rm", "state", "rm_id"),
+        Index("uq_alert_live", "rule_id", "customer_id", unique=True,
+              sqlite_where=sa_text("state IN ('open', 'acknowledged')"),
+              postgresql_where=sa_text("state IN ('open', 'acknowledged')")),
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from corptier.store.db import storage_error
 from corptier.store.repositories import (
     AdoptionRepository,
+    AlertRepository,
     AuditRepository,
     IndicatorRunRepository,
     LoadRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.adoptions = AdoptionRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.users = UserRepository(self.session)
+        self.alerts = AlertRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

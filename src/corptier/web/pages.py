@@ -194,6 +194,26 @@ def revoke_form(request: Request, override_id: int,
     return RedirectResponse("/overrides", status_code=303)
 
 
+@router.get("/alerts")
+def alerts_page(request: Request, t: Lang,
+                who: Annotated[Principal, Depends(permit("read_book"))],
+                state: Annotated[str | None, Query(max_length=20)] = None,
+                severity: Annotated[str | None, Query(max_length=20)] = None,
+                mine: Annotated[bool, Query()] = False) -> Response:
+    return render(request, "alerts.html", t,
+                  **views.alerts(request, who, state, severity, mine))
+
+
+@router.post("/alerts/{alert_id}/{action}")
+def alert_form(request: Request, alert_id: int, action: str,
+               who: Annotated[Principal, Depends(permit("handle_alert"))],
+               note: Annotated[str | None, Form(max_length=4000)] = None) -> Response:
+    from corptier.services.scoped_alerts import handle_as
+
+    handle_as(request.app.state.ws, who, alert_id, action, note)
+    return RedirectResponse("/alerts", status_code=303)
+
+
 @router.get("/audit")
 def audit_page(request: Request, t: Lang,
                who: Annotated[Principal, Depends(permit("read_audit"))],

@@ -161,6 +161,16 @@ def workbench(request: Request, who: Principal, t: Translator,
     return {"d": d, "names": tier_label(t, d.tiers), "lists": lists, "mine": mine}
 
 
+def alerts(request: Request, who: Principal, state: str | None, severity: str | None,
+           mine: bool) -> dict[str, Any]:
+    from corptier.services.scoped_alerts import scoped_alerts
+
+    mine = mine and who.role in ("rm", "team_head")
+    found = scoped_alerts(request.app.state.ws, who, state=state or None,
+                          severity=severity or None, mine=mine)
+    return {"alerts": found, "state": state or "", "severity": severity or "", "mine": mine}
+
+
 def overrides(request: Request, who: Principal, t: Translator,
               state: str | None) -> dict[str, Any]:
     from corptier.services.scoped_overrides import scoped_overrides

@@ -5,6 +5,7 @@ its transaction; nothing else in corptier writes SQL against the app database.
 """
 
 from corptier.store.repositories.adoptions import AdoptionRepository
+from corptier.store.repositories.alerts import AlertRepository
 from corptier.store.repositories.audit import AuditRepository
 from corptier.store.repositories.indicator_runs import IndicatorRunRepository
 from corptier.store.repositories.loads import LoadRepository
@@ -14,6 +15,7 @@ from corptier.store.repositories.users import UserRepository
 
 __all__ = [
     "AdoptionRepository",
+    "AlertRepository",
     "AuditRepository",
     "IndicatorRunRepository",
     "LoadRepository",

@@ -1,0 +1,43 @@
+"""The life of a dynamics alert, pure: open → acknowledged → resolved (with a note) or
+dismissed (with a reason); an open alert may also be resolved or dismissed at once."""
+
+from __future__ import annotations
+
+from corptier.errors import RequestError
+
+STATES = ("open", "acknowledged", "resolved", "dismissed")
+LIVE = ("open", "acknowledged")
+ENTITY = "alert"
+ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "acknowledge": (("open",), "acknowledged"),
+    "resolve": (LIVE, "resolved"),
+    "dismiss": (LIVE, "dismissed"),
+}
+"""Action → (the states it may start from, the state it leads to)."""
+NOTE_REQUIRED = {"resolve": "a resolution note", "dismiss": "a reason"}
+MAX_NOTE = 4_000
+
+
+def check_action(alert_id: int, state: str, action: str, note: str | None) -> str | None:
+    """The note of `action` on an alert in `state` (as given; None when blank), or
+    RequestError saying why the action is not allowed."""
+    allowed, _ = ACTIONS[action]
+    if state not in allowed:
+        raise RequestError(f"alert {alert_id} is {state}; only an alert that is "
+                           f"{' or '.join(allowed)} can be {_past(action)}")
+    cleaned = note if note and note.strip() else None  # kept verbatim
+    if cleaned is None and action in NOTE_REQUIRED:
+        raise RequestError(f"--note: {NOTE_REQUIRED[action]} is required to {action} "
+                           f"alert {alert_id}")
+    if cleaned is not None and len(cleaned) > MAX_NOTE:
+        raise RequestError(f"--note: at most {MAX_NOTE:,} characters; got {len(cleaned):,}")
+    return cleaned
+
+
+def check_filter(value: str | None, allowed: tuple[str, ...], what: str) -> None:
+    if value is not None and value not in allowed:
+        raise RequestError(f"unknown alert {what} '{value}'; use one of {', '.join(allowed)}")
+
+
+def _past(action: str) -> str:
+    return {"acknowledge": "acknowledged", "resolve": "resolved", "dismiss": "dismissed"}[action]
