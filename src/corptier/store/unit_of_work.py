@@ -22,6 +22,7 @@ from corptier.store.repositories import (
     LoadRepository,
     OverrideRepository,
     RunRepository,
+    ServicePlanRepository,
     UserRepository,
 )
 
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.adoptions = AdoptionRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.users = UserRepository(self.session)
+        self.service_plans = ServicePlanRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

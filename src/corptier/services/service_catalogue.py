@@ -1,0 +1,61 @@
+"""The tier service catalogue: check one against the standard's tiers and the fee rules, and
+find the workspace's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corptier.service import Catalogue, RuleSet, load_catalogue
+from corptier.workspace import Workspace
+
+CATALOGUE_FILE = "service.yaml"
+
+
+@dataclass(frozen=True)
+class CatalogueSummary:
+    """A valid catalogue: who it is, its tiers and the rules it passed."""
+
+    path: Path
+    id: str
+    version: str
+    content_hash: str
+    tiers: tuple[str, ...]
+    rules_id: str
+    rules_version: str
+    rules: tuple[str, ...]
+    """The ids of the compliance rules it was checked against."""
+
+
+def catalogue_path(ws: Workspace, path: Path | str | None = None) -> Path:
+    """`path`, else the workspace's `standards/service.yaml`."""
+    return Path(path) if path is not None else ws.standards_dir / CATALOGUE_FILE
+
+
+def check_service_catalogue(ws: Workspace | None, path: Path | str | None = None, *,
+                            rules_path: Path | str | None = None) -> CatalogueSummary:
+    """Check a service catalogue (default: the workspace's) against the fee rules and, in a
+    workspace, the tiers of its active standard; CatalogueValidationError lists each problem
+    as file:line: field: message (naming the rule broken)."""
+    if ws is None and path is None:
+        from corptier.errors import RequestError
+
+        raise RequestError("name a service catalogue file or a workspace")
+    target = catalogue_path(ws, path) if ws is not None else Path(str(path))
+    catalogue, rules = workspace_catalogue(ws, target, rules_path)
+    return CatalogueSummary(target, catalogue.id, catalogue.version, catalogue.content_hash,
+                            tuple(catalogue.tiers), rules.id, rules.version,
+                            tuple(r.id for r in rules.rules))
+
+
+def workspace_catalogue(ws: Workspace | None, path: Path | str | None = None,
+                        rules_path: Path | str | None = None) -> tuple[Catalogue, RuleSet]:
+    """The catalogue at `path` (default: the workspace's), checked against the tiers of the
+    workspace's active standard (when there is a workspace) and its rules."""
+    tiers = None
+    if ws is not None:
+        from corptier.services.standards import active_standard
+
+        tiers = active_standard(ws).tier_codes
+        path = catalogue_path(ws, path)
+    return load_catalogue(Path(str(path)), tiers, rules_path)
