@@ -41,6 +41,10 @@ _EXPORTS = {
     "verify_audit_log": "audit", "AuditVerification": "audit",
     "backup_workspace": "backup", "restore_workspace": "backup",
     "BackupResult": "backup", "RestoreResult": "backup",
+    "check_service_catalogue": "service_catalogue", "CatalogueSummary": "service_catalogue",
+    "service_plan": "service_plans", "ServicePlanView": "service_plans",
+    "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
+    "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
 }
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "AuditVerification",
     "BacktestResult",
     "BackupResult",
+    "CatalogueSummary",
     "CloseResult",
     "CompareResult",
     "DemoResult",
@@ -62,6 +67,8 @@ __all__ = [
     "ReportPaths",
     "RestoreResult",
     "RunInfo",
+    "ServicePlanView",
+    "ServiceTaskView",
     "StandardSummary",
     "SuggestResult",
     "SynthSummary",
@@ -73,8 +80,10 @@ __all__ = [
     "backtest_standard",
     "backup_workspace",
     "check_profile",
+    "check_service_catalogue",
     "close_period",
     "compare_standards",
+    "complete_service_task",
     "compute_indicators",
     "disable_user",
     "explain_customer",
@@ -85,6 +94,7 @@ __all__ = [
     "init_profile",
     "init_workspace",
     "list_overrides",
+    "list_service_tasks",
     "list_users",
     "load_period",
     "new_token",
@@ -100,6 +110,8 @@ __all__ = [
     "revoke_override",
     "run_demo",
     "run_standard",
+    "service_kpis",
+    "service_plan",
     "suggest_standard",
     "synthesize_bank",
     "validate_standard",
@@ -155,6 +167,13 @@ if TYPE_CHECKING:
         read_published,
     )
     from corptier.services.reports import write_report
+    from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
+    from corptier.services.service_plans import ServicePlanView, ServiceTaskView, service_plan
+    from corptier.services.service_tasks import (
+        complete_service_task,
+        list_service_tasks,
+        service_kpis,
+    )
     from corptier.services.standards import (
         Adoption,
         StandardSummary,
