@@ -52,7 +52,7 @@ class Check(RuleModel):
                  "not_above": self.limit is not None or self.max is not None}
         if not needs.get(self.kind, True):
             what = {"in_list": "list", "none_of": "values", "not_above": "limit or max"}
-            raise ValueError(f"a {self.kind} check needs {what[self.kind]}")
+            raise ValueError(f"the check kind {self.kind} needs {what[self.kind]}")
         return self
 
 
