@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from corptier.errors import ApprovalError, RequestError
@@ -22,6 +20,7 @@ from corptier.services.overrides import override_history
 from corptier.services.service_plans import plan_services
 from corptier.store import UnitOfWork
 from corptier.workspace import Workspace
+from service_book import publish
 
 HOSTILE = '=cmd|"/c calc"!A1 <script>alert(1)</script> [bold red]x[/] \'; DROP TABLE t;--\n二行'
 
@@ -38,22 +37,6 @@ def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
     """A new workspace (its shipped catalogue) on SQLite or in a PostgreSQL schema."""
     url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
     return Workspace.init(tmp_path / "ws", language="en", database_url=url)
-
-
-def publish(ws: Workspace, period: str, rows: list[tuple[str, str, str | None, str, str]],
-            ) -> None:
-    """Write a period's published tiers and customers: (id, tier, previous, migration, rm)."""
-    for table, data in (
-        ("tiers", {"customer_id": [r[0] for r in rows], "applied_tier": [r[1] for r in rows],
-                   "previous_tier": pa.array([r[2] for r in rows], pa.string()),
-                   "migration": [r[3] for r in rows]}),
-        ("customers", {"customer_id": [r[0] for r in rows], "rm_id": [r[4] for r in rows],
-                       "sub_branch": ["高新支行" if r[4] == "RM01" else "锦江支行"
-                                      for r in rows]}),
-    ):
-        path = ws.partition_file(table, period)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table(data), path)
 
 
 def due(ws: Workspace, customer: str, status: str = "open") -> dict[str, date]:
