@@ -21,7 +21,6 @@ from corptier.errors import NotFoundError, StandardError
 from corptier.periods import Period
 from corptier.service import Catalogue, TierService
 from corptier.service import plans as rules
-from corptier.services.progress import step
 from corptier.store import UnitOfWork
 from corptier.store.models import ServicePlanRun, ServiceTask
 from corptier.workspace import PUBLISHED_TIERS, Workspace
@@ -94,7 +93,6 @@ def plan_services(ws: Workspace, period: str, run_id: str, *,
     p = Period.parse(period)
     if not catalogue_path(ws).is_file():
         return None
-    step("service plans")
     try:
         catalogue, _rules = workspace_catalogue(ws)
     except StandardError as exc:
