@@ -62,3 +62,9 @@ def test_errors_are_one_line(ws: Workspace) -> None:
     assert code == 6 and "service.yaml:" in out and "tiers.strategic.visit_days" in out
     code, out = run("service", "tasks", "--mine", "--by", "nobody", "-w", w)
     assert code == 9 and "nobody" in out
+
+
+def test_a_catalogue_file_is_checked_outside_a_workspace(ws: Workspace, tmp_path: Path) -> None:
+    shipped = ws.standards_dir / "service.yaml"
+    code, out = run("--lang", "en", "service", "check", str(shipped), "-w", str(tmp_path))
+    assert code == 0 and "service catalogue branch-service 2026.1 is valid: 5 tiers" in out

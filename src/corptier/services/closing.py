@@ -134,7 +134,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
                                         indicators.engine, staged, customers,
                                         indicator_run(ws, indicators), actor))
     applied = _counts(counts.column("applied_tier"))
-    plan_services(ws, p, run_id)
+    plan_services(ws, p, run_id, standard.tier_codes)
     return CloseResult(
         period=p,
         run_id=run_id,

@@ -49,13 +49,15 @@ def check_service_catalogue(ws: Workspace | None, path: Path | str | None = None
 
 
 def workspace_catalogue(ws: Workspace | None, path: Path | str | None = None,
-                        rules_path: Path | str | None = None) -> tuple[Catalogue, RuleSet]:
-    """The catalogue at `path` (default: the workspace's), checked against the tiers of the
-    workspace's active standard (when there is a workspace) and its rules."""
-    tiers = None
+                        rules_path: Path | str | None = None, *,
+                        tier_codes: list[str] | None = None) -> tuple[Catalogue, RuleSet]:
+    """The catalogue at `path` (default: the workspace's), checked against its rules and
+    `tier_codes` (default, in a workspace: the tiers of its active standard)."""
+    tiers = tier_codes
     if ws is not None:
-        from corptier.services.standards import active_standard
+        if tiers is None:
+            from corptier.services.standards import active_standard
 
-        tiers = active_standard(ws).tier_codes
+            tiers = active_standard(ws).tier_codes
         path = catalogue_path(ws, path)
     return load_catalogue(Path(str(path)), tiers, rules_path)

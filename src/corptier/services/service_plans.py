@@ -84,17 +84,19 @@ class ServicePlanView:
     tasks: tuple[ServiceTaskView, ...]
 
 
-def plan_services(ws: Workspace, period: str, run_id: str, *,
+def plan_services(ws: Workspace, period: str, run_id: str,
+                  tier_codes: list[str] | None = None, *,
                   clock: Clock = utc_now) -> PlansResult | None:
     """Make the service plans of the published `period` (None when the workspace has no
-    catalogue, `standards/service.yaml`)."""
+    catalogue, `standards/service.yaml`); the catalogue's tiers must be `tier_codes` (the
+    close's standard; default: the active standard's)."""
     from corptier.services.service_catalogue import catalogue_path, workspace_catalogue
 
     p = Period.parse(period)
     if not catalogue_path(ws).is_file():
         return None
     try:
-        catalogue, _rules = workspace_catalogue(ws)
+        catalogue, _rules = workspace_catalogue(ws, tier_codes=tier_codes)
     except StandardError as exc:
         raise StandardError(f"period {p} was closed and published, but its service plans "
                             f"were not made: {exc}\ncorrect the catalogue and close {p} "
