@@ -25,7 +25,10 @@ TRANSITION = "transition"
 KINDS = (*RECURRING, *ONBOARDING, TRANSITION)
 PLAN_COLUMNS = ("customer_id", "tier", "previous_tier", "migration", "rm_id", "sub_branch")
 TASK_COLUMNS = ("customer_id", "kind", "tier", "rm_id", "sub_branch", "due_date")
-CADENCE_SCHEMA = pa.schema([("tier", pa.string()), *((c, pa.int64()) for c in RECURRING.values())])
+CADENCE_SCHEMA = pa.schema([("tier", pa.string()), ("kind", pa.string()),
+                            ("days", pa.int64())])
+CHANGE_SCHEMA = pa.schema([("migration", pa.string()), ("kind", pa.string()),
+                           ("days", pa.int64())])
 STATE_SCHEMA = pa.schema([("customer_id", pa.string()), ("kind", pa.string()),
                           ("last_done", pa.date32()), ("open_tasks", pa.int64())])
 EXISTING_SCHEMA = pa.schema([("id", pa.int64()), ("customer_id", pa.string()),
@@ -49,11 +52,20 @@ def plan_table(published: ir.Table, customers: ir.Table) -> ir.Table:
 
 
 def cadence_table(catalogue: Catalogue) -> pa.Table:
-    """Tier → days of each recurring task (null: the tier has no such task)."""
-    tiers = list(catalogue.tiers.items())
-    return pa.table({"tier": [code for code, _ in tiers],
-                     **{column: [getattr(t, column) for _, t in tiers]
-                        for column in RECURRING.values()}}, schema=CADENCE_SCHEMA)
+    """(tier, kind, days) of every recurring task a tier has (a tier without a cadence for a
+    kind has no row for it)."""
+    rows = [(code, kind, getattr(tier, column)) for code, tier in catalogue.tiers.items()
+            for kind, column in RECURRING.items() if getattr(tier, column) is not None]
+    return _long(rows, CADENCE_SCHEMA)
+
+
+def change_table(rules: PlanRules) -> pa.Table:
+    """(migration, kind, days): the tasks a tier change brings, due days after the month end."""
+    onboarding = rules.onboarding
+    return _long([("up", "assign_rm", onboarding.assign_rm_days),
+                  ("up", "welcome_visit", onboarding.welcome_visit_days),
+                  ("up", "onboarding_survey", onboarding.needs_survey_days),
+                  ("down", TRANSITION, rules.transition_days)], CHANGE_SCHEMA)
 
 
 def task_candidates(plans: ir.Table, cadences: ir.Table, state: ir.Table, month_end: date,
@@ -61,24 +73,19 @@ def task_candidates(plans: ir.Table, cadences: ir.Table, state: ir.Table, month_
     """The tasks the close owes each customer (TASK_COLUMNS), given `state`: per customer and
     kind, the last completion and the open tasks of earlier closes."""
     end = ibis.literal(month_end, "date")
-    with_days = plans.left_join(cadences, plans.tier == cadences.tier).drop("tier_right")
-    parts = []
-    for kind, column in RECURRING.items():
-        mine = state.filter(state.kind == kind)
-        mine = mine.select(_sid=mine.customer_id, _last=mine.last_done, _open=mine.open_tasks)
-        t = with_days.filter(with_days[column].notnull())
-        t = t.left_join(mine, t.customer_id == mine._sid)
-        t = t.filter(t._open.fill_null(0) == 0)
-        due = (t._last.fill_null(end) + t[column].as_interval("D")).cast("date")
-        parts.append(_task(t, kind, due))
-    onboarding = rules.onboarding
-    upgraded = plans.filter(plans.migration == "up")
-    for kind, days in zip(ONBOARDING, (onboarding.assign_rm_days, onboarding.welcome_visit_days,
-                                       onboarding.needs_survey_days), strict=True):
-        parts.append(_task(upgraded, kind, _after(end, days)))
-    downgraded = plans.filter(plans.migration == "down")
-    parts.append(_task(downgraded, TRANSITION, _after(end, rules.transition_days)))
-    return ibis.union(*parts).order_by("customer_id", "kind")
+    base = plans.select(*PLAN_COLUMNS)
+    recurring = base.join(cadences, "tier")
+    seen = state.select(_sid=state.customer_id, _kind=state.kind, _last=state.last_done,
+                        _open=state.open_tasks)
+    recurring = recurring.left_join(seen, [recurring.customer_id == seen._sid,
+                                           recurring.kind == seen._kind])
+    recurring = recurring.filter(recurring._open.fill_null(0) == 0)
+    owed = _task(recurring, (recurring._last.fill_null(end)
+                             + recurring.days.as_interval("D")))
+    changes = ibis.memtable(change_table(rules))
+    changed = base.join(changes, base.migration == changes.migration)
+    brought = _task(changed, end + changed.days.as_interval("D"))
+    return owed.union(brought).order_by("customer_id", "kind")
 
 
 def task_changes(candidates: ir.Table, existing: ir.Table) -> tuple[ir.Table, ir.Table]:
@@ -93,10 +100,11 @@ def task_changes(candidates: ir.Table, existing: ir.Table) -> tuple[ir.Table, ir
     return stale.select("id").order_by("id"), inserts.order_by("customer_id", "kind")
 
 
-def _task(t: ir.Table, kind: str, due: ir.Value) -> ir.Table:
-    return t.select(customer_id=t.customer_id, kind=ibis.literal(kind, "string"), tier=t.tier,
+def _task(t: ir.Table, due: ir.Value) -> ir.Table:
+    return t.select(customer_id=t.customer_id, kind=t.kind.cast("string"), tier=t.tier,
                     rm_id=t.rm_id, sub_branch=t.sub_branch, due_date=due.cast("date"))
 
 
-def _after(end: ir.Value, days: int) -> ir.Value:
-    return (end + ibis.interval(days=days)).cast("date")
+def _long(rows: list[tuple[str, str, int]], schema: pa.Schema) -> pa.Table:
+    return pa.table([pa.array([r[i] for r in rows], f.type) for i, f in enumerate(schema)],
+                    schema=schema)

@@ -4,6 +4,7 @@ find the workspace's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from corptier.service import Catalogue, RuleSet, load_catalogue
@@ -60,4 +61,27 @@ def workspace_catalogue(ws: Workspace | None, path: Path | str | None = None,
 
             tiers = active_standard(ws).tier_codes
         path = catalogue_path(ws, path)
-    return load_catalogue(Path(str(path)), tiers, rules_path)
+    target = Path(str(path))
+    rules_file = Path(rules_path) if rules_path is not None else None
+    beside = sorted(target.parent.glob("*.y*ml")) if rules_file is None else [rules_file]
+    return _cached(target, _stamp(target), tuple(tiers) if tiers is not None else None,
+                   rules_file, tuple((str(f), _stamp(f)) for f in beside))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a changed file: its modification time and size (None when missing)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+@lru_cache(maxsize=8)
+def _cached(path: Path, stamp: tuple[int, int] | None, tiers: tuple[str, ...] | None,
+            rules_path: Path | None,
+            rules_stamps: tuple[tuple[str, tuple[int, int] | None], ...],
+            ) -> tuple[Catalogue, RuleSet]:
+    """The checked catalogue, read again only when it or a rule file beside it changed (the
+    stamps are the key)."""
+    return load_catalogue(path, tiers, rules_path)

@@ -106,8 +106,9 @@ def plan_services(ws: Workspace, period: str, run_id: str,
     with connect(ws, "duckdb") as con:
         published = con.read_parquet(ws.partition_file(PUBLISHED_TIERS, p))
         customers = con.read_parquet(ws.partition_file("customers", p))
-        plans = con.batches(rules.plan_table(published, customers), BATCH_ROWS).read_all()
         stamp = {"period": ibis.literal(str(p), "string")}
+        plans = con.batches(rules.plan_table(published, customers).mutate(**stamp),
+                            BATCH_ROWS).read_all()
         now = _naive(clock())
         run = ServicePlanRun(period=str(p), run_id=run_id, catalogue_id=catalogue.id,
                              catalogue_version=catalogue.version,
@@ -116,7 +117,7 @@ def plan_services(ws: Workspace, period: str, run_id: str,
                              customers=plans.num_rows, created_at=now)
         with UnitOfWork(ws.db) as uow:
             repo = uow.service_plans
-            repo.replace_plans(run, _rows(con, ibis.memtable(plans).mutate(**stamp)))
+            repo.replace_plans(run, plans.to_pylist())
             superseded = repo.supersede_changed(str(p))
             repo.reassign_open(str(p))
             state = pa.table(repo.task_state(str(p)), schema=rules.STATE_SCHEMA)
@@ -124,7 +125,8 @@ def plan_services(ws: Workspace, period: str, run_id: str,
             candidates = rules.task_candidates(
                 ibis.memtable(plans), ibis.memtable(rules.cadence_table(catalogue)),
                 ibis.memtable(state), p.month_end, catalogue.plan)
-            stale, inserts = rules.task_changes(candidates, ibis.memtable(existing))
+            owed = con.batches(candidates, BATCH_ROWS).read_all()
+            stale, inserts = rules.task_changes(ibis.memtable(owed), ibis.memtable(existing))
             removed = con.batches(stale, BATCH_ROWS).read_all().column("id").to_pylist()
             added = _rows(con, inserts.mutate(**stamp, status=ibis.literal("open", "string")))
             repo.delete_tasks(removed)
