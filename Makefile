@@ -25,7 +25,7 @@ test: $(STAMP) system-deps
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	bash scripts/audit-deps.sh $(BIN)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -9,6 +9,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     profiles,
     reports,
     serve,
+    service,
     standards,
     users,
 )

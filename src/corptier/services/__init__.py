@@ -46,6 +46,10 @@ _EXPORTS = {
     "AlertEvaluation": "alerts",
     "backup_workspace": "backup", "restore_workspace": "backup",
     "BackupResult": "backup", "RestoreResult": "backup",
+    "check_service_catalogue": "service_catalogue", "CatalogueSummary": "service_catalogue",
+    "service_plan": "service_plans", "ServicePlanView": "service_plans",
+    "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
+    "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
 }
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "AuditVerification",
     "BacktestResult",
     "BackupResult",
+    "CatalogueSummary",
     "CloseResult",
     "CompareResult",
     "DemoResult",
@@ -69,6 +74,8 @@ __all__ = [
     "ReportPaths",
     "RestoreResult",
     "RunInfo",
+    "ServicePlanView",
+    "ServiceTaskView",
     "StandardSummary",
     "SuggestResult",
     "SynthSummary",
@@ -83,8 +90,10 @@ __all__ = [
     "backtest_standard",
     "backup_workspace",
     "check_profile",
+    "check_service_catalogue",
     "close_period",
     "compare_standards",
+    "complete_service_task",
     "compute_indicators",
     "disable_user",
     "dismiss_alert",
@@ -99,6 +108,7 @@ __all__ = [
     "init_workspace",
     "list_alerts",
     "list_overrides",
+    "list_service_tasks",
     "list_users",
     "load_period",
     "new_token",
@@ -115,6 +125,8 @@ __all__ = [
     "revoke_override",
     "run_demo",
     "run_standard",
+    "service_kpis",
+    "service_plan",
     "suggest_standard",
     "synthesize_bank",
     "validate_alert_rules",
@@ -184,6 +196,13 @@ if TYPE_CHECKING:
         read_published,
     )
     from corptier.services.reports import write_report
+    from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
+    from corptier.services.service_plans import ServicePlanView, ServiceTaskView, service_plan
+    from corptier.services.service_tasks import (
+        complete_service_task,
+        list_service_tasks,
+        service_kpis,
+    )
     from corptier.services.standards import (
         Adoption,
         StandardSummary,

@@ -34,6 +34,7 @@ from corptier.services.progress import stage, step
 from corptier.services.publication import Publication, publish, run_id_for, staging_path
 from corptier.services.published import EXPORT_METADATA, history_files
 from corptier.services.recovery import writing
+from corptier.services.service_plans import plan_services
 from corptier.services.standards import active_standard, named_lists
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
@@ -135,6 +136,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
                                         indicator_run(ws, indicators), actor))
     evaluate_alerts(ws, p, after_close=True, by=actor)
     applied = _counts(counts.column("applied_tier"))
+    plan_services(ws, p, run_id, standard.tier_codes)
     return CloseResult(
         period=p,
         run_id=run_id,

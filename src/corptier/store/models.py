@@ -226,3 +226,58 @@ class Alert(Base):
               sqlite_where=sa_text("state IN ('open', 'acknowledged')"),
               postgresql_where=sa_text("state IN ('open', 'acknowledged')")),
     )
+class ServicePlanRun(Base):
+    """The service plans of one period: the close they follow and the catalogue they applied
+    (kept whole, so a plan explains itself whatever the catalogue is now)."""
+
+    __tablename__ = "service_plan_run"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(36))
+    catalogue_id: Mapped[str] = mapped_column(String(80))
+    catalogue_version: Mapped[str] = mapped_column(String(40))
+    catalogue_hash: Mapped[str] = mapped_column(String(64))
+    catalogue: Mapped[dict[str, Any]] = mapped_column(JSON)
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ServicePlan(Base):
+    """A customer's service plan of one period: its applied tier, the change from the last
+    tier, and who serves it."""
+
+    __tablename__ = "service_plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(7))
+    customer_id: Mapped[str] = mapped_column(String(40), index=True)
+    tier: Mapped[str] = mapped_column(String(40))
+    previous_tier: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    migration: Mapped[str] = mapped_column(String(20))
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    sub_branch: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    __table_args__ = (UniqueConstraint("period", "customer_id", name="uq_service_plan"),)
+
+
+class ServiceTask(Base):
+    """A task of a service plan (a visit, an annual review, an onboarding step…): made by the
+    close of `period`, done by a person, or superseded by a later tier change."""
+
+    __tablename__ = "service_task"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(7))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    tier: Mapped[str] = mapped_column(String(40))
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    sub_branch: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_in: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    """The period whose close superseded the task (a tier change)."""
+    __table_args__ = (UniqueConstraint("period", "customer_id", "kind", name="uq_service_task"),
+                      Index("ix_service_task_customer", "customer_id", "kind"),
+                      Index("ix_service_task_rm", "rm_id", "status"),
+                      Index("ix_service_task_status_due", "status", "due_date"))

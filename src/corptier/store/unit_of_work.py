@@ -23,6 +23,7 @@ from corptier.store.repositories import (
     LoadRepository,
     OverrideRepository,
     RunRepository,
+    ServicePlanRepository,
     UserRepository,
 )
 
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.users = UserRepository(self.session)
         self.alerts = AlertRepository(self.session)
+        self.service_plans = ServicePlanRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

@@ -11,6 +11,7 @@ from corptier.store.repositories.indicator_runs import IndicatorRunRepository
 from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
 from corptier.store.repositories.runs import RunRepository
+from corptier.store.repositories.service_plans import ServicePlanRepository
 from corptier.store.repositories.users import UserRepository
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "LoadRepository",
     "OverrideRepository",
     "RunRepository",
+    "ServicePlanRepository",
     "UserRepository",
 ]
