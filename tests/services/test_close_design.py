@@ -17,7 +17,7 @@ from corptier.workspace import PUBLISHED_TIERS, Workspace
 explain_module = importlib.import_module("corptier.tiering.explain")
 
 
-def test_a_close_renders_no_explanation_and_opens_one_connection(loaded: Workspace) -> None:
+def test_a_close_renders_no_explanation_and_opens_two_connections(loaded: Workspace) -> None:
     opened = mock.Mock(wraps=DuckDBConnection.open)
     with (mock.patch.object(explain_module, "explain", wraps=explain_module.explain) as facts,
           mock.patch.object(published_module, "explain_published",
@@ -27,7 +27,7 @@ def test_a_close_renders_no_explanation_and_opens_one_connection(loaded: Workspa
         result = close_period(loaded, "2026-07")
         assert result.customers == 5
         assert (facts.call_count, published.call_count, text.call_count) == (0, 0, 0)
-        assert opened.call_count == 1
+        assert opened.call_count == 2  # the tiering's, then the alerts' and service plans'
         text.return_value = "rendered"
         found = explain_customer(loaded, "C003", "2026-07")
         assert (facts.call_count, published.call_count, text.call_count) == (1, 1, 1)

@@ -45,6 +45,8 @@ def close(
     if result.overrides_not_applied:
         say(_("Overrides not applied: {reasons}").format(
             reasons="; ".join(result.overrides_not_applied)))
+    for problem in result.follow_up_problems:
+        say(_("Not done after the close: {problem}").format(problem=problem))
 
 
 @app.command()

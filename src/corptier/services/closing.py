@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from corptier.engine import EngineConnection, shared_connection
 from corptier.engine import compute_indicators as compute_snapshot
 from corptier.engine.snapshot import ROW_GROUP, write_snapshot
-from corptier.errors import ContractError
+from corptier.errors import ContractError, StandardError
 from corptier.periods import Period
 from corptier.provenance import code_version, hash_json
 from corptier.services.alerts import evaluate_alerts
@@ -70,6 +70,9 @@ class CloseResult:
     overrides_not_applied: tuple[str, ...] = ()
     """Approved overrides the close left out, each with why (e.g. its approval is not in
     the audit log)."""
+    follow_up_problems: tuple[str, ...] = ()
+    """Steps after the publication that could not run (alerts, service plans: a rules or
+    catalogue file to mend), each saying what to correct; the published tiers stand."""
 
 
 @stage("close {period}", rows=lambda result: result.customers)
@@ -134,9 +137,15 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, staged, customers,
                                         indicator_run(ws, indicators), actor))
-    evaluate_alerts(ws, p, after_close=True, by=actor)
+    follow_up = []
+    with shared_connection(ws, "duckdb"):  # alerts and service plans read the published run
+        for follow in (lambda: evaluate_alerts(ws, p, after_close=True, by=actor),
+                       lambda: plan_services(ws, p, run_id, standard.tier_codes)):
+            try:
+                follow()
+            except StandardError as exc:  # a rules or catalogue file to mend: tiers stand
+                follow_up.append(str(exc))
     applied = _counts(counts.column("applied_tier"))
-    plan_services(ws, p, run_id, standard.tier_codes)
     return CloseResult(
         period=p,
         run_id=run_id,
@@ -148,6 +157,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         unchanged=unchanged,
         seconds=round(time.perf_counter() - clock, 3),
         overrides_not_applied=tuple(not_applied),
+        follow_up_problems=tuple(follow_up),
     )
 
 
