@@ -198,7 +198,7 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
     from corptier.tiering import yaml_loader
 
     try:
-        data, lines = yaml_loader._compose(text, source)
+        data, lines = yaml_loader.compose_yaml(text, source)
     except StandardError as exc:
         raise ContractError(_for_profiles(str(exc))) from None
     except yaml.YAMLError as exc:  # e.g. a merge key (<<) or an unknown tag
@@ -210,7 +210,7 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        issues = yaml_loader._issues(exc, data, lines, source)
+        issues = yaml_loader.validation_issues(exc, data, lines, source)
         head = [f"the profile has {len(issues)} error(s):"] if len(issues) > 1 else []
         raise ContractError(_for_profiles("\n".join([*head, *map(str, issues)]))) from None
 

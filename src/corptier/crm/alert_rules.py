@@ -22,8 +22,8 @@ from corptier.tiering.yaml_loader import (
     MAX_STANDARD_BYTES,
     Issue,
     StandardValidationError,
-    _compose,
-    _issues,
+    compose_yaml,
+    validation_issues,
 )
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -143,7 +143,7 @@ def parse_alert_rules(text: str, source: str = "<alert rules>") -> AlertRules:
         raise AlertRulesError([Issue(source, None, "", f"the text is longer than "
                                      f"{MAX_STANDARD_BYTES:,} characters")])
     try:
-        data, lines = _compose(text, source)
+        data, lines = compose_yaml(text, source)
     except StandardValidationError as exc:
         raise AlertRulesError(exc.issues) from None
     if not isinstance(data, dict):
@@ -151,7 +151,7 @@ def parse_alert_rules(text: str, source: str = "<alert rules>") -> AlertRules:
     try:
         return AlertRules.model_validate(data)
     except ValidationError as exc:
-        raise AlertRulesError(_issues(exc, data, lines, source)) from None
+        raise AlertRulesError(validation_issues(exc, data, lines, source)) from None
 
 
 def default_alert_rules_path() -> Path:

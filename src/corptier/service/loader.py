@@ -22,10 +22,10 @@ from corptier.tiering.yaml_loader import (
     Issue,
     Loc,
     StandardValidationError,
-    _compose,
-    _field,
-    _issues,
-    _line,
+    compose_yaml,
+    field_name,
+    line_of_field,
+    validation_issues,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,7 +80,7 @@ def _read(path: Path, what: str) -> tuple[dict[str, Any], dict[Loc, int], str]:
         raise CatalogueValidationError(
             [Issue(source, None, "", "the file is not UTF-8 text")]) from None
     try:
-        data, lines = _compose(text, source)
+        data, lines = compose_yaml(text, source)
     except StandardValidationError as exc:
         raise CatalogueValidationError(exc.issues) from None
     if not isinstance(data, dict):
@@ -94,7 +94,7 @@ def _validate(model: type[M], data: dict[str, Any], lines: dict[Loc, int], sourc
     except ValidationError as exc:
         issues = [Issue(i.file, i.line, i.field, i.message.replace("docs/standard.md",
                                                                   "docs/service.md"))
-                  for i in _issues(exc, data, lines, source)]
+                  for i in validation_issues(exc, data, lines, source)]
         raise CatalogueValidationError(issues) from None
 
 
@@ -103,12 +103,12 @@ def _tier_issues(catalogue: Catalogue, tier_codes: Collection[str] | None,
     if tier_codes is None:
         return []
     known = list(tier_codes)
-    issues = [Issue(source, _line(("tiers", code), lines), f"tiers.{code}",
+    issues = [Issue(source, line_of_field(("tiers", code), lines), f"tiers.{code}",
                     f"unknown tier code '{code}'; the standard's tiers are {', '.join(known)}")
               for code in catalogue.tiers if code not in known]
     missing = [code for code in known if code not in catalogue.tiers]
     if missing:
-        issues.append(Issue(source, _line(("tiers",), lines), "tiers",
+        issues.append(Issue(source, line_of_field(("tiers",), lines), "tiers",
                             f"no service for the standard's tier(s) {', '.join(missing)}"))
     return issues
 
@@ -119,11 +119,11 @@ def _beside(path: Path, name: str, lines: dict[Loc, int], source: str) -> Path:
     target = (folder / name).resolve()
     if not target.is_relative_to(folder):
         raise CatalogueValidationError([Issue(
-            source, _line(("rules",), lines), "rules",
+            source, line_of_field(("rules",), lines), "rules",
             f"the rule file {name} must be in the catalogue's folder {folder}")])
     return target
 
 
 def _violation_issue(v: Violation, lines: dict[Loc, int], source: str) -> Issue:
-    return Issue(source, _line(v.loc, lines), _field(v.loc),
+    return Issue(source, line_of_field(v.loc, lines), field_name(v.loc),
                  f"breaks rule {v.rule.id} ({v.rule.text_en} / {v.rule.text_zh}): {v.detail}")

@@ -101,7 +101,7 @@ def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None 
         raise StandardValidationError([Issue(
             source, None, "", f"the standard is {len(text):,} characters long, more than the "
             f"limit of {MAX_STANDARD_BYTES:,}")])
-    data, lines = _compose(text, source)
+    data, lines = compose_yaml(text, source)
     if not isinstance(data, dict):
         raise StandardValidationError([Issue(source, 1, "", "a standard must be a YAML mapping")])
     folder = lists_dir if lists_dir is not None else Path(base_dir or ".") / LISTS_FOLDER
@@ -109,7 +109,7 @@ def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None 
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
-        raise StandardValidationError(_issues(exc, data, lines, source)) from None
+        raise StandardValidationError(validation_issues(exc, data, lines, source)) from None
 
 
 # --- YAML with line numbers ----------------------------------------------------------------------
@@ -138,7 +138,9 @@ def _event_line(event: yaml.Event) -> int | None:
     return event.start_mark.line + 1 if event.start_mark is not None else None
 
 
-def _compose(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+def compose_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    """The YAML document of `text` and the line of each of its paths; a file too deep, too
+    large or with too many aliases is refused first."""
     try:
         _check_shape(text, source)
         node = yaml.compose(io.StringIO(text), Loader=yaml.SafeLoader)
@@ -174,7 +176,7 @@ def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issu
                 key = str(key)
             child = (*loc, key)
             if key in out:
-                issues.append(Issue(source, key_node.start_mark.line + 1, _field(child),
+                issues.append(Issue(source, key_node.start_mark.line + 1, field_name(child),
                                     f"'{key}' appears twice"))
             lines[child] = key_node.start_mark.line + 1
             out[key] = _to_data(value_node, child, lines, issues, source, count)
@@ -208,7 +210,7 @@ def _resolve_list_files(data: dict[str, Any], lines: dict[Loc, int], source: str
             try:
                 named["ids"] = read_list_file(list_file_path(lists_dir, named["file"]))
             except (OSError, ValueError) as exc:
-                issues.append(Issue(source, _line(loc, lines), _field(loc), str(exc)))
+                issues.append(Issue(source, line_of_field(loc, lines), field_name(loc), str(exc)))
     if issues:
         raise StandardValidationError(issues)
 
@@ -240,7 +242,10 @@ def read_list_file(path: Path) -> list[str]:
 
 
 # --- pydantic errors back to lines ---------------------------------------------------------------
-def _issues(exc: ValidationError, data: Any, lines: dict[Loc, int], source: str) -> list[Issue]:
+def validation_issues(exc: ValidationError, data: Any, lines: dict[Loc, int],
+                      source: str) -> list[Issue]:
+    """One issue per validation error, each with its file, line and field (shared by every
+    YAML file corptier validates: standards, profiles, alert rules, service catalogues)."""
     issues = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -251,7 +256,8 @@ def _issues(exc: ValidationError, data: Any, lines: dict[Loc, int], source: str)
             loc = (*loc, "method")
         path, trailing = _walk(loc, data)
         message = _message(error)
-        issues.append(Issue(source, _line(path, lines), _field((*path, *trailing)), message))
+        issues.append(Issue(source, line_of_field(path, lines), field_name((*path, *trailing)),
+                            message))
     return _dedupe(issues)
 
 
@@ -295,14 +301,16 @@ def _is_internal(part: str | int, node: Any) -> bool:
     return part == "[key]" or "[" in part or part.startswith(("function-", "literal"))
 
 
-def _line(path: Loc, lines: dict[Loc, int]) -> int | None:
+def line_of_field(path: Loc, lines: dict[Loc, int]) -> int | None:
+    """The line of `path`, or of its nearest parent that has one."""
     for end in range(len(path), -1, -1):
         if path[:end] in lines:
             return lines[path[:end]]
     return None
 
 
-def _field(loc: Iterable[str | int]) -> str:
+def field_name(loc: Iterable[str | int]) -> str:
+    """A field path as a reader writes it: `tiers[2].when`."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
