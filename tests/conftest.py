@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,16 @@ from ci_requirements import spark_available, unavailable
 from corptier.workspace import Workspace
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cli_consoles() -> Iterator[None]:
+    """The CLI makes its Rich consoles once per process, at the width of that moment; each test
+    gets consoles made under its own `COLUMNS`, as a new process would."""
+    base = sys.modules.get("corptier.cli.base")
+    for lazy in (base.console, base.err_console) if base else ():
+        lazy.__dict__.pop("real", None)
+    yield
 
 
 @pytest.fixture

@@ -126,13 +126,14 @@ def print_json(doc: Any, *, sort_keys: bool = False) -> None:
 
 def grid(title: str, headers: list[str], rows: list[list[str]]) -> Any:
     """A Rich table: the first column left-aligned, the others right-aligned; every cell is
-    shown as text (user data is never read as markup)."""
+    shown as text (user data is never read as markup) and folded, never cut, when narrow."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=Text(title), title_justify="left")
     for i, name in enumerate(headers):
-        table.add_column(Text(name), justify="left" if i == 0 else "right")
+        table.add_column(Text(name), justify="left" if i == 0 else "right",
+                         overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
