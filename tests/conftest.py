@@ -18,6 +18,13 @@ from corptier.workspace import Workspace
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`-n`: the costliest file first and the Spark modules on one worker (tests/scheduling.py)."""
+    from scheduling import CostFirstScheduling
+
+    return CostFirstScheduling(config, log)  # type: ignore[arg-type]
+
+
 @pytest.fixture(autouse=True)
 def fresh_cli_consoles() -> Iterator[None]:
     """The CLI makes its Rich consoles once per process, at the width of that moment; each test

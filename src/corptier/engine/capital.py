@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 CONFIDENCE = 0.999
 
@@ -61,7 +61,7 @@ def irb_k_parts_array(
     if not 0.0 < pd < 1.0:
         raise ValueError(f"PD must be strictly between 0 and 1; got {pd}")
     r = irb_correlation(pd) + size_adjustments
-    stressed = norm.cdf((norm.ppf(pd) + np.sqrt(r) * norm.ppf(CONFIDENCE)) / np.sqrt(1.0 - r))
+    stressed = ndtr((ndtri(pd) + np.sqrt(r) * ndtri(CONFIDENCE)) / np.sqrt(1.0 - r))
     b = (0.11852 - 0.05478 * math.log(pd)) ** 2
     c = lgd * (stressed - pd) / (1.0 - 1.5 * b)
     return c * (1.0 - 2.5 * b), c * b

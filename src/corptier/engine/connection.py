@@ -13,7 +13,7 @@ between engines lives in engine/duckdb.py and engine/spark.py.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -26,6 +26,9 @@ import pyarrow.parquet as pq
 from corptier.contract.output import output_schema
 from corptier.contract.schema import TABLES
 from corptier.workspace import PARTITION_FILE, Workspace
+
+Stage = Callable[[ir.Table], ir.Table]
+"""Stores a table in the engine and returns a table that reads it (`EngineConnection.stage`)."""
 
 if TYPE_CHECKING:
     import pandas as pd

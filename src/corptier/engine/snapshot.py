@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from corptier.config import Assumptions
 from corptier.engine.behaviour import behaviour_derived, behaviour_metrics
 from corptier.engine.columns import CUSTOMER_SCHEMA, GROUP_SCHEMA
-from corptier.engine.connection import EngineConnection
+from corptier.engine.connection import EngineConnection, Stage
 from corptier.engine.engines import connect
 from corptier.engine.facts import counterparty_facts
 from corptier.engine.groups import group_columns, group_snapshot, resolve_groups
@@ -63,12 +63,16 @@ def customer_snapshot_expr(
     *,
     own_bank_code: str = "XB",
     inputs: Inputs | None = None,
+    stage: Stage | None = None,
 ) -> ir.Table:
     """Every customer indicator of `period`, one row per customer of that period's customers
-    table, sorted by customer_id, with the columns of `INDICATOR_COLUMNS` in that order."""
+    table, sorted by customer_id, with the columns of `INDICATOR_COLUMNS` in that order.
+    With `stage`, the customer-months, the per-customer aggregates and the joined row are stored
+    one after another (engines without stored plans: Spark plans the whole chain at once)."""
     a = assumptions or Assumptions()
     inp = inputs or read_inputs(con, Period.parse(period), a, own_bank_code)
-    months = customer_months(inp)
+    keep = stage or (lambda table: table)
+    months = keep(customer_months(inp))
     metrics = (value_metrics(months) | stability_metrics(months) | behaviour_metrics(months)
                | needs_metrics(months) | risk_metrics(months) | inclusive_metrics(months))
     per_customer = months.group_by("customer_id").aggregate(**metrics)
@@ -78,7 +82,7 @@ def customer_snapshot_expr(
     t = t.join(per_customer, "customer_id")
     t = left_join(t, groups, ["customer_id"])
     t = left_join(t, counterparty_facts(inp), ["customer_id"])
-    t = t.mutate(counterparties=t.counterparties.coalesce(0))
+    t = keep(t.mutate(counterparties=t.counterparties.coalesce(0)))
     end = t.period_end
     t = t.mutate(**value_derived(t, a.tax_rate), **behaviour_derived(t, end),
                  **stability_derived(t, end), **needs_derived(t),
@@ -161,7 +165,7 @@ def _customer_batches(
     plan key (MAC-verified under the workspace secret) and re-used by every later run."""
     a = inp.assumptions
     if not con.supports_stored_plans:
-        expr = customer_snapshot_expr(con, inp.period, a, inputs=inp)
+        expr = customer_snapshot_expr(con, inp.period, a, inputs=inp, stage=con.stage)
         return con.batches(expr, ROW_GROUP), False, None
     folder = ws.temp_dir / "plans"
     secret = workspace_secret(ws.root)
