@@ -15,6 +15,7 @@ from corptier.services import (
     customer_archive,
     log_interaction,
     master_data_history,
+    master_history_table,
 )
 from corptier.services.archive import MasterChange
 from corptier.workspace import Workspace
@@ -64,8 +65,12 @@ def test_a_gap_and_a_departed_customer(ws: Workspace) -> None:
         customer_archive(ws, "C9")
 
 
-def test_the_whole_book_history_in_one_query(ws: Workspace) -> None:
-    rows = master_data_history(ws)
-    assert [(v.values["name"], v.valid_from) for v in rows] == [
-        ("成都锦程机械有限公司", "2026-01"), ("成都锦程机械有限公司", "2026-03"),
-        ("二号公司", "2026-01"), ("二号公司", "2026-03"), ("三号公司", "2026-01")]
+def test_the_whole_book_history_in_one_query(ws: Workspace, tmp_path: Path) -> None:
+    rows = master_history_table(ws).to_pylist()
+    assert [(r["customer_id"], r["valid_from"], r["valid_to"], r["rm_id"]) for r in rows] == [
+        ("C1", "2026-01", "2026-03", "RM01"), ("C1", "2026-03", None, "RM02"),
+        ("C2", "2026-01", "2026-02", "RM02"), ("C2", "2026-03", None, "RM02"),
+        ("C3", "2026-01", "2026-03", "RM01")]
+    assert [v.valid_from for v in master_data_history(ws, "C1")] == ["2026-01", "2026-03"]
+    empty = Workspace.init(tmp_path / "empty", language="en")
+    assert master_data_history(empty, "C1") == [] and master_history_table(empty).num_rows == 0

@@ -114,6 +114,17 @@ def test_a_gbk_csv_with_chinese_headers_reconciles(ws: Workspace, tmp_path: Path
         entry = uow.audit.for_entity("interaction_import", "走访记录.csv")[0]
         assert (entry.after["read"], entry.after["accepted"], entry.after["rejected"]) == (
             5, 2, 3)
+    rows.append(["C2", "2026-04-04", "活动", "客户沙龙", "", "", "", ""])   # twice in the file
+    with open(log, "w", encoding="gbk", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    again = import_interactions(ws, log, "li", clock=APR_10)      # the same log again
+    assert (again.read, again.accepted, again.rejected) == (6, 0, 6)
+    same = "same customer, date, type, purpose and summary"
+    c2 = list_interactions(ws, "C2")[0].id
+    assert [str(r) for r in again.rejections if r.row in (2, 7, 8)] == [
+        f"走访记录.csv:2: customer_id: already recorded (interaction {first.id}): {same}",
+        f"走访记录.csv:7: customer_id: already recorded (interaction {c2}): {same}",
+        f"走访记录.csv:8: customer_id: already recorded (interaction {c2}): {same}"]
 
 
 def test_an_xlsx_with_english_headers_and_a_file_without_the_key_columns(
@@ -123,11 +134,19 @@ def test_an_xlsx_with_english_headers_and_a_file_without_the_key_columns(
     book = Workbook()
     sheet = book.active
     sheet.append(["Customer ID", "Date", "Type", "Summary", "Outcome"])
-    sheet.append(["C2", datetime(2026, 4, 8), "meeting", "Cash pooling talk", "positive"])
+    for _ in range(2):
+        sheet.append(["C2", datetime(2026, 4, 8), "meeting", "Cash pooling talk", "positive"])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["C2", datetime(2026, 4, 11), "call", None, None])   # UTC+8's today
     book.save(tmp_path / "visits.xlsx")
     done = import_interactions(ws, tmp_path / "visits.xlsx", "li", clock=APR_10)
-    assert (done.read, done.accepted, done.rejected, done.quarantine) == (1, 1, 0, None)
-    assert list_interactions(ws, "C2")[0].occurred_on == date(2026, 4, 8)
+    assert (done.read, done.accepted, done.rejected) == (3, 2, 1)
+    assert str(done.rejections[0]) == ("visits.xlsx:3: customer_id: already recorded (row 2): "
+                                       "same customer, date, type, purpose and summary")
+    assert [i.occurred_on for i in list_interactions(ws, "C2")] == [date(2026, 4, 11),
+                                                                    date(2026, 4, 8)]
+    with pytest.raises(RequestError, match=r"^date: 2026-04-12 is after today"):
+        log_interaction(ws, "li", customer_id="C2", on="2026-04-12", type="call", clock=APR_10)
     bad = tmp_path / "bad.csv"
     bad.write_text("customer,when\nC1,2026-04-01\n", encoding="utf-8")
     with pytest.raises(ContractError, match=r"bad\.csv: row 1: the header has no column "

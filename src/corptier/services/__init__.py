@@ -51,6 +51,7 @@ _EXPORTS = {
     "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
     "customer_archive": "archive", "master_data_history": "archive",
+    "master_history_table": "archive",
     "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
     "list_contacts": "contacts", "export_contacts": "contacts", "add_contact": "contacts",
     "edit_contact": "contacts", "remove_contact": "contacts", "ContactView": "contacts",
@@ -133,6 +134,7 @@ __all__ = [
     "load_period",
     "log_interaction",
     "master_data_history",
+    "master_history_table",
     "new_token",
     "open_workspace",
     "override_history",
@@ -182,6 +184,7 @@ if TYPE_CHECKING:
         MasterVersion,
         customer_archive,
         master_data_history,
+        master_history_table,
     )
     from corptier.services.audit import AuditVerification, verify_audit_log
     from corptier.services.backup import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corptier.crm import master_history as mh
 from corptier.errors import NotFoundError
@@ -19,8 +19,12 @@ from corptier.services.overrides import Clock, utc_now
 from corptier.store import UnitOfWork
 from corptier.workspace import Workspace
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 FIELDS = mh.FIELDS
 VISIT_WINDOW_DAYS = 365
+BATCH_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -65,24 +69,39 @@ class CustomerArchive:
     upcoming_next_steps: int
 
 
-def master_data_history(ws: Workspace, customer_id: str | None = None) -> list[MasterVersion]:
-    """The SCD type 2 rows of one customer (or, with None, of every customer: for exports and
-    checks; ordered by customer then version), computed by one engine query over every
-    loaded customers partition."""
+def master_data_history(ws: Workspace, customer_id: str) -> list[MasterVersion]:
+    """The SCD type 2 rows of one customer, oldest first (empty when it is in no loaded
+    period), from one engine query over every loaded customers partition."""
+    table = _versions(ws, customer_id)
+    if table is None:
+        return []
+    return [MasterVersion(str(r["valid_from"]), r["valid_to"], str(r["last_period"]),
+                          bool(r["current"]), {f: r[f] for f in FIELDS})
+            for r in table.to_pylist()]
+
+
+def master_history_table(ws: Workspace) -> pa.Table:
+    """The SCD type 2 rows of every customer as one Arrow table (columns `VERSION_COLUMNS`,
+    by customer then version), for exports and checks: one engine query, streamed."""
+    import pyarrow as pa
+
+    table = _versions(ws, None)
+    if table is None:
+        return pa.table({c: pa.array([], pa.string()) for c in mh.VERSION_COLUMNS})
+    return table
+
+
+def _versions(ws: Workspace, customer_id: str | None) -> pa.Table | None:
     from corptier.engine import connect
 
     periods = [str(p) for p in ws.periods(CUSTOMERS)]
     if not periods:
-        return []
+        return None
     with connect(ws, "duckdb") as con:
         table = con.read(CUSTOMERS, periods)
         if customer_id is not None:
             table = table.filter(table.customer_id == customer_id)
-        frame = con.execute(mh.master_versions(table, periods))
-    rows = frame.to_dict("records")
-    return [MasterVersion(str(r["valid_from"]), _text(r["valid_to"]), str(r["last_period"]),
-                          bool(r["current"]), {f: _value(r[f]) for f in FIELDS})
-            for r in rows]
+        return con.batches(mh.master_versions(table, periods), BATCH_ROWS).read_all()
 
 
 def customer_archive(ws: Workspace, customer_id: str, *, viewer: str | None = None,
@@ -115,11 +134,3 @@ def customer_archive(ws: Workspace, customer_id: str, *, viewer: str | None = No
 def _today(clock: Clock) -> date:
     now = clock()
     return (now.astimezone(UTC) if now.tzinfo else now).date()
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value != value else str(value)
-
-
-def _value(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and value != value) else value

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ def add_contact(ws: Workspace, customer_id: str, by: str | None, *, role: str, n
     customer_rm(ws, customer_id)
     fields = rules.check_contact({"role": role, "name": name, "phone": phone, "email": email,
                                   "position": position, "verified_on": verified_on,
-                                  "primary": primary}, now.date())
+                                  "primary": primary}, _latest_day(now))
     with UnitOfWork(ws.db) as uow:
         if fields["primary"]:
             _demote_primaries(uow, customer_id, fields["role"], None, by, now)
@@ -115,7 +115,7 @@ def edit_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *
         current = {"role": contact.role, "name": contact.name, "phone": contact.phone,
                    "email": contact.email, "position": contact.position,
                    "verified_on": contact.verified_on, "primary": contact.is_primary}
-        fields = rules.check_contact({**current, **changes}, now.date())
+        fields = rules.check_contact({**current, **changes}, _latest_day(now))
         if not uow.contacts.update_at_version(contact_id, version, **_columns(fields),
                                               updated_by=by, updated_at=now):
             raise _stale(uow, contact_id, version)
@@ -201,3 +201,9 @@ def _view(c: Contact, *, masked: bool) -> ContactView:
 
 def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _latest_day(now: datetime) -> date:
+    """The latest date a user may give for something that has happened: today in UTC, plus a
+    day, since a branch east of UTC (China is UTC+8) is a day ahead for part of each day."""
+    return now.date() + timedelta(days=1)

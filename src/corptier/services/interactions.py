@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,7 @@ def log_interaction(ws: Workspace, by: str | None, *, customer_id: str,
               "summary": summary, "needs": needs, "needs_note": needs_note,
               "outcome": outcome, "next_step": next_step, "next_step_due": next_step_due}
     try:
-        fields = rules.check_interaction(values, now.date())
+        fields = rules.check_interaction(values, _latest_day(now))
     except rules.InteractionProblem as exc:
         raise RequestError(str(exc)) from None
     by = editor(ws, by, fields["customer_id"])
@@ -149,7 +149,7 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
         raise ContractError(f"{source.name}: row 1: the header has no column for "
                             f"{', '.join(missing)} (e.g. 客户编号, 日期, 类型)")
     actor, who = _importer(ws, by)
-    today = now.date()
+    today = _latest_day(now)
     checked: list[tuple[int, dict[str, Any]]] = []
     rejections: list[Rejection] = []
     for number, row in body:
@@ -172,6 +172,7 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                                         f"customer {customer} is not in the book of {actor}"))
         else:
             accepted.append((number, fields))
+    accepted = _new_only(ws, source.name, accepted, rejections)
     rejections.sort(key=lambda r: r.row)
     with workspace_lock(ws, "archive import"):
         with UnitOfWork(ws.db) as uow:
@@ -196,6 +197,31 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
         quarantine = _quarantine(ws, source, rejections, now) if rejections else None
     return InteractionImport(source.name, len(body), len(ids), len(rejections), tuple(rejections),
                         tuple(ids), tuple(completed), quarantine)
+
+
+def _new_only(ws: Workspace, file: str, rows: list[tuple[int, dict[str, Any]]],
+              rejections: list[Rejection]) -> list[tuple[int, dict[str, Any]]]:
+    """The rows not recorded yet (same customer, date, type, purpose and summary as one in
+    the database or earlier in the file): importing a log again adds nothing twice."""
+    if not rows:
+        return rows
+    dates = [f["date"] for _, f in rows]
+    with UnitOfWork(ws.db) as uow:
+        known: dict[tuple[Any, ...], Any] = uow.interactions.keys_between(
+            [f["customer_id"] for _, f in rows], min(dates), max(dates))
+    kept = []
+    for number, f in rows:
+        key = (f["customer_id"], f["date"], f["type"], f["purpose"], f["summary"])
+        if key in known:
+            where = (f"interaction {known[key]}" if isinstance(known[key], int)
+                     else str(known[key]))
+            rejections.append(Rejection(file, number, "customer_id",
+                                        f"already recorded ({where}): same customer, date, "
+                                        "type, purpose and summary"))
+        else:
+            known[key] = f"row {number}"
+            kept.append((number, f))
+    return kept
 
 
 def _importer(ws: Workspace, by: str | None) -> tuple[str, Principal | None]:
@@ -303,3 +329,9 @@ def _view(i: Interaction) -> InteractionView:
 
 def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _latest_day(now: datetime) -> date:
+    """The latest date a user may give for something that has happened: today in UTC, plus a
+    day, since a branch east of UTC (China is UTC+8) is a day ahead for part of each day."""
+    return now.date() + timedelta(days=1)

@@ -34,6 +34,22 @@ class InteractionRepository:
             ids.extend(int(r[0]) for r in result)
         return ids
 
+    def keys_between(self, customer_ids: Sequence[str], first: date, last: date
+                     ) -> dict[tuple[Any, ...], int]:
+        """(customer, date, type, purpose, summary) → id of the interactions of those customers
+        from `first` to `last`: what an import must not record twice."""
+        found: dict[tuple[Any, ...], int] = {}
+        ids = sorted(set(customer_ids))
+        for start in range(0, len(ids), CHUNK):
+            rows = self.session.execute(
+                sa.select(Interaction.customer_id, Interaction.occurred_on, Interaction.type,
+                          Interaction.purpose, Interaction.summary, Interaction.id)
+                .where(Interaction.customer_id.in_(ids[start:start + CHUNK]),
+                       Interaction.occurred_on >= first, Interaction.occurred_on <= last))
+            for row in rows:
+                found.setdefault(tuple(row[:5]), int(row[5]))
+        return found
+
     def of_customer(self, customer_id: str, *, since: date | None = None,
                     limit: int = 500) -> list[Interaction]:
         """A customer's interactions, latest first."""
