@@ -108,10 +108,10 @@ def customer_archive(ws: Workspace, customer_id: str, *, viewer: str | None = No
                      clock: Clock = utc_now) -> CustomerArchive:
     """A customer's profile, master-data timeline and archive counts; NotFoundError when the
     customer is in no loaded period. With users, `viewer` must see the customer."""
+    reader(ws, viewer, customer_id)
     versions = master_data_history(ws, customer_id)
     if not versions:
         raise NotFoundError(f"customer {customer_id} is not in any loaded period")
-    reader(ws, viewer, customer_id)
     today = _today(clock)
     changes = mh.changes([{**v.values, "valid_from": v.valid_from} for v in versions])
     seen = [str(p) for p in ws.periods(CUSTOMERS)

@@ -172,9 +172,9 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                                         f"customer {customer} is not in the book of {actor}"))
         else:
             accepted.append((number, fields))
-    accepted = _new_only(ws, source.name, accepted, rejections)
-    rejections.sort(key=lambda r: r.row)
-    with workspace_lock(ws, "archive import"):
+    with workspace_lock(ws, "archive import"):   # two imports of one log add it once
+        accepted = _new_only(ws, source.name, accepted, rejections)
+        rejections.sort(key=lambda r: r.row)
         with UnitOfWork(ws.db) as uow:
             ids = uow.interactions.insert_many([
                 {**_columns(f), "rm_id": rms[f["customer_id"]],
@@ -195,8 +195,8 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                 "rejected": len(rejections), "ids": [ids[0], ids[-1]] if ids else [],
                 "completed_tasks": completed})
         quarantine = _quarantine(ws, source, rejections, now) if rejections else None
-    return InteractionImport(source.name, len(body), len(ids), len(rejections), tuple(rejections),
-                        tuple(ids), tuple(completed), quarantine)
+    return InteractionImport(source.name, len(body), len(ids), len(rejections),
+                             tuple(rejections), tuple(ids), tuple(completed), quarantine)
 
 
 def _new_only(ws: Workspace, file: str, rows: list[tuple[int, dict[str, Any]]],
