@@ -54,7 +54,16 @@ def test_the_archive_shows_the_timeline_and_the_counts(ws: Workspace) -> None:
         date(2026, 3, 20), 1, 1)
 
 
-def test_a_gap_and_a_departed_customer(ws: Workspace) -> None:
+@pytest.fixture(scope="module")
+def history_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The history reads Parquet only (no database): one SQLite workspace for those tests."""
+    ws = Workspace.init(tmp_path_factory.mktemp("history") / "ws", language="en")
+    write_customers(ws)
+    return ws
+
+
+def test_a_gap_and_a_departed_customer(history_ws: Workspace) -> None:
+    ws = history_ws
     c2 = customer_archive(ws, "C2", clock=APR_10)
     assert [(v.valid_from, v.valid_to) for v in c2.versions] == [
         ("2026-01", "2026-02"), ("2026-03", None)]
@@ -65,7 +74,8 @@ def test_a_gap_and_a_departed_customer(ws: Workspace) -> None:
         customer_archive(ws, "C9")
 
 
-def test_the_whole_book_history_in_one_query(ws: Workspace, tmp_path: Path) -> None:
+def test_the_whole_book_history_in_one_query(history_ws: Workspace, tmp_path: Path) -> None:
+    ws = history_ws
     rows = master_history_table(ws).to_pylist()
     assert [(r["customer_id"], r["valid_from"], r["valid_to"], r["rm_id"]) for r in rows] == [
         ("C1", "2026-01", "2026-03", "RM01"), ("C1", "2026-03", None, "RM02"),
@@ -74,3 +84,17 @@ def test_the_whole_book_history_in_one_query(ws: Workspace, tmp_path: Path) -> N
     assert [v.valid_from for v in master_data_history(ws, "C1")] == ["2026-01", "2026-03"]
     empty = Workspace.init(tmp_path / "empty", language="en")
     assert master_data_history(empty, "C1") == [] and master_history_table(empty).num_rows == 0
+
+
+def test_with_users_only_the_book_is_read(ws: Workspace) -> None:
+    from corptier.errors import ForbiddenError, RequestError
+    from corptier.services import add_user, grant_user
+
+    add_user(ws, "boss")
+    add_user(ws, "li", "user", by="boss")
+    grant_user(ws, "li", "rm", by="boss", rm_id="RM01")
+    with pytest.raises(ForbiddenError, match="C1 is not in the book of li"):
+        customer_archive(ws, "C1", viewer="li")    # RM02's since 2026-03
+    with pytest.raises(RequestError, match="viewer"):
+        customer_archive(ws, "C1")
+    assert customer_archive(ws, "C1", viewer="boss", clock=APR_10).profile["rm_id"] == "RM02"
