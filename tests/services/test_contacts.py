@@ -66,6 +66,10 @@ def test_lists_and_exports_are_masked_and_full_views_are_logged(ws: Workspace,
         rows = list(csv.DictReader(handle))
     assert (rows[0]["phone"], rows[0]["email"], rows[0]["name"]) == (
         "138****5678", "z***@example.com", "'" + HOSTILE)
+    assert export_contacts(ws, "C1", tmp_path / "full.csv", full=True, viewer="wang") == 1
+    assert "13812345678" in (tmp_path / "full.csv").read_text(encoding="utf-8-sig")
+    assert [(a["purpose"]) for *_, a in audit(ws, "customer_contacts", "C1")] == ["list",
+                                                                                 "export"]
     with pytest.raises(RequestError, match="viewer"):
         list_contacts(ws, "C1", full=True)
 

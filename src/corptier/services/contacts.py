@@ -48,6 +48,11 @@ def list_contacts(ws: Workspace, customer_id: str, *, full: bool = False,
     """A customer's contacts, primary first. Phone and e-mail are masked unless `full`: then
     `viewer` must be allowed to see them (with users: admin, branch head, team head or RM of a
     customer in their book) and the view is written to the audit log."""
+    return _contacts(ws, customer_id, full, viewer, "list", clock)
+
+
+def _contacts(ws: Workspace, customer_id: str, full: bool, viewer: str | None, purpose: str,
+              clock: Clock) -> list[ContactView]:
     if not full:
         reader(ws, viewer, customer_id)
         with UnitOfWork(ws.db) as uow:
@@ -55,7 +60,7 @@ def list_contacts(ws: Workspace, customer_id: str, *, full: bool = False,
     name = full_viewer(ws, viewer, customer_id)
     with UnitOfWork(ws.db) as uow:
         found = uow.contacts.of_customer(customer_id)
-        _log_full_view(uow, name, customer_id, found, "list", clock)
+        _log_full_view(uow, name, customer_id, found, purpose, clock)
         return [_view(c, masked=False) for c in found]
 
 
@@ -63,7 +68,7 @@ def export_contacts(ws: Workspace, customer_id: str, out: Path | str, *, full: b
                     viewer: str | None = None, clock: Clock = utc_now) -> int:
     """Write the customer's contacts to a CSV file (masked unless `full`, as `list_contacts`;
     cells a spreadsheet would run are neutralised); returns how many."""
-    rows = list_contacts(ws, customer_id, full=full, viewer=viewer, clock=clock)
+    rows = _contacts(ws, customer_id, full, viewer, "export", clock)
     with open(out, "w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
