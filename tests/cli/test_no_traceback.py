@@ -46,6 +46,11 @@ def _commands(ws: Path, tmp: Path) -> list[list[str]]:
         ["backup", str(tmp / "backup"), *w],
         ["load", "-p", PERIOD, str(tmp / "nothing-here"), *w],
         ["profile", "check", str(tmp), "--profile", "cn_core_banking", "-p", PERIOD],
+        ["archive", "show", "C005", *w],
+        ["archive", "contacts", "C005", "--full", "--by", "alice", *w],
+        ["archive", "interaction", "add", "C005", "--type", "visit", "--by", "alice", *w],
+        ["archive", "interactions", "C005", *w],
+        ["archive", "import", str(tmp / "nothing.csv"), "--by", "alice", *w],
     ]
 
 

@@ -2,6 +2,7 @@
 
 from corptier.cli import (  # noqa: F401  (registers the commands)
     alerts,
+    archive,
     audit,
     closing,
     data,

@@ -50,6 +50,14 @@ _EXPORTS = {
     "service_plan": "service_plans", "ServicePlanView": "service_plans",
     "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
+    "customer_archive": "archive", "master_data_history": "archive",
+    "master_history_table": "archive",
+    "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
+    "list_contacts": "contacts", "export_contacts": "contacts", "add_contact": "contacts",
+    "edit_contact": "contacts", "remove_contact": "contacts", "ContactView": "contacts",
+    "log_interaction": "interactions", "list_interactions": "interactions",
+    "import_interactions": "interactions", "InteractionView": "interactions",
+    "InteractionImport": "interactions",
 }
 
 __all__ = [
@@ -63,10 +71,16 @@ __all__ = [
     "CatalogueSummary",
     "CloseResult",
     "CompareResult",
+    "ContactView",
+    "CustomerArchive",
     "DemoResult",
     "Explanation",
     "IndicatorResult",
+    "InteractionImport",
+    "InteractionView",
     "LoadReport",
+    "MasterChange",
+    "MasterVersion",
     "NewToken",
     "OverrideView",
     "ProfileFiles",
@@ -82,6 +96,7 @@ __all__ = [
     "UserView",
     "acknowledge_alert",
     "active_standard",
+    "add_contact",
     "add_user",
     "adopt_standard",
     "alert_history",
@@ -95,22 +110,31 @@ __all__ = [
     "compare_standards",
     "complete_service_task",
     "compute_indicators",
+    "customer_archive",
     "disable_user",
     "dismiss_alert",
+    "edit_contact",
     "evaluate_alerts",
     "explain_customer",
+    "export_contacts",
     "export_snapshot",
     "export_tiers",
     "get_alert",
     "get_override",
     "grant_user",
+    "import_interactions",
     "init_profile",
     "init_workspace",
     "list_alerts",
+    "list_contacts",
+    "list_interactions",
     "list_overrides",
     "list_service_tasks",
     "list_users",
     "load_period",
+    "log_interaction",
+    "master_data_history",
+    "master_history_table",
     "new_token",
     "open_workspace",
     "override_history",
@@ -118,6 +142,7 @@ __all__ = [
     "published_tiers",
     "read_published",
     "reject_override",
+    "remove_contact",
     "request_override",
     "reset_password",
     "resolve_alert",
@@ -153,6 +178,14 @@ if TYPE_CHECKING:
         resolve_alert,
         validate_alert_rules,
     )
+    from corptier.services.archive import (
+        CustomerArchive,
+        MasterChange,
+        MasterVersion,
+        customer_archive,
+        master_data_history,
+        master_history_table,
+    )
     from corptier.services.audit import AuditVerification, verify_audit_log
     from corptier.services.backup import (
         BackupResult,
@@ -170,8 +203,23 @@ if TYPE_CHECKING:
         write_changes_csv,
     )
     from corptier.services.closing import CloseResult, close_period
+    from corptier.services.contacts import (
+        ContactView,
+        add_contact,
+        edit_contact,
+        export_contacts,
+        list_contacts,
+        remove_contact,
+    )
     from corptier.services.demo import DemoResult, run_demo
     from corptier.services.indicators import compute_indicators, export_snapshot
+    from corptier.services.interactions import (
+        InteractionImport,
+        InteractionView,
+        import_interactions,
+        list_interactions,
+        log_interaction,
+    )
     from corptier.services.loading import load_period
     from corptier.services.overrides import (
         AuditEntry,

@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide_override": frozenset({"admin", "branch_head", "team_head"}),
     "revoke_override": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "handle_alert": frozenset({"admin", "branch_head", "team_head", "rm"}),
+    "edit_archive": frozenset({"admin", "branch_head", "team_head", "rm"}),
+    "view_contacts": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
     "admin_users": frozenset({"admin"}),
 }

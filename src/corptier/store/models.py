@@ -281,3 +281,55 @@ class ServiceTask(Base):
                       Index("ix_service_task_customer", "customer_id", "kind"),
                       Index("ix_service_task_rm", "rm_id", "status"),
                       Index("ix_service_task_status_due", "status", "due_date"))
+
+
+class Contact(Base):
+    """A person at a customer the bank deals with, by role; edited with optimistic locking
+    (`version` goes up by one with each change, a stale edit is refused)."""
+
+    __tablename__ = "customer_contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    position: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_customer_contact_customer", "customer_id", "role"),)
+
+
+class Interaction(Base):
+    """A visit, call, meeting, event or e-mail with a customer (走访与沟通)."""
+
+    __tablename__ = "customer_interaction"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(20))
+    bank_participants: Mapped[str | None] = mapped_column(Text, nullable=True)
+    customer_participants: Mapped[str | None] = mapped_column(Text, nullable=True)
+    purpose: Mapped[str | None] = mapped_column(Text, nullable=True)
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Product categories the customer asked about (the data contract's categories)."""
+    needs_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_step: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_step_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The customer's RM when it was logged (from the latest loaded customers)."""
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The service-plan visit task this interaction completed, if any."""
+    source: Mapped[str] = mapped_column(String(200))
+    """`cli`, or the import file's name and row (`visits.xlsx:12`)."""
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_customer_interaction_customer", "customer_id", "occurred_on"),
+                      Index("ix_customer_interaction_rm", "rm_id", "occurred_on"))

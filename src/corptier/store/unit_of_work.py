@@ -19,7 +19,9 @@ from corptier.store.repositories import (
     AdoptionRepository,
     AlertRepository,
     AuditRepository,
+    ContactRepository,
     IndicatorRunRepository,
+    InteractionRepository,
     LoadRepository,
     OverrideRepository,
     RunRepository,
@@ -48,6 +50,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.alerts = AlertRepository(self.session)
         self.service_plans = ServicePlanRepository(self.session)
+        self.contacts = ContactRepository(self.session)
+        self.interactions = InteractionRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

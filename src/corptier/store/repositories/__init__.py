@@ -7,7 +7,9 @@ its transaction; nothing else in corptier writes SQL against the app database.
 from corptier.store.repositories.adoptions import AdoptionRepository
 from corptier.store.repositories.alerts import AlertRepository
 from corptier.store.repositories.audit import AuditRepository
+from corptier.store.repositories.contacts import ContactRepository
 from corptier.store.repositories.indicator_runs import IndicatorRunRepository
+from corptier.store.repositories.interactions import InteractionRepository
 from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
 from corptier.store.repositories.runs import RunRepository
@@ -18,7 +20,9 @@ __all__ = [
     "AdoptionRepository",
     "AlertRepository",
     "AuditRepository",
+    "ContactRepository",
     "IndicatorRunRepository",
+    "InteractionRepository",
     "LoadRepository",
     "OverrideRepository",
     "RunRepository",

@@ -1,0 +1,60 @@
+"""Customer contacts as stored: listed by customer, added, changed only at the version the
+editor read (optimistic locking), removed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from corptier.store.models import Contact
+
+
+class ContactRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of_customer(self, customer_id: str) -> list[Contact]:
+        """A customer's contacts: primary first, then by role and id."""
+        return list(self.session.scalars(
+            sa.select(Contact).where(Contact.customer_id == customer_id)
+            .order_by(Contact.is_primary.desc(), Contact.role, Contact.id)))
+
+    def get(self, contact_id: int) -> Contact | None:
+        return self.session.get(Contact, contact_id)
+
+    def add(self, contact: Contact) -> Contact:
+        self.session.add(contact)
+        self.session.flush()
+        return contact
+
+    def update_at_version(self, contact_id: int, version: int, **values: Any) -> bool:
+        """Change the contact as one conditional UPDATE when it is still at `version` (the
+        version goes up by one); True when this call changed it."""
+        result = self.session.execute(
+            sa.update(Contact).where(Contact.id == contact_id, Contact.version == version)
+            .values(version=version + 1, **values)
+            .execution_options(synchronize_session=False))
+        self._refresh(contact_id)
+        return getattr(result, "rowcount", 0) == 1
+
+    def delete_at_version(self, contact_id: int, version: int) -> bool:
+        result = self.session.execute(
+            sa.delete(Contact).where(Contact.id == contact_id, Contact.version == version)
+            .execution_options(synchronize_session=False))
+        return getattr(result, "rowcount", 0) == 1
+
+    def primaries(self, customer_id: str, role: str, *, besides: int | None = None
+                  ) -> list[Contact]:
+        """The customer's primary contacts of `role` other than `besides`."""
+        query = sa.select(Contact).where(Contact.customer_id == customer_id,
+                                         Contact.role == role, Contact.is_primary.is_(True))
+        if besides is not None:
+            query = query.where(Contact.id != besides)
+        return list(self.session.scalars(query))
+
+    def _refresh(self, contact_id: int) -> None:
+        contact = self.session.get(Contact, contact_id)
+        if contact is not None:
+            self.session.refresh(contact)
