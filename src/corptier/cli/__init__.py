@@ -7,6 +7,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     data,
     overrides,
     profiles,
+    recommend,
     reports,
     serve,
     service,

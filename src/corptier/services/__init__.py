@@ -50,6 +50,11 @@ _EXPORTS = {
     "service_plan": "service_plans", "ServicePlanView": "service_plans",
     "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
+    "recommend_customer": "recommendations", "recommend_book": "recommendations",
+    "backtest_recommendations": "recommendations",
+    "recommendation_settings": "recommendations",
+    "CustomerRecommendations": "recommendations", "BookRecommendations": "recommendations",
+    "RecommendationBacktest": "recommendations",
 }
 
 __all__ = [
@@ -60,9 +65,11 @@ __all__ = [
     "AuditVerification",
     "BacktestResult",
     "BackupResult",
+    "BookRecommendations",
     "CatalogueSummary",
     "CloseResult",
     "CompareResult",
+    "CustomerRecommendations",
     "DemoResult",
     "Explanation",
     "IndicatorResult",
@@ -71,6 +78,7 @@ __all__ = [
     "OverrideView",
     "ProfileFiles",
     "Published",
+    "RecommendationBacktest",
     "ReportPaths",
     "RestoreResult",
     "RunInfo",
@@ -87,6 +95,7 @@ __all__ = [
     "alert_history",
     "alert_rules",
     "approve_override",
+    "backtest_recommendations",
     "backtest_standard",
     "backup_workspace",
     "check_profile",
@@ -117,6 +126,9 @@ __all__ = [
     "published_run",
     "published_tiers",
     "read_published",
+    "recommend_book",
+    "recommend_customer",
+    "recommendation_settings",
     "reject_override",
     "request_override",
     "reset_password",
@@ -194,6 +206,15 @@ if TYPE_CHECKING:
         published_run,
         published_tiers,
         read_published,
+    )
+    from corptier.services.recommendations import (
+        BookRecommendations,
+        CustomerRecommendations,
+        RecommendationBacktest,
+        backtest_recommendations,
+        recommend_book,
+        recommend_customer,
+        recommendation_settings,
     )
     from corptier.services.reports import write_report
     from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
