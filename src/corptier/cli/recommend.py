@@ -99,7 +99,8 @@ def recommend_customer_cmd(
 def _held_labels(r: CustomerRecommendations) -> str:
     from corptier.services.recommendations import CATEGORY_LABELS
 
-    return ", ".join(_(CATEGORY_LABELS.get(c, c)) for c in r.held)
+    joint = "、" if translator().lang.startswith("zh") else ", "
+    return joint.join(_(CATEGORY_LABELS.get(c, c)) for c in r.held)
 
 
 @recommend_app.command("backtest")
