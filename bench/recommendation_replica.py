@@ -7,7 +7,11 @@ missing categories by the holding share of its peer group against the book-wide 
 groups: the segment rules of the shipped standard (simplified), the industry section, a size
 class from the size score, and the latent need profile (an oracle no bank has: an upper bound).
 
-    python bench/recommendation_replica.py [customers] [seed]
+    python bench/recommendation_replica.py [customers] [seed] [variant]
+
+`variant` re-dates the opening of products before measuring (the holdings drawn stay the
+same): `needs-order` opens a customer's products in the order of their fit (its holding chance,
+jittered), `reverse-order` in the reverse order, `ebank` opens e-banking with the basic account.
 
 Not a timed benchmark (no `_bench` suffix): an analysis script kept with the finding it backs.
 """
@@ -20,17 +24,44 @@ import numpy as np
 import pandas as pd
 
 from corptier.periods import Period
+from corptier.synth import accounts as synth_accounts
 from corptier.synth.accounts import make_accounts
 from corptier.synth.customers import make_customers
 from corptier.synth.history import History
 from corptier.synth.periods import last_day
-from corptier.synth.products import PRODUCTS
+from corptier.synth.products import PRODUCTS, P
 from corptier.synth.profiles import IndustryTable
+from corptier.synth.rng import uniform
 
 CATS = ["financing", "trade", "cash_management", "investment_banking", "payroll", "wealth",
         "ebanking"]
 CATEGORY = np.array([p.category for p in PRODUCTS])
 START = Period("2025-01")
+
+
+def redated(history: History, c, variant: str):
+    """The block's accounts with opening dates re-drawn by `variant` (same holdings)."""
+    a = make_accounts(history, c)
+    if variant == "ebank":
+        a.opened = np.where(a.product == P["EBANK"], c.onboarded[a.cust], a.opened)
+        return a
+    chances = synth_accounts.holding_chances(c)[a.cust, a.product]
+    jitter = np.exp(0.6 * (uniform(history.seed, c.num[a.cust], a.product, 77) - 0.5))
+    key = chances * jitter * (1 if variant == "needs-order" else -1)
+    basic = a.product == P["DDA_BASIC"]
+    order = np.lexsort((-np.where(basic, np.inf, key), a.cust))
+    first = np.searchsorted(a.cust[order], a.cust[order], side="left")
+    rank = np.empty(len(a.cust), np.int64)
+    rank[order] = np.arange(len(a.cust)) - first - 1
+    count = np.maximum(np.bincount(a.cust, minlength=c.n)[a.cust] - 1, 1)
+    span = last_day(history.end) + 365 - c.onboarded[a.cust]
+    u = uniform(history.seed, c.num[a.cust], a.product, 78)
+    frac = (np.maximum(rank, 0) + u) / count
+    opened = c.onboarded[a.cust] + np.floor(frac ** 1.5 * span).astype(np.int64)
+    a.opened = np.where(basic, c.onboarded[a.cust], opened)
+    kept = a.opened < a.closed
+    return synth_accounts.Accounts(a.cust[kept], a.product[kept], a.opened[kept],
+                                   a.closed[kept], a.weight[kept])
 
 
 def holdings(accounts, n: int, day: int, opened_after: int | None = None) -> np.ndarray:
@@ -45,12 +76,12 @@ def holdings(accounts, n: int, day: int, opened_after: int | None = None) -> np.
     return out
 
 
-def book(customers: int, seed: int) -> pd.DataFrame:
+def book(customers: int, seed: int, variant: str | None = None) -> pd.DataFrame:
     history = History(seed, customers, START, 24, 100.0, "XB")
     frames = []
     for block in range(history.blocks):
         c = make_customers(history, block)
-        a = make_accounts(history, c)
+        a = make_accounts(history, c) if variant is None else redated(history, c, variant)
         for months in range(0, 18, 3):
             t = START.shift(months)
             end, window_end = last_day(t), last_day(t.shift(6))
@@ -95,7 +126,8 @@ def precision(d: pd.DataFrame, keys: list[str], top: int) -> tuple[float, float]
 def main() -> None:
     customers = int(sys.argv[1]) if len(sys.argv) > 1 else 12_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
-    d = book(customers, seed)
+    variant = sys.argv[3] if len(sys.argv) > 3 else None
+    d = book(customers, seed, variant)
     for keys in (["segment", "section", "size"], ["section", "size"], ["profile"]):
         for top in (3, 1):
             peer, popular = precision(d, keys, top)
