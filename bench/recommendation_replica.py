@@ -11,7 +11,9 @@ class from the size score, and the latent need profile (an oracle no bank has: a
 
 `variant` re-dates the opening of products before measuring (the holdings drawn stay the
 same): `needs-order` opens a customer's products in the order of their fit (its holding chance,
-jittered), `reverse-order` in the reverse order, `ebank` opens e-banking with the basic account.
+jittered), `reverse-order` in the reverse order, `ebank` opens e-banking with the basic account;
+`sharp` instead redraws the holdings from sharper need profiles (each profile's chance c of a
+product becomes c² / c_max, c_max the chance of the product's most likely profile).
 
 Not a timed benchmark (no `_bench` suffix): an analysis script kept with the finding it backs.
 """
@@ -127,6 +129,12 @@ def main() -> None:
     customers = int(sys.argv[1]) if len(sys.argv) > 1 else 12_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     variant = sys.argv[3] if len(sys.argv) > 3 else None
+    if variant == "sharp":
+        base = synth_accounts._BASE
+        top = np.maximum(base.max(axis=1, keepdims=True), 1e-9)
+        base[:] = np.where(base > 0, base**2 / top, 0.0)
+        base[P["DDA_BASIC"]] = 1.0
+        variant = None
     d = book(customers, seed, variant)
     for keys in (["segment", "section", "size"], ["section", "size"], ["profile"]):
         for top in (3, 1):
