@@ -8,6 +8,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     data,
     overrides,
     profiles,
+    recommend,
     reports,
     serve,
     service,

@@ -58,6 +58,11 @@ _EXPORTS = {
     "log_interaction": "interactions", "list_interactions": "interactions",
     "import_interactions": "interactions", "InteractionView": "interactions",
     "InteractionImport": "interactions",
+    "recommend_customer": "recommendations", "recommend_book": "recommendations",
+    "backtest_recommendations": "recommendations",
+    "recommendation_settings": "recommendations",
+    "CustomerRecommendations": "recommendations", "BookRecommendations": "recommendations",
+    "RecommendationBacktest": "recommendations",
 }
 
 __all__ = [
@@ -68,11 +73,13 @@ __all__ = [
     "AuditVerification",
     "BacktestResult",
     "BackupResult",
+    "BookRecommendations",
     "CatalogueSummary",
     "CloseResult",
     "CompareResult",
     "ContactView",
     "CustomerArchive",
+    "CustomerRecommendations",
     "DemoResult",
     "Explanation",
     "IndicatorResult",
@@ -85,6 +92,7 @@ __all__ = [
     "OverrideView",
     "ProfileFiles",
     "Published",
+    "RecommendationBacktest",
     "ReportPaths",
     "RestoreResult",
     "RunInfo",
@@ -102,6 +110,7 @@ __all__ = [
     "alert_history",
     "alert_rules",
     "approve_override",
+    "backtest_recommendations",
     "backtest_standard",
     "backup_workspace",
     "check_profile",
@@ -141,6 +150,9 @@ __all__ = [
     "published_run",
     "published_tiers",
     "read_published",
+    "recommend_book",
+    "recommend_customer",
+    "recommendation_settings",
     "reject_override",
     "remove_contact",
     "request_override",
@@ -242,6 +254,15 @@ if TYPE_CHECKING:
         published_run,
         published_tiers,
         read_published,
+    )
+    from corptier.services.recommendations import (
+        BookRecommendations,
+        CustomerRecommendations,
+        RecommendationBacktest,
+        backtest_recommendations,
+        recommend_book,
+        recommend_customer,
+        recommendation_settings,
     )
     from corptier.services.reports import write_report
     from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
