@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 import ibis.expr.types as ir
@@ -133,13 +134,22 @@ def capital_table(scale: pa.Table, a: Assumptions) -> ir.Table:
     decimals (per yuan of EAD) and `k_day` = k_b / 365 to 18 decimals (per yuan-day of
     remaining term), and the correlation adjustment applied. Size keys: `NO_SIZE_ADJUSTMENT`,
     and every revenue step from the floor up to (not including) the cap."""
-    pairs = sorted({(g["pd"], g["lgd"]) for g in _grades(scale, a)})
-    lo, hi = size_steps(a)
-    keys = np.array([NO_SIZE_ADJUSTMENT] + (list(range(lo, hi)) if a.sme_correlation_reduction
-                                            else []))
+    pairs = tuple(sorted({(g["pd"], g["lgd"]) for g in _grades(scale, a)}))
+    return named_memtable(CAPITAL, _capital_rows(
+        pairs, *size_steps(a), a.sme_revenue_step, a.sme_revenue_floor, a.sme_revenue_cap,
+        a.sme_correlation_reduction))
+
+
+@cache
+def _capital_rows(
+    pairs: tuple[tuple[Decimal, Decimal], ...], lo: int, hi: int, step: float, floor: float,
+    cap: float, reduction: float,
+) -> pa.Table:
+    """The rows of `capital_table`, kept per process: the same grades and assumptions give the
+    same rows, and building them (thousands of exact decimals) costs a second per close."""
+    keys = np.array([NO_SIZE_ADJUSTMENT] + (list(range(lo, hi)) if reduction else []))
     adjustments = np.array([0.0] + [
-        sme_size_adjustment(j * a.sme_revenue_step, a.sme_revenue_floor, a.sme_revenue_cap,
-                            a.sme_correlation_reduction) for j in keys[1:]])
+        sme_size_adjustment(j * step, floor, cap, reduction) for j in keys[1:]])
     quantum = Decimal(1).scaleb(-K_DAY_PLACES)
     rows = []
     for pd, lgd in pairs:
@@ -154,7 +164,7 @@ def capital_table(scale: pa.Table, a: Assumptions) -> ir.Table:
         ("risk_key", pa.string()), ("size_key", pa.int64()), ("size_adjustment", pa.float64()),
         ("k_a", FACTOR_TYPE), ("k_day", K_DAY_TYPE),
     ])
-    return named_memtable(CAPITAL, pa.Table.from_pylist(rows, schema))
+    return pa.Table.from_pylist(rows, schema)
 
 
 def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
