@@ -72,7 +72,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     the one the other commands use."""
     root = tmp_path_factory.mktemp("cli")
     done = corptier("demo", root / "demo", "--customers", "30", "--months", "2",
-                    "--language", "en")
+                    "--language", "en", "--no-users")
     assert done.returncode == 0, done.stderr
     ws = root / "demo" / "workspace"
     assert f"Report: {ws / 'reports' / PERIOD / 'report.en.pdf'}" in done.stdout.replace("\n", "")
@@ -88,6 +88,50 @@ def ws(demo: Path, tmp_path: Path) -> Path:
 
 
 # --- init, demo, synth, load -----------------------------------------------------------------
+def test_the_demo_makes_one_login_per_role_and_then_acts_as_its_admin(ws: Path) -> None:
+    from corptier.services import list_users
+    from corptier.services.demo import make_demo_users
+    from corptier.services.users import authenticate_password
+    from corptier.workspace import Workspace
+
+    bank = Workspace.open(ws)
+    logins, token = make_demo_users(bank)
+    assert [login.role for login in logins] == [
+        "admin", "branch_head", "team_head", "rm", "rm", "analyst", "risk", "auditor"]
+    for login in logins:
+        assert authenticate_password(bank, login.name, login.password) == login.name
+    users = {u.name: u for u in list_users(bank)}
+    head, rms = users["team_head"], [u for u in users.values() if u.role == "rm"]
+    assert {u.rm_id for u in rms} <= set(head.team_members) and len(head.team_members) >= 2
+    assert users["branch_head"].sub_branches and not users["analyst"].rm_id
+    refused(8, "close", "--period", PERIOD, "--workspace", ws)  # users now: a token is needed
+    closed = CliRunner(env={"COLUMNS": "500", "CORPTIER_TOKEN": token}).invoke(
+        app, ["close", "--period", PERIOD, "--workspace", str(ws)])
+    assert closed.exit_code == 0, closed.output
+
+
+def test_the_demo_prints_the_web_app_and_each_login_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    import corptier.services
+    from corptier.services.demo import DemoLogin
+
+    logins = (DemoLogin("admin", "admin", "pw-<b>[red]x[/]"),
+              DemoLogin("rm01", "rm", "pw2-abcdefghij", rm_id="RM01"),
+              DemoLogin("team_head", "team_head", "pw3", team_members=("RM01", "RM02")))
+    close = SimpleNamespace(period=PERIOD, standard_id="s", standard_version="1", run_id="r",
+                            tier_counts={}, migrations={})
+    monkeypatch.setattr(corptier.services, "run_demo", lambda *a, **k: SimpleNamespace(
+        workspace=tmp_path / "ws", incoming=tmp_path / "in", periods=[PERIOD], rows_loaded=1,
+        rows_rejected=0, last_close=close, report=(), logins=logins, admin_token="ctk_x"))
+    out = " ".join(ok("demo", tmp_path).split())
+    assert f"corptier serve --workspace {tmp_path / 'ws'}, then open http://127.0.0.1:8000/" in out
+    assert "Administrator │ admin │ pw-<b>[red]x[/] │ the whole bank" in out
+    assert "Relationship manager │ rm01 │ pw2-abcdefghij │ book of RM RM01" in out
+    assert "team of RM01, RM02" in out and "export CORPTIER_TOKEN=ctk_x" in out
+
+
 def test_init_then_init_again_is_refused(tmp_path: Path) -> None:
     done = corptier("init", tmp_path / "bank", "--language", "en")
     assert done.returncode == 0, done.stderr

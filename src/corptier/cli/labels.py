@@ -65,8 +65,18 @@ SEVERITY_LABELS = {
     "medium": "Medium",
     "low": "Low",
 }
-LABELS = {"migration": MIGRATION_LABELS, "state": STATE_LABELS, "decision": DECISION_LABELS,
-          "verdict": VERDICT_LABELS,
+ROLE_LABELS = {
+    "admin": "Administrator",
+    "branch_head": "Branch head",
+    "team_head": "Team head",
+    "rm": "Relationship manager",
+    "analyst": "Analyst",
+    "risk": "Risk officer",
+    "auditor": "Auditor",
+    "user": "Command-line user",
+}
+LABELS = {"migration": MIGRATION_LABELS, "role": ROLE_LABELS, "state": STATE_LABELS,
+          "decision": DECISION_LABELS, "verdict": VERDICT_LABELS,
           "table": TABLE_LABELS, "alert_state": ALERT_STATE_LABELS,
           "alert_decision": ALERT_DECISION_LABELS, "severity": SEVERITY_LABELS}
 

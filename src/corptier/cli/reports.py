@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from corptier.cli.base import PeriodOpt, WorkspaceOpt, app, console, grid, say
-from corptier.cli.labels import counts_line
+from corptier.cli.labels import counts_line, label
 from corptier.cli.language import _
 from corptier.cli.progress import event_name, showing_progress
 
@@ -60,13 +60,16 @@ def demo(
     months: Annotated[int, typer.Option(help="Months of history.")] = 24,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic bank.")] = 2026,
     language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
+    users: Annotated[bool, typer.Option(
+        "--users/--no-users", help="Make a web login for every role (first run only).")] = True,
 ) -> None:
-    """Build a synthetic branch, load and close every period, and write the last report."""
+    """Build a synthetic branch, load and close every period, write the last report and make
+    a web login for every role."""
     from corptier.services import run_demo
 
     with showing_progress() as steps:
         result = run_demo(directory, customers=customers, months=months, seed=seed,
-                          language=language)
+                          language=language, users=users)
     last = result.last_close
     console.rule(_("corptier demo — {period}").format(period=last.period))
     say(_("Workspace: {path}").format(path=result.workspace))
@@ -85,6 +88,27 @@ def demo(
                        step_times(steps.events)))
     say(_("Try: {command}").format(command=f"corptier explain <customer> --period "
                                             f"{last.period} --workspace {result.workspace}"))
+    say(_("Web app: {command}, then open {url}").format(
+        command=f"corptier serve --workspace {result.workspace}", url="http://127.0.0.1:8000/"))
+    if result.logins:
+        console.print(grid(_("Demo logins (the passwords are shown only this once)"),
+                           [_("role"), _("user"), _("password"), _("scope")],
+                           [[label(login.role, "role"), login.name, login.password,
+                             _login_scope(login)] for login in result.logins]))
+    if result.admin_token:
+        say(_("The workspace now has users: commands that change something act with a user's "
+              "API token, e.g. the admin's: export CORPTIER_TOKEN={token}").format(
+            token=result.admin_token))
+
+
+def _login_scope(login: Any) -> str:
+    if login.rm_id:
+        return _("book of RM {rm}").format(rm=login.rm_id)
+    if login.team_members:
+        return _("team of {rms}").format(rms=", ".join(login.team_members))
+    if login.sub_branches:
+        return _("sub-branch {names}").format(names=", ".join(login.sub_branches))
+    return _("the whole bank")
 
 
 def step_times(events: list[Event]) -> list[list[str]]:

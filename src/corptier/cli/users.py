@@ -62,7 +62,7 @@ def user_add(
               if password else None)
     made = add_user(ws, name, role, by=_actor_or_none(ws), password=secret)
     say(_("user {name} ({role}) added; API token (shown once): {token}").format(
-        name=made.name, role=_(made.role), token=made.token))
+        name=made.name, role=label(made.role, "role"), token=made.token))
 
 
 @user_app.command("disable")
@@ -97,8 +97,8 @@ def user_list(workspace: WorkspaceOpt = Path(".")) -> None:
     users = list_users(open_workspace(workspace))
     console.print(grid(_("Users ({n})").format(n=len(users)),
                        [_("name"), _("role"), _("state"), _("password")],
-                       [[u.name, _(u.role), label("disabled" if u.disabled else "enabled",
-                                                  "state"),
+                       [[u.name, label(u.role, "role"),
+                         label("disabled" if u.disabled else "enabled", "state"),
                          _("yes") if u.has_password else _("no")] for u in users]))
 
 
@@ -123,8 +123,8 @@ def user_grant(
                       team_members=member or [], sub_branches=sub_branch or [])
     links = [*([user.rm_id] if user.rm_id else []), *user.team_members, *user.sub_branches]
     scope = ", ".join(links) or (_("the whole bank") if user.role in BANK_WIDE else _("none"))
-    say(_("user {name} is now {role}; scope: {scope}").format(name=user.name, role=_(user.role),
-                                                            scope=scope))
+    say(_("user {name} is now {role}; scope: {scope}").format(
+        name=user.name, role=label(user.role, "role"), scope=scope))
 
 
 @user_app.command("reset-password")
