@@ -10,6 +10,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     reports,
     serve,
     service,
+    staff,
     standards,
     users,
 )

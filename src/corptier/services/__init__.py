@@ -50,6 +50,8 @@ _EXPORTS = {
     "service_plan": "service_plans", "ServicePlanView": "service_plans",
     "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
+    "staff_roster": "staff", "training_gaps": "staff", "check_staff_rules": "staff",
+    "StaffRoster": "staff", "TrainingGaps": "staff", "StaffRulesSummary": "staff",
 }
 
 __all__ = [
@@ -76,9 +78,12 @@ __all__ = [
     "RunInfo",
     "ServicePlanView",
     "ServiceTaskView",
+    "StaffRoster",
+    "StaffRulesSummary",
     "StandardSummary",
     "SuggestResult",
     "SynthSummary",
+    "TrainingGaps",
     "UserView",
     "acknowledge_alert",
     "active_standard",
@@ -91,6 +96,7 @@ __all__ = [
     "backup_workspace",
     "check_profile",
     "check_service_catalogue",
+    "check_staff_rules",
     "close_period",
     "compare_standards",
     "complete_service_task",
@@ -127,8 +133,10 @@ __all__ = [
     "run_standard",
     "service_kpis",
     "service_plan",
+    "staff_roster",
     "suggest_standard",
     "synthesize_bank",
+    "training_gaps",
     "validate_alert_rules",
     "validate_standard",
     "verify_audit_log",
@@ -202,6 +210,14 @@ if TYPE_CHECKING:
         complete_service_task,
         list_service_tasks,
         service_kpis,
+    )
+    from corptier.services.staff import (
+        StaffRoster,
+        StaffRulesSummary,
+        TrainingGaps,
+        check_staff_rules,
+        staff_roster,
+        training_gaps,
     )
     from corptier.services.standards import (
         Adoption,
