@@ -80,7 +80,7 @@ def certifications_table(managers: pa.Table, seed: int, start: Period) -> pa.Tab
         issued = _day(start) - age
         rows += [(int(m), k, int(i), int(i) + valid_days) for m, i in zip(held, issued,
                                                                             strict=True)]
-    rows.sort()
+    rows.sort(key=lambda r: (r[0], CERTIFICATIONS[r[1]][0]))  # by rm_id, then code
     return pa.table(
         [pa.array([ids[r[0]] for r in rows], pa.string()),
          pa.array([CERTIFICATIONS[r[1]][0] for r in rows], pa.string()),
