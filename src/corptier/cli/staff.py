@@ -15,7 +15,7 @@ from corptier.cli.labels import label
 from corptier.cli.language import _, translator
 
 if TYPE_CHECKING:
-    from corptier.services import StaffRoster, TrainingGaps
+    from corptier.services import AssignmentProposal, StaffRoster, TrainingGaps
 
 staff_app = group("Relationship managers: roster, workload, qualifications and training.")
 app.add_typer(staff_app, name="staff")
@@ -165,3 +165,65 @@ def _print_gaps(found: TrainingGaps) -> None:
     if found.reassign:
         say(_("{n} customers need an RM of a higher grade: training does not close that gap")
             .format(n=found.reassign))
+
+
+def _reason(code: str) -> str:
+    labels = {"no_rm": _("no RM"), "not_eligible": _("RM not eligible"),
+              "over_capacity": _("RM over capacity")}
+    return labels.get(code, code)
+
+
+@staff_app.command("assign")
+def staff_assign(
+    propose: Annotated[bool, typer.Option(
+        "--propose", help="Propose assignments (nothing is changed).")] = False,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Apply an approved proposal (not built yet).")] = False,
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", help="Seconds the solver may search.", min=1)] = 120.0,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Propose RM assignments for customers with no RM, an RM not eligible for their tier or
+    an RM over capacity: eligibility and capacity hard, changes, other sub-branches and
+    overload penalised (a mixed-integer program, HiGHS)."""
+    from corptier.errors import RequestError
+    from corptier.services import open_workspace, propose_assignments
+
+    if apply or not propose:
+        raise RequestError("only --propose is available: applying a proposal through "
+                           "maker-checker is not built yet")
+    found = propose_assignments(open_workspace(workspace), period, rules,
+                                time_limit=time_limit)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    _print_proposal(found)
+
+
+def _print_proposal(found: AssignmentProposal) -> None:
+    say(_("Assignment proposal for {period} (staff rules {version}): {considered} customers to "
+          "place, {moves} moves, {kept} kept, {uncovered} without an eligible RM with room")
+        .format(period=found.period, version=found.rules_version, considered=found.considered,
+                moves=len(found.moves), kept=found.kept, uncovered=found.uncovered))
+    proven = (_("optimal") if found.gap < 1e-9 else
+              _("optimal within {gap}").format(gap=pct(found.gap))) if found.optimal else \
+        _("best found in the time limit, within {gap} of the optimum").format(
+            gap=pct(found.gap))
+    say(_("Objective {objective:.1f} ({proven}); highest utilisation {before} → {after}; "
+          "{seconds:.1f} s").format(objective=found.objective, proven=proven,
+                                     before=pct(found.max_utilisation_before),
+                                     after=pct(found.max_utilisation_after),
+                                     seconds=found.seconds))
+    rows = [[m.customer_id, label(m.tier, "tier"), m.sub_branch or "–", m.from_rm or "–",
+             m.to_rm or _("(none)"), _reason(m.reason)] for m in found.moves]
+    console.print(grid(_("Proposed moves ({n})").format(n=len(found.moves)),
+                       [_("customer"), _("tier"), _("sub-branch"), _("from RM"), _("to RM"),
+                        _("reason")], rows))
+    loads = [[c.rm_id, c.name, c.sub_branch, f"{c.capacity:g}", f"{c.load_before:g}",
+              f"{c.load_after:g}"] for c in found.loads]
+    console.print(grid(_("RM load before and after ({n})").format(n=len(found.loads)),
+                       [_("RM"), _("name"), _("sub-branch"), _("capacity"), _("before"),
+                        _("after")], loads))

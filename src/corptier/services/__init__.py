@@ -52,12 +52,14 @@ _EXPORTS = {
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
     "staff_roster": "staff", "training_gaps": "staff", "check_staff_rules": "staff",
     "StaffRoster": "staff", "TrainingGaps": "staff", "StaffRulesSummary": "staff",
+    "propose_assignments": "staff_assignment", "AssignmentProposal": "staff_assignment",
 }
 
 __all__ = [
     "Adoption",
     "AlertEvaluation",
     "AlertView",
+    "AssignmentProposal",
     "AuditEntry",
     "AuditVerification",
     "BacktestResult",
@@ -120,6 +122,7 @@ __all__ = [
     "new_token",
     "open_workspace",
     "override_history",
+    "propose_assignments",
     "published_run",
     "published_tiers",
     "read_published",
@@ -219,6 +222,7 @@ if TYPE_CHECKING:
         staff_roster,
         training_gaps,
     )
+    from corptier.services.staff_assignment import AssignmentProposal, propose_assignments
     from corptier.services.standards import (
         Adoption,
         StandardSummary,

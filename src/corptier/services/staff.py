@@ -186,7 +186,7 @@ def staff_roster(ws: Workspace, period: str | None = None,
                  rules_path: Path | str | None = None) -> StaffRoster:
     """Each RM of the period's roster with their book by tier, weighted load against capacity,
     certifications on the month end and training of the last year."""
-    inputs = _Inputs.read(ws, period, rules_path)
+    inputs = StaffInputs.read(ws, period, rules_path)
     from corptier.engine import connect
 
     with connect(ws, "duckdb") as con:
@@ -232,7 +232,7 @@ def training_gaps(ws: Workspace, period: str | None = None,
     """Customers covered by an RM not eligible for their applied tier (grade below the tier's,
     a required certification not valid on the month end) or by no RM, per RM and tier, and
     the training plan — which course for which RM — that closes the certification gaps."""
-    inputs = _Inputs.read(ws, period, rules_path)
+    inputs = StaffInputs.read(ws, period, rules_path)
     from corptier.engine import connect
 
     with connect(ws, "duckdb") as con:
@@ -297,7 +297,7 @@ def _rows(con: Any, expr: Any) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class _Inputs:
+class StaffInputs:
     """What both reports read: the period, the rules, the roster and its small side tables."""
 
     ws: Workspace
@@ -310,7 +310,7 @@ class _Inputs:
 
     @classmethod
     def read(cls, ws: Workspace, period: str | None,
-             rules_path: Path | str | None) -> _Inputs:
+             rules_path: Path | str | None) -> StaffInputs:
         from corptier.services.standards import active_standard
 
         p = _period(ws, period)

@@ -64,6 +64,25 @@ class TierStaffing(StaffModel):
     """The training catalogue of this service level."""
 
 
+Cost = Annotated[float, Field(ge=0, le=1_000_000)]
+
+
+class AssignmentCosts(StaffModel):
+    """The costs the assignment optimiser minimises (`corptier staff assign --propose`)."""
+
+    change_rm: Cost = 10.0
+    """Moving a customer away from its current RM."""
+    other_sub_branch: Cost = 5.0
+    """Giving a customer to an RM of another sub-branch (only when its own has no eligible RM
+    with room)."""
+    balance: Cost = 20.0
+    """Per RM, times its utilisation (load / capacity) above `balance_target`: spreads the
+    load."""
+    balance_target: Annotated[float, Field(ge=0, le=1)] = 0.8
+    uncovered: Cost = 1000.0
+    """Leaving a customer without an eligible RM (when no eligible RM has room)."""
+
+
 class StaffRules(StaffModel):
     """The whole file: identity, grades, certifications, courses and the tiers' staffing."""
 
@@ -78,6 +97,7 @@ class StaffRules(StaffModel):
     certifications: tuple[Certification, ...] = ()
     courses: tuple[Course, ...] = ()
     tiers: dict[Code, TierStaffing]
+    assignment: AssignmentCosts = AssignmentCosts()
 
     @property
     def content_hash(self) -> str:

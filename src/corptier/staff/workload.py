@@ -61,3 +61,17 @@ def recent_training(training: ir.Table, month_end: date) -> ir.Table:
                         & (training.date <= ibis.literal(month_end, "date")))
     return t.group_by(t.rm_id.cast("string").name("rm_id")).agg(
         hours=t.hours.sum(), courses=t.count(), avg_score=t.score.mean())
+
+
+def placed_book(published: ir.Table, customers: ir.Table, managers: ir.Table) -> ir.Table:
+    """(customer_id, tier, rm_id, sub_branch): every published customer with its RM when that
+    RM is on the roster (else NULL) and the sub-branch that books it."""
+    people = customers.select(_cid=customers.customer_id.cast("string"),
+                              _rm=customers.rm_id.cast("string"),
+                              sub_branch=customers.sub_branch.cast("string"))
+    ids = managers.select(_known=managers.rm_id.cast("string"))
+    j = published.left_join(people, published.customer_id.cast("string") == people._cid)
+    j = j.left_join(ids, j._rm == ids._known)
+    return j.select(customer_id=j.customer_id.cast("string"),
+                    tier=j.applied_tier.cast("string"), rm_id=j._known,
+                    sub_branch=j.sub_branch)
