@@ -80,3 +80,20 @@ def test_errors_are_one_line(ws: Workspace, tmp_path: Path) -> None:
     assert code == 7 and len(out.strip().splitlines()) == 1 and "2026-12" in out
     code, out = run("--lang", "en", "staff", "check", str(tmp_path / "none.yaml"), "-w", w)
     assert code == 6 and out.startswith("error:") and "no staff rules at" in out
+
+
+def test_assign_proposes_and_does_not_apply(ws: Workspace) -> None:
+    w = str(ws.root)
+    code, out = run("staff", "assign", "--propose", "-w", w)
+    assert code == 0
+    assert ("2026-09 客户经理分配建议（客户经理规则 2026.1）：待安排 9 户，调整 9 户，保持 0 户，"
+            "2 户暂无具备资格且有余量的客户经理") in out
+    assert "目标值 2070.0（最优" in out and "最高负荷率 120.0% → 70.0%" in out
+    assert "建议调整（9）" in out and "客户经理不具备资格" in out and "无客户经理" in out
+    code, out = run("staff", "assign", "--propose", "--json", "-w", w)
+    doc = json.loads(out)
+    assert code == 0 and doc["uncovered"] == 2 and doc["moves"][0]["customer_id"] == "C1"
+    for args in (("--apply",), ()):
+        code, out = run("--lang", "en", "staff", "assign", *args, "-w", w)
+        assert code == 9 and out.startswith("error:") and "maker-checker is not built" in out
+        assert len(out.strip().splitlines()) == 1

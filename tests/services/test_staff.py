@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from corptier.errors import NotFoundError, StandardError
-from corptier.services import staff_roster, training_gaps
+from corptier.services import propose_assignments, staff_roster, training_gaps
 from corptier.services.staff import check_staff_rules
 from corptier.staff import StaffRulesError
 from corptier.workspace import Workspace
@@ -115,3 +115,27 @@ def test_rules_checks_and_missing_inputs_are_clear_errors(ws: Workspace, tmp_pat
     publish(empty, P, STAFF_BOOK[:1])
     with pytest.raises(NotFoundError, match="no roster of relationship managers"):
         staff_roster(empty)
+
+
+def test_the_assignment_proposal_of_the_book_is_the_hand_worked_optimum(ws: Workspace) -> None:
+    """Eligible: RM01 (资深; AML expiring, credit, cash management) for core, key, growth,
+    basic; RM02 (初级, AML expired) for nothing; RM03 (中级, credit not yet valid) for growth
+    and basic. To place: C1 C2 (strategic, RM01 not eligible), C4 C5 C6 (RM02 not eligible),
+    C7 C8 (key, RM03 not eligible and over capacity), C9 C10 (no RM); C3 stays on RM01
+    (fixed load 5, room 35); RM03 has room 5. Costs: change 10, other sub-branch 5 (RM01 is
+    高新, C4–C10 book at 锦江). Best: C1 C2 uncovered (2 × 1000); C4 C7 C8 → RM01 (15 each),
+    C9 → RM01 (5); C5 C6 → RM03 (10 each), C10 → RM03 (0): 2070, RM03 at 3.5/5 = 70 % and
+    RM01 at 19/40 below the 80 % balance target."""
+    found = propose_assignments(ws, P, gap=0.0)
+    assert (found.considered, found.kept, found.uncovered) == (9, 0, 2)
+    assert found.optimal and found.objective == pytest.approx(2070.0)
+    assert {m.customer_id: (m.from_rm, m.to_rm, m.reason) for m in found.moves} == {
+        "C1": ("RM01", None, "not_eligible"), "C2": ("RM01", None, "not_eligible"),
+        "C4": ("RM02", "RM01", "not_eligible"), "C5": ("RM02", "RM03", "not_eligible"),
+        "C6": ("RM02", "RM03", "not_eligible"), "C7": ("RM03", "RM01", "not_eligible"),
+        "C8": ("RM03", "RM01", "not_eligible"), "C9": (None, "RM01", "no_rm"),
+        "C10": (None, "RM03", "no_rm")}
+    assert [(c.rm_id, c.load_before, c.load_after) for c in found.loads] == [
+        ("RM01", 25.0, 19.0), ("RM02", 7.5, 0.0), ("RM03", 6.0, 3.5)]
+    assert found.max_utilisation_before == pytest.approx(1.2)
+    assert found.max_utilisation_after == pytest.approx(0.7)
