@@ -32,7 +32,12 @@ Rows = dict[str, list[Row]]
 _RATINGS = [("AAA", 1, "0.000300"), ("AA", 2, "0.001000"), ("A", 3, "0.003000"),
             ("BBB", 4, "0.010000"), ("BB", 5, "0.030000"), ("B", 6, "0.080000"),
             ("CCC", 7, "0.200000")]
-_RMS = [("RM01", "张伟", "高级", "高新支行"), ("RM02", "李娜", "中级", "锦江支行")]
+_RMS = [("RM01", "张伟", "高级", "高新支行", "高新1组", "RM01", "250", "2015-03-01"),
+        ("RM02", "李娜", "中级", "锦江支行", "锦江1组", "RM02", None, "2021-07-15")]
+_CERTS = [("RM01", "aml", "2025-01-10", "2027-01-09"), ("RM01", "credit", "2024-05-20", None),
+          ("RM02", "aml", "2024-02-01", "2026-01-31")]
+_TRAINING = [("RM01", "CR-101", "24", "2025-11-20", "92"), ("RM02", "AML-100", "8", "2026-03-05",
+                                                             None)]
 _PRODUCTS = [
     ("DDA", "单位活期存款", "settlement", "deposit_demand", "ON"),
     ("TD1Y", "单位一年期定期存款", "wealth", "deposit_time", "1Y"),
@@ -116,6 +121,8 @@ def sample_rows(period: str) -> Rows:
         "rating_scale": _rows("rating_scale", [(r, str(k), pd, "0.450000")
                                                for r, k, pd in _RATINGS]),
         "relationship_managers": _rows("relationship_managers", _RMS),
+        "rm_certifications": _rows("rm_certifications", _CERTS),
+        "training_records": _rows("training_records", _TRAINING),
         "products": _rows("products", _PRODUCTS),
         "ftp_rates": _rows("ftp_rates", [(period, k, b, r) for k, b, r in _FTP]),
         "customers": _rows("customers", customers),

@@ -12,6 +12,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     reports,
     serve,
     service,
+    staff,
     standards,
     users,
 )

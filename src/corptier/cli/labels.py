@@ -43,6 +43,8 @@ TABLE_LABELS = {
     "fee_income": "Fee income",
     "products": "Product holdings",
     "relationship_managers": "Relationship managers",
+    "rm_certifications": "RM certifications",
+    "training_records": "RM training records",
     "ftp_rates": "FTP rates",
     "rating_scale": "Rating master scale",
 }

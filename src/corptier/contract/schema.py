@@ -154,9 +154,49 @@ RELATIONSHIP_MANAGERS = TableSpec(
         Column("name", "string", "Name."),
         Column("grade", "string", "Grade (e.g. 初级, 中级, 高级, 资深)."),
         Column("sub_branch", "string", "Sub-branch the manager belongs to."),
+        Column("team", "string", "Team (团队) the manager works in; empty if none.",
+               nullable=True),
+        Column("team_head", "string", "RM id of the team's head (the head's own row may name "
+               "itself); empty if none.", nullable=True, pattern=ID_PATTERN),
+        Column("capacity", "int", "Capacity in weighted customers (tier weights: "
+               "standards/staff.yaml); empty = the grade's default.", nullable=True, min=0,
+               max=1_000_000),
+        Column("start_date", "date", "Date the manager started as an RM.", nullable=True,
+               not_after_period=True),
     ),
     key=("rm_id",),
     sort_by=("rm_id",),
+)
+
+RM_CERTIFICATIONS = TableSpec(
+    "rm_certifications",
+    "Certifications (资格证书) the relationship managers hold (optional): one row per manager "
+    "and certification, with its expiry.",
+    (
+        _id("rm_id", "Relationship manager.", references=("relationship_managers", "rm_id")),
+        _id("certification", "Certification code (as in standards/staff.yaml, e.g. credit)."),
+        Column("issued", "date", "Date issued.", not_after_period=True),
+        Column("expires", "date", "Date it expires; empty = does not expire.", nullable=True),
+    ),
+    key=("rm_id", "certification"),
+    sort_by=("rm_id", "certification"),
+    optional=True,
+)
+
+TRAINING_RECORDS = TableSpec(
+    "training_records",
+    "Training the relationship managers completed (optional): course, hours, date and score.",
+    (
+        _id("rm_id", "Relationship manager.", references=("relationship_managers", "rm_id")),
+        _id("course", "Course code (as in the training catalogue of standards/staff.yaml)."),
+        Column("hours", "int", "Hours of training.", min=0, max=10_000),
+        Column("date", "date", "Date the course was completed.", not_after_period=True),
+        Column("score", "int", "Score (0–100); empty when not graded.", nullable=True, min=0,
+               max=100),
+    ),
+    key=("rm_id", "course", "date"),
+    sort_by=("rm_id", "date", "course"),
+    optional=True,
 )
 
 PRODUCTS = TableSpec(
@@ -342,6 +382,8 @@ TABLES: dict[str, TableSpec] = {
     for t in (
         RATING_SCALE,
         RELATIONSHIP_MANAGERS,
+        RM_CERTIFICATIONS,
+        TRAINING_RECORDS,
         PRODUCTS,
         FTP_RATES,
         CUSTOMERS,

@@ -63,12 +63,16 @@ _EXPORTS = {
     "recommendation_settings": "recommendations",
     "CustomerRecommendations": "recommendations", "BookRecommendations": "recommendations",
     "RecommendationBacktest": "recommendations",
+    "staff_roster": "staff", "training_gaps": "staff", "check_staff_rules": "staff",
+    "StaffRoster": "staff", "TrainingGaps": "staff", "StaffRulesSummary": "staff",
+    "propose_assignments": "staff_assignment", "AssignmentProposal": "staff_assignment",
 }
 
 __all__ = [
     "Adoption",
     "AlertEvaluation",
     "AlertView",
+    "AssignmentProposal",
     "AuditEntry",
     "AuditVerification",
     "BacktestResult",
@@ -98,9 +102,12 @@ __all__ = [
     "RunInfo",
     "ServicePlanView",
     "ServiceTaskView",
+    "StaffRoster",
+    "StaffRulesSummary",
     "StandardSummary",
     "SuggestResult",
     "SynthSummary",
+    "TrainingGaps",
     "UserView",
     "acknowledge_alert",
     "active_standard",
@@ -115,6 +122,7 @@ __all__ = [
     "backup_workspace",
     "check_profile",
     "check_service_catalogue",
+    "check_staff_rules",
     "close_period",
     "compare_standards",
     "complete_service_task",
@@ -147,6 +155,7 @@ __all__ = [
     "new_token",
     "open_workspace",
     "override_history",
+    "propose_assignments",
     "published_run",
     "published_tiers",
     "read_published",
@@ -164,8 +173,10 @@ __all__ = [
     "run_standard",
     "service_kpis",
     "service_plan",
+    "staff_roster",
     "suggest_standard",
     "synthesize_bank",
+    "training_gaps",
     "validate_alert_rules",
     "validate_standard",
     "verify_audit_log",
@@ -272,6 +283,15 @@ if TYPE_CHECKING:
         list_service_tasks,
         service_kpis,
     )
+    from corptier.services.staff import (
+        StaffRoster,
+        StaffRulesSummary,
+        TrainingGaps,
+        check_staff_rules,
+        staff_roster,
+        training_gaps,
+    )
+    from corptier.services.staff_assignment import AssignmentProposal, propose_assignments
     from corptier.services.standards import (
         Adoption,
         StandardSummary,

@@ -37,6 +37,7 @@ from corptier.synth.periods import parse_month
 from corptier.synth.products import ftp_table, products_table, rating_scale_table
 from corptier.synth.register import customers_table
 from corptier.synth.rng import MONTHLY, generator
+from corptier.synth.staff import certifications_table, training_table
 from corptier.synth.transactions import transactions_table
 from corptier.synth.writer import PeriodFiles
 
@@ -182,6 +183,9 @@ def reference_tables(history: History, period: Period) -> dict[str, pa.Table]:
     return {
         "rating_scale": rating_scale_table(),
         "relationship_managers": history.managers.table,
+        "rm_certifications": certifications_table(history.managers.table, history.seed,
+                                                  history.start),
+        "training_records": training_table(history.managers.table, history.seed, history.start),
         "products": products_table(),
         "ftp_rates": ftp_table(period, history.seed, history.start),
     }

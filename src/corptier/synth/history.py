@@ -27,7 +27,7 @@ class History:
     managers: Managers = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.managers = managers(self.customers, self.seed)
+        self.managers = managers(self.customers, self.seed, self.start)
 
     @property
     def periods(self) -> list[Period]:

@@ -174,8 +174,11 @@ class Managers:
     table: pa.Table
 
 
-def managers(customers: int, seed: int) -> Managers:
-    """About one manager per 120 customers, at least two per sub-branch."""
+def managers(customers: int, seed: int, start: Period) -> Managers:
+    """About one manager per 120 customers, at least two per sub-branch (teams, capacities
+    and start dates: `corptier.synth.staff`)."""
+    from corptier.synth.staff import staff_columns
+
     weights = np.array([w for _, w, _ in SUB_BRANCHES])
     count = np.maximum(2, np.ceil(customers * weights / weights.sum() / CUSTOMERS_PER_RM))
     count = count.astype(np.int64)
@@ -194,7 +197,8 @@ def managers(customers: int, seed: int) -> Managers:
     ]
     table = pa.table(
         [col.ids(total, "RM", (np.arange(1, total + 1), 5)), pa.array(names),
-         col.choice(GRADES, grade), col.choice([b for b, _, _ in SUB_BRANCHES], branch)],
+         col.choice(GRADES, grade), col.choice([b for b, _, _ in SUB_BRANCHES], branch),
+         *staff_columns(grade, branch, first, seed, start)],
         schema=TABLES["relationship_managers"].arrow_schema,
     )
     return Managers(first, count, table)

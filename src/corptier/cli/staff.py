@@ -1,0 +1,229 @@
+"""`corptier staff ...`: the relationship managers — the staff rules, the roster with each RM's
+book and workload, and the coverage gaps with the training plan that closes them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from corptier.cli.base import JsonOpt, WorkspaceOpt, app, console, grid, group, pct, print_json, say
+from corptier.cli.labels import label
+from corptier.cli.language import _, translator
+
+if TYPE_CHECKING:
+    from corptier.services import AssignmentProposal, StaffRoster, TrainingGaps
+
+staff_app = group("Relationship managers: roster, workload, qualifications and training.")
+app.add_typer(staff_app, name="staff")
+PeriodArg = Annotated[str | None, typer.Option(
+    "--period", "-p", help="Period, YYYY-MM (default: the latest closed).")]
+RulesOpt = Annotated[Path | None, typer.Option(
+    "--rules", help="Staff rules YAML (default: the workspace's standards/staff.yaml).")]
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | Path):
+        return str(value)
+    return value
+
+
+def _name(names: dict[str, tuple[str, str]], code: str) -> str:
+    """A certification or course in the current language, with its code beside it."""
+    zh, en = names.get(code, (code, code))
+    text = zh if translator().lang.startswith("zh") else en
+    return f"{text} ({code})" if text != code else code
+
+
+def _action(code: str) -> str:
+    labels = {"assign": _("Assign an RM"), "reassign": _("Reassign (grade too low)"),
+              "train": _("Train"), "renew": _("Renew certification")}
+    return labels.get(code, code)
+
+
+def _grade_list(grades: tuple[str, ...]) -> str:
+    return ", ".join(grades)
+
+
+@staff_app.command("check")
+def staff_check(
+    file: Annotated[Path | None, typer.Argument(
+        help="Staff rules YAML (default: the workspace's standards/staff.yaml).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Check the staff rules against the standard's tiers (file:line errors)."""
+    from corptier.services import check_staff_rules, open_workspace
+
+    found = check_staff_rules(open_workspace(workspace), file)
+    say(_("staff rules {id} {version} are valid: {tiers} tiers, {grades} grades ({names}), "
+          "{certs} certifications, {courses} courses").format(
+        id=found.id, version=found.version, tiers=len(found.tiers), grades=len(found.grades),
+        names=_grade_list(found.grades), certs=len(found.certifications),
+        courses=len(found.courses)))
+    say(_("content hash: {hash}").format(hash=found.content_hash))
+
+
+@staff_app.command("roster")
+def staff_roster_show(
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Each RM's book by tier, weighted load against capacity, grade, certifications and
+    training of the last twelve months."""
+    from corptier.services import open_workspace, staff_roster
+
+    found = staff_roster(open_workspace(workspace), period, rules)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    _print_roster(found)
+
+
+def _print_roster(found: StaffRoster) -> None:
+    tiers = list(found.tiers)
+    headers = [_("RM"), _("name"), _("grade"), _("team"), _("sub-branch"),
+               *(label(t, "tier") for t in tiers), _("customers"), _("load"), _("capacity"),
+               _("utilisation"), _("valid certifications"), _("expiring"), _("expired"),
+               _("training hours (12 months)")]
+    rows = []
+    for r in found.rows:
+        book = dict(r.book)
+        certs = {s: [c for c in r.certifications if c.status == s]
+                 for s in ("valid", "expiring", "expired")}
+        capacity = "–" if r.capacity is None else str(r.capacity) + (
+            "" if r.capacity_source == "roster" else _(" (grade)"))
+        rows.append([
+            r.rm_id, r.name, r.grade, r.team or "–", r.sub_branch,
+            *(str(book.get(t, 0)) for t in tiers), str(r.customers), f"{r.load:g}", capacity,
+            pct(r.utilisation) + (" ⚠" if r.over_capacity else ""),
+            ", ".join(c.code for c in certs["valid"]) or "–",
+            ", ".join(f"{c.code} {c.expires}" for c in certs["expiring"]) or "–",
+            ", ".join(c.code for c in certs["expired"]) or "–",
+            str(r.training_hours)])
+    console.print(grid(_("RM roster ({period}, staff rules {version})").format(
+        period=found.period, version=found.rules_version), headers, rows))
+    over = sum(1 for r in found.rows if r.over_capacity)
+    say(_("{rms} RMs, {customers} customers covered; {over} RMs over capacity").format(
+        rms=len(found.rows), customers=sum(r.customers for r in found.rows), over=over))
+    if found.unassigned:
+        say(_("Customers without an RM on the roster: {counts}").format(counts=", ".join(
+            f"{label(t, 'tier')} {n}" for t, n in found.unassigned)))
+
+
+@staff_app.command("training-gaps")
+def staff_training_gaps(
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Customers served by an RM not eligible for their tier (grade, certifications) or by no
+    RM, and the training plan that closes the gaps: which course for which RM."""
+    from corptier.services import open_workspace, training_gaps
+
+    found = training_gaps(open_workspace(workspace), period, rules)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    _print_gaps(found)
+
+
+def _print_gaps(found: TrainingGaps) -> None:
+    say(_("Coverage of {period} (staff rules {version}): {customers} customers; {eligible} "
+          "served by an eligible RM, {ineligible} by an RM not eligible for their tier, "
+          "{unassigned} without an RM").format(
+        period=found.period, version=found.rules_version, customers=found.customers,
+        eligible=found.eligible, ineligible=found.ineligible, unassigned=found.unassigned))
+    names = found.names
+    rows = [[label(g.tier, "tier"), g.rm_id or "–", g.rm_name or "–", g.grade or "–",
+             g.min_grade, str(g.customers), g.example,
+             ", ".join(_name(names, c) for c in g.missing) or "–",
+             ", ".join(_name(names, c) for c in g.expiring) or "–", _action(g.action)]
+            for g in found.gaps]
+    console.print(grid(_("Coverage gaps ({n})").format(n=len(found.gaps)),
+                       [_("tier"), _("RM"), _("name"), _("grade"), _("grade needed"),
+                        _("customers"), _("e.g."), _("missing certifications"),
+                        _("expiring"), _("action")], rows))
+    plan = [[s.rm_id, s.rm_name, _name(names, s.course), _name(names, s.certification),
+             _action(s.action), str(s.hours), ", ".join(label(t, "tier") for t in s.tiers),
+             str(s.customers)] for s in found.plan]
+    console.print(grid(_("Training plan ({n} courses, {hours} hours)").format(
+        n=len(found.plan), hours=sum(s.hours for s in found.plan)),
+        [_("RM"), _("name"), _("course"), _("grants"), _("action"), _("hours"), _("tiers"),
+         _("customers")], plan))
+    if found.reassign:
+        say(_("{n} customers need an RM of a higher grade: training does not close that gap")
+            .format(n=found.reassign))
+
+
+def _reason(code: str) -> str:
+    labels = {"no_rm": _("no RM"), "not_eligible": _("RM not eligible"),
+              "over_capacity": _("RM over capacity")}
+    return labels.get(code, code)
+
+
+@staff_app.command("assign")
+def staff_assign(
+    propose: Annotated[bool, typer.Option(
+        "--propose", help="Propose assignments (nothing is changed).")] = False,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Apply an approved proposal (not built yet).")] = False,
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", help="Seconds the solver may search.", min=1)] = 120.0,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Propose RM assignments for customers with no RM, an RM not eligible for their tier or
+    an RM over capacity: eligibility and capacity hard, changes, other sub-branches and
+    overload penalised (a mixed-integer program, HiGHS)."""
+    from corptier.errors import RequestError
+    from corptier.services import open_workspace, propose_assignments
+
+    if apply or not propose:
+        raise RequestError("only --propose is available: applying a proposal through "
+                           "maker-checker is not built yet")
+    found = propose_assignments(open_workspace(workspace), period, rules,
+                                time_limit=time_limit)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    _print_proposal(found)
+
+
+def _print_proposal(found: AssignmentProposal) -> None:
+    say(_("Assignment proposal for {period} (staff rules {version}): {considered} customers to "
+          "place, {moves} moves, {kept} kept, {uncovered} without an eligible RM with room")
+        .format(period=found.period, version=found.rules_version, considered=found.considered,
+                moves=len(found.moves), kept=found.kept, uncovered=found.uncovered))
+    proven = (_("optimal") if found.gap < 1e-9 else
+              _("optimal within {gap}").format(gap=pct(found.gap))) if found.optimal else \
+        _("best found in the time limit, within {gap} of the optimum").format(
+            gap=pct(found.gap))
+    say(_("Objective {objective:.1f} ({proven}); highest utilisation {before} → {after}; "
+          "{seconds:.1f} s").format(objective=found.objective, proven=proven,
+                                     before=pct(found.max_utilisation_before),
+                                     after=pct(found.max_utilisation_after),
+                                     seconds=found.seconds))
+    rows = [[m.customer_id, label(m.tier, "tier"), m.sub_branch or "–", m.from_rm or "–",
+             m.to_rm or _("(none)"), _reason(m.reason)] for m in found.moves]
+    console.print(grid(_("Proposed moves ({n})").format(n=len(found.moves)),
+                       [_("customer"), _("tier"), _("sub-branch"), _("from RM"), _("to RM"),
+                        _("reason")], rows))
+    loads = [[c.rm_id, c.name, c.sub_branch, f"{c.capacity:g}", f"{c.load_before:g}",
+              f"{c.load_after:g}"] for c in found.loads]
+    console.print(grid(_("RM load before and after ({n})").format(n=len(found.loads)),
+                       [_("RM"), _("name"), _("sub-branch"), _("capacity"), _("before"),
+                        _("after")], loads))
