@@ -13,6 +13,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     serve,
     service,
     standards,
+    surveys,
     users,
 )
 from corptier.cli.base import app
