@@ -69,6 +69,7 @@ def test_campaign_import_and_results(ws: Workspace, tmp_path: Path) -> None:
     code, out = run("survey", "results", campaign, "-w", w)
     assert code == 0 and "调研结果" in out and "按客户经理" in out
     assert "NPS 贬损者（0–6 分）：1 户" in out and "现金管理" in out
+    assert "战略客户" in out and "贸易国际型" in out and "strategic" not in out
     code, out = run("survey", "results", campaign, "--json", "-w", w)
     assert code == 0 and '"nps": 0.0' in out and '"customer_id": "C2"' in out
     code, out = run("survey", "import", "99", str(sheet), "--by", "li", "-w", w)

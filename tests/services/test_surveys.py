@@ -51,7 +51,7 @@ def test_a_campaign_targets_by_tier_segment_rm_or_list(ws: Workspace) -> None:
                                  tiers=["basic"], rms=["RM02"], name=HOSTILE, clock=clock)
     assert (basic_rm02.targeted, basic_rm02.name) == (1, HOSTILE)
     listed = create_campaign(ws, "li", questionnaire="annual_needs", period=P,
-                             segments=["trade_led"], customers=["C2", "C3"], clock=clock)
+                             segments=["trade_international"], customers=["C2", "C3"], clock=clock)
     assert listed.targeted == 1
     assert [c.id for c in list_campaigns(ws, P)] == [everyone.id, basic_rm02.id, listed.id]
     with UnitOfWork(ws.db) as uow:
@@ -123,10 +123,12 @@ def test_import_reconciles_and_results_are_worked_by_hand(ws: Workspace,
     rms = {g.key: (g.responded, g.satisfaction) for g in r.by["rm_id"]}
     assert rms == {"RM01": (1, 5.0), "RM02": (2, 3.5)}
     segs = {g.key: g.nps for g in r.by["segment"]}
-    assert segs == {"settlement_led": 100, "trade_led": 0}
+    assert segs == {"settlement_led": 100, "trade_international": 0}
     assert [(d.customer_id, d.score, d.tier, d.rm_id) for d in r.detractors] == [
         ("C2", 6, "core", "RM02")]
     assert r.needs == (("trade", 2, 1), ("cash_management", 1, 1), ("payroll", 1, 0))
+    assert (r.names["tier"]["core"], r.names["segment"]["settlement_led"]) == (
+        "Core", "Settlement-led")
     with UnitOfWork(ws.db) as uow:
         entries = uow.audit.for_entity("survey_import", str(campaign.id))
         assert [(e.after["read"], e.after["accepted"], e.after["rejected"]) for e in entries] \

@@ -23,7 +23,7 @@ from corptier.cli.base import (
     print_json,
     say,
 )
-from corptier.cli.language import _
+from corptier.cli.language import _, translator
 from corptier.cli.users import acting
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def survey_results_cmd(
     NPS detractors (0–6); the needs stated and the needs gap."""
     from corptier.services import open_workspace, survey_results
 
-    r = survey_results(open_workspace(workspace), campaign)
+    r = survey_results(open_workspace(workspace), campaign, lang=translator().lang)
     if as_json:
         def group_doc(g: ResultGroup) -> dict[str, Any]:
             return {"key": g.key, "targeted": g.targeted, "responded": g.responded,
@@ -179,11 +179,15 @@ def survey_results_cmd(
     rows = [_row(_("all"), r.total)]
     console.print(grid(_("Survey results"), headers, rows))
     for key, groups in r.by.items():
+        names = r.names.get("segment" if key == "segment" else "tier", {}) \
+            if key != "rm_id" else {}
         console.print(grid(titles[key], headers,
-                           [_row(g.key or "–", g) for g in groups]))
+                           [_row(names.get(g.key or "", g.key or "–"), g) for g in groups]))
     console.print(grid(_("NPS detractors (0–6): {n}").format(n=len(r.detractors)),
                        [_("customer"), _("score"), _("tier"), _("segment"), _("RM")],
-                       [[d.customer_id, str(d.score), d.tier or "–", d.segment or "–",
+                       [[d.customer_id, str(d.score),
+                         r.names["tier"].get(d.tier or "", d.tier or "–"),
+                         r.names["segment"].get(d.segment or "", d.segment or "–"),
                          d.rm_id or "–"] for d in r.detractors]))
     console.print(grid(_("Stated needs and needs gap"),
                        [_("category"), _("customers stating"), _("not holding it (gap)")],

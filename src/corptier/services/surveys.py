@@ -113,6 +113,9 @@ class SurveyResults:
     detractors: tuple[Detractor, ...]
     needs: tuple[tuple[str, int, int], ...]
     """(category, customers stating it, of whom not holding it = the needs gap)."""
+    names: dict[str, dict[str, str]]
+    """"tier" and "segment" → code → name in the language asked, from the standard the
+    period was closed under (empty when the period has no published run)."""
 
 
 def check_questionnaire(path: Path | str) -> Questionnaire:
@@ -193,6 +196,8 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
     source = Path(path)
     campaign = _campaign(ws, campaign_id)
     q = rules.Questionnaire.model_validate(campaign.questionnaire)
+    if source.suffix.lower() not in (".csv", ".txt", ".xlsx"):
+        raise ContractError(f"{source.name}: survey answers are a .csv or .xlsx file")
     rows = _read_rows(source)
     headers, body = rows[0][1], rows[1:]
     columns = rules.map_headers(q, headers)
@@ -329,9 +334,11 @@ def _held(ibis: Any, snapshot: Any) -> Any:
     return ibis.union(*parts, distinct=True)
 
 
-def survey_results(ws: Workspace, campaign_id: int) -> SurveyResults:
+def survey_results(ws: Workspace, campaign_id: int, *, lang: str | None = None
+                   ) -> SurveyResults:
     """Response rate, satisfaction and NPS in total and by tier, segment and RM, the NPS
-    detractors (0–6) and the needs stated and not held, from one DuckDB session."""
+    detractors (0–6) and the needs stated and not held, from one DuckDB session; tier and
+    segment names in `lang` (default: the workspace's language)."""
     import ibis
     import pyarrow as pa
 
@@ -377,7 +384,23 @@ def survey_results(ws: Workspace, campaign_id: int) -> SurveyResults:
         detractors = tuple(Detractor(r["customer_id"], int(r["_nps"]), r["tier"], r["segment"],
                                      r["rm_id"]) for r in read(det))
     needs = _needs_counts(ws, campaign, q)
-    return SurveyResults(_view(campaign), total, by, detractors, needs)
+    names = _names(ws, campaign.period, lang or ws.config.workspace.language)
+    return SurveyResults(_view(campaign), total, by, detractors, needs, names)
+
+
+def _names(ws: Workspace, period: str, lang: str) -> dict[str, dict[str, str]]:
+    """Tier and needs segment code → name in `lang`, from the period's published run."""
+    with UnitOfWork(ws.db) as uow:
+        run = uow.runs.published(period)
+        standard = (run.standard or {}) if run is not None else {}
+    key = "name_zh" if lang.startswith("zh") else "name_en"
+
+    def names(items: Any) -> dict[str, str]:
+        return {t["code"]: t.get(key) or t["code"] for t in items or []
+                if isinstance(t, dict) and "code" in t}
+
+    return {"tier": names(standard.get("tiers")),
+            "segment": names((standard.get("needs_segments") or {}).get("segments"))}
 
 
 def _needs_counts(ws: Workspace, campaign: SurveyCampaign,

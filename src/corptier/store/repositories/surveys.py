@@ -37,7 +37,7 @@ class SurveyRepository:
 
     def add_targets(self, campaign_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
-            self.session.execute(sa.insert(SurveyTarget), [
+            self.session.execute(sa.insert(SurveyTarget.__table__), [
                 {**r, "campaign_id": campaign_id} for r in rows[start:start + CHUNK]])
 
     def targeted(self, campaign_id: int, customer_ids: Sequence[str]) -> set[str]:
@@ -65,8 +65,11 @@ class SurveyRepository:
         return found
 
     def add_answers(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert answers in bulk (a Core executemany per chunk: the ORM's bulk insert would
+        split rows whose null columns differ into many statements)."""
         for start in range(0, len(rows), CHUNK):
-            self.session.execute(sa.insert(SurveyAnswer), list(rows[start:start + CHUNK]))
+            self.session.execute(sa.insert(SurveyAnswer.__table__),
+                                 list(rows[start:start + CHUNK]))
         return len(rows)
 
     def target_columns(self, campaign_ids: Sequence[int]) -> dict[str, list[Any]]:
