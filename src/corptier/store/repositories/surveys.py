@@ -37,7 +37,7 @@ class SurveyRepository:
 
     def add_targets(self, campaign_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
-            self.session.execute(sa.insert(SurveyTarget.__table__), [
+            self.session.execute(sa.insert(_table(SurveyTarget)), [
                 {**r, "campaign_id": campaign_id} for r in rows[start:start + CHUNK]])
 
     def targeted(self, campaign_id: int, customer_ids: Sequence[str]) -> set[str]:
@@ -68,7 +68,7 @@ class SurveyRepository:
         """Insert answers in bulk (a Core executemany per chunk: the ORM's bulk insert would
         split rows whose null columns differ into many statements)."""
         for start in range(0, len(rows), CHUNK):
-            self.session.execute(sa.insert(SurveyAnswer.__table__),
+            self.session.execute(sa.insert(_table(SurveyAnswer)),
                                  list(rows[start:start + CHUNK]))
         return len(rows)
 
@@ -87,6 +87,11 @@ class SurveyRepository:
                                                   for c in ANSWER_COLUMNS))
             .where(SurveyAnswer.campaign_id.in_(list(campaign_ids))))
         return _columns(("campaign_id", *ANSWER_COLUMNS), rows)
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
 
 
 def _columns(names: Sequence[str], rows: Any) -> dict[str, list[Any]]:
