@@ -44,7 +44,7 @@ def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
     return ws
 
 
-def test_a_campaign_targets_by_tier_segment_rm_or_list(ws: Workspace) -> None:
+def test_a_campaign_targets_by_tier_segment_rm_or_list(ws: Workspace, tmp_path: Path) -> None:
     everyone = create_campaign(ws, "li", questionnaire="annual_needs", period=P, clock=clock)
     assert (everyone.targeted, everyone.questionnaire_version) == (4, "2026.1")
     basic_rm02 = create_campaign(ws, "li", questionnaire="annual_needs@2026.1", period=P,
@@ -64,6 +64,17 @@ def test_a_campaign_targets_by_tier_segment_rm_or_list(ws: Workspace) -> None:
         create_campaign(ws, "li", questionnaire="annual_needs", period="2026-02")
     with pytest.raises(NotFoundError, match="no questionnaire 'nope'"):
         create_campaign(ws, "li", questionnaire="nope", period=P)
+    # an answer file without the customer column or any question is refused whole
+    campaign = everyone
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"who,{SAT}\nC1,5\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"bad\.csv: row 1: the header has no customer"):
+        import_answers(ws, campaign.id, bad, "li")
+    bad.write_text("客户号,满意吗\nC1,5\n", encoding="utf-8")
+    with pytest.raises(ContractError, match="no column names a question"):
+        import_answers(ws, campaign.id, bad, "li")
+    with pytest.raises(NotFoundError, match="no survey campaign 99"):
+        import_answers(ws, 99, bad, "li")
 
 
 def test_import_reconciles_and_results_are_worked_by_hand(ws: Workspace,
@@ -133,20 +144,6 @@ def test_import_reconciles_and_results_are_worked_by_hand(ws: Workspace,
         entries = uow.audit.for_entity("survey_import", str(campaign.id))
         assert [(e.after["read"], e.after["accepted"], e.after["rejected"]) for e in entries] \
             == [(6, 2, 4), (1, 1, 0)]
-
-
-def test_a_file_without_the_customer_column_or_questions_is_refused(
-        ws: Workspace, tmp_path: Path) -> None:
-    campaign = create_campaign(ws, "li", questionnaire="annual_needs", period=P, clock=clock)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(f"who,{SAT}\nC1,5\n", encoding="utf-8")
-    with pytest.raises(ContractError, match=r"bad\.csv: row 1: the header has no customer"):
-        import_answers(ws, campaign.id, bad, "li")
-    bad.write_text("客户号,满意吗\nC1,5\n", encoding="utf-8")
-    with pytest.raises(ContractError, match="no column names a question"):
-        import_answers(ws, campaign.id, bad, "li")
-    with pytest.raises(NotFoundError, match="no survey campaign 99"):
-        import_answers(ws, 99, bad, "li")
 
 
 def test_with_users_an_analyst_may_not_create_a_campaign(ws: Workspace) -> None:
