@@ -213,3 +213,9 @@ def _install_default_standards(ws: Workspace) -> None:
     for item in shipped.iterdir():
         if item.name.endswith((".yaml", ".yml")):
             write_private_bytes(ws.standards_dir / item.name, item.read_bytes())
+    surveys = shipped / "surveys"   # the example questionnaires (docs/archive.md)
+    if surveys.is_dir():
+        private_mkdir(ws.standards_dir / "surveys")
+        for item in surveys.iterdir():
+            if item.name.endswith((".yaml", ".yml")):
+                write_private_bytes(ws.standards_dir / "surveys" / item.name, item.read_bytes())

@@ -51,6 +51,13 @@ def _commands(ws: Path, tmp: Path) -> list[list[str]]:
         ["archive", "interaction", "add", "C005", "--type", "visit", "--by", "alice", *w],
         ["archive", "interactions", "C005", *w],
         ["archive", "import", str(tmp / "nothing.csv"), "--by", "alice", *w],
+        ["survey", "campaign", "create", "-q", "annual_needs", "-p", PERIOD, "--by", "alice",
+         *w],
+        ["survey", "campaign", "create", "-q", "annual_needs", "-p", PERIOD, "--list",
+         str(tmp / "nothing.txt"), "--by", "alice", *w],
+        ["survey", "import", "1", str(tmp / "nothing.csv"), "--by", "alice", *w],
+        ["survey", "results", "1", *w],
+        ["survey", "check", str(tmp / "nothing.yaml")],
     ]
 
 

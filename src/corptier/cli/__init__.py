@@ -14,6 +14,7 @@ from corptier.cli import (  # noqa: F401  (registers the commands)
     service,
     staff,
     standards,
+    surveys,
     users,
 )
 from corptier.cli.base import app

@@ -333,3 +333,54 @@ class Interaction(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (Index("ix_customer_interaction_customer", "customer_id", "occurred_on"),
                       Index("ix_customer_interaction_rm", "rm_id", "occurred_on"))
+
+
+class SurveyCampaign(Base):
+    """A needs survey (需求调研) of one period: the questionnaire it asks (id, version and the
+    questionnaire itself as it was), who it targets and who created it."""
+
+    __tablename__ = "survey_campaign"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    questionnaire: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The questionnaire as validated when the campaign was created (later edits of the file
+    need a new version and a new campaign)."""
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    target: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """{"tiers": [...], "segments": [...], "rms": [...], "customers": [...]}; empty = any."""
+    targeted: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyTarget(Base):
+    """A customer a campaign asks, with its applied tier, needs segment and RM of the period
+    (kept so that results by tier, segment and RM do not move when the book does)."""
+
+    __tablename__ = "survey_target"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tier: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    segment: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    rm_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class SurveyAnswer(Base):
+    """One answer of a customer to a question: a choice (one row per choice of a multiple
+    choice), a number (scale 1–5, NPS 0–10) or a text."""
+
+    __tablename__ = "survey_answer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id"))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    question_id: Mapped[str] = mapped_column(String(40))
+    choice: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(200))
+    """The import file's name and row (`调研.xlsx:12`)."""
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_survey_answer_campaign", "campaign_id", "customer_id"),)

@@ -26,6 +26,7 @@ from corptier.store.repositories import (
     OverrideRepository,
     RunRepository,
     ServicePlanRepository,
+    SurveyRepository,
     UserRepository,
 )
 
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.service_plans = ServicePlanRepository(self.session)
         self.contacts = ContactRepository(self.session)
         self.interactions = InteractionRepository(self.session)
+        self.surveys = SurveyRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

@@ -14,6 +14,7 @@ from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
 from corptier.store.repositories.runs import RunRepository
 from corptier.store.repositories.service_plans import ServicePlanRepository
+from corptier.store.repositories.surveys import SurveyRepository
 from corptier.store.repositories.users import UserRepository
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "OverrideRepository",
     "RunRepository",
     "ServicePlanRepository",
+    "SurveyRepository",
     "UserRepository",
 ]

@@ -1,0 +1,102 @@
+"""Survey campaigns, their target customers and the answers as stored: added in bulk (an
+import), read back as columns for the engine (results and stated needs are computed by DuckDB,
+not here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from corptier.store.models import SurveyAnswer, SurveyCampaign, SurveyTarget
+
+CHUNK = 1000
+TARGET_COLUMNS = ("customer_id", "tier", "segment", "rm_id")
+ANSWER_COLUMNS = ("customer_id", "question_id", "choice", "number", "text")
+
+
+class SurveyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_campaign(self, campaign: SurveyCampaign) -> SurveyCampaign:
+        self.session.add(campaign)
+        self.session.flush()
+        return campaign
+
+    def campaign(self, campaign_id: int) -> SurveyCampaign | None:
+        return self.session.get(SurveyCampaign, campaign_id)
+
+    def campaigns(self, period: str | None = None) -> list[SurveyCampaign]:
+        query = sa.select(SurveyCampaign).order_by(SurveyCampaign.id)
+        if period is not None:
+            query = query.where(SurveyCampaign.period == period)
+        return list(self.session.scalars(query))
+
+    def add_targets(self, campaign_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            self.session.execute(sa.insert(_table(SurveyTarget)), [
+                {**r, "campaign_id": campaign_id} for r in rows[start:start + CHUNK]])
+
+    def targeted(self, campaign_id: int, customer_ids: Sequence[str]) -> set[str]:
+        """Which of `customer_ids` the campaign targets."""
+        found: set[str] = set()
+        ids = sorted(set(customer_ids))
+        for start in range(0, len(ids), CHUNK):
+            found.update(self.session.scalars(
+                sa.select(SurveyTarget.customer_id).where(
+                    SurveyTarget.campaign_id == campaign_id,
+                    SurveyTarget.customer_id.in_(ids[start:start + CHUNK]))))
+        return found
+
+    def answered(self, campaign_id: int, customer_ids: Sequence[str]) -> dict[str, str]:
+        """Customer → source of its answers, for those of `customer_ids` already answered."""
+        found: dict[str, str] = {}
+        ids = sorted(set(customer_ids))
+        for start in range(0, len(ids), CHUNK):
+            rows = self.session.execute(
+                sa.select(SurveyAnswer.customer_id, sa.func.min(SurveyAnswer.source))
+                .where(SurveyAnswer.campaign_id == campaign_id,
+                       SurveyAnswer.customer_id.in_(ids[start:start + CHUNK]))
+                .group_by(SurveyAnswer.customer_id))
+            found.update({r[0]: r[1] for r in rows})
+        return found
+
+    def add_answers(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert answers in bulk (a Core executemany per chunk: the ORM's bulk insert would
+        split rows whose null columns differ into many statements)."""
+        for start in range(0, len(rows), CHUNK):
+            self.session.execute(sa.insert(_table(SurveyAnswer)),
+                                 list(rows[start:start + CHUNK]))
+        return len(rows)
+
+    def target_columns(self, campaign_ids: Sequence[int]) -> dict[str, list[Any]]:
+        """The targets of the campaigns as columns (for the engine)."""
+        rows = self.session.execute(
+            sa.select(SurveyTarget.campaign_id, *(getattr(SurveyTarget, c)
+                                                  for c in TARGET_COLUMNS))
+            .where(SurveyTarget.campaign_id.in_(list(campaign_ids))))
+        return _columns(("campaign_id", *TARGET_COLUMNS), rows)
+
+    def answer_columns(self, campaign_ids: Sequence[int]) -> dict[str, list[Any]]:
+        """The answers of the campaigns as columns (for the engine)."""
+        rows = self.session.execute(
+            sa.select(SurveyAnswer.campaign_id, *(getattr(SurveyAnswer, c)
+                                                  for c in ANSWER_COLUMNS))
+            .where(SurveyAnswer.campaign_id.in_(list(campaign_ids))))
+        return _columns(("campaign_id", *ANSWER_COLUMNS), rows)
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+def _columns(names: Sequence[str], rows: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {n: [] for n in names}
+    for row in rows:
+        for name, value in zip(names, row, strict=True):
+            out[name].append(value)
+    return out
