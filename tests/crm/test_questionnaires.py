@@ -106,7 +106,8 @@ def test_a_scale_takes_exactly_the_whole_numbers_one_to_five(value: object) -> N
     sat = Q.question("sat")
     assert sat is not None
     whole = (isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-             or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()))
+             or (isinstance(value, str) and value.strip().lstrip("+-").isascii()
+                 and value.strip().lstrip("+-").isdigit()))
     number = int(float(value)) if whole else None  # type: ignore[arg-type]
     if isinstance(value, str) and not value.strip():
         assert check_answer(sat, value) == []

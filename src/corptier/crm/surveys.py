@@ -240,7 +240,8 @@ def _integer(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = str(value).strip()
-    return int(float(text)) if re.fullmatch(r"[+-]?\d{1,3}(\.0+)?", text) else None
+    # ASCII digits only: other scripts' digits (e.g. "٣") are refused, not read as numbers
+    return int(float(text)) if re.fullmatch(r"[+-]?[0-9]{1,3}(\.0+)?", text) else None
 
 
 def nps_class(score: int) -> str:

@@ -396,8 +396,8 @@ def _names(ws: Workspace, period: str, lang: str) -> dict[str, dict[str, str]]:
     key = "name_zh" if lang.startswith("zh") else "name_en"
 
     def names(items: Any) -> dict[str, str]:
-        return {t["code"]: t.get(key) or t["code"] for t in items or []
-                if isinstance(t, dict) and "code" in t}
+        return {item["code"]: item.get(key) or item["code"] for item in items or []
+                if isinstance(item, dict) and "code" in item}
 
     return {"tier": names(standard.get("tiers")),
             "segment": names((standard.get("needs_segments") or {}).get("segments"))}
