@@ -52,6 +52,11 @@ LABELS: dict[str, dict[str, str]] = {
                "rm_id": N_("Relationship manager"), "sub_branch": N_("Sub-branch"),
                "group_id": N_("Group"), "status": N_("Status")},
 }
+LABELS["product"] = {**LABELS["category"],
+                     "supply_chain_finance": N_("Supply-chain finance"),
+                     "bond_underwriting": N_("Bond underwriting"),
+                     "fx_hedging": N_("FX hedging"), "inclusive_loan": N_("Inclusive loan")}
+"""Products a service catalogue offers proactively: the categories and a few named products."""
 
 
 def label(t: Translator, kind: str, code: str | None) -> str:
