@@ -14,13 +14,14 @@ from web_bank import ROLE_USER
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain",
-               "{alert_id}": "999999", "{action}": "ack"}
+               "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999"}
 FORMS = {
     "/login": {"name": "nobody", "password": "x"},
     "/language": {"lang": "en", "next": "/"},
     "/customers/{customer_id}/overrides": {"tier": "no-such-tier", "reason": "r",
                                            "until": "2099-01-01"},
     "/admin/users/{name}/grant": {"role": "user"},
+    "/customers/{customer_id}/interactions": {"on": "2026-09-15", "type": "call"},
 }
 JSON = {"/api/v1/overrides": {"customer_id": "C001", "tier": "no-such-tier", "reason": "r",
                               "until": "2099-01-01"}}

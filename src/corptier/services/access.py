@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "handle_alert": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "edit_archive": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "view_contacts": frozenset({"admin", "branch_head", "team_head", "rm"}),
+    "complete_task": frozenset({"admin", "branch_head", "team_head", "rm"}),
+    "read_service_kpis": frozenset({"admin", "analyst", "risk", "auditor"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
     "admin_users": frozenset({"admin"}),
 }

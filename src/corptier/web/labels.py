@@ -1,5 +1,6 @@
 """Labels of the codes the pages show (roles, flags, migrations, override states, fields,
-product categories), marked for the Babel catalogue; `label(t, kind, code)` translates one."""
+product categories, contact roles, interaction types, service tasks, master-data fields),
+marked for the Babel catalogue; `label(t, kind, code)` translates one."""
 
 from __future__ import annotations
 
@@ -31,7 +32,31 @@ LABELS: dict[str, dict[str, str]] = {
                  "trade": N_("Trade finance"), "cash_management": N_("Cash management"),
                  "investment_banking": N_("Investment banking"), "payroll": N_("Payroll"),
                  "wealth": N_("Wealth management"), "ebanking": N_("E-banking")},
+    "contact_role": {"legal_representative": N_("Legal representative"),
+                     "actual_controller": N_("Actual controller"),
+                     "finance_head": N_("Finance head"),
+                     "treasurer": N_("Treasurer / cashier"), "operator": N_("Operator"),
+                     "other": N_("Other")},
+    "interaction_type": {"visit": N_("Visit"), "call": N_("Call"), "meeting": N_("Meeting"),
+                         "event": N_("Event"), "email": N_("E-mail")},
+    "task_kind": {"visit": N_("Visit"), "annual_review": N_("Annual review"),
+                  "needs_survey": N_("Needs survey"), "assign_rm": N_("Assign a qualified RM"),
+                  "welcome_visit": N_("Welcome visit"),
+                  "onboarding_survey": N_("Onboarding needs survey"),
+                  "transition": N_("Transition plan")},
+    "task_status": {"open": N_("Open"), "done": N_("Done"), "superseded": N_("Superseded")},
+    "service_model": {"team": N_("1+N team"), "dedicated": N_("Dedicated RM"),
+                      "pooled": N_("Pooled team"), "remote": N_("Remote service")},
+    "master": {"name": N_("Name"), "uscc": N_("USCC"), "industry_code": N_("Industry"),
+               "enterprise_size": N_("Enterprise size"), "rating": N_("Rating"),
+               "rm_id": N_("Relationship manager"), "sub_branch": N_("Sub-branch"),
+               "group_id": N_("Group"), "status": N_("Status")},
 }
+LABELS["product"] = {**LABELS["category"],
+                     "supply_chain_finance": N_("Supply-chain finance"),
+                     "bond_underwriting": N_("Bond underwriting"),
+                     "fx_hedging": N_("FX hedging"), "inclusive_loan": N_("Inclusive loan")}
+"""Products a service catalogue offers proactively: the categories and a few named products."""
 
 
 def label(t: Translator, kind: str, code: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The HTML pages: login, dashboard, customers, customer 360, RM workbench, overrides."""
+"""The HTML pages: login, dashboard, customers, customer 360 (with its archive, contacts,
+interactions, service plan and recommendations), RM workbench, service dashboard, overrides."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from corptier.errors import AuthenticationError
 from corptier.i18n import Translator
 from corptier.services.access import Principal
-from corptier.web import views
+from corptier.web import service_views, views
 from corptier.web.deps import permit, translator
 from corptier.web.matrix import SIGNED_IN
 from corptier.web.security import COOKIE, LANG_COOKIE, csrf_ok
@@ -126,8 +127,68 @@ def customers_export(request: Request, t: Lang,
 def customer_page(request: Request, t: Lang, customer_id: str,
                   who: Annotated[Principal, Depends(permit("read_book"))],
                   period: PeriodQ = None) -> Response:
-    return render(request, "customer.html", t,
-                  **views.customer_360(request, who, t, customer_id, period))
+    context = views.customer_360(request, who, t, customer_id, period)
+    context.update(service_views.customer_panels(request, who, customer_id))
+    return render(request, "customer.html", t, **context)
+
+
+@router.get("/customers/{customer_id}/recommendations")
+def recommendations_panel(request: Request, t: Lang, customer_id: str,
+                          who: Annotated[Principal, Depends(permit("read_book"))],
+                          period: PeriodQ = None) -> Response:
+    context = service_views.recommendations(request, who, t, customer_id, period)
+    partial = request.headers.get("hx-request") == "true"
+    return render(request, "recommendations_panel.html" if partial else "recommendations.html",
+                  t, **context)
+
+
+@router.post("/customers/{customer_id}/contacts/full")
+def contacts_in_full(request: Request, t: Lang, customer_id: str,
+                     who: Annotated[Principal, Depends(permit("view_contacts"))]) -> Response:
+    return render(request, "contacts.html", t,
+                  **service_views.full_contacts(request, who, customer_id))
+
+
+@router.post("/customers/{customer_id}/interactions")
+def log_interaction_form(
+        request: Request, customer_id: str,
+        who: Annotated[Principal, Depends(permit("edit_archive"))],
+        on: Annotated[str, Form(max_length=10)], type: Annotated[str, Form(max_length=20)],
+        purpose: Annotated[str | None, Form(max_length=400)] = None,
+        summary: Annotated[str | None, Form(max_length=4000)] = None,
+        bank_participants: Annotated[str | None, Form(max_length=400)] = None,
+        customer_participants: Annotated[str | None, Form(max_length=400)] = None,
+        needs: Annotated[list[str] | None, Form()] = None,
+        outcome: Annotated[str | None, Form(max_length=1000)] = None,
+        next_step: Annotated[str | None, Form(max_length=1000)] = None,
+        next_step_due: Annotated[str | None, Form(max_length=10)] = None) -> Response:
+    from corptier.services import log_interaction
+    from corptier.services.book import check_in_scope
+
+    ws = request.app.state.ws
+    check_in_scope(ws, who, customer_id)
+    log_interaction(ws, who.name, customer_id=customer_id, on=on, type=type,
+                    purpose=purpose or None, summary=summary or None,
+                    bank_participants=bank_participants or None,
+                    customer_participants=customer_participants or None,
+                    needs=[n for n in needs or [] if n][:20] or None,
+                    outcome=outcome or None, next_step=next_step or None,
+                    next_step_due=next_step_due or None)
+    return RedirectResponse(f"/customers/{_path_id(customer_id)}#interactions",
+                            status_code=303)
+
+
+@router.post("/customers/{customer_id}/tasks/{task_id}/done")
+def complete_task_form(request: Request, customer_id: str, task_id: int,
+                       who: Annotated[Principal, Depends(permit("complete_task"))],
+                       note: Annotated[str | None, Form(max_length=2000)] = None,
+                       next: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+    from corptier.services import complete_service_task
+
+    service_views.check_task_of(request, who, customer_id, task_id)
+    complete_service_task(request.app.state.ws, task_id, who.name, note)
+    back = _local(next) if next else f"/customers/{_path_id(customer_id)}#service-plan"
+    return RedirectResponse(back, status_code=303)
 
 
 @router.post("/customers/{customer_id}/overrides")
@@ -152,7 +213,17 @@ def _path_id(customer_id: str) -> str:
 def workbench_page(request: Request, t: Lang,
                    who: Annotated[Principal, Depends(permit("read_book"))],
                    period: PeriodQ = None) -> Response:
-    return render(request, "workbench.html", t, **views.workbench(request, who, t, period))
+    context = views.workbench(request, who, t, period)
+    context.update(service_views.workbench_tasks(request, who))
+    return render(request, "workbench.html", t, **context)
+
+
+@router.get("/service")
+def service_page(request: Request, t: Lang,
+                 who: Annotated[Principal, Depends(permit("read_service_kpis"))],
+                 period: PeriodQ = None) -> Response:
+    return render(request, "service.html", t,
+                  **service_views.service_dashboard(request, t, period))
 
 
 @router.get("/overrides")
