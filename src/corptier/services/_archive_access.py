@@ -5,7 +5,7 @@ workspace has users, the role's permission and the data scope decide."""
 from __future__ import annotations
 
 from corptier.errors import ForbiddenError, NotFoundError, RequestError
-from corptier.services.access import principal, require
+from corptier.services.access import Principal, principal, require
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.workspace import Workspace
@@ -61,6 +61,17 @@ def editor(ws: Workspace, by: str | None, customer_id: str) -> str:
     if not has_users(ws):
         return acting_name(ws, by, "by")
     return _checked(ws, by, customer_id, "edit_archive", "by")
+
+
+def bulk_editor(ws: Workspace, by: str | None) -> tuple[str, Principal | None]:
+    """Who edits many customers at once (an import, a campaign), and with users, as whom (their
+    role must edit archives; each customer's scope is checked by the caller)."""
+    name = acting_name(ws, by, "by")
+    if not has_users(ws):
+        return name, None
+    who = principal(ws, name)
+    require(who, "edit_archive")
+    return who.name, who
 
 
 def full_viewer(ws: Workspace, viewer: str | None, customer_id: str) -> str:

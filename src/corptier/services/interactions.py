@@ -20,11 +20,9 @@ from corptier.crm import interactions as rules
 from corptier.csv_safety import CSV_ENCODING, neutralise
 from corptier.errors import ContractError, NotFoundError, RequestError
 from corptier.periods import Period
-from corptier.services._archive_access import customers_rm, editor, has_users, reader
-from corptier.services.access import Principal, principal, require
+from corptier.services._archive_access import bulk_editor, customers_rm, editor, reader
 from corptier.services.book import in_scope
 from corptier.services.overrides import Clock, utc_now
-from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Interaction
 from corptier.workspace import Workspace
@@ -141,14 +139,14 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
 
     source = Path(path)
     now = _naive(clock())
-    rows = _read_rows(source)
+    rows = read_sheet_rows(source)
     headers, body = rows[0][1], rows[1:]
     columns = rules.map_headers(headers)
     missing = [f for f in rules.REQUIRED if f not in columns.values()]
     if missing:
         raise ContractError(f"{source.name}: row 1: the header has no column for "
                             f"{', '.join(missing)} (e.g. 客户编号, 日期, 类型)")
-    actor, who = _importer(ws, by)
+    actor, who = bulk_editor(ws, by)
     today = _latest_day(now)
     checked: list[tuple[int, dict[str, Any]]] = []
     rejections: list[Rejection] = []
@@ -224,16 +222,6 @@ def _new_only(ws: Workspace, file: str, rows: list[tuple[int, dict[str, Any]]],
     return kept
 
 
-def _importer(ws: Workspace, by: str | None) -> tuple[str, Principal | None]:
-    """Who imports, and (with users) as whom their book is read; the role must edit archives."""
-    name = acting_name(ws, by, "by")
-    if not has_users(ws):
-        return name, None
-    who = principal(ws, name)
-    require(who, "edit_archive")
-    return who.name, who
-
-
 def _complete_visit_task(uow: UnitOfWork, visit: Interaction, by: str,
                          now: datetime) -> int | None:
     """Complete the customer's due visit task that `visit` fulfils (audited); its id."""
@@ -253,7 +241,7 @@ def _complete_visit_task(uow: UnitOfWork, visit: Interaction, by: str,
     return task.id
 
 
-def _read_rows(path: Path) -> list[tuple[int, list[Any]]]:
+def read_sheet_rows(path: Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of every non-blank row; the first is the header."""
     if not path.is_file():
         raise ContractError(f"{path}: no such file")

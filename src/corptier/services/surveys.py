@@ -25,10 +25,9 @@ from corptier.crm import surveys as rules
 from corptier.csv_safety import CSV_ENCODING, neutralise
 from corptier.errors import ContractError, NotFoundError, RequestError
 from corptier.periods import Period
-from corptier.services.access import Principal, principal, require
-from corptier.services.interactions import Rejection, _read_rows
+from corptier.services._archive_access import bulk_editor
+from corptier.services.interactions import Rejection, read_sheet_rows
 from corptier.services.overrides import Clock, utc_now
-from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import SurveyCampaign
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
@@ -157,7 +156,7 @@ def create_campaign(ws: Workspace, by: str | None, *, questionnaire: str, period
 
     q = find_questionnaire(ws, questionnaire)
     p = Period.parse(period)
-    actor, _who = _actor(ws, by)
+    actor, _who = bulk_editor(ws, by)
     target = {"tiers": _clean(tiers), "segments": _clean(segments), "rms": _clean(rms),
               "customers": _clean(customers)}
     rows = _targets(ws, p, target)
@@ -198,7 +197,7 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
     q = rules.Questionnaire.model_validate(campaign.questionnaire)
     if source.suffix.lower() not in (".csv", ".txt", ".xlsx"):
         raise ContractError(f"{source.name}: survey answers are a .csv or .xlsx file")
-    rows = _read_rows(source)
+    rows = read_sheet_rows(source)
     headers, body = rows[0][1], rows[1:]
     columns = rules.map_headers(q, headers)
     if "customer_id" not in columns.values():
@@ -207,7 +206,7 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
     if len(columns) < 2:
         raise ContractError(f"{source.name}: row 1: no column names a question of "
                             f"{q.id} {q.version} (use the question's text or id)")
-    actor, _who = _actor(ws, by)
+    actor, _who = bulk_editor(ws, by)
     checked: list[tuple[int, str, list[tuple[str, rules.Answer]]]] = []
     rejections: list[Rejection] = []
     for number, row in body:
@@ -486,18 +485,6 @@ def _targets(ws: Workspace, p: Period, target: dict[str, list[str]]) -> list[dic
                 t = t.filter(t[column].isin(target[key]))
         rows = con.batches(t.order_by("customer_id"), BATCH_ROWS).read_all().to_pylist()
     return rows
-
-
-def _actor(ws: Workspace, by: str | None) -> tuple[str, Principal | None]:
-    """Who acts; once the workspace has users, their role must edit archives."""
-    from corptier.services._archive_access import has_users
-
-    name = acting_name(ws, by, "by")
-    if not has_users(ws):
-        return name, None
-    who = principal(ws, name)
-    require(who, "edit_archive")
-    return who.name, who
 
 
 def _campaign(ws: Workspace, campaign_id: int) -> SurveyCampaign:
