@@ -20,6 +20,7 @@ from corptier.crm import interactions as rules
 from corptier.csv_safety import CSV_ENCODING, neutralise
 from corptier.errors import ContractError, NotFoundError, RequestError
 from corptier.periods import Period
+from corptier.private_files import private_mkdir, write_private_text
 from corptier.services._archive_access import bulk_editor, customers_rm, editor, reader
 from corptier.services.book import in_scope
 from corptier.services.overrides import Clock, utc_now
@@ -192,7 +193,8 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                 "file": source.name, "read": len(body), "accepted": len(ids),
                 "rejected": len(rejections), "ids": [ids[0], ids[-1]] if ids else [],
                 "completed_tasks": completed})
-        quarantine = _quarantine(ws, source, rejections, now) if rejections else None
+        quarantine = (quarantine_rejections(ws, "interactions", source, rejections, now)
+                      if rejections else None)
     return InteractionImport(source.name, len(body), len(ids), len(rejections),
                              tuple(rejections), tuple(ids), tuple(completed), quarantine)
 
@@ -286,16 +288,17 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
         book.close()
 
 
-def _quarantine(ws: Workspace, source: Path, rejections: list[Rejection],
-                now: datetime) -> Path:
-    folder = ws.quarantine_dir / "interactions"
-    folder.mkdir(parents=True, exist_ok=True)
+def quarantine_rejections(ws: Workspace, kind: str, source: Path,
+                          rejections: list[Rejection], now: datetime) -> Path:
+    """The rejected rows of an archive import as a private CSV under `quarantine/<kind>/`."""
+    folder = private_mkdir(ws.quarantine_dir / kind)
     target = folder / f"{source.stem}-{now:%Y%m%dT%H%M%S}.csv"
-    with open(target, "w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("file", "row", "field", "reason"))
-        for r in rejections:
-            writer.writerow([neutralise(v) for v in (r.file, r.row, r.field, r.reason)])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(("file", "row", "field", "reason"))
+    for r in rejections:
+        writer.writerow([neutralise(v) for v in (r.file, r.row, r.field, r.reason)])
+    write_private_text(target, buffer.getvalue(), CSV_ENCODING)
     return target
 
 

@@ -12,7 +12,6 @@ indicator snapshot are written to `data/stated_needs/period=P/part-0.parquet`
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,11 +21,14 @@ from typing import Any
 
 from corptier.contract.schema import PRODUCT_CATEGORIES
 from corptier.crm import surveys as rules
-from corptier.csv_safety import CSV_ENCODING, neutralise
 from corptier.errors import ContractError, NotFoundError, RequestError
 from corptier.periods import Period
 from corptier.services._archive_access import bulk_editor
-from corptier.services.interactions import Rejection, read_sheet_rows
+from corptier.services.interactions import (
+    Rejection,
+    quarantine_rejections,
+    read_sheet_rows,
+)
 from corptier.services.overrides import Clock, utc_now
 from corptier.store import UnitOfWork
 from corptier.store.models import SurveyCampaign
@@ -245,7 +247,8 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
                 "file": source.name, "campaign": campaign_id, "read": len(body),
                 "accepted": accepted, "rejected": len(rejections), "answers": len(store)})
         target, gap_rows = write_stated_needs(ws, campaign.period)
-        quarantine = _quarantine(ws, source, rejections, now) if rejections else None
+        quarantine = (quarantine_rejections(ws, "surveys", source, rejections, now)
+                      if rejections else None)
     return SurveyImport(source.name, campaign_id, len(body), accepted, len(rejections),
                         tuple(rejections), len(store), quarantine, target, gap_rows)
 
@@ -511,17 +514,6 @@ def _view(c: SurveyCampaign) -> CampaignView:
                         dict(c.target), c.targeted, c.created_by, c.created_at)
 
 
-def _quarantine(ws: Workspace, source: Path, rejections: list[Rejection],
-                now: datetime) -> Path:
-    folder = ws.quarantine_dir / "surveys"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{source.stem}-{now:%Y%m%dT%H%M%S}.csv"
-    with open(target, "w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("file", "row", "field", "reason"))
-        for r in rejections:
-            writer.writerow([neutralise(v) for v in (r.file, r.row, r.field, r.reason)])
-    return target
 
 
 def _naive(moment: datetime) -> datetime:
