@@ -20,7 +20,7 @@ def test_grant_gives_the_role_and_scope_and_only_an_admin_may(workspace) -> None
     other = add_user(workspace, "head", by="boss").token
     done = _cli(workspace, "user", "grant", "head", "--role", "team_head", "--team", "一队",
                 "--member", "RM01", "--member", "RM02", token=boss)
-    assert done.exit_code == 0 and "team_head" in done.output and "RM01, RM02" in done.output
+    assert done.exit_code == 0 and "now Team head" in done.output and "RM01, RM02" in done.output
     [head] = [u for u in list_users(workspace) if u.name == "head"]
     assert (head.team, head.team_members) == ("一队", ("RM01", "RM02"))
     refused = _cli(workspace, "user", "grant", "head", "--role", "admin", token=other)
