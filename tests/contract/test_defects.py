@@ -309,3 +309,31 @@ def test_quarantine_keeps_the_original_values(rows, load, quarantine):
     assert line["amount"] == " 12a "
     assert line["txn_id"] == "T0001"
     assert line["customer_id"] == "C001"
+
+
+def test_reasons_are_written_in_the_workspace_language(rows, tmp_path):
+    """A zh-CN workspace's quarantine speaks Chinese, the value quoted where Chinese puts it."""
+    import csv
+
+    from corptier.services import load_period
+    from corptier.workspace import Workspace
+    from sample_data import write_tables
+
+    rows["transactions"][0]["amount"] = "12a"
+    rows["transactions"][3]["customer_id"] = "C003"  # A003 belongs to C002
+    rows["transactions"].append(dict(rows["transactions"][1], amount="999.00"))
+    rows["transactions"][5]["account_id"] = "A999"
+    write_tables(tmp_path / "in", rows)
+    ws = Workspace.init(tmp_path / "ws", language="zh-CN")
+    load_period(ws, PERIOD, tmp_path / "in", accept_partial=True)
+
+    def reasons(table: str) -> list[str]:
+        with (ws.quarantine_dir / PERIOD / f"{table}.csv").open(encoding="utf-8-sig") as f:
+            return [r["reason"] for r in csv.DictReader(f)]
+
+    assert reasons("transactions") == [
+        "'12a' 不是数字（请用阿拉伯数字和小数点，如 1234.56）",
+        "账户 'A003' 属于客户 'C002'，而非 'C003'",
+        "account_id 'A999' 在 accounts 中不存在",
+        "主键重复（txn_id T0002）：第 2 行已有相同主键，保留该行",
+    ]

@@ -70,9 +70,11 @@ def test_quarantine_names_file_line_source_column_and_field(exports, tmp_path):
     rows = list(csv.DictReader(q.splitlines()))
     reasons = {r["column"]: r["reason"] for r in rows}
     assert reasons["classification"].startswith(
-        f"{loans.name} 第 2 行，列“五级分类” → classification：'9' is not one of")
+        f"{loans.name} 第 2 行，列“五级分类” → classification："
+        "'9' 不在允许的取值中：正常, 关注, 次级")
     assert "tables.loans.codes.classification" in reasons["classification"]
-    assert reasons["balance"].startswith(f"{loans.name} 第 3 行，列“贷款余额” → balance：'12,34.5'")
+    assert reasons["balance"] == (f"{loans.name} 第 3 行，列“贷款余额” → balance："
+                                  "'12,34.5' 不是数字（请用阿拉伯数字和小数点，如 1234.56）")
     assert {r["classification"] for r in rows if r["column"] == "classification"} == {"9"}
 
 

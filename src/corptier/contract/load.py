@@ -26,19 +26,11 @@ from corptier.contract.readers import SourceFile, find_table_files, quote_ident,
 from corptier.contract.reconcile import LoadReport, LoadWarning, TableReport
 from corptier.contract.schema import TABLES, TableSpec
 from corptier.contract.staging import Staging
-from corptier.contract.validation import TableValidator
+from corptier.contract.validation import Gettext, TableValidator, english
 from corptier.i18n import Translator
 from corptier.workspace import PARTITION_FILE, Workspace
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """A load's mapping profile and the language its quarantine reasons are written in."""
-
-    profile: Profile
-    gettext: Callable[[str], str]
 
 
 def stage_period(
@@ -70,8 +62,7 @@ def _load_tables(
     profile: Profile | None,
 ) -> dict[str, TableReport]:
     con = connect(ws, staging.work)
-    language = ws.config.workspace.language
-    mapping = None if profile is None else Mapping(profile, Translator(language))
+    gettext = Translator(ws.config.workspace.language)
     try:
         quarantine = QuarantineWriter(con, staging.quarantine)
         reports = {}
@@ -79,7 +70,7 @@ def _load_tables(
             if progress:
                 progress(name)
             reports[name] = load_table(con, source, period, staging, quarantine,
-                                       LoadRules.of(ws), mapping)
+                                       LoadRules.of(ws), profile, gettext)
         return reports
     finally:
         con.close()
@@ -116,14 +107,15 @@ def load_table(
     staging: Staging,
     quarantine: QuarantineWriter,
     rules: LoadRules = LoadRules(),
-    mapping: Mapping | None = None,
+    profile: Profile | None = None,
+    gettext: Gettext = english,
 ) -> TableReport:
     """Read, check, write accepted rows and quarantine of one table; return its reconciliation."""
     spec = TABLES[source.table]
     raw = read_table(con, source, staging.work)
     warnings = _header_warnings(raw.missing_optional, raw.extra_columns)
-    shown = map_values(con, spec, mapping.profile) if mapping else None
-    v = TableValidator(con, spec, period, shown)
+    shown = map_values(con, spec, profile) if profile else None
+    v = TableValidator(con, spec, period, shown, gettext)
     v.check_columns()
     v.check_duplicates()
     if spec.name == "customers":
@@ -131,8 +123,8 @@ def load_table(
     v.check_references()
     v.check_self_references()
     v.finish()
-    if mapping is not None:
-        explain_problems(con, v.problems, source, raw.header, mapping.profile, mapping.gettext)
+    if profile is not None:
+        explain_problems(con, v.problems, source, raw.header, profile, gettext)
     if spec.name == "customers":
         warnings += derive_customer_columns(con, v, period)
     folder = staging.partition(spec.name)

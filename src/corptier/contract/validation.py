@@ -7,6 +7,8 @@ reason): a row is rejected when it has at least one problem. Nothing loops over 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -22,6 +24,9 @@ from corptier.contract.schema import (
     Column,
     TableSpec,
 )
+from corptier.i18n import N_
+
+Gettext = Callable[[str], str]
 
 TRIM_CHARS = " \t\r\n\u3000\u00a0"
 SCALE = {"money": 2, "rate": 6}
@@ -46,11 +51,11 @@ KINDS = {
     FUTURE: "after_period",
 }
 PATTERN_HINTS = {
-    ID_PATTERN: "an id of 1-40 letters, digits, '_', '.' or '-'",
-    r"^\d{6}$": "a 6-digit region code",
-    r"^[A-Z]{3}$": "a 3-letter currency code in capitals (e.g. CNY)",
-    r"^[A-Ta-t]?\d{1,4}$": "an industry code such as C2614",
-    r"^[A-Za-z0-9+\-]{1,10}$": "a rating grade of 1-10 letters, digits, '+' or '-'",
+    ID_PATTERN: N_("an id of 1-40 letters, digits, '_', '.' or '-'"),
+    r"^\d{6}$": N_("a 6-digit region code"),
+    r"^[A-Z]{3}$": N_("a 3-letter currency code in capitals (e.g. CNY)"),
+    r"^[A-Ta-t]?\d{1,4}$": N_("an industry code such as C2614"),
+    r"^[A-Za-z0-9+\-]{1,10}$": N_("a rating grade of 1-10 letters, digits, '+' or '-'"),
 }
 DUPLICATE_ORD = 10_000
 PROBLEMS_DDL = (
@@ -75,6 +80,19 @@ def value_sql(column: str) -> str:
     )
 
 
+def english(text: str) -> str:
+    """The reasons' default language: the message as written."""
+    return text
+
+
+def sql_text(template: str, **sql: str) -> str:
+    """A reason template (already translated; `{name}` marks where a SQL expression goes) as one
+    SQL string expression, so a language may put the value wherever its grammar wants it."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pieces = [sql[part] if i % 2 else qs(part) for i, part in enumerate(parts) if part]
+    return " || ".join(pieces) or "''"
+
+
 def display_sql(column: str) -> str:
     """The value quoted for a reason text, e.g. '12.345'."""
     return f"'''' || left({value_sql(column)}, 60) || ''''"
@@ -86,6 +104,8 @@ class ColumnRules:
 
     column: Column
     period: str
+    gettext: Gettext = english
+    """The language the reasons are written in (the workspace's)."""
 
     @property
     def ident(self) -> str:
@@ -191,34 +211,41 @@ class ColumnRules:
 
     def reason(self, code: str) -> str:
         """CASE turning a problem code into the reason text (the value, then what is wrong)."""
-        col = self.column
-        form = PATTERN_HINTS.get(col.pattern or "", f"in the form {col.pattern}")
-        after_value = {
-            TYPE: " " + _type_hint(col.dtype),
-            DECIMALS: f" has more than {SCALE.get(col.dtype, 0)} decimal places",
-            PATTERN: f" is not {form}",
-            ALLOWED: " is not one of: " + ", ".join(col.allowed or ()),
-            BELOW: f" is below the minimum {col.min}",
-            ABOVE: f" is above the maximum {col.max}",
-            PERIOD: f" is not in the loaded period {self.period}",
-            EARLY: f" is before {EARLIEST_DATE}, the earliest plausible date",
-            LATE: f" is after {LATEST_DATE}, the latest plausible date",
-            FUTURE: f" is after the end of the loaded period {self.period}",
+        col, _ = self.column, self.gettext
+        hint = PATTERN_HINTS.get(col.pattern or "")
+        form = _(hint) if hint else _("in the form {pattern}").format(pattern=col.pattern)
+        templates = {
+            TYPE: _type_hint(col.dtype, _),
+            DECIMALS: _("{value} has more than {places} decimal places"),
+            PATTERN: _("{value} is not {form}"),
+            ALLOWED: _("{value} is not one of: {allowed}"),
+            BELOW: _("{value} is below the minimum {min}"),
+            ABOVE: _("{value} is above the maximum {max}"),
+            PERIOD: _("{value} is not in the loaded period {period}"),
+            EARLY: _("{value} is before {date}, the earliest plausible date"),
+            LATE: _("{value} is after {date}, the latest plausible date"),
+            FUTURE: _("{value} is after the end of the loaded period {period}"),
         }
-        shown = display_sql(col.name)
-        texts = {MISSING: qs("value missing (the column is required)")}
-        texts |= {k: f"{shown} || {qs(v)}" for k, v in after_value.items()}
+        dates = {EARLY: EARLIEST_DATE, LATE: LATEST_DATE}
+        texts = {MISSING: qs(_("value missing (the column is required)"))}
+        texts |= {k: sql_text(v, value=display_sql(col.name), **{
+            name: qs(str(text)) for name, text in (
+                ("places", SCALE.get(col.dtype, 0)), ("form", form),
+                ("allowed", ", ".join(col.allowed or ())), ("min", col.min), ("max", col.max),
+                ("period", self.period), ("date", dates.get(k, "")))})
+            for k, v in templates.items()}
         return "CASE " + " ".join(f"WHEN {code} = {k} THEN {v}" for k, v in texts.items()) + " END"
 
 
-def _type_hint(dtype: str) -> str:
-    return {
-        "int": "is not a whole number",
-        "money": "is not a number (write digits with a decimal point, e.g. 1234.56)",
-        "rate": "is not a number (write a decimal, e.g. 0.0435 for 4.35 %)",
-        "date": "is not a valid date (YYYY-MM-DD, YYYYMMDD or YYYY/MM/DD)",
-        "month": "is not a month (YYYY-MM, YYYYMM or YYYY/MM)",
-    }.get(dtype, "has a wrong type")
+def _type_hint(dtype: str, _: Gettext) -> str:
+    hints = {
+        "int": _("{value} is not a whole number"),
+        "money": _("{value} is not a number (write digits with a decimal point, e.g. 1234.56)"),
+        "rate": _("{value} is not a number (write a decimal, e.g. 0.0435 for 4.35 %)"),
+        "date": _("{value} is not a valid date (YYYY-MM-DD, YYYYMMDD or YYYY/MM/DD)"),
+        "month": _("{value} is not a month (YYYY-MM, YYYYMM or YYYY/MM)"),
+    }
+    return hints.get(dtype) or _("{value} has a wrong type")
 
 
 def _number(value: object) -> str:
@@ -233,9 +260,9 @@ class TableValidator:
     """All checks of one table; the accepted rows are those without an entry in problems."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, spec: TableSpec, period: str,
-                 shown: str | None = None) -> None:
-        self.con, self.spec, self.period = con, spec, period
-        self.rules = [ColumnRules(c, period) for c in spec.columns]
+                 shown: str | None = None, gettext: Gettext = english) -> None:
+        self.con, self.spec, self.period, self.gettext = con, spec, period, gettext
+        self.rules = [ColumnRules(c, period, gettext) for c in spec.columns]
         self.raw, self.checked = f"raw_{spec.name}", f"checked_{spec.name}"
         self.shown = shown or self.raw
         """The values as the file wrote them (before a profile's mapping), quoted in reasons."""
@@ -293,11 +320,12 @@ class TableValidator:
         cols = ", ".join(qi(k) for k in key)
         ok = " AND ".join(f"{qi(f'__e_{k}')} = 0" for k in key)
         shown = " || ', ' || ".join(f"{qs(k + ' ')} || c.{qi(k)}" for k in key)
+        reason = sql_text(self.gettext(
+            "duplicate key ({key}): the same key is on row {row}, which is kept"),
+            key=shown, row="CAST(d.first_row AS VARCHAR)")
         self.con.execute(
             f"INSERT INTO {self.problems} "
-            f"SELECT c.__row, {DUPLICATE_ORD}, {qs('+'.join(key))}, 'duplicate', "
-            f"'duplicate key (' || {shown} || '): the same key is on row ' || d.first_row "
-            f"|| ', which is kept' "
+            f"SELECT c.__row, {DUPLICATE_ORD}, {qs('+'.join(key))}, 'duplicate', {reason} "
             f"FROM {self.checked} c JOIN (SELECT {cols}, min(__row) AS first_row "
             f"FROM {self.checked} WHERE {ok} GROUP BY {cols} HAVING count(*) > 1) d "
             f"USING ({cols}) WHERE c.__row > d.first_row"
@@ -314,7 +342,7 @@ class TableValidator:
 
     def _reference(self, col: Column, keys: str, only_new: bool = False) -> int:
         assert col.references is not None
-        target, target_col = col.references
+        target = col.references[0]
         c = qi(col.name)
         quoted = f"'''' || c.{c} || ''''"
         fresh = (
@@ -322,26 +350,33 @@ class TableValidator:
             f"{qs(col.name)} AND kind = 'reference')" if only_new else ""
         )
         before = self._count()
+        _ = self.gettext
+        names = {"column": qs(col.name), "value": quoted, "table": qs(target)}
+        missing = sql_text(_("{column} {value} not found in {table}"), **names)
+        rejected = sql_text(
+            _("{column} {value} refers to {table} row {row}, which was rejected (see {file})"),
+            row="CAST(k.first_row AS VARCHAR)",
+            file=qs(f"quarantine/{self.period}/{target}.csv"), **names)
         self.con.execute(
             f"INSERT INTO {self.problems} "
             f"SELECT c.__row, {ord_of(self.spec, col.name, 2)}, {qs(col.name)}, 'reference', "
-            f"CASE WHEN k.first_row IS NULL THEN {qs(col.name + ' ')} || {quoted} || "
-            f"{qs(f' not found in {target}')} ELSE {qs(col.name + ' ')} || {quoted} || "
-            f"{qs(f' refers to {target} row ')} || k.first_row || "
-            f"{qs(f', which was rejected (see quarantine/{self.period}/{target}.csv)')} END "
+            f"CASE WHEN k.first_row IS NULL THEN {missing} ELSE {rejected} END "
             f"FROM {self.checked} c LEFT JOIN {keys} k ON c.{c} = k.k "
             f"WHERE c.{c} IS NOT NULL AND c.{qi('__e_' + col.name)} = 0 "
             f"AND k.accepted_row IS NULL{fresh}"
         )
-        _ = target_col
         return self._count() - before
 
     def _account_owner(self) -> None:
+        reason = sql_text(
+            self.gettext("account {account} belongs to customer {owner}, not {customer}"),
+            **{name: f"'''' || {sql} || ''''" for name, sql in (
+                ("account", "c.account_id"), ("owner", "k.owner"),
+                ("customer", "c.customer_id"))})
         self.con.execute(
             f"INSERT INTO {self.problems} "
             f"SELECT c.__row, {ord_of(self.spec, 'customer_id', 3)}, 'customer_id', 'owner', "
-            "'account ''' || c.account_id || ''' belongs to customer ''' || k.owner || "
-            "''', not ''' || c.customer_id || '''' "
+            f"{reason} "
             f"FROM {self.checked} c JOIN keys_accounts k ON c.account_id = k.k "
             "WHERE k.accepted_row IS NOT NULL AND c.__e_customer_id = 0 "
             "AND c.customer_id <> k.owner"
@@ -363,11 +398,13 @@ class TableValidator:
     def _self_loops(self, col: Column) -> None:
         assert col.references is not None
         target_col = qi(col.references[1])
+        reason = sql_text(self.gettext("{column} {value} is the row's own {key}"),
+                          column=qs(col.name), value=f"'''' || {qi(col.name)} || ''''",
+                          key=qs(col.references[1]))
         self.con.execute(
             f"INSERT INTO {self.problems} "
             f"SELECT __row, {ord_of(self.spec, col.name, 1)}, {qs(col.name)}, 'reference', "
-            f"{qs(col.name + ' ')} || '''' || {qi(col.name)} || ''' is the row''s own ' || "
-            f"{qs(col.references[1])} FROM {self.checked} "
+            f"{reason} FROM {self.checked} "
             f"WHERE {qi(col.name)} = {target_col} AND {qi('__e_' + col.name)} = 0"
         )
 
