@@ -11,7 +11,7 @@ import duckdb
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.reconcile import LoadWarning
 from corptier.contract.schema import LOAN_CLASSES
-from corptier.contract.validation import PROBLEMS_DDL, TableValidator, ord_of
+from corptier.contract.validation import PROBLEMS_DDL, TableValidator, ord_of, sql_text
 
 OVERDUE_MESSAGE = "more than {days} days past due but classified {classes} (accepted)"
 
@@ -32,11 +32,13 @@ def overdue_class_warnings(
     if not classes:
         return []
     listed = ", ".join(qs(c) for c in classes)
+    reason = sql_text(v.gettext(
+        "days_overdue {value} is more than {days} days past due but the loan is classified "
+        "{classification} (accepted)"), value="CAST(c.days_overdue AS VARCHAR)",
+        days=qs(str(days)), classification="c.classification")
     con.execute(
         f"INSERT INTO {table} SELECT c.__row, {ord_of(v.spec, 'days_overdue')}, "
-        "'days_overdue', 'consistency', 'days_overdue ' || c.days_overdue || "
-        f"{qs(f' is more than {days} days past due but the loan is classified ')} || "
-        f"c.classification || ' (accepted)' FROM ({v.accepted_sql()}) c "
+        f"'days_overdue', 'consistency', {reason} FROM ({v.accepted_sql()}) c "
         f"WHERE c.days_overdue > {int(days)} AND c.classification IN ({listed})"
     )
     count = int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])

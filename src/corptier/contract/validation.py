@@ -415,6 +415,9 @@ class TableValidator:
         child, parent = qi(col.references[1]), qi(col.name)
         ok = f"{qi('__e_' + col.name)} = 0 AND {qi('__e_' + col.references[1])} = 0"
         open_rows = f"__row NOT IN (SELECT row FROM {self.problems})"
+        reason = sql_text(self.gettext("{column} {value} closes a cycle of parents: {cycle}"),
+                          column=qs(col.name), value=f"'''' || c.{parent} || ''''",
+                          cycle="array_to_string(list_append(w.path, w.start), ' -> ')")
         self.con.execute(
             f"INSERT INTO {self.problems} "
             f"WITH RECURSIVE edges AS (SELECT {child} AS child, {parent} AS parent FROM "
@@ -423,9 +426,7 @@ class TableValidator:
             "SELECT w.start, e.parent, list_append(w.path, w.node) FROM walk w "
             "JOIN edges e ON e.child = w.node WHERE NOT list_contains(w.path, w.node)) "
             f"SELECT c.__row, {ord_of(self.spec, col.name, 1)}, {qs(col.name)}, 'reference', "
-            f"{qs(col.name + ' ')} || '''' || c.{parent} || "
-            "''' closes a cycle of parents: ' || array_to_string(list_append(w.path, w.start), "
-            f"' -> ') FROM walk w JOIN {self.checked} c ON c.{child} = w.start "
+            f"{reason} FROM walk w JOIN {self.checked} c ON c.{child} = w.start "
             f"AND c.{open_rows} WHERE w.node = w.start"
         )
 
