@@ -15,8 +15,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 import corptier.reference as reference
+from corptier.contract.readers import quote_str as qs
 from corptier.contract.reconcile import LoadWarning
-from corptier.contract.validation import TableValidator, ord_of
+from corptier.contract.validation import TableValidator, ord_of, sql_text
 from corptier.reference.uscc import NATIONAL_REGION, PROVINCE_PREFIXES
 
 _ORG_WEIGHTS = np.array((3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
@@ -45,10 +46,12 @@ def _check_uscc(con: duckdb.DuckDBPyConnection, v: TableValidator) -> list[LoadW
     bad = np.flatnonzero(~valid)
     verdicts = pa.table({"row": rows[bad], "why": pa.array(reasons[bad].tolist(), pa.string())})
     con.register("uscc_bad", verdicts)
+    reason = sql_text(v.gettext("USCC {value} is invalid: {why}"),
+                      value="'''' || c.uscc || ''''",
+                      why=f"coalesce(b.why, {qs(v.gettext('GB 32100 check failed'))})")
     con.execute(
         f"INSERT INTO {v.problems} SELECT b.row, {ord_of(v.spec, 'uscc', 1)}, 'uscc', 'uscc', "
-        "'USCC ''' || c.uscc || ''' is invalid: ' || coalesce(b.why, 'GB 32100 check failed') "
-        f"FROM uscc_bad b JOIN {v.checked} c ON c.__row = b.row"
+        f"{reason} FROM uscc_bad b JOIN {v.checked} c ON c.__row = b.row"
     )
     con.unregister("uscc_bad")
     return _normalise_and_warn(con, v, rows[valid], codes[valid], odd[valid])
