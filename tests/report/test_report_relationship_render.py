@@ -22,8 +22,9 @@ FILLED = Relationship(
                                  ["basic", 3, 2, 1, 0, 1, 0.5]], columns=["tier", *COUNTS]),
     alerts_by_rm=pd.DataFrame([["RM01", 4, 3, 2, 0, 1, 2 / 3]], columns=["rm", *COUNTS]),
     service_by_tier=pd.DataFrame(
-        [["strategic", 4, 3, 2, 4, 1, 0.75, 0.5]],
-        columns=["tier", "tasks", "done", "on_time", "due", "overdue", "completion",
+        [["strategic", 6, 4, 3, 2, 4, 1, 0.75, 0.5],
+         ["basic", 3, 0, 0, 0, 0, 0, None, None]],
+        columns=["tier", "planned", "tasks", "done", "on_time", "due", "overdue", "completion",
                  "sla_compliance"]),
     staff={"customers": 4, "eligible": 1, "ineligible": 2, "unassigned": 1, "expiring": 0,
            "rms": 2},
@@ -53,7 +54,8 @@ def test_without_sources_each_section_says_so_in_one_line(data: ReportData, tmp_
     view = relationship_view(data, data.translator())
     assert [(p["title"], p["empty"]) for p in view] == [
         ("Dynamics alerts", "No dynamics alert was raised in this period."),
-        ("Service delivery", "No service-plan task falls due in this period."),
+        ("Service delivery",
+         "No service-plan task was planned by this close or falls due in this period."),
         ("Relationship managers",
          "No staff rules or no roster of relationship managers for this period.")]
     html = render_html(data, {"pyramid": ""})
@@ -74,9 +76,11 @@ def test_figures_are_formatted_by_tier_and_escaped(data: ReportData) -> None:
         ["Total", "4", "3", "2", "0", "1", "66.7%"]]
     assert by_rm.rows[0].cells[:2] == ["RM01 张伟", "4"]
     (_, service), = view["Service delivery"]["tables"]
-    strategic = int(data.tier_counts["strategic"])
-    assert service.rows[0].cells == ["Strategic", str(strategic), "4",
-                                     f"{4 / strategic:.2f}", "3", "2", "1", "75.0%", "50.0%"]
+    strategic, basic = (int(data.tier_counts[x]) for x in ("strategic", "basic"))
+    assert [r.cells for r in service.rows] == [
+        ["Strategic", str(strategic), "6", f"{6 / strategic:.2f}", "4", "3", "2", "1", "75.0%",
+         "50.0%"],
+        ["Basic", str(basic), "3", f"{3 / basic:.2f}", "0", "0", "0", "0", "–", "–"]]
     assert view["Relationship managers"]["lines"][0].startswith(
         "2 relationship managers; of 4 customers, 1 are served by an RM eligible")
     assert view["Needs survey: 2026 annual"]["tables"][0][1].rows[1].cells == [

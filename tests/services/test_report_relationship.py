@@ -4,8 +4,9 @@ service tasks, a roster and a survey campaign written directly; every number wor
 
 Alerts first raised in 2026-01: C1 resolved before its escalation time, C2 resolved after it,
 C4 still open, C3 dismissed; one more raised in 2025-12 is not counted.
-Tasks due in 2026-01: C1 visit on time, C1 review late; C2 open and past due; C3 on time on
-its due day; a superseded task and one due in February are left out.
+Tasks of the 2026-01 plan due in 2026-01: C1 visit on time, C1 review late; C2 open and past
+due; C3 on time on its due day; C4's superseded task is left out, its task due in February
+counts as planned only.
 Roster (shipped staff rules: weights strategic 10, core 5, basic 1): RM01 资深, capacity 40,
 load 11; RM02 初级, capacity 5, load 6 (over); nobody holds a certification, so every
 customer's RM lacks one (train), and C2's RM is below the core tier's grade (reassign).
@@ -112,8 +113,9 @@ def test_alerts_raised_in_the_period_by_tier_and_rm(sections: Relationship) -> N
 
 def test_service_delivery_by_tier(sections: Relationship) -> None:
     assert _records(sections.service_by_tier,
-                    ["tier", "tasks", "done", "on_time", "due", "overdue"]) == [
-        ("strategic", 2, 2, 1, 2, 0), ("core", 1, 0, 0, 1, 1), ("basic", 1, 1, 1, 1, 0)]
+                    ["tier", "planned", "tasks", "done", "on_time", "due", "overdue"]) == [
+        ("strategic", 2, 2, 2, 1, 2, 0), ("core", 1, 1, 0, 0, 1, 1),
+        ("basic", 2, 1, 1, 1, 1, 0)]  # basic: C4's February task planned, not yet due
     assert _records(sections.service_by_tier, ["completion", "sla_compliance"]) == [
         (1.0, 0.5), (0.0, 0.0), (1.0, 1.0)]
 

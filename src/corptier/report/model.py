@@ -70,7 +70,8 @@ class Relationship:
     alerts_by_rm: pd.DataFrame | None = None
     """rm, and the same counts."""
     service_by_tier: pd.DataFrame | None = None
-    """tier, tasks, done, on_time, due, overdue, completion, sla_compliance."""
+    """tier, planned (tasks the period's close planned), and of the tasks due in the period:
+    tasks, done, on_time, due, overdue, completion, sla_compliance."""
     staff: dict | None = None
     """customers, eligible, ineligible, unassigned, expiring (training_gaps' totals)."""
     over_capacity: pd.DataFrame | None = None

@@ -20,7 +20,8 @@ TITLES = {
 }
 EMPTY = {
     "alerts": N_("No dynamics alert was raised in this period."),
-    "service": N_("No service-plan task falls due in this period."),
+    "service": N_("No service-plan task was planned by this close or falls due in this "
+                  "period."),
     "staff": N_("No staff rules or no roster of relationship managers for this period."),
     "surveys": N_("No answer has been recorded for this campaign yet."),
 }
@@ -103,20 +104,21 @@ def _service(data: ReportData, t: Translator) -> Part:
     if frame is None:
         return Part("service", title, empty=t(EMPTY["service"]))
     counts = data.tier_counts
-    columns = [(t("Tier"), "text"), (t("Customers"), "count"), (t("Tasks due"), "count"),
-               (t("Tasks per customer"), "number"), (t("Done"), "count"),
-               (t("Done on time"), "count"), (t("Overdue"), "count"),
+    columns = [(t("Tier"), "text"), (t("Customers"), "count"), (t("Tasks planned"), "count"),
+               (t("Tasks planned per customer"), "number"), (t("Tasks due"), "count"),
+               (t("Done"), "count"), (t("Done on time"), "count"), (t("Overdue"), "count"),
                (t("Plan completion"), "share"), (t("SLA compliance"), "share")]
     rows: list[list[object]] = []
     for r in frame.to_dict("records"):
-        customers = int(counts.get(r["tier"], 0)) if r["tier"] is not None else None
-        rows.append([_tier(r["tier"], t), customers, int(r["tasks"]),
-                     r["tasks"] / customers if customers else None, int(r["done"]),
-                     int(r["on_time"]), int(r["overdue"]), r["completion"],
+        customers = int(counts.get(r["tier"], 0)) if isinstance(r["tier"], str) else None
+        rows.append([_tier(r["tier"], t), customers, int(r["planned"]),
+                     r["planned"] / customers if customers else None, int(r["tasks"]),
+                     int(r["done"]), int(r["on_time"]), int(r["overdue"]), r["completion"],
                      r["sla_compliance"]])
-    line = t("Service-plan tasks due in %(period)s by the customer's tier: plan completion = "
-             "done / due tasks, SLA compliance = done on time / tasks done or past due. Higher "
-             "tiers should receive more tasks per customer.") % {"period": data.period}
+    line = t("By the customer's tier: the service-plan tasks the close of %(period)s planned "
+             "(higher tiers should get more per customer), and the delivery of the tasks due "
+             "in %(period)s: plan completion = done / due tasks, SLA compliance = done on time "
+             "/ tasks done or past due.") % {"period": data.period}
     return Part("service", title, [line],
                 [Grid("service_tier", t("Service delivery by tier"), columns, rows)])
 

@@ -11,7 +11,7 @@ from corptier.errors import NotFoundError
 from corptier.periods import Period
 from corptier.report.model import Relationship, SurveySection
 from corptier.services.alerts import alert_counts
-from corptier.services.service_tasks import service_kpis
+from corptier.services.service_tasks import planned_tasks, service_kpis
 from corptier.services.staff import staff_roster, staff_rules_path, training_gaps
 from corptier.services.surveys import ResultGroup, list_campaigns, survey_results
 from corptier.workspace import Workspace
@@ -29,8 +29,7 @@ def relationship_sections(ws: Workspace, period: Period, lang: str,
     return Relationship(
         alerts_by_tier=alerts_by_tier,
         alerts_by_rm=None if alerts_by_tier is None else alert_counts(ws, period, "rm"),
-        service_by_tier=_nonempty(_in_order(service_kpis(ws, period, "tier"), "tier",
-                                            tier_order)),
+        service_by_tier=_service(ws, period, tier_order),
         staff=staff, over_capacity=over, coverage_gaps=gaps,
         surveys=_surveys(ws, period, lang, tier_order),
     )
@@ -47,6 +46,16 @@ def _in_order(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.Da
     return frame.assign(_rank=key).sort_values(["_rank", column], na_position="last",
                                                kind="stable").drop(columns="_rank") \
         .reset_index(drop=True)
+
+
+def _service(ws: Workspace, period: Period, order: tuple[str, ...]) -> pd.DataFrame | None:
+    """Per tier: the tasks this period's close planned, and the delivery of those due in the
+    period (service_kpis); None when there are neither."""
+    due = service_kpis(ws, period, "tier")
+    frame = planned_tasks(ws, period).merge(due, on="tier", how="outer")
+    counts = ["planned", "tasks", "done", "on_time", "due", "overdue"]
+    frame[counts] = frame[counts].fillna(0).astype("int64")
+    return _nonempty(_in_order(frame, "tier", order))
 
 
 def _staff(ws: Workspace, period: Period, order: tuple[str, ...]
