@@ -28,6 +28,7 @@ from corptier.report.html import (
     spec_label,
 )
 from corptier.report.model import ReportData
+from corptier.report.relationship import relationship_parts
 
 MAX_ROWS = 1_048_575  # data rows per sheet (one row is the header)
 FORMATS = {
@@ -127,7 +128,7 @@ def write_excel(data: ReportData, path: Path) -> Path:
     book = _Book(path, data.money_unit)
     for write in (_findings, _tiers, _destroyers, _kpis, _before_after, _trend, _migration,
                   _stability, _exits, _breakdowns, _concentration, _lorenz, _quarantine,
-                  _loads, _warnings):
+                  _loads, _warnings, _relationship):
         write(book, data, t)
     book.wb.close()
     return path
@@ -381,6 +382,16 @@ def _loads(book: _Book, data: ReportData, t: Translator) -> None:
     book.table("loads", t(SHEETS["loads"]), cols,
                ([r["table"], r["rows_read"], r["rows_accepted"], r["rows_rejected"], r["source"]]
                 for r in data.quarantine.load_runs.to_dict("records")))
+
+
+def _relationship(book: _Book, data: ReportData, t: Translator) -> None:
+    """One sheet per relationship-management table that has data (alerts, service delivery,
+    RMs over capacity, coverage gaps, survey results); none when the sources are empty."""
+    grids = [g for part in relationship_parts(data, t) for g in part.grids]
+    for n, grid in enumerate(grids):
+        cols = [Col(label, kind, 24 if i == 0 else None)
+                for i, (label, kind) in enumerate(grid.columns)]
+        book.table(f"{grid.key}_{n}", grid.title, cols, grid.rows, freeze_cols=1)
 
 
 def _tier_sort_key(data: ReportData):

@@ -18,6 +18,7 @@ from corptier.evaluation.migration import MigrationMatrix
 from corptier.i18n import N_, Translator, compact_money, translations
 from corptier.provenance import __version__
 from corptier.report.model import ReportData
+from corptier.report.relationship import Grid, relationship_parts
 
 TOP_CUSTOMERS = 20
 VERDICTS = {"stable": N_("Stable"), "moderate": N_("Moderate"), "significant": N_("Significant")}
@@ -75,6 +76,7 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "loads": _loads(data, t),
         "quarantine": _quarantine(data, t),
         "warned": _warned(data, t),
+        "relationship": relationship_view(data, t),
     }
 
 
@@ -417,6 +419,24 @@ def _warned(data: ReportData, t: Translator) -> Table:
     table = Table([t("Table"), t("Column"), t("Warning"), t("Rows")], css="wrap left3")
     for r in data.quarantine.warnings.head(QUARANTINE_ROWS).itertuples():
         table.rows.append(Row([str(r.table), str(r.column), str(r.reason), t.count(r.rows)]))
+    return table
+
+
+def relationship_view(data: ReportData, t: Translator) -> list[dict]:
+    """The relationship-management sections: title, sentences, formatted tables, or the one
+    line saying the section has no data."""
+    return [{"key": part.key, "title": part.title, "lines": part.lines, "empty": part.empty,
+             "tables": [(g.title, grid_table(g, t)) for g in part.grids]}
+            for part in relationship_parts(data, t)]
+
+
+def grid_table(grid: Grid, t: Translator) -> Table:
+    """A relationship grid with each cell formatted by its column's kind; a total row last."""
+    table = Table([label for label, _ in grid.columns], css="wrap")
+    for row in grid.rows:
+        cells = [str(v) if kind == "text" and v is not None else "–" if v is None
+                 else t.kind(kind, v) for v, (_, kind) in zip(row, grid.columns, strict=True)]
+        table.rows.append(Row(cells, "total" if row[0] == t("Total") else ""))
     return table
 
 

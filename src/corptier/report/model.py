@@ -50,6 +50,38 @@ class Quarantine:
 
 
 @dataclass(frozen=True)
+class SurveySection:
+    """One needs-survey campaign of the period: response, satisfaction and NPS by tier."""
+
+    campaign: str
+    """The campaign's name."""
+    by_tier: pd.DataFrame
+    """tier (missing on the total row, last), targeted, responded, response_rate, satisfaction,
+    nps."""
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """The relationship-management sections: each frame None when its source is empty (no
+    alert, no task, no staff rules or roster), so the report says so in one line."""
+
+    alerts_by_tier: pd.DataFrame | None = None
+    """tier, raised, resolved, resolved_in_time, dismissed, open, in_time_share."""
+    alerts_by_rm: pd.DataFrame | None = None
+    """rm, and the same counts."""
+    service_by_tier: pd.DataFrame | None = None
+    """tier, planned (tasks the period's close planned), and of the tasks due in the period:
+    tasks, done, on_time, due, overdue, completion, sla_compliance."""
+    staff: dict | None = None
+    """customers, eligible, ineligible, unassigned, expiring (training_gaps' totals)."""
+    over_capacity: pd.DataFrame | None = None
+    """rm_id, name, grade, customers, load, capacity, utilisation of each RM over capacity."""
+    coverage_gaps: pd.DataFrame | None = None
+    """tier, assign, reassign, train, renew: customers by what closes their gap."""
+    surveys: tuple[SurveySection, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportData:
     period: str
     lang: str
@@ -83,6 +115,8 @@ class ReportData:
     group_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Dimension → group code → name shown beside it (industry sections, managers)."""
     top_n: int = 10
+    relationship: Relationship = field(default_factory=Relationship)
+    """Dynamics alerts, service delivery, relationship managers and needs surveys."""
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     def translator(self) -> Translator:

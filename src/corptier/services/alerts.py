@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -41,6 +41,9 @@ from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Alert
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Clock = Callable[[], datetime]
 SUMMARY_ENTITY = "alerts"
@@ -258,6 +261,28 @@ def list_alerts(ws: Workspace, *, mine: str | None = None, state: str | None = N
                                 customer_id=customer_id, rm_ids=rm_ids, sub_branches=branches,
                                 team_head=team_head, limit=limit)
         return [_view(a, now) for a in found]
+
+
+ALERT_COUNT_BY = ("tier", "rm")
+
+
+def alert_counts(ws: Workspace, period: str, by: str = "tier") -> pd.DataFrame:
+    """Alerts first raised in `period` per tier or RM (a pandas frame): raised, resolved,
+    resolved within the escalation time, dismissed, still open, and the in-time share of the
+    resolved (empty while none is resolved)."""
+    import pandas as pd
+
+    if by not in ALERT_COUNT_BY:
+        raise RequestError(f"unknown grouping '{by}'; use one of {', '.join(ALERT_COUNT_BY)}")
+    p = Period(period)
+    with UnitOfWork(ws.db) as uow:
+        columns = uow.alerts.period_counts(p, by)
+    frame = pd.DataFrame(columns).rename(columns={"key": by})
+    for name in ("raised", "resolved", "resolved_in_time", "dismissed", "open"):
+        frame[name] = frame[name].fillna(0).astype("int64")
+    frame["in_time_share"] = frame["resolved_in_time"] / frame["resolved"].where(
+        frame["resolved"] > 0)
+    return frame
 
 
 def get_alert(ws: Workspace, alert_id: int, *, clock: Clock = utc_now) -> AlertView:

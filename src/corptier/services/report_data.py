@@ -35,6 +35,7 @@ from corptier.i18n import tier_labels_from_standard
 from corptier.periods import Period
 from corptier.report.model import Comparison, Quarantine, ReportData
 from corptier.services.published import read_published
+from corptier.services.report_relationship import relationship_sections
 from corptier.services.standards import standard_of
 from corptier.store import UnitOfWork
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
@@ -126,6 +127,7 @@ def build_report_data(
         destroyers=engine.destroyers,
         group_labels=_group_labels(ws, p, lang),
         top_n=report_cfg.top_n,
+        relationship=relationship_sections(ws, p, lang, order),
     )
 
 

@@ -93,6 +93,19 @@ def service_kpis(ws: Workspace, period: str, by: str = "tier", *,
     return frame
 
 
+def planned_tasks(ws: Workspace, period: str) -> pd.DataFrame:
+    """The tasks the close of `period` planned, per tier (tier, planned): how much service
+    each tier was given, before any of it falls due."""
+    import pandas as pd
+
+    p = Period.parse(period)
+    with UnitOfWork(ws.db) as uow:
+        columns = uow.service_plans.planned_rows(p)
+    frame = pd.DataFrame(columns)
+    frame["planned"] = frame["planned"].fillna(0).astype("int64")
+    return frame
+
+
 def _rm_of(uow: UnitOfWork, user: str) -> str:
     from corptier.identity import normalise_name
 

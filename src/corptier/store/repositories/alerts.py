@@ -118,3 +118,22 @@ class AlertRepository:
         if limit is not None:
             query = query.limit(limit)
         return list(self.session.scalars(query))
+
+    def period_counts(self, period: str, by: str) -> dict[str, Sequence[Any]]:
+        """Per tier or RM (`by`: tier or rm) of the alerts first raised in `period`: raised,
+        resolved, resolved by the escalation time, dismissed and still live (open or
+        acknowledged). One aggregate query: the alerts themselves stay in the database."""
+        key = {"tier": Alert.tier, "rm": Alert.rm_id}[by]
+        resolved = Alert.state == "resolved"
+        in_time = sa.and_(resolved, Alert.closed_at.is_not(None),
+                          Alert.closed_at <= Alert.escalate_at)
+        query = (sa.select(
+            key.label("key"), sa.func.count(),
+            sa.func.sum(sa.case((resolved, 1), else_=0)),
+            sa.func.sum(sa.case((in_time, 1), else_=0)),
+            sa.func.sum(sa.case((Alert.state == "dismissed", 1), else_=0)),
+            sa.func.sum(sa.case((Alert.state.in_(LIVE_ALERT_STATES), 1), else_=0)))
+            .where(Alert.first_period == period).group_by(key).order_by(key))
+        names = ("key", "raised", "resolved", "resolved_in_time", "dismissed", "open")
+        rows = self.session.execute(query).all()
+        return {name: [row[i] for row in rows] for i, name in enumerate(names)}

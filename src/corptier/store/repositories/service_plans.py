@@ -153,6 +153,13 @@ class ServicePlanRepository:
         return _columns(self.session.execute(query),
                         ("key", "tasks", "done", "on_time", "due", "overdue"))
 
+    def planned_rows(self, period: str) -> dict[str, list[Any]]:
+        """Per tier, the tasks the close of `period` planned (superseded ones left out)."""
+        query = (sa.select(ServiceTask.tier, sa.func.count())
+                 .where(ServiceTask.period == period, ServiceTask.status != "superseded")
+                 .group_by(ServiceTask.tier).order_by(ServiceTask.tier))
+        return _columns(self.session.execute(query), ("tier", "planned"))
+
 
 def _columns(result: Any, names: Sequence[str]) -> dict[str, list[Any]]:
     rows = result.all()

@@ -1,0 +1,182 @@
+"""The relationship-management sections as tables of raw values with a format kind per column,
+which the HTML report formats and the workbook writes as numbers: dynamics alerts, service
+delivery, relationship managers and needs surveys (issues #13 and #14)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from corptier.i18n import N_, Translator
+from corptier.report.model import ReportData
+
+NOT_RECORDED = N_("(not recorded)")
+TITLES = {
+    "alerts": N_("Dynamics alerts"),
+    "service": N_("Service delivery"),
+    "staff": N_("Relationship managers"),
+    "surveys": N_("Needs surveys"),
+}
+EMPTY = {
+    "alerts": N_("No dynamics alert was raised in this period."),
+    "service": N_("No service-plan task was planned by this close or falls due in this "
+                  "period."),
+    "staff": N_("No staff rules or no roster of relationship managers for this period."),
+    "surveys": N_("No answer has been recorded for this campaign yet."),
+}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One table: a key (the workbook's table name), a title, (label, kind) columns, rows."""
+
+    key: str
+    title: str
+    columns: list[tuple[str, str]]
+    rows: list[list[object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section: its title, sentences, tables, and the line shown when it has no data."""
+
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+    empty: str | None = None
+
+
+def relationship_parts(data: ReportData, t: Translator) -> list[Part]:
+    """The sections in reading order; needs surveys only when a campaign exists."""
+    parts = [_alerts(data, t), _service(data, t), _staff(data, t)]
+    rel = data.relationship
+    for survey in rel.surveys:
+        parts.append(_survey(survey.campaign, survey.by_tier, t))
+    return parts
+
+
+ALERT_COUNTS = ("raised", "resolved", "resolved_in_time", "dismissed", "open")
+
+
+def _alert_columns(t: Translator, first: str) -> list[tuple[str, str]]:
+    return [(first, "text"), (t("Raised"), "count"), (t("Resolved"), "count"),
+            (t("Resolved within the escalation time"), "count"), (t("Dismissed"), "count"),
+            (t("Still open"), "count"), (t("Resolved in time / resolved"), "share")]
+
+
+def _alert_rows(frame: pd.DataFrame, key: str, label) -> list[list[object]]:
+    rows = [[label(r[key]), *[int(r[c]) for c in ALERT_COUNTS], r["in_time_share"]]
+            for r in frame.to_dict("records")]
+    totals = frame[list(ALERT_COUNTS)].sum()
+    resolved = int(totals["resolved"])
+    rows.append([None, *[int(totals[c]) for c in ALERT_COUNTS],
+                 totals["resolved_in_time"] / resolved if resolved else None])
+    return rows
+
+
+def _alerts(data: ReportData, t: Translator) -> Part:
+    rel = data.relationship
+    title = t(TITLES["alerts"])
+    if rel.alerts_by_tier is None:
+        return Part("alerts", title, empty=t(EMPTY["alerts"]))
+    names = data.group_labels.get("rm_id", {})
+    by_tier = _alert_rows(rel.alerts_by_tier, "tier", lambda x: _tier(x, t))
+    by_tier[-1][0] = t("Total")
+    grids = [Grid("alerts_tier", t("Alerts by tier"), _alert_columns(t, t("Tier")), by_tier)]
+    if rel.alerts_by_rm is not None and len(rel.alerts_by_rm):
+        by_rm = _alert_rows(rel.alerts_by_rm, "rm",
+                            lambda x: t(NOT_RECORDED) if x is None else names.get(x, str(x)))
+        by_rm[-1][0] = t("Total")
+        grids.append(Grid("alerts_rm", t("Alerts by relationship manager"),
+                          _alert_columns(t, t("Relationship manager")), by_rm))
+    line = t("Alerts first raised in %(period)s and where they stand now; resolved within the "
+             "escalation time means closed as resolved before the alert was due to escalate "
+             "to the team head.") % {"period": data.period}
+    return Part("alerts", title, [line], grids)
+
+
+def _service(data: ReportData, t: Translator) -> Part:
+    rel = data.relationship
+    title = t(TITLES["service"])
+    frame = rel.service_by_tier
+    if frame is None:
+        return Part("service", title, empty=t(EMPTY["service"]))
+    counts = data.tier_counts
+    columns = [(t("Tier"), "text"), (t("Customers"), "count"), (t("Tasks planned"), "count"),
+               (t("Tasks planned per customer"), "number"), (t("Tasks due"), "count"),
+               (t("Done"), "count"), (t("Done on time"), "count"), (t("Overdue"), "count"),
+               (t("Plan completion"), "share"), (t("SLA compliance"), "share")]
+    rows: list[list[object]] = []
+    for r in frame.to_dict("records"):
+        customers = int(counts.get(r["tier"], 0)) if isinstance(r["tier"], str) else None
+        rows.append([_tier(r["tier"], t), customers, int(r["planned"]),
+                     r["planned"] / customers if customers else None, int(r["tasks"]),
+                     int(r["done"]), int(r["on_time"]), int(r["overdue"]), r["completion"],
+                     r["sla_compliance"]])
+    line = t("By the customer's tier: the service-plan tasks the close of %(period)s planned "
+             "(higher tiers should get more per customer), and the delivery of the tasks due "
+             "in %(period)s: plan completion = done / due tasks, SLA compliance = done on time "
+             "/ tasks done or past due.") % {"period": data.period}
+    return Part("service", title, [line],
+                [Grid("service_tier", t("Service delivery by tier"), columns, rows)])
+
+
+def _staff(data: ReportData, t: Translator) -> Part:
+    rel = data.relationship
+    title = t(TITLES["staff"])
+    if rel.staff is None:
+        return Part("staff", title, empty=t(EMPTY["staff"]))
+    s = rel.staff
+    lines = [t("%(rms)s relationship managers; of %(customers)s customers, %(eligible)s are "
+               "served by an RM eligible for their tier, %(ineligible)s by an RM who is not, "
+               "and %(unassigned)s by no RM on the roster.") % {
+        k: t.count(v) for k, v in s.items()}]
+    grids = []
+    over = rel.over_capacity
+    if over is None or not len(over):
+        lines.append(t("No relationship manager is over capacity."))
+    else:
+        grids.append(Grid("rm_over_capacity", t("Relationship managers over capacity"),
+                          [(t("Relationship manager"), "text"), (t("Name"), "text"),
+                           (t("Grade"), "text"), (t("Customers"), "count"),
+                           (t("Weighted load"), "number"), (t("Capacity"), "count"),
+                           (t("Utilisation"), "share")],
+                          [[r["rm_id"], r["name"], r["grade"], int(r["customers"]), r["load"],
+                            r["capacity"], r["utilisation"]] for r in over.to_dict("records")]))
+    gaps = rel.coverage_gaps
+    if gaps is None or not len(gaps):
+        lines.append(t("Every customer is served by an RM eligible for their tier."))
+    else:
+        grids.append(Grid("coverage_gaps", t("Coverage gaps by tier"), [
+            (t("Tier"), "text"), (t("No RM on the roster"), "count"),
+            (t("RM grade below the tier's"), "count"), (t("Certification missing"), "count"),
+            (t("Certification expiring"), "count")],
+            [[_tier(r["tier"], t), *[int(r[a]) for a in ("assign", "reassign", "train",
+                                                        "renew")]]
+             for r in gaps.to_dict("records")]))
+    return Part("staff", title, lines, grids)
+
+
+def _survey(campaign: str, frame: pd.DataFrame, t: Translator) -> Part:
+    title = t("Needs survey: %(campaign)s") % {"campaign": campaign}
+    total = frame[frame["tier"].isna()]
+    if not len(total) or not int(total["responded"].iloc[0]):
+        return Part("surveys", title, empty=t(EMPTY["surveys"]))
+    columns = [(t("Tier"), "text"), (t("Customers surveyed"), "count"),
+               (t("Responded"), "count"), (t("Response rate"), "share"),
+               (t("Satisfaction (1–5)"), "number"), (t("NPS"), "number")]
+    rows = [[t("Total") if r["tier"] is None or pd.isna(r["tier"]) else _tier(r["tier"], t),
+             int(r["targeted"]), int(r["responded"]), r["response_rate"], r["satisfaction"],
+             r["nps"]] for r in frame.to_dict("records")]
+    line = t("Satisfaction is the mean of the 1–5 answers; NPS is the share of promoters "
+             "(9–10) minus the share of detractors (0–6) among the customers who answered the "
+             "0–10 question, in points.")
+    return Part("surveys", title, [line], [Grid("survey_tier", t("Survey results by tier"),
+                                                columns, rows)])
+
+
+def _tier(code: object, t: Translator) -> str:
+    return t(NOT_RECORDED) if code is None or (isinstance(code, float) and pd.isna(code)) \
+        else t.tier(str(code))
