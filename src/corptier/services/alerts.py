@@ -174,10 +174,12 @@ def _evaluate(ws: Workspace, p: Period, rules: AlertRules, now: datetime,
 def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
     """The (rule, customer) pairs that fire on `p`, computed by the engine."""
     from corptier.engine import connect
+    from corptier.services.alert_archive import archive_tables
 
     with UnitOfWork(ws.db) as uow:
         standard = standard_of(published_run_record(uow, p))
         previous_run = uow.runs.published(p.shift(-1))
+    archive = archive_tables(ws, p, list(standard.tier_codes))
     previous = ws.partition_file(CUSTOMER_INDICATORS, p.shift(-1))
     previous_tiers = ws.partition_file(PUBLISHED_TIERS, p.shift(-1))
     with connect(ws) as con:
@@ -187,7 +189,7 @@ def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
             con.read_parquet(previous) if previous.is_file() else None,
             con.read_parquet(previous_tiers)
             if previous_run is not None and previous_tiers.is_file() else None,
-            standard.tier_codes)
+            standard.tier_codes, archive)
         expr = fired_alerts(frame, rules)
         if expr is None:
             return _empty_fired()

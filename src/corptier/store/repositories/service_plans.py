@@ -153,6 +153,11 @@ class ServicePlanRepository:
         return _columns(self.session.execute(query),
                         ("key", "tasks", "done", "on_time", "due", "overdue"))
 
+    def run_catalogue(self, period: str) -> dict[str, Any] | None:
+        """The service catalogue the plans of `period` were made with (None: no plans)."""
+        return self.session.scalar(
+            sa.select(ServicePlanRun.catalogue).where(ServicePlanRun.period == period))
+
 
 def _columns(result: Any, names: Sequence[str]) -> dict[str, list[Any]]:
     rows = result.all()
