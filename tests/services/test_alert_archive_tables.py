@@ -135,3 +135,11 @@ def test_a_key_contact_added_in_the_period_raises_its_alert_for_that_customer_on
              if a.rule_id == "key_contact_changed"]
     assert fired == [("C004", "key_contact_changed=1")]
     assert not [a for a in list_alerts(ws) if a.rule_id == "nps_detractor"]
+
+
+def test_only_the_tables_behind_the_facts_the_rules_use_are_read(empty_ws: Workspace) -> None:
+    _fill(empty_ws)
+    assert archive_tables(empty_ws, P, TIERS, {"max_days_overdue", "rm_id"}) is None
+    tables = archive_tables(empty_ws, P, TIERS, {"nps_latest", "rm_id"})
+    assert tables is not None and tables.nps is not None
+    assert (tables.visits, tables.key_contacts, tables.cadence) == (None, None, None)

@@ -43,14 +43,23 @@ class ArchiveTables:
     """tier, visit_days: the service catalogue's visit cadence per tier."""
 
 
-def join_archive(frame: ir.Table, archive: ArchiveTables | None) -> ir.Table:
-    """`frame` with the columns of ARCHIVE_FACTS (null where the data is not kept)."""
+def join_archive(frame: ir.Table, archive: ArchiveTables | None,
+                 customers: ir.Table | None = None) -> ir.Table:
+    """`frame` with the columns of ARCHIVE_FACTS (null where the data is not kept).
+
+    The facts are worked out on `customers` (customer_id, applied_tier; default: `frame`)
+    and joined to `frame` once: given the period's published tiers, the query reads the
+    archive tables next to them instead of repeating the whole frame (half the SQL)."""
     if archive is None:
         return frame.mutate(**{n: ibis.null(t) for n, t in ARCHIVE_FACTS.items()})
-    frame = _visits(frame, archive.visits, archive.period_end)
-    frame = _nps(frame, archive.nps)
-    frame = _key_contacts(frame, archive.key_contacts)
-    return _cadence(frame, archive.cadence)
+    base = frame if customers is None else customers
+    facts = base.select(_a_id=_key(base), applied_tier=base.applied_tier.cast("string"),
+                        customer_id=_key(base))
+    facts = _visits(facts, archive.visits, archive.period_end)
+    facts = _nps(facts, archive.nps)
+    facts = _key_contacts(facts, archive.key_contacts)
+    facts = _cadence(facts, archive.cadence).select("_a_id", *ARCHIVE_FACTS)
+    return frame.left_join(facts, _key(frame) == facts._a_id).drop("_a_id")
 
 
 def _key(frame: ir.Table) -> ir.StringValue:

@@ -92,7 +92,7 @@ def alert_frame(indicators: ir.Table, published: ir.Table, previous: ir.Table | 
     out_other = (frame.outflow_other_bank_share.cast("float64")
                  * frame.txn_out_amount.cast("float64"))
     inflow = frame.txn_in_amount.cast("float64")
-    frame = join_archive(frame, archive)
+    frame = join_archive(frame, archive, published)
     return frame.mutate(
         dep_change_r3=ibis.ifelse(dep_before > 0, dep_now / dep_before - 1,
                                   ibis.null("float64")),

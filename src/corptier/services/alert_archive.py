@@ -4,13 +4,14 @@ to the engine as a small Arrow table (`corptier.crm.alert_archive` joins them)."
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import ibis
 import pyarrow as pa
 
-from corptier.crm.alert_archive import KEY_CONTACT_ROLES, ArchiveTables
+from corptier.crm.alert_archive import ARCHIVE_FACTS, KEY_CONTACT_ROLES, ArchiveTables
 from corptier.errors import CorptierError
 from corptier.periods import Period
 from corptier.store import UnitOfWork
@@ -20,19 +21,29 @@ VISIT_WINDOW_MONTHS = 12
 """`visits_12m` counts the visits of the period's month and the eleven before it."""
 
 
-def archive_tables(ws: Workspace, p: Period, tier_codes: list[str]) -> ArchiveTables:
-    """The archive's tables of period `p` (None for what the workspace does not keep)."""
+def archive_tables(ws: Workspace, p: Period, tier_codes: list[str],
+                   needed: Collection[str] | None = None) -> ArchiveTables | None:
+    """The archive's tables of period `p` (None for what the workspace does not keep).
+
+    Only the tables behind the facts in `needed` (default: all) are read; None when it names
+    no archive fact, so that rules that do not use the archive cost nothing more."""
+    want = set(ARCHIVE_FACTS if needed is None else needed) & set(ARCHIVE_FACTS)
+    if not want:
+        return None
     end = p.month_end
     since = p.shift(1 - VISIT_WINDOW_MONTHS).start
     start_at = datetime.combine(p.start, time())
     end_at = datetime.combine(end + timedelta(days=1), time())
     with UnitOfWork(ws.db) as uow:
-        visits = uow.interactions.visit_columns(since, end)
-        questions = uow.surveys.nps_questions(str(p))
+        visits = (uow.interactions.visit_columns(since, end)
+                  if want & {"days_since_visit", "visits_12m"} else None)
+        questions = uow.surveys.nps_questions(str(p)) if "nps_latest" in want else []
         nps = uow.surveys.nps_columns(questions) if questions else None
         changed = (uow.contacts.changed_customers(KEY_CONTACT_ROLES, start_at, end_at)
-                   if uow.contacts.keeps_contacts() else None)
-        catalogue = uow.service_plans.run_catalogue(str(p))
+                   if "key_contact_changed" in want and uow.contacts.keeps_contacts()
+                   else None)
+        cadence = "visit_cadence_days" in want
+        catalogue = uow.service_plans.run_catalogue(str(p)) if cadence else None
     return ArchiveTables(
         period_end=end,
         visits=None if visits is None else ibis.memtable(pa.table({
@@ -47,7 +58,7 @@ def archive_tables(ws: Workspace, p: Period, tier_codes: list[str]) -> ArchiveTa
             "score": pa.array(nps["score"], pa.int64())})),
         key_contacts=None if changed is None else ibis.memtable(pa.table({
             "customer_id": pa.array(changed, pa.string())})),
-        cadence=_cadence(ws, catalogue, tier_codes))
+        cadence=_cadence(ws, catalogue, tier_codes) if cadence else None)
 
 
 def _cadence(ws: Workspace, stored: dict[str, Any] | None,

@@ -40,6 +40,7 @@ from corptier.services.recovery import writing
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Alert
+from corptier.tiering.conditions import condition_names
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
 
 Clock = Callable[[], datetime]
@@ -179,7 +180,8 @@ def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
     with UnitOfWork(ws.db) as uow:
         standard = standard_of(published_run_record(uow, p))
         previous_run = uow.runs.published(p.shift(-1))
-    archive = archive_tables(ws, p, list(standard.tier_codes))
+    used = {n for rule in rules.enabled for n in condition_names(rule.when)}
+    archive = archive_tables(ws, p, list(standard.tier_codes), used)
     previous = ws.partition_file(CUSTOMER_INDICATORS, p.shift(-1))
     previous_tiers = ws.partition_file(PUBLISHED_TIERS, p.shift(-1))
     with connect(ws) as con:
