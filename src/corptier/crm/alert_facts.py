@@ -1,8 +1,9 @@
 """The facts a dynamics alert rule may test, and the frame that holds them, as Ibis expressions.
 
 The frame is one row per customer of a closed period: the customer indicator snapshot, the
-published tier columns, the same facts of the previous month (`prev_…`) and changes derived from
-them. Everything is a column the engine computes; no customer is handled in Python.
+published tier columns, the same facts of the previous month (`prev_…`), changes derived from
+them and the archive's facts (`corptier.crm.alert_archive`). Everything is a column the engine
+computes; no customer is handled in Python.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
+from corptier.crm.alert_archive import ARCHIVE_FACTS, ArchiveTables, join_archive
 from corptier.tiering.indicator_names import TEXT_INDICATORS, known_indicators
 
 PUBLISHED_FACTS: dict[str, str] = {
@@ -56,7 +58,8 @@ PREFIX = "prev_"
 def fact_names() -> frozenset[str]:
     """Every name an alert condition may use."""
     previous = {PREFIX + n for n in (*PREVIOUS_INDICATORS, *PREVIOUS_PUBLISHED)}
-    return known_indicators() | set(PUBLISHED_FACTS) | previous | set(DERIVED_FACTS)
+    return (known_indicators() | set(PUBLISHED_FACTS) | previous | set(DERIVED_FACTS)
+            | set(ARCHIVE_FACTS))
 
 
 def text_facts() -> frozenset[str]:
@@ -72,11 +75,13 @@ def _previous_types() -> dict[str, str]:
 
 
 def alert_frame(indicators: ir.Table, published: ir.Table, previous: ir.Table | None,
-                previous_published: ir.Table | None, tier_codes: Sequence[str]) -> ir.Table:
+                previous_published: ir.Table | None, tier_codes: Sequence[str],
+                archive: ArchiveTables | None = None) -> ir.Table:
     """One row per customer of the period with every fact of `fact_names()`.
 
     `previous` and `previous_published` are the indicator snapshot and the published tiers of
-    the month before; when absent, the `prev_…` facts are null (and so never match)."""
+    the month before; when absent, the `prev_…` facts are null (and so never match). `archive`
+    holds the archive's tables; when absent (or for a table it lacks) its facts are null."""
     frame = indicators.left_join(
         published.select("customer_id", *PUBLISHED_FACTS), "customer_id"
     ).drop("customer_id_right")
@@ -87,6 +92,7 @@ def alert_frame(indicators: ir.Table, published: ir.Table, previous: ir.Table | 
     out_other = (frame.outflow_other_bank_share.cast("float64")
                  * frame.txn_out_amount.cast("float64"))
     inflow = frame.txn_in_amount.cast("float64")
+    frame = join_archive(frame, archive, published)
     return frame.mutate(
         dep_change_r3=ibis.ifelse(dep_before > 0, dep_now / dep_before - 1,
                                   ibis.null("float64")),

@@ -40,6 +40,7 @@ from corptier.services.recovery import writing
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
 from corptier.store.models import Alert
+from corptier.tiering.conditions import condition_names
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
 
 if TYPE_CHECKING:
@@ -177,10 +178,13 @@ def _evaluate(ws: Workspace, p: Period, rules: AlertRules, now: datetime,
 def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
     """The (rule, customer) pairs that fire on `p`, computed by the engine."""
     from corptier.engine import connect
+    from corptier.services.alert_archive import archive_tables
 
     with UnitOfWork(ws.db) as uow:
         standard = standard_of(published_run_record(uow, p))
         previous_run = uow.runs.published(p.shift(-1))
+    used = {n for rule in rules.enabled for n in condition_names(rule.when)}
+    archive = archive_tables(ws, p, list(standard.tier_codes), used)
     previous = ws.partition_file(CUSTOMER_INDICATORS, p.shift(-1))
     previous_tiers = ws.partition_file(PUBLISHED_TIERS, p.shift(-1))
     with connect(ws) as con:
@@ -190,7 +194,7 @@ def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
             con.read_parquet(previous) if previous.is_file() else None,
             con.read_parquet(previous_tiers)
             if previous_run is not None and previous_tiers.is_file() else None,
-            standard.tier_codes)
+            standard.tier_codes, archive)
         expr = fired_alerts(frame, rules)
         if expr is None:
             return _empty_fired()

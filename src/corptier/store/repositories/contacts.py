@@ -3,12 +3,18 @@ editor read (optimistic locking), removed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from corptier.store.models import Contact
+from corptier.store.models import AuditLog, Contact
+
+CONTACT_ENTITY = "contact"
+"""The audit log's entity of a contact (`corptier.crm.contacts.ENTITY`)."""
+CHANGE_ACTIONS = ("add", "edit", "remove")
 
 
 class ContactRepository:
@@ -58,3 +64,26 @@ class ContactRepository:
         contact = self.session.get(Contact, contact_id)
         if contact is not None:
             self.session.refresh(contact)
+
+    def keeps_contacts(self) -> bool:
+        """Whether the workspace keeps contacts at all (one now, or one ever changed)."""
+        contact = self.session.execute(sa.select(Contact.id).limit(1)).first()
+        return contact is not None or self.session.execute(
+            sa.select(AuditLog.id).where(AuditLog.entity == CONTACT_ENTITY).limit(1)
+        ).first() is not None
+
+    def changed_customers(self, roles: Sequence[str], start: datetime, end: datetime
+                          ) -> list[str]:
+        """The customers one of whose contacts of `roles` was added, edited or removed from
+        `start` to before `end`, read from the audit log's before/after (one query)."""
+        before, after = AuditLog.before, AuditLog.after
+        customer = sa.func.coalesce(after["customer_id"].as_string(),
+                                    before["customer_id"].as_string())
+        rows = self.session.execute(
+            sa.select(customer).distinct()
+            .where(AuditLog.entity == CONTACT_ENTITY,
+                   AuditLog.action.in_(CHANGE_ACTIONS),
+                   AuditLog.at >= start, AuditLog.at < end,
+                   sa.or_(after["role"].as_string().in_(list(roles)),
+                          before["role"].as_string().in_(list(roles)))))
+        return sorted(str(r[0]) for r in rows if r[0] is not None)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from corptier.store.models import Interaction
 
 CHUNK = 1000
+VISIT_TYPES = ("visit",)
+"""The types that count as a visit (`corptier.crm.interactions.VISIT_TYPES`)."""
 
 
 class InteractionRepository:
@@ -69,3 +71,25 @@ class InteractionRepository:
                       sa.func.sum(sa.case((Interaction.next_step_due >= today, 1), else_=0)))
             .where(Interaction.customer_id == customer_id)).one()
         return row[0], int(row[1] or 0), int(row[2] or 0)
+
+    def visit_columns(self, since: date, until: date) -> dict[str, list[Any]] | None:
+        """Per customer visited up to `until`: the last visit's date and the visits from
+        `since`, as columns for the engine (one grouped query); None when no interaction of any
+        type is logged up to `until` (a workspace that keeps no interactions)."""
+        logged = self.session.execute(
+            sa.select(Interaction.id).where(Interaction.occurred_on <= until).limit(1)).first()
+        if logged is None:
+            return None
+        recent = sa.case((Interaction.occurred_on >= since, 1), else_=0)
+        rows = self.session.execute(
+            sa.select(Interaction.customer_id,
+                      sa.func.max(Interaction.occurred_on, type_=sa.Date),
+                      sa.func.sum(recent))
+            .where(Interaction.type.in_(VISIT_TYPES), Interaction.occurred_on <= until)
+            .group_by(Interaction.customer_id))
+        out: dict[str, list[Any]] = {"customer_id": [], "last_visit": [], "visits_12m": []}
+        for customer_id, last, count in rows:
+            out["customer_id"].append(customer_id)
+            out["last_visit"].append(last)
+            out["visits_12m"].append(int(count or 0))
+        return out

@@ -160,6 +160,11 @@ class ServicePlanRepository:
                  .group_by(ServiceTask.tier).order_by(ServiceTask.tier))
         return _columns(self.session.execute(query), ("tier", "planned"))
 
+    def run_catalogue(self, period: str) -> dict[str, Any] | None:
+        """The service catalogue the plans of `period` were made with (None: no plans)."""
+        return self.session.scalar(
+            sa.select(ServicePlanRun.catalogue).where(ServicePlanRun.period == period))
+
 
 def _columns(result: Any, names: Sequence[str]) -> dict[str, list[Any]]:
     rows = result.all()

@@ -88,6 +88,34 @@ class SurveyRepository:
             .where(SurveyAnswer.campaign_id.in_(list(campaign_ids))))
         return _columns(("campaign_id", *ANSWER_COLUMNS), rows)
 
+    def nps_questions(self, until_period: str) -> list[tuple[int, str]]:
+        """(campaign, question) of the NPS question of each campaign of a period up to
+        `until_period` (a loop over campaigns, which are few)."""
+        rows = self.session.execute(
+            sa.select(SurveyCampaign.id, SurveyCampaign.questionnaire)
+            .where(SurveyCampaign.period <= until_period))
+        return [(int(cid), str(q["id"])) for cid, doc in rows
+                for q in (doc or {}).get("questions", []) if q.get("kind") == "nps"]
+
+    def nps_columns(self, questions: Sequence[tuple[int, str]]) -> dict[str, list[Any]]:
+        """The answers to those NPS questions with the campaign's period, as columns for the
+        engine (which keeps each customer's latest); one query per chunk of questions."""
+        names = ("customer_id", "campaign_period", "answered_at", "answer_id", "score")
+        out: dict[str, list[Any]] = {n: [] for n in names}
+        pairs = list(questions)
+        for start in range(0, len(pairs), CHUNK):
+            rows = self.session.execute(
+                sa.select(SurveyAnswer.customer_id, SurveyCampaign.period,
+                          SurveyAnswer.created_at, SurveyAnswer.id, SurveyAnswer.number)
+                .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswer.campaign_id)
+                .where(sa.tuple_(SurveyAnswer.campaign_id, SurveyAnswer.question_id)
+                       .in_(pairs[start:start + CHUNK]),
+                       SurveyAnswer.number.is_not(None)))
+            for row in rows:
+                for name, value in zip(names, row, strict=True):
+                    out[name].append(value)
+        return out
+
 
 def _table(model: Any) -> sa.Table:
     table: sa.Table = model.__table__
