@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -99,22 +100,38 @@ def pg_url() -> str:
     return url
 
 
-@pytest.fixture
-def pg_schema_url(pg_url: str) -> Iterator[str]:
-    """A throw-away PostgreSQL schema for one test, dropped afterwards."""
+@contextlib.contextmanager
+def throwaway_schema(pg_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL schema (search_path set), dropped with all it holds after."""
     import sqlalchemy as sa
 
     from corptier.store.db import make_engine
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = make_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in pg_url else "?"
-    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    try:
+        yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_schema_url(pg_url: str) -> Iterator[str]:
+    """A throw-away PostgreSQL schema for one test, dropped afterwards."""
+    with throwaway_schema(pg_url, "t") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_module_schema_url(pg_url: str) -> Iterator[str]:
+    """A throw-away PostgreSQL schema shared by one module's tests."""
+    with throwaway_schema(pg_url, "m") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -137,21 +154,10 @@ def sqlite_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_bank(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Path]:
-    import sqlalchemy as sa
-
-    from corptier.store.db import make_engine
     from web_bank import build_bank
 
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    engine = make_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_url else "?"
-    url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    yield build_bank(tmp_path_factory.mktemp("web-pg"), url).root
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with throwaway_schema(pg_url, "web") as url:
+        yield build_bank(tmp_path_factory.mktemp("web-pg"), url).root
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,8 +4,6 @@ needs, and the backtest's precision, baseline, lift and base rate; on SQLite and
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,29 +23,11 @@ from reco_book import build
 K = 1000.0
 
 
-@pytest.fixture(scope="module")
-def module_schema_url(pg_url: str) -> Iterator[str]:
-    """A PostgreSQL schema shared by the module's tests, dropped afterwards."""
-    import sqlalchemy as sa
-
-    from corptier.store.db import make_engine
-
-    schema = f"reco_{uuid.uuid4().hex[:12]}"
-    engine = make_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_url else "?"
-    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres",
                                                                  marks=pytest.mark.postgres)])
 def ws(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The book of January closed, February to April loaded (shared by the module)."""
-    url = None if request.param == "sqlite" else request.getfixturevalue("module_schema_url")
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_module_schema_url")
     workspace = Workspace.init(tmp_path_factory.mktemp("reco") / "ws", language="en",
                                database_url=url)
     build(workspace, history=True)
