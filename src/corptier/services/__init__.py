@@ -64,14 +64,14 @@ _EXPORTS = {
     "create_campaign": "surveys",
     "list_campaigns": "surveys",
     "import_answers": "surveys",
-    "survey_results": "surveys",
-    "needs_gap": "surveys",
-    "write_stated_needs": "surveys",
+    "survey_results": "survey_results",
+    "needs_gap": "stated_needs",
+    "write_stated_needs": "stated_needs",
     "CampaignView": "surveys",
     "SurveyImport": "surveys",
-    "SurveyResults": "surveys",
-    "ResultGroup": "surveys",
-    "Detractor": "surveys",
+    "SurveyResults": "survey_results",
+    "ResultGroup": "survey_results",
+    "Detractor": "survey_results",
     "recommend_customer": "recommendations", "recommend_book": "recommendations",
     "backtest_recommendations": "recommendations",
     "recommendation_settings": "recommendations",
@@ -328,21 +328,22 @@ if TYPE_CHECKING:
         run_standard,
         validate_standard,
     )
-    from corptier.services.surveys import (
-        CampaignView,
+    from corptier.services.stated_needs import needs_gap, write_stated_needs
+    from corptier.services.survey_results import (
         Detractor,
         ResultGroup,
-        SurveyImport,
         SurveyResults,
+        survey_results,
+    )
+    from corptier.services.surveys import (
+        CampaignView,
+        SurveyImport,
         check_questionnaire,
         create_campaign,
         find_questionnaire,
         import_answers,
         list_campaigns,
         list_questionnaires,
-        needs_gap,
-        survey_results,
-        write_stated_needs,
     )
     from corptier.services.synthesis import synthesize_bank
     from corptier.services.users import (

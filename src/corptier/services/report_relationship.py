@@ -13,7 +13,8 @@ from corptier.report.model import Relationship, SurveySection
 from corptier.services.alerts import alert_counts
 from corptier.services.service_tasks import planned_tasks, service_kpis
 from corptier.services.staff import staff_roster, staff_rules_path, training_gaps
-from corptier.services.surveys import ResultGroup, list_campaigns, survey_results
+from corptier.services.survey_results import ResultGroup, survey_results
+from corptier.services.surveys import list_campaigns
 from corptier.workspace import Workspace
 
 GAP_ACTIONS = ("assign", "reassign", "train", "renew")

@@ -1,25 +1,17 @@
 """Needs surveys (需求调研): check a questionnaire, create a campaign over a closed period's
-customers (by tier, needs segment, RM or an explicit list), import the answers from CSV/xlsx
-with a reconciliation read = accepted + rejected, and the results — response rate,
-satisfaction and NPS by tier, segment and RM, the NPS detractors and the needs gap — computed
-by DuckDB over the answers and the period's Parquet, never per customer in Python.
-
-**Needs gap → recommendations.** After each import the categories the customers of the
-period's campaigns stated (choices with `needs`) that they do not hold in the period's
-indicator snapshot are written to `data/stated_needs/period=P/part-0.parquet`
-(`customer_id`, `category`), where `corptier recommend` looks for stated needs.
+customers (by tier, needs segment, RM or an explicit list) and import the answers from CSV/xlsx
+with a reconciliation read = accepted + rejected. Each import rewrites the period's stated
+needs (`services/stated_needs.py`); the results are in `services/survey_results.py`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corptier.contract.schema import PRODUCT_CATEGORIES
 from corptier.crm import surveys as rules
 from corptier.errors import ContractError, NotFoundError, RequestError
 from corptier.periods import Period
@@ -30,16 +22,15 @@ from corptier.services.interactions import (
     read_sheet_rows,
 )
 from corptier.services.overrides import Clock, utc_now
+from corptier.services.stated_needs import write_stated_needs
 from corptier.store import UnitOfWork
 from corptier.store.models import SurveyCampaign
-from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
+from corptier.workspace import PUBLISHED_TIERS, Workspace
 
 Questionnaire = rules.Questionnaire
-STATED_NEEDS = "stated_needs"
 CAMPAIGN_ENTITY = "survey_campaign"
 IMPORT_ENTITY = "survey_import"
 BATCH_ROWS = 65_536
-DIMENSIONS = ("tier", "segment", "rm_id")
 
 
 @dataclass(frozen=True)
@@ -70,53 +61,6 @@ class SurveyImport:
     quarantine: Path | None
     stated_needs: Path
     gap_rows: int
-
-
-@dataclass(frozen=True)
-class ResultGroup:
-    """Response, satisfaction (mean of the 1–5 answers) and NPS (% promoters − % detractors)
-    of the campaign's targets, in total (`key` None) or of one tier, segment or RM."""
-
-    key: str | None
-    targeted: int
-    responded: int
-    satisfaction: float | None
-    nps_answers: int
-    promoters: int
-    detractors: int
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.responded / self.targeted if self.targeted else None
-
-    @property
-    def nps(self) -> float | None:
-        if not self.nps_answers:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.nps_answers
-
-
-@dataclass(frozen=True)
-class Detractor:
-    customer_id: str
-    score: int
-    tier: str | None
-    segment: str | None
-    rm_id: str | None
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    campaign: CampaignView
-    total: ResultGroup
-    by: dict[str, tuple[ResultGroup, ...]]
-    """"tier", "segment" and "rm_id" → one group per value, in order of the value."""
-    detractors: tuple[Detractor, ...]
-    needs: tuple[tuple[str, int, int], ...]
-    """(category, customers stating it, of whom not holding it = the needs gap)."""
-    names: dict[str, dict[str, str]]
-    """"tier" and "segment" → code → name in the language asked, from the standard the
-    period was closed under (empty when the period has no published run)."""
 
 
 def check_questionnaire(path: Path | str) -> Questionnaire:
@@ -173,7 +117,7 @@ def create_campaign(ws: Workspace, by: str | None, *, questionnaire: str, period
             period=str(p), target=target, targeted=len(rows), created_by=actor,
             created_at=now))
         uow.surveys.add_targets(campaign.id, rows)
-        view = _view(campaign)
+        view = campaign_view(campaign)
         uow.audit.record(now, actor, "create", CAMPAIGN_ENTITY, str(campaign.id), after={
             "name": view.name, "questionnaire": q.id, "version": q.version,
             "period": view.period, "target": target, "targeted": len(rows)})
@@ -182,7 +126,7 @@ def create_campaign(ws: Workspace, by: str | None, *, questionnaire: str, period
 
 def list_campaigns(ws: Workspace, period: str | None = None) -> list[CampaignView]:
     with UnitOfWork(ws.db) as uow:
-        return [_view(c) for c in uow.surveys.campaigns(
+        return [campaign_view(c) for c in uow.surveys.campaigns(
             None if period is None else str(Period.parse(period)))]
 
 
@@ -195,7 +139,7 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
     from corptier.services._lock import workspace_lock
 
     source = Path(path)
-    campaign = _campaign(ws, campaign_id)
+    campaign = campaign_record(ws, campaign_id)
     q = rules.Questionnaire.model_validate(campaign.questionnaire)
     if source.suffix.lower() not in (".csv", ".txt", ".xlsx"):
         raise ContractError(f"{source.name}: survey answers are a .csv or .xlsx file")
@@ -253,190 +197,6 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
                         tuple(rejections), len(store), quarantine, target, gap_rows)
 
 
-def write_stated_needs(ws: Workspace, period: str) -> tuple[Path, int]:
-    """Rewrite `data/stated_needs/period=P/part-0.parquet` from the answers of every campaign
-    of `period`: (customer, category) stated and not held in the period's indicator snapshot.
-    Returns the file and its row count."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    gap = needs_gap(ws, period)
-    target = ws.partition_file(STATED_NEEDS, period)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    table = pa.table({"customer_id": pa.array(gap.column("customer_id").to_pylist(), pa.string()),
-                      "category": pa.array(gap.column("category").to_pylist(), pa.string())})
-    pq.write_table(table, staged)
-    os.replace(staged, target)
-    return target, table.num_rows
-
-
-def needs_gap(ws: Workspace, period: str) -> Any:
-    """(customer_id, category) of every need stated in the campaigns of `period` and not
-    held in its indicator snapshot (no snapshot: nothing counts as held), as an Arrow table
-    sorted by customer and category; one engine query."""
-    import ibis
-
-    from corptier.engine import connect
-
-    p = Period.parse(period)
-    with UnitOfWork(ws.db) as uow:
-        campaigns = uow.surveys.campaigns(str(p))
-        answers = uow.surveys.answer_columns([c.id for c in campaigns])
-    mapping: dict[str, list[Any]] = {"campaign_id": [], "question_id": [], "choice": [],
-                                     "category": []}
-    for c in campaigns:
-        for qid, code, category in rules.Questionnaire.model_validate(
-                c.questionnaire).needs_map():
-            for name, value in zip(mapping, (c.id, qid, code, category), strict=True):
-                mapping[name].append(value)
-    stated = _stated(ibis, answers, mapping)
-    snapshot = ws.partition_file(CUSTOMER_INDICATORS, p)
-    with connect(ws, "duckdb") as con:
-        if snapshot.is_file():
-            held = _held(ibis, con.read_parquet(snapshot))
-            joined = stated.left_join(held, [stated.customer_id == held._hid,
-                                             stated.category == held._hcat])
-            stated = joined.select("customer_id", "category",
-                                   held=joined._held.coalesce(0))
-        else:
-            stated = stated.mutate(held=ibis.literal(0, "int64"))
-        gap = stated.filter(stated.held == 0).select("customer_id", "category")
-        return con.batches(gap.order_by(["customer_id", "category"]), BATCH_ROWS).read_all()
-
-
-def _stated(ibis: Any, answers: dict[str, list[Any]],
-            mapping: dict[str, list[Any]]) -> Any:
-    import pyarrow as pa
-
-    a = ibis.memtable(pa.table({
-        "campaign_id": pa.array(answers["campaign_id"], pa.int64()),
-        "customer_id": pa.array(answers["customer_id"], pa.string()),
-        "question_id": pa.array(answers["question_id"], pa.string()),
-        "choice": pa.array(answers["choice"], pa.string())}))
-    m = ibis.memtable(pa.table({
-        "_mc": pa.array(mapping["campaign_id"], pa.int64()),
-        "_mq": pa.array(mapping["question_id"], pa.string()),
-        "_mchoice": pa.array(mapping["choice"], pa.string()),
-        "category": pa.array(mapping["category"], pa.string())}))
-    j = a.join(m, [a.campaign_id == m._mc, a.question_id == m._mq, a.choice == m._mchoice])
-    return j.select("customer_id", "category").distinct()
-
-
-def _held(ibis: Any, snapshot: Any) -> Any:
-    """(customer, category, held 1) of the categories each customer holds."""
-    parts = [snapshot.filter(snapshot[f"has_{c}"] > 0).select(
-        _hid=snapshot.customer_id.cast("string"), _hcat=ibis.literal(c, "string"),
-        _held=ibis.literal(1, "int64"))
-        for c in PRODUCT_CATEGORIES if f"has_{c}" in snapshot.columns]
-    if not parts:
-        return snapshot.limit(0).select(_hid=snapshot.customer_id.cast("string"),
-                                        _hcat=ibis.literal("", "string"),
-                                        _held=ibis.literal(1, "int64"))
-    return ibis.union(*parts, distinct=True)
-
-
-def survey_results(ws: Workspace, campaign_id: int, *, lang: str | None = None
-                   ) -> SurveyResults:
-    """Response rate, satisfaction and NPS in total and by tier, segment and RM, the NPS
-    detractors (0–6) and the needs stated and not held, from one DuckDB session; tier and
-    segment names in `lang` (default: the workspace's language)."""
-    import ibis
-    import pyarrow as pa
-
-    from corptier.engine import connect
-
-    campaign = _campaign(ws, campaign_id)
-    q = rules.Questionnaire.model_validate(campaign.questionnaire)
-    with UnitOfWork(ws.db) as uow:
-        targets = uow.surveys.target_columns([campaign_id])
-        answers = uow.surveys.answer_columns([campaign_id])
-    scale = [x.id for x in q.questions if x.kind == "scale"]
-    nps_q = next((x.id for x in q.questions if x.kind == "nps"), None)
-    t = ibis.memtable(pa.table({
-        "customer_id": pa.array(targets["customer_id"], pa.string()),
-        **{d: pa.array(targets[d], pa.string()) for d in DIMENSIONS}}))
-    a = ibis.memtable(pa.table({
-        "customer_id": pa.array(answers["customer_id"], pa.string()),
-        "question_id": pa.array(answers["question_id"], pa.string()),
-        "number": pa.array(answers["number"], pa.int64())}))
-    per = a.group_by("customer_id").aggregate(
-        _sat=a.number.mean(where=a.question_id.isin(scale or [""])),
-        _nps=a.number.max(where=a.question_id == (nps_q or "")))
-    per = per.rename(_rid="customer_id")
-    j = t.left_join(per, t.customer_id == per._rid)
-    j = j.mutate(_resp=j._rid.notnull().ifelse(1, 0))
-
-    def groups(key: str | None) -> Any:
-        metrics = {"targeted": j.count(), "responded": j._resp.sum(),
-                   "satisfaction": j._sat.mean(), "nps_answers": j._nps.count(),
-                   "promoters": (j._nps >= rules.PROMOTER_MIN).ifelse(1, 0).sum(),
-                   "detractors": (j._nps <= rules.DETRACTOR_MAX).ifelse(1, 0).sum()}
-        if key is None:
-            return j.aggregate(**metrics).mutate(key=ibis.null("string"))
-        return j.group_by(key=j[key]).aggregate(**metrics).order_by("key")
-
-    with connect(ws, "duckdb") as con:
-        def read(expr: Any) -> list[dict[str, Any]]:
-            return con.batches(expr, BATCH_ROWS).read_all().to_pylist()
-
-        total = _group(read(groups(None))[0])
-        by = {d: tuple(_group(r) for r in read(groups(d))) for d in DIMENSIONS}
-        det = j.filter(j._nps <= rules.DETRACTOR_MAX).order_by(["_nps", "customer_id"])
-        detractors = tuple(Detractor(r["customer_id"], int(r["_nps"]), r["tier"], r["segment"],
-                                     r["rm_id"]) for r in read(det))
-    needs = _needs_counts(ws, campaign, q)
-    names = _names(ws, campaign.period, lang or ws.config.workspace.language)
-    return SurveyResults(_view(campaign), total, by, detractors, needs, names)
-
-
-def _names(ws: Workspace, period: str, lang: str) -> dict[str, dict[str, str]]:
-    """Tier and needs segment code → name in `lang`, from the period's published run."""
-    with UnitOfWork(ws.db) as uow:
-        run = uow.runs.published(period)
-        standard = (run.standard or {}) if run is not None else {}
-    key = "name_zh" if lang.startswith("zh") else "name_en"
-
-    def names(items: Any) -> dict[str, str]:
-        return {item["code"]: item.get(key) or item["code"] for item in items or []
-                if isinstance(item, dict) and "code" in item}
-
-    return {"tier": names(standard.get("tiers")),
-            "segment": names((standard.get("needs_segments") or {}).get("segments"))}
-
-
-def _needs_counts(ws: Workspace, campaign: SurveyCampaign,
-                  q: Questionnaire) -> tuple[tuple[str, int, int], ...]:
-    """(category, customers of the campaign stating it, of whom in the period's gap)."""
-    import ibis
-
-    from corptier.engine import connect
-
-    with UnitOfWork(ws.db) as uow:
-        answers = uow.surveys.answer_columns([campaign.id])
-    mapping: dict[str, list[Any]] = {"campaign_id": [], "question_id": [], "choice": [],
-                                     "category": []}
-    for qid, code, category in q.needs_map():
-        for name, value in zip(mapping, (campaign.id, qid, code, category), strict=True):
-            mapping[name].append(value)
-    stated = _stated(ibis, answers, mapping)
-    gap_file = ws.partition_file(STATED_NEEDS, campaign.period)
-    with connect(ws, "duckdb") as con:
-        if gap_file.is_file():
-            g = con.read_parquet(gap_file)
-            g = g.select(_gid=g.customer_id.cast("string"), _gcat=g.category.cast("string"),
-                         _gap=ibis.literal(1, "int64"))
-            s = stated.left_join(g, [stated.customer_id == g._gid, stated.category == g._gcat])
-            s = s.select("customer_id", "category", gap=s._gap.coalesce(0))
-        else:
-            s = stated.mutate(gap=ibis.literal(0, "int64"))
-        counts = s.group_by("category").aggregate(stating=s.count(), gap=s.gap.sum())
-        rows = con.batches(counts, BATCH_ROWS).read_all().to_pylist()
-    order = {c: i for i, c in enumerate(PRODUCT_CATEGORIES)}
-    return tuple(sorted(((r["category"], int(r["stating"]), int(r["gap"] or 0)) for r in rows),
-                        key=lambda x: order.get(x[0], len(order))))
-
-
 # --- helpers -------------------------------------------------------------------------------------
 def _check_row(q: Questionnaire, values: dict[str, Any]) -> tuple[
         str, list[tuple[str, rules.Answer]]]:
@@ -490,7 +250,7 @@ def _targets(ws: Workspace, p: Period, target: dict[str, list[str]]) -> list[dic
     return rows
 
 
-def _campaign(ws: Workspace, campaign_id: int) -> SurveyCampaign:
+def campaign_record(ws: Workspace, campaign_id: int) -> SurveyCampaign:
     with UnitOfWork(ws.db) as uow:
         found = uow.surveys.campaign(campaign_id)
     if found is None:
@@ -498,22 +258,13 @@ def _campaign(ws: Workspace, campaign_id: int) -> SurveyCampaign:
     return found
 
 
-def _group(r: dict[str, Any]) -> ResultGroup:
-    sat = r["satisfaction"]
-    return ResultGroup(r["key"], int(r["targeted"]), int(r["responded"] or 0),
-                       None if sat is None else float(sat), int(r["nps_answers"] or 0),
-                       int(r["promoters"] or 0), int(r["detractors"] or 0))
-
-
 def _clean(values: Sequence[str]) -> list[str]:
     return sorted({v.strip() for v in values if v and v.strip()})
 
 
-def _view(c: SurveyCampaign) -> CampaignView:
+def campaign_view(c: SurveyCampaign) -> CampaignView:
     return CampaignView(c.id, c.name, c.questionnaire_id, c.questionnaire_version, c.period,
                         dict(c.target), c.targeted, c.created_by, c.created_at)
-
-
 
 
 def _naive(moment: datetime) -> datetime:
