@@ -64,14 +64,14 @@ _EXPORTS = {
     "create_campaign": "surveys",
     "list_campaigns": "surveys",
     "import_answers": "surveys",
-    "survey_results": "survey_results",
+    "survey_results": "campaign_results",
     "needs_gap": "stated_needs",
     "write_stated_needs": "stated_needs",
     "CampaignView": "surveys",
     "SurveyImport": "surveys",
-    "SurveyResults": "survey_results",
-    "ResultGroup": "survey_results",
-    "Detractor": "survey_results",
+    "SurveyResults": "campaign_results",
+    "ResultGroup": "campaign_results",
+    "Detractor": "campaign_results",
     "recommend_customer": "recommendations", "recommend_book": "recommendations",
     "backtest_recommendations": "recommendations",
     "recommendation_settings": "recommendations",
@@ -253,6 +253,12 @@ if TYPE_CHECKING:
         suggest_standard,
         write_changes_csv,
     )
+    from corptier.services.campaign_results import (
+        Detractor,
+        ResultGroup,
+        SurveyResults,
+        survey_results,
+    )
     from corptier.services.closing import CloseResult, close_period
     from corptier.services.contacts import (
         ContactView,
@@ -329,12 +335,6 @@ if TYPE_CHECKING:
         validate_standard,
     )
     from corptier.services.stated_needs import needs_gap, write_stated_needs
-    from corptier.services.survey_results import (
-        Detractor,
-        ResultGroup,
-        SurveyResults,
-        survey_results,
-    )
     from corptier.services.surveys import (
         CampaignView,
         SurveyImport,

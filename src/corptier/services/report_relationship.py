@@ -11,9 +11,9 @@ from corptier.errors import NotFoundError
 from corptier.periods import Period
 from corptier.report.model import Relationship, SurveySection
 from corptier.services.alerts import alert_counts
+from corptier.services.campaign_results import ResultGroup, survey_results
 from corptier.services.service_tasks import planned_tasks, service_kpis
 from corptier.services.staff import staff_roster, staff_rules_path, training_gaps
-from corptier.services.survey_results import ResultGroup, survey_results
 from corptier.services.surveys import list_campaigns
 from corptier.workspace import Workspace
 
