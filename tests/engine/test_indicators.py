@@ -54,8 +54,10 @@ def test_value_of_k1(snap) -> None:
 
 def test_rolling_and_stability_of_k1(snap) -> None:
     k1 = snap["K1"]
-    assert k1["dep_avg_r3"] == k1["dep_avg_r12"] == D("2000000.00")  # (1 + 2 + 3) M / 3
-    assert k1["loan_avg_r3"] == D("1000000.00")
+    # day-weighted over July (31), August (31), September (30), the months loaded:
+    # (1 M × 31 + 2 M × 31 + 3 M × 30) / 92 = 183 M / 92 = 1,989,130.434… → 1,989,130.43
+    assert k1["dep_avg_r3"] == k1["dep_avg_r12"] == D("1989130.43")
+    assert k1["loan_avg_r3"] == k1["loan_avg_r12"] == D("1000000.00")
     assert k1["dep_trend_12"] == pytest.approx(1_000_000.0)          # +1 M a month
     assert k1["dep_trend_rel_12"] == pytest.approx(0.5)
     assert k1["dep_cv_12"] == pytest.approx((2 / 3) ** 0.5 / 2)      # pop. std / mean
@@ -77,10 +79,11 @@ def test_behaviour_of_k1(snap) -> None:
     assert k1["txn_count_mom"] == pytest.approx(1.0)                  # 4 vs 2
     assert k1["txn_amount_mom"] == pytest.approx(9.0)                 # 2,000 vs 200
     assert k1["txn_count_r3"] == 7 and k1["months_active_12"] == 3
-    # active days 07-31, 08-05, 08-25, 09-02, 09-15, 09-20
-    assert k1["bgnbd_x"] == 5
-    assert k1["bgnbd_t_x"] == pytest.approx(51 / 7)
-    assert k1["bgnbd_T"] == pytest.approx(61 / 7)
+    # active days 07-31, 08-05, 08-25, 09-02, 09-15, 09-20 are 61, 56, 36, 28, 15, 10 days
+    # before 09-30: weeks 8, 8, 5, 4, 2, 1 → 5 active weeks, the first 8, the last 1
+    assert k1["bgnbd_x"] == 4
+    assert k1["bgnbd_t_x"] == 7.0
+    assert k1["bgnbd_T"] == 8.0
     assert k1["payroll_txn_count"] == 1
 
 

@@ -141,12 +141,24 @@ def fee_facts(inp: Inputs) -> ir.Table:
     return f.group_by(KEY).aggregate(**gross)
 
 
+WEEKS_12 = 53
+"""Weeks a 12-month window reaches back from the period end (≤ 366 days: week indexes 0–52)."""
+
+
 def transaction_facts(inp: Inputs) -> ir.Table:
     """Counts and amounts by direction, active days, first and last transaction date, e-channel
     count, outflows to other banks, payroll count, in one pass. Active days are counted from a
     bit mask of the days of the month (bit d−1 set when there is a transaction on day d), so no
-    distinct count or second grouping is needed."""
+    distinct count or second grouping is needed; active weeks of the last 12 months likewise
+    (`week_mask`: bit w set when there is a transaction w whole weeks before the period end,
+    w = ⌊(period end − date) / 7⌋; 0 for older months)."""
     t = inp.transactions
+    t = t.join(inp.months.select("period", "lag", "days_to_end", "month_end"), "period")
+    week = ((t.month_end.delta(t.txn_date, unit="day") + t.days_to_end).cast("float64")
+            / 7.0).floor().cast("int64")
+    in_window = (t.lag < 12) & (week >= 0) & (week < WEEKS_12)
+    week_bit = ibis.ifelse(in_window, ibis.literal(1, "int64") << week.clip(0, WEEKS_12 - 1),
+                           ibis.literal(0, "int64"))
     out, inflow = t.direction == "out", t.direction == "in"
     other_bank = t.counterparty_bank.notnull() & (t.counterparty_bank != inp.own_bank_code)
     day_bit = ibis.literal(1, "int64") << (t.txn_date.day() - 1).cast("int64")
@@ -160,10 +172,16 @@ def transaction_facts(inp: Inputs) -> ir.Table:
         out_other_bank=money_sum(t.amount, where=out & other_bank),
         payroll_txn_count=t.count(where=t.txn_type == "payroll"),
         day_mask=_bit_or(day_bit),
+        week_mask=_bit_or(week_bit),
         first_txn=t.txn_date.min(),
         last_txn=t.txn_date.max(),
     )
     return monthly.mutate(active_days=bit_count(monthly.day_mask, 31)).drop("day_mask")
+
+
+def bit_or(value: ir.IntegerValue) -> ir.IntegerValue:
+    """Bitwise OR of a group (the engine's own `bit_or` aggregate)."""
+    return _bit_or(value)  # type: ignore[no-any-return]
 
 
 def bit_count(mask: ir.IntegerValue, bits: int) -> ir.IntegerValue:

@@ -40,8 +40,12 @@ MONTHS, RATINGS, CAPITAL, FTP, LOAN_CLASSES_TABLE = (
 
 
 
-def months_table(period: str, a: Assumptions, currency: str = "CNY") -> ir.Table:
-    """One row per month of the `WINDOW` months ending with `period`: lag, days, month end and
+def months_table(period: str, a: Assumptions, currency: str = "CNY",
+                 loaded: Sequence[str] | None = None) -> ir.Table:
+    """One row per month of the `WINDOW` months ending with `period`: lag, days, month end,
+    days from month end to period end (`days_to_end`, for the BG/NBD weeks), the tenure days
+    of the day-weighted averages (`tenure_days_r3`/`_r12`: the days of the `loaded` months —
+    all when None — with a lag at most this one and within the last 3 / 12 months) and
     the day-count factors as 13-decimal constants: days/365 (EL) and hurdle × days/365 (capital
     charge); days/360 and days/365 (deposit interest by the account currency's basis); and for
     loans, in the bank's `currency`: days/basis, loan-interest tax × days/basis and the VAT
@@ -50,10 +54,16 @@ def months_table(period: str, a: Assumptions, currency: str = "CNY") -> ir.Table
     vat = Decimal(str(a.vat_rate))
     vat_share = vat / (1 + vat) if a.loan_interest_vat_inclusive else Decimal(0)
     rows = []
-    for lag, p in enumerate(Period(period).window(WINDOW)):
+    window = Period(period).window(WINDOW)
+    present = set(window if loaded is None else loaded)
+    end = Period(period).month_end
+    for lag, p in enumerate(window):
         days = Decimal(p.days)
         rows.append({
             "period": p, "lag": lag, "days": p.days, "month_end": p.month_end,
+            "days_to_end": (end - p.month_end).days,
+            "tenure_days_r3": _tenure_days(window, present, lag, 3),
+            "tenure_days_r12": _tenure_days(window, present, lag, 12),
             "day_factor": factor(days / 365),
             "hurdle_factor": factor(Decimal(str(a.hurdle_rate)) * days / 365),
             "int_factor_360": factor(days / 360), "int_factor_365": factor(days / 365),
@@ -63,12 +73,22 @@ def months_table(period: str, a: Assumptions, currency: str = "CNY") -> ir.Table
         })
     schema = pa.schema([
         ("period", pa.string()), ("lag", pa.int64()), ("days", pa.int64()),
-        ("month_end", pa.date32()), ("day_factor", FACTOR_TYPE),
+        ("month_end", pa.date32()), ("days_to_end", pa.int64()),
+        ("tenure_days_r3", pa.int64()), ("tenure_days_r12", pa.int64()),
+        ("day_factor", FACTOR_TYPE),
         ("hurdle_factor", FACTOR_TYPE), ("int_factor_360", FACTOR_TYPE),
         ("int_factor_365", FACTOR_TYPE), ("loan_int_factor", FACTOR_TYPE),
         ("loan_tax_factor", FACTOR_TYPE), ("loan_vat_factor", FACTOR_TYPE),
     ])
     return named_memtable(MONTHS, pa.Table.from_pylist(rows, schema))
+
+
+def _tenure_days(window: Sequence[str], present: set[str], lag: int, months: int) -> int:
+    """Days of the loaded months of the last `months` whose lag is at most `lag`: the
+    denominator of a day-weighted average for a customer whose tenure starts `lag` months
+    before the period (months not loaded at all are unknown, not zero)."""
+    return sum(Period(p).days for i, p in enumerate(window)
+               if i <= lag and i < months and p in present)
 
 
 def _grades(scale: pa.Table, a: Assumptions) -> list[dict[str, Any]]:

@@ -6,8 +6,8 @@ Rules (see docs/indicators.md, "Exact money"):
   small enough for the exact product to fit 38 digits, then rounded half away from zero to cents;
 - a conversion by a fraction (days/365, 1/(1+VAT), PD×LGD×days/365, …) multiplies by the fraction
   written as a 13-decimal constant (see `factor`), prepared in Python per month or rating;
-- an average over n months is rounded half up to cents with integer arithmetic that is exact in
-  IEEE doubles (see `mean_cents`), because engines divide decimals differently.
+- an average (day-weighted over months) is rounded half up to cents with integer arithmetic
+  that is exact in IEEE doubles (see `mean_cents`), because engines divide decimals differently.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ RATE = dt.Decimal(19, 6)  # wider than 18 digits: DuckDB multiplies in 128 bits
 WIDE = dt.Decimal(27, 13)
 FACTOR_PLACES = 13
 SUM_EXACT = dt.Decimal(38, 8)
+CENTS_TOTAL = dt.Decimal(20, 2)  # a sum of money × days: exact, below 2^52 cents
 ZERO = Decimal("0.00")
 
 
@@ -57,13 +58,15 @@ def money_sum(value: ir.NumericValue, where: ir.BooleanValue | None = None) -> i
 
 
 def mean_cents(total: ir.DecimalValue, n: ir.IntegerValue) -> ir.DecimalValue:
-    """round_half_up(total / n, 2) for a non-negative money total and a small count n ≥ 1.
+    """round_half_up(total / n, 2) for a non-negative total with at most 2 decimals (money, or
+    money × days) below 2^52 cents and a count n ≥ 1 (months, days); null when n is 0.
 
     With a = total in cents (an integer below 2^52), floor((2a + n) / (2n)) in doubles is the
     exact rounded quotient: the true quotient is either an integer (exact in binary) or at least
     1/(2n) away from the next one, far more than the rounding error of one division.
     """
-    a = (total.cast(RATE) * ibis.literal(Decimal(100), RATE)).cast("int64").cast("float64")
+    whole = total.cast(CENTS_TOTAL) * ibis.literal(Decimal(100), dt.Decimal(3, 0))
+    a = whole.cast("int64").cast("float64")
     nf = n.cast("float64")
     quotient = ((a * 2.0 + nf) / (nf * 2.0)).floor().cast("int64")
     value = (quotient.cast(RATE) * ibis.literal(Decimal("0.01"), RATE)).cast(MONEY)

@@ -42,7 +42,13 @@ from corptier.engine.plans import (
 from corptier.engine.risk import risk_derived, risk_metrics
 from corptier.engine.stability import stability_derived, stability_metrics
 from corptier.engine.tables import OPTIONAL, REQUIRED, Inputs, read_inputs
-from corptier.engine.value import customer_months, left_join, value_derived, value_metrics
+from corptier.engine.value import (
+    customer_months,
+    left_join,
+    value_derived,
+    value_metrics,
+    with_tenure,
+)
 from corptier.errors import WorkspaceError
 from corptier.periods import Period
 from corptier.private_files import make_private, private_mkdir
@@ -79,7 +85,7 @@ def customer_snapshot_expr(
     customers = inp.customers_now
     groups = resolve_groups(customers)
     t = customers.select(*ATTRIBUTES).drop("group_id").join(inp.current, "period")
-    t = t.join(per_customer, "customer_id")
+    t = with_tenure(t.join(per_customer, "customer_id"), inp.months)
     t = left_join(t, groups, ["customer_id"])
     t = left_join(t, counterparty_facts(inp), ["customer_id"])
     t = keep(t.mutate(counterparties=t.counterparties.coalesce(0)))

@@ -98,7 +98,7 @@ def read_inputs(
         period=period,
         assumptions=assumptions,
         own_bank_code=own_bank_code,
-        months=months_table(period, assumptions, currency),
+        months=months_table(period, assumptions, currency, loaded),
         customers=read("customers"),
         customers_now=read("customers", [period], "_now"),
         accounts=read("accounts"),

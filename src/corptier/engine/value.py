@@ -36,7 +36,7 @@ from corptier.engine.facts import (
     non_performing,
     transaction_facts,
 )
-from corptier.engine.lookups import NO_SIZE_ADJUSTMENT, UNRATED, size_steps
+from corptier.engine.lookups import NO_SIZE_ADJUSTMENT, UNRATED, WINDOW, size_steps
 from corptier.engine.money import (
     MONEY,
     SUM_EXACT,
@@ -202,16 +202,17 @@ MONEY_NOW = (
 
 
 def value_metrics(m: ir.Table) -> dict[str, ir.Value]:
-    """Aggregates over one customer's months (lag 0 = the period)."""
+    """Aggregates over one customer's months (lag 0 = the period). The rolling averages are
+    finished in `value_derived` once the customer's tenure days are joined (`with_tenure`)."""
     now, r3, r12 = m.lag == 0, m.lag < 3, m.lag < 12
     year_ago, base12 = m.lag == 12, (m.lag >= 12) & (m.lag < 24)
     out: dict[str, ir.Value] = {name: money_sum(m[name], where=now) for name in MONEY_NOW}
-    n3, n12 = m.count(where=r3), m.count(where=r12)
     out |= {
-        "dep_avg_r3": mean_cents(money_sum(m.dep_avg, where=r3), n3),
-        "dep_avg_r12": mean_cents(money_sum(m.dep_avg, where=r12), n12),
-        "loan_avg_r3": mean_cents(money_sum(m.loan_avg, where=r3), n3),
-        "loan_avg_r12": mean_cents(money_sum(m.loan_avg, where=r12), n12),
+        "_dep_days_r3": _balance_days(m.dep_avg, m.days, r3),
+        "_dep_days_r12": _balance_days(m.dep_avg, m.days, r12),
+        "_loan_days_r3": _balance_days(m.loan_avg, m.days, r3),
+        "_loan_days_r12": _balance_days(m.loan_avg, m.days, r12),
+        "_first_lag": m.lag.max(),
         "contribution_r3": money_sum(m.contribution, where=r3),
         "contribution_r12": money_sum(m.contribution, where=r12),
         "dep_nii_r12": money_sum(m.dep_nii, where=r12),
@@ -221,20 +222,59 @@ def value_metrics(m: ir.Table) -> dict[str, ir.Value]:
         "_capital_days": m.capital_days.sum(where=now).cast(SUM_EXACT),
         "_capital_days_r12": m.capital_days.sum(where=r12).cast(SUM_EXACT),
         "_dep_avg_base": m.dep_avg.sum(where=year_ago).cast(MONEY),
-        "_contribution_base": ibis.ifelse(
-            m.count(where=year_ago) > 0, m.contribution.sum(where=base12), ibis.null(MONEY)
-        ).cast(MONEY),
+        "_dep_history": m.count(where=(m.lag >= 1) & (m.lag <= 12)),
+        "_contribution_base": m.contribution.sum(where=base12).cast(MONEY),
+        "_contribution_history": m.count(where=base12),
     }
     return out
 
 
+def _balance_days(balance: ir.DecimalValue, days: ir.IntegerValue,
+                  where: ir.BooleanValue) -> ir.DecimalValue:
+    """Σ monthly average balance × days of the month (yuan-days, exact); 0 without a month."""
+    total = product(balance, days).sum(where=where).cast(SUM_EXACT)
+    return total.coalesce(ibis.literal(Decimal(0), SUM_EXACT))
+
+
+def with_tenure(t: ir.Table, months: ir.Table) -> ir.Table:
+    """`t` (per customer, with `period_end`, `onboarded_on` and the value aggregates) with the
+    customer's tenure start (`_tenure_lag`: months before the period, the earlier of the
+    onboarding month and the first month it is on the books in the window, at most the window)
+    and the days of the loaded months from that start in the last 3 and 12 months."""
+    end, onboarded = t.period_end, t.onboarded_on
+    onboard_lag = ((end.year() - onboarded.year()) * 12 + (end.month() - onboarded.month()))
+    start = ibis.greatest(onboard_lag.coalesce(t._first_lag), t._first_lag)
+    t = t.mutate(_onboard_lag=onboard_lag.cast("int64"),
+                 _tenure_lag=ibis.least(start, WINDOW - 1).cast("int64"))
+    days = months.select(_tenure_lag="lag", _tenure_days_r3="tenure_days_r3",
+                         _tenure_days_r12="tenure_days_r12")
+    return left_join(t, days, ["_tenure_lag"])
+
+
 def value_derived(t: ir.Table, tax_rate: float) -> dict[str, ir.Value]:
-    """Ratios from the aggregates: RAROC (annualised), growth against a year ago."""
+    """Day-weighted averages over the tenure, RAROC (annualised) and year-on-year growth
+    against a complete base (12 months of history before the current window)."""
     keep = 1.0 - tax_rate
+    dep_base_ok = (t._dep_history == 12) & _onboarded_by(t, 12)
+    contribution_base_ok = (t._contribution_history == 12) & _onboarded_by(t, 23)
     return {
+        "dep_avg_r3": mean_cents(t._dep_days_r3, t._tenure_days_r3),
+        "dep_avg_r12": mean_cents(t._dep_days_r12, t._tenure_days_r12),
+        "loan_avg_r3": mean_cents(t._loan_days_r3, t._tenure_days_r3),
+        "loan_avg_r12": mean_cents(t._loan_days_r12, t._tenure_days_r12),
         "raroc": ratio(t.contribution.cast("float64") * (keep * 365.0), t._capital_days),
         "raroc_r12": ratio(t.contribution_r12.cast("float64") * (keep * 365.0),
                            t._capital_days_r12),
-        "dep_avg_yoy": growth(t.dep_avg, t._dep_avg_base),
-        "contribution_r12_yoy": growth(t.contribution_r12, t._contribution_base),
+        "dep_avg_yoy": ibis.ifelse(dep_base_ok, growth(t.dep_avg, t._dep_avg_base),
+                                   ibis.null("float64")),
+        "contribution_r12_yoy": ibis.ifelse(
+            contribution_base_ok, growth(t.contribution_r12, t._contribution_base),
+            ibis.null("float64")),
     }
+
+
+def _onboarded_by(t: ir.Table, lag: int) -> ir.BooleanValue:
+    """True when the customer was onboarded on or before the first day of the month `lag`
+    months before the period (so that month is a whole month of its history)."""
+    day_one = t.onboarded_on.day() == 1
+    return ((t._onboard_lag > lag) | ((t._onboard_lag == lag) & day_one)).fill_null(False)
