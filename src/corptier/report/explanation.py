@@ -131,7 +131,26 @@ def _behaviour(behaviour: dict[str, Any], label: dict[str, str], lang: str) -> s
         text += f" ({label['reason']}: {_(BEHAVIOUR_REASONS.get(reason, reason))})"
     if behaviour.get("p_alive") is not None:
         text += f", P(alive) {float(behaviour['p_alive']):.2f}"
-    return text
+    note = model_note(behaviour.get("model"), lang)
+    return f"{text}; {note}" if note else text
+
+
+def model_note(model: dict[str, Any] | None, lang: str) -> str | None:
+    """The sentence that says the period's BG/NBD fit was not informative (so P(alive) is not
+    shown nor used), naming a and b; None for an informative fit or none at all."""
+    if not model or model.get("informative", True):
+        return None
+    _ = translations(lang).gettext
+    return _("the attrition model was not informative this period (a = {a}, b = {b})").format(
+        a=_number(model.get("a")), b=_number(model.get("b")))
+
+
+def _number(value: Any) -> str:
+    """A model parameter in 4 significant digits (5e+05, 0.793); – when missing."""
+    try:
+        return f"{float(value):.4g}"
+    except (TypeError, ValueError):
+        return "–"
 
 
 def _tier(code: str | None, lang: str) -> str:

@@ -17,6 +17,7 @@ from corptier.evaluation.kpis import TOTAL, KpiSpec
 from corptier.evaluation.migration import MigrationMatrix
 from corptier.i18n import N_, Translator, compact_money, translations
 from corptier.provenance import __version__
+from corptier.report.explanation import model_note
 from corptier.report.model import ReportData
 from corptier.report.relationship import Grid, relationship_parts
 
@@ -66,6 +67,7 @@ def view_model(data: ReportData, charts: dict[str, str], t: Translator) -> dict:
         "migrations": _migrations(data, t),
         "stability": _stability(data, t),
         "psi": _psi(data, t),
+        "behaviour_model": behaviour_model_text(data, t),
         "concentration": concentration_table(data, t),
         "top_customers": _top_customers(data, t),
         "before_after": _before_after(data, t),
@@ -303,6 +305,22 @@ def _stability(data: ReportData, t: Translator) -> dict | None:
     ) % {"first": periods.min() if len(periods) else "–",
          "last": periods.max() if len(periods) else "–"}
     return {"steps": steps, "flapping": flap, "exits": exits, "exits_note": exits_note}
+
+
+def behaviour_model_text(data: ReportData, t: Translator) -> str:
+    """What the close's silent-attrition model says: its parameters, that it was not
+    informative (so P(alive) was neither shown nor used), or that none was fitted."""
+    model = data.behaviour_model
+    if not model:
+        return t("No attrition model was fitted this period (too few customers with repeat "
+                 "activity).")
+    note = model_note(model, data.lang)
+    if note:
+        return (f"{note[:1].upper()}{note[1:]}. "
+                + t("P(alive) is not shown and the declining rule on P(alive) is not used."))
+    return t("BG/NBD fitted on %(n)s customers: r = %(r)s, α = %(alpha)s, a = %(a)s, "
+             "b = %(b)s.") % {"n": t.count(model.get("n")),
+                              **{k: f"{float(model[k]):.4g}" for k in ("r", "alpha", "a", "b")}}
 
 
 def _psi(data: ReportData, t: Translator) -> Table | None:

@@ -115,6 +115,9 @@ class ReportData:
     group_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Dimension → group code → name shown beside it (industry sections, managers)."""
     top_n: int = 10
+    behaviour_model: dict | None = None
+    """The close's BG/NBD silent-attrition fit (r, alpha, a, b, n, converged, informative,
+    reason; the export's metadata), None when none was fitted."""
     relationship: Relationship = field(default_factory=Relationship)
     """Dynamics alerts, service delivery, relationship managers and needs surveys."""
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))

@@ -34,7 +34,7 @@ from corptier.evaluation.tier_sums import exit_counts, tier_sums
 from corptier.i18n import tier_labels_from_standard
 from corptier.periods import Period
 from corptier.report.model import Comparison, Quarantine, ReportData
-from corptier.services.published import read_published
+from corptier.services.published import export_metadata, read_published
 from corptier.services.report_relationship import relationship_sections
 from corptier.services.standards import standard_of
 from corptier.store import UnitOfWork
@@ -127,6 +127,7 @@ def build_report_data(
         destroyers=engine.destroyers,
         group_labels=_group_labels(ws, p, lang),
         top_n=report_cfg.top_n,
+        behaviour_model=export_metadata(ws.partition_file(PUBLISHED_TIERS, p)).get("bgnbd_model"),
         relationship=relationship_sections(ws, p, lang, order),
     )
 

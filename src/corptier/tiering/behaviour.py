@@ -17,8 +17,11 @@ A missing indicator never makes a rule hold (except a missing days_since_last_tx
 no transaction and a missing dep_avg, which means no deposits).
 
 Silent attrition: a BG/NBD model is fitted (numpy, maximum likelihood) on the period's customers
-from the bgnbd_x, bgnbd_t_x, bgnbd_T indicators (repeat active days, weeks); each customer's
-attrition risk is 1 − P(alive). The fit runs in Python on the three columns (capped by a seeded
+from the bgnbd_x, bgnbd_t_x, bgnbd_T indicators (repeat active weeks, weeks); each customer's
+attrition risk is 1 − P(alive). A fit that did not converge, or whose a or b (the Beta
+distribution of the dropout probability) lies beyond `bgnbd_max_a` / `bgnbd_max_b`, is kept but
+marked not informative: a degenerate fit says every customer drops out with one and the same
+probability, so P(alive) stays null and the `declining_p_alive` rule is not used. The fit runs in Python on the three columns (capped by a seeded
 sample); P(alive) itself is then an Ibis expression of the fitted parameters, so the engine
 (DuckDB or Spark) labels every customer without shipping arrays back.
 
@@ -28,7 +31,7 @@ sample); P(alive) itself is then an Ibis expression of the fitted parameters, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -76,6 +79,11 @@ class BehaviourRules(BaseModel):
     bgnbd_max_fit_customers: int = Field(
         200_000, ge=100, description="Fit on a seeded sample of at most this many customers.")
     bgnbd_seed: int = Field(20260101, description="Seed of that sample.")
+    bgnbd_max_a: float = Field(
+        1000.0, gt=0, description="A BG/NBD fit with a (Beta dropout shape) above this is not "
+        "informative …")
+    bgnbd_max_b: float = Field(
+        1000.0, gt=0, description="… nor one with b above this (P(alive) is then not used).")
 
 
 # --- silent attrition in numpy --------------------------------------------------------------------
@@ -119,7 +127,22 @@ def fit_attrition(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike,
         idx = np.sort(rng.choice(idx, rules.bgnbd_max_fit_customers, replace=False))
     if np.count_nonzero(fx[idx] > 0) < rules.bgnbd_min_repeaters:
         return None
-    return bgnbd.fit(fx[idx], ftx[idx], fT[idx])
+    return judge_fit(bgnbd.fit(fx[idx], ftx[idx], fT[idx]), rules)
+
+
+def judge_fit(fit: BgNbdFit, rules: BehaviourRules) -> BgNbdFit:
+    """`fit` marked not informative, with the reason, when it did not converge or a or b lies
+    beyond the plausible range of the rules; unchanged otherwise."""
+    reasons = []
+    if not fit.converged:
+        reasons.append("the optimiser did not converge")
+    if not fit.a <= rules.bgnbd_max_a:
+        reasons.append(f"a = {fit.a:.4g} > bgnbd_max_a = {rules.bgnbd_max_a:g}")
+    if not fit.b <= rules.bgnbd_max_b:
+        reasons.append(f"b = {fit.b:.4g} > bgnbd_max_b = {rules.bgnbd_max_b:g}")
+    if not reasons:
+        return fit
+    return replace(fit, informative=False, reason="; ".join(reasons))
 
 
 def silent_attrition(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike,
@@ -127,11 +150,11 @@ def silent_attrition(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike,
                      fit: BgNbdFit | None = None) -> Attrition:
     """P(alive) and attrition risk (1 − P(alive)) per customer, fitting the model unless `fit`
     is given. Customers without BG/NBD inputs, and everyone when there is no converged model,
-    get NaN."""
+    get NaN, as does everyone when the model is not informative."""
     fx, ftx, fT, ok = _usable(x, t_x, big_t)
     model = fit if fit is not None else fit_attrition(fx[ok], ftx[ok], fT[ok], rules)
     alive = np.full(fx.shape, np.nan)
-    if model is not None and model.converged and ok.any():
+    if model is not None and model.usable and ok.any():
         alive[ok] = bgnbd.p_alive(model, fx[ok], ftx[ok], fT[ok])
     return Attrition(alive, 1.0 - alive, model)
 
@@ -139,8 +162,8 @@ def silent_attrition(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike,
 # --- the same P(alive) and the states as Ibis expressions ---------------------------------------
 def p_alive_expr(table: ir.Table, fit: BgNbdFit | None) -> ir.FloatingValue:
     """P(alive) of each row from the fitted parameters (null without inputs (null or NaN) or
-    without a converged model)."""
-    if fit is None or not fit.converged:
+    without a converged, informative model)."""
+    if fit is None or not fit.usable:
         return ibis.null("float64")
     r, alpha, a, b = fit.params
     x = table.bgnbd_x.cast("float64")

@@ -56,6 +56,9 @@ class BgNbdFit:
         dropped) at the fitted parameters, without the penalty.
     n : number of customers fitted.
     converged : whether the optimiser reported success away from the parameter bounds.
+    informative : False when the caller judged the fit degenerate (e.g. a or b beyond a
+        plausible range, tiering/behaviour.py), so that nothing should be read from it.
+    reason : why the fit is not informative (None when it is).
     """
 
     r: float
@@ -65,6 +68,13 @@ class BgNbdFit:
     log_likelihood: float
     n: int
     converged: bool
+    informative: bool = True
+    reason: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        """Converged and informative: P(alive) may be read from it."""
+        return self.converged and self.informative
 
     @property
     def params(self) -> tuple[float, float, float, float]:
