@@ -64,3 +64,18 @@ def test_indicator_values(value: Any, shown: str) -> None:
     dims = explanation()["dimensions"]
     dims[0]["indicators"][0]["value"] = value
     assert shown in render_explanation(explanation(dimensions=dims), "en")
+
+
+def test_a_fit_that_is_not_informative_is_said_with_a_and_b() -> None:
+    model = {"r": 0.5, "alpha": 3.0, "a": 512345.6, "b": 1.2e11, "n": 80, "converged": True,
+             "informative": False, "reason": "a = 5.123e+05 > bgnbd_max_a = 1000"}
+    behaviour = {"state": "active", "reason": "none", "p_alive": None, "model": model}
+    lines = render_explanation(explanation(behaviour=behaviour), "en").splitlines()
+    line = next(line for line in lines if line.startswith("Behaviour state"))
+    assert line.endswith(
+        "the attrition model was not informative this period (a = 5.123e+05, b = 1.2e+11)")
+    assert "P(alive)" not in line
+    zh = render_explanation(explanation(behaviour=behaviour), "zh-CN")
+    assert "本期流失模型不具参考价值（a = 5.123e+05，b = 1.2e+11）" in zh
+    informative = {**behaviour, "model": {**model, "informative": True, "reason": None}}
+    assert "not informative" not in render_explanation(explanation(behaviour=informative), "en")

@@ -14,6 +14,7 @@ from corptier.tiering.behaviour import (
     BehaviourRules,
     add_behaviour_state,
     fit_attrition,
+    judge_fit,
     p_alive_expr,
     silent_attrition,
 )
@@ -175,3 +176,47 @@ def test_fit_sample_is_capped_and_seeded(customers) -> None:
 def test_bad_bgnbd_inputs_name_the_customer_index() -> None:
     with pytest.raises(ValueError, match="index 2 has recency 9 > T 5"):
         silent_attrition([1, np.nan, 1], [1.0, np.nan, 9.0], [5.0, np.nan, 5.0])
+
+
+# --- a fit that says nothing is not used ------------------------------------------------------
+def _regulars() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """40 customers active every other week up to the end: 5 repeat weeks of 10, 10 of 20.
+    Nobody ever drops out, so the dropout Beta degenerates (b runs off to ~1e7)."""
+    x = np.array([5.0, 10.0] * 20)
+    age = np.array([10.0, 20.0] * 20)
+    return x, age.copy(), age
+
+
+def test_a_degenerate_fit_is_not_informative_and_gives_no_p_alive() -> None:
+    x, t_x, age = _regulars()
+    fit = fit_attrition(x, t_x, age)
+    assert fit is not None and fit.converged and fit.b > 1e3
+    assert not fit.informative and not fit.usable
+    assert fit.reason is not None and "> bgnbd_max_b = 1000" in fit.reason
+    assert fit.to_dict()["informative"] is False                     # what the close keeps
+    assert np.all(np.isnan(silent_attrition(x, t_x, age, fit=fit).p_alive))
+    table = ibis.memtable(_table())
+    out = add_behaviour_state(table, BehaviourRules(), fit).to_pyarrow().to_pylist()
+    assert all(r["p_alive"] is None for r in out)
+    gone_quiet = next(r for r in out if r["customer_id"] == "gone_quiet")
+    assert gone_quiet["behaviour_state"] == "active"   # declining by P(alive) with CDNOW_FIT
+
+
+def test_the_plausible_range_is_data() -> None:
+    x, t_x, age = _regulars()
+    fit = fit_attrition(x, t_x, age, BehaviourRules(bgnbd_max_a=1e13, bgnbd_max_b=1e13))
+    assert fit is not None and fit.informative and fit.reason is None
+
+
+def test_judge_fit_names_a_and_b_beyond_the_range() -> None:
+    demo = BgNbdFit(r=0.5, alpha=3.0, a=5e5, b=1e11, log_likelihood=-1.0, n=100,
+                    converged=True)
+    judged = judge_fit(demo, BehaviourRules())
+    assert not judged.informative
+    assert judged.reason == "a = 5e+05 > bgnbd_max_a = 1000; b = 1e+11 > bgnbd_max_b = 1000"
+    cdnow = BgNbdFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=-9582.4, n=2357,
+                     converged=True)
+    assert judge_fit(cdnow, BehaviourRules()) == cdnow
+    stuck = BgNbdFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=-9582.4, n=2357,
+                     converged=False)
+    assert judge_fit(stuck, BehaviourRules()).reason == "the optimiser did not converge"
