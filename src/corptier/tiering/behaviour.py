@@ -21,9 +21,10 @@ from the bgnbd_x, bgnbd_t_x, bgnbd_T indicators (repeat active weeks, weeks); ea
 attrition risk is 1 − P(alive). A fit that did not converge, or whose a or b (the Beta
 distribution of the dropout probability) lies beyond `bgnbd_max_a` / `bgnbd_max_b`, is kept but
 marked not informative: a degenerate fit says every customer drops out with one and the same
-probability, so P(alive) stays null and the `declining_p_alive` rule is not used. The fit runs in Python on the three columns (capped by a seeded
-sample); P(alive) itself is then an Ibis expression of the fitted parameters, so the engine
-(DuckDB or Spark) labels every customer without shipping arrays back.
+probability, so P(alive) stays null and the `declining_p_alive` rule is not used. The fit
+runs in Python on the three columns (capped by a seeded sample); P(alive) itself is then an
+Ibis expression of the fitted parameters, so the engine (DuckDB or Spark) labels every
+customer without shipping arrays back.
 
     >>> model = fit_attrition(x, t_x, T, rules)            # BgNbdFit or None
     >>> table = add_behaviour_state(indicators, rules, model)
