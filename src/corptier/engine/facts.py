@@ -157,8 +157,10 @@ def transaction_facts(inp: Inputs) -> ir.Table:
     week = ((t.month_end.delta(t.txn_date, unit="day") + t.days_to_end).cast("float64")
             / 7.0).floor().cast("int64")
     in_window = (t.lag < 12) & (week >= 0) & (week < WEEKS_12)
-    week_bit = ibis.ifelse(in_window, ibis.literal(1, "int64") << week.clip(0, WEEKS_12 - 1),
-                           ibis.literal(0, "int64"))
+    # 2^w in doubles is exact (w ≤ 52) and 64-bit on every engine: Spark shifts a literal 1 as
+    # a 32-bit int (modulo 32), so no SHIFTLEFT here
+    power = ibis.literal(2.0) ** week.clip(0, WEEKS_12 - 1).cast("float64")
+    week_bit = ibis.ifelse(in_window, power.cast("int64"), ibis.literal(0, "int64"))
     out, inflow = t.direction == "out", t.direction == "in"
     other_bank = t.counterparty_bank.notnull() & (t.counterparty_bank != inp.own_bank_code)
     day_bit = ibis.literal(1, "int64") << (t.txn_date.day() - 1).cast("int64")
