@@ -93,7 +93,8 @@ def test_a_tier_the_standard_no_longer_has_starts_afresh() -> None:
 
 def test_an_override_to_an_unknown_tier_is_left_out() -> None:
     table = overrides_table({"C1": (1, "a"), "C2": (2, "platinum")}, CODES)
-    assert table.to_pylist() == [{"customer_id": "C1", "override_id": 1, "override_tier": "a"}]
+    assert table.to_pylist() == [{"customer_id": "C1", "override_id": 1, "override_tier": "a",
+                                  "risk_exception": None}]
 
 
 @settings(max_examples=25, deadline=None)
