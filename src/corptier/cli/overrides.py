@@ -98,17 +98,17 @@ def override_list(
     customer: Annotated[str | None, typer.Option("--customer", help="Customer id.")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """List overrides with their state (expired ones read as expired)."""
+    """List overrides with their state (expired ones read as expired) and risk exceptions;
+    `override show ID` gives one in full."""
     from corptier.services import list_overrides, open_workspace
 
     rows = list_overrides(open_workspace(workspace), state, customer)
     console.print(grid(
         _("Overrides ({n})").format(n=len(rows)),
-        [_("id"), _("customer"), _("tier"), _("state"), _("from"), _("until"),
-         _("requested by"), _("decided by"), _("reason"), _("risk exception")],
+        [_("id"), _("customer"), _("tier"), _("state"), _("until"), _("requested by"),
+         _("decided by"), _("reason")],
         [[str(o.id), o.customer_id, label(o.tier, "tier"), label(o.state, "state"),
-          _starts(o), o.valid_until.isoformat(), o.requested_by, o.decided_by or "",
-          o.reason, o.risk_exception or ""]
+          o.valid_until.isoformat(), o.requested_by, o.decided_by or "", _reason(o)]
          for o in rows]))
 
 
@@ -129,6 +129,13 @@ def override_show(override_id: IdArg, workspace: WorkspaceOpt = Path(".")) -> No
     console.print(grid(_("History"), [_("at"), _("by"), _("action")],
                        [[e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action]
                         for e in override_history(ws, override_id)]))
+
+
+def _reason(o: OverrideView) -> str:
+    """The reason, with the risk exception below it when there is one (for the approver)."""
+    if not o.risk_exception:
+        return o.reason
+    return f"{o.reason}\n{_('risk exception')}: {o.risk_exception}"
 
 
 def _starts(o: OverrideView) -> str:
