@@ -117,3 +117,21 @@ def test_an_override_approved_after_julys_close_applies_to_its_re_close_only_whe
         "C003": ("bronze", None), "C004": ("bronze", None),
         "C005": ("bronze", None),  # starts on 1 August
     }
+
+
+def test_a_start_date_is_checked_on_the_command_line(loaded: Workspace) -> None:
+    from typer.testing import CliRunner
+
+    from corptier.cli import app
+
+    args = ["override", "request", "C002", "--tier", "core", "--reason", "mandate", "--until",
+            "2099-12-31", "--by", "alice", "--workspace", str(loaded.root)]
+    runner = CliRunner(env={"CORPTIER_LANG": None})
+    bad = runner.invoke(app, [*args, "--valid-from", "2026-13-01"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+    assert "the start date must be a date YYYY-MM-DD; got '2026-13-01'" in bad.output
+    late = runner.invoke(app, [*args, "--valid-from", "2100-01-01"])
+    assert "must start on or before its end date" in late.output
+    made = runner.invoke(app, [*args, "--valid-from", "2026-07-01"])
+    assert made.exit_code == 0, made.output
+    assert sv.get_override(loaded, int(made.output)).requested_from == date(2026, 7, 1)
