@@ -93,7 +93,10 @@ def close_period(
     The close holds the workspace lock (a load of the same workspace waits, and an interrupted
     load or publication is repaired before anything is read). `by` is who closes it (audited
     with the run; "system" when not given and the workspace has no users). Only overrides
-    whose approval is in the verified audit log apply."""
+    whose approval is in the verified audit log apply, and only those in force for the period
+    (a re-close applies what stood at its first publication, plus overrides approved since
+    that start by its end: `services.audit.attested_overrides`); an override above an
+    immediate cap that fires needs a risk exception (`CloseResult.overrides_refused`)."""
     clock = time.perf_counter()
     p = Period(period)
     actor = acting_name(ws, by or "system", "closed by")
