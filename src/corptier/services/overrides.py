@@ -158,8 +158,9 @@ def list_overrides(ws: Workspace, state: str | None = None, customer_id: str | N
 
 
 def active_overrides(ws: Workspace, as_of: date) -> dict[str, OverrideView]:
-    """The override that applies to each customer on `as_of` (approved, valid through that
-    date; the one approved last when a customer has several)."""
+    """The approved override of each customer valid through `as_of` (the one approved last
+    when a customer has several). What a close applies also depends on start dates and the
+    period's first publication: `services.audit.attested_overrides`."""
     with UnitOfWork(ws.db) as uow:
         return {c: _view(o, as_of) for c, o in uow.overrides.approved_on(as_of).items()}
 
