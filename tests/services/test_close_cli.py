@@ -27,8 +27,11 @@ def test_close_tiers_explain_and_an_approved_override(loaded: Workspace) -> None
     c005 = next(r for r in before if r["customer_id"] == "C005")
     assert c005["applied_tier"] != "core"
 
+    # July is published already: the override corrects it on a re-close only because it
+    # starts on or before July's end (docs/standard.md, "Overrides in time")
     override_id = _run(loaded, "override", "request", "C005", "--tier", "core", "--reason",
-                       "new strategic contract", "--until", "2099-12-31", "--by", "alice").strip()
+                       "new strategic contract", "--until", "2099-12-31", "--by", "alice",
+                       "--valid-from", "2026-07-01").strip()
     refused = runner.invoke(app, ["override", "approve", override_id, "--by", "alice",
                                   "--workspace", str(loaded.root)])
     assert refused.exit_code != 0 and "traceback" not in refused.output.lower()

@@ -26,7 +26,10 @@ UNTIL = (datetime.now(UTC).date() + timedelta(days=90)).isoformat()
 def test_an_rm_requests_and_their_team_head_approves_then_the_close_applies_it(
         bank) -> None:  # type: ignore[no-untyped-def]
     zhang, head, aud = (principal(bank, n) for n in ("zhang", "head", "aud"))
-    made = request_as(bank, zhang, "C002", "core", "集团战略客户", UNTIL)
+    # September is already closed: an override approved since applies to its re-close only
+    # when it starts on or before September's end (docs/standard.md, "Overrides in time")
+    made = request_as(bank, zhang, "C002", "core", "集团战略客户", UNTIL,
+                      valid_from="2026-09-01")
     assert made.state == "pending" and made.requested_by == "zhang"
     with pytest.raises(ForbiddenError):
         decide_as(bank, zhang, made.id, approve=True)

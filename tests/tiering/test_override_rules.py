@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corptier.errors import ApprovalError, RequestError
 from corptier.tiering.hysteresis import STATE_SCHEMA, state_from_published
@@ -16,7 +18,9 @@ from corptier.tiering.overrides import (
     check_revocation,
     check_state_filter,
     effective_state,
+    in_force_for_period,
     snapshot,
+    starts_on,
 )
 
 
@@ -33,6 +37,8 @@ class _Override:
     decided_by: str | None = "bob"
     decided_at: datetime | None = datetime(2026, 9, 2)
     decision_note: str | None = None
+    risk_exception: str | None = None
+    valid_from: date | None = None
 
 
 def test_an_override_is_valid_through_its_last_day() -> None:
@@ -64,7 +70,8 @@ def _request(**kw: object) -> dict[str, object]:
 
 def test_a_request_is_cleaned_field_by_field() -> None:
     assert _request() == {"customer_id": "C1", "tier": "core", "reason": "big mandate",
-                          "requested_by": "alice", "valid_until": date(2026, 12, 31)}
+                          "requested_by": "alice", "valid_until": date(2026, 12, 31),
+                          "risk_exception": None, "valid_from": None}
     assert _request(tier="anything", valid_tiers=None)["tier"] == "anything"
 
 
@@ -165,7 +172,10 @@ def test_the_audit_snapshot_holds_every_field_as_json() -> None:
         "id": 1, "customer_id": "C1", "tier": "core", "reason": "r",
         "valid_until": "2026-09-30", "requested_by": "alice",
         "requested_at": "2026-09-01T00:00:00", "state": "approved", "decided_by": "bob",
-        "decided_at": "2026-09-02T00:00:00", "decision_note": "ok, 6 months"}
+        "decided_at": "2026-09-02T00:00:00", "decision_note": "ok, 6 months",
+        "risk_exception": None, "valid_from": None}
+    signed = snapshot(_Override(risk_exception="CRO memo 12", valid_from=date(2026, 9, 10)))
+    assert (signed["risk_exception"], signed["valid_from"]) == ("CRO memo 12", "2026-09-10")
     pending = snapshot(_Override(state="pending", decided_by=None, decided_at=None))
     assert (pending["decided_by"], pending["decided_at"], pending["decision_note"]) == (
         None, None, None)
@@ -186,3 +196,72 @@ def test_the_state_of_a_first_close_is_empty_but_typed() -> None:
     assert state_from_published([], ["core"]).schema == STATE_SCHEMA
     rows = [{"customer_id": "C1", "applied_tier": "core", "hysteresis": {}}]
     assert state_from_published(rows, ["core"]).schema == STATE_SCHEMA
+
+
+# --- risk exceptions and start dates (issue 15) -------------------------------------------------
+def test_a_risk_exception_is_optional_stripped_and_at_most_2000_characters() -> None:
+    for blank in (None, "", "  \t "):
+        assert _request(risk_exception=blank)["risk_exception"] is None
+    assert _request(risk_exception="  CRO memo 12 ")["risk_exception"] == "CRO memo 12"
+    assert _request(risk_exception="e" * 2000)["risk_exception"] == "e" * 2000
+    with pytest.raises(RequestError) as error:
+        _request(risk_exception="x" * 2001)
+    assert str(error.value) == f"risk exception is at most 2000 characters; got 2001: {'x' * 20}…"
+
+
+def test_an_override_starts_on_or_before_its_end() -> None:
+    assert _request(valid_from=date(2026, 12, 31))["valid_from"] == date(2026, 12, 31)
+    assert _request(valid_from=date(2025, 1, 1))["valid_from"] == date(2025, 1, 1)
+    with pytest.raises(RequestError) as error:
+        _request(valid_from=date(2027, 1, 1))
+    assert str(error.value) == ("the override must start on or before its end date; got valid "
+                                "from 2027-01-01 after 2026-12-31")
+
+
+def test_an_override_starts_on_its_valid_from_else_its_approval_date() -> None:
+    assert starts_on(_Override()) == date(2026, 9, 2)
+    assert starts_on(_Override(valid_from=date(2026, 5, 1))) == date(2026, 5, 1)
+    assert starts_on(_Override(state="pending", decided_at=None)) is None
+
+
+MAY_END, JULY = date(2026, 5, 31), datetime(2026, 7, 10, 9, 0)
+
+
+@pytest.mark.parametrize(("override", "first_close", "then", "now", "applies"), [
+    # first close: what stands now, whenever it was approved (May closed in July)
+    (_Override(decided_at=JULY), True, False, True, True),
+    (_Override(decided_at=JULY, state="revoked"), True, False, False, False),
+    # a future valid_from: not before it starts (past both May's end and the approval)
+    (_Override(decided_at=JULY, valid_from=date(2026, 8, 1)), True, False, True, False),
+    (_Override(decided_at=JULY, valid_from=date(2026, 7, 1)), True, False, True, True),
+    # re-close: approved after May's first publication, from its approval date: not May's
+    (_Override(decided_at=JULY), False, False, True, False),
+    # ... unless it starts on or before May's end
+    (_Override(decided_at=JULY, valid_from=date(2026, 5, 31)), False, False, True, True),
+    (_Override(decided_at=JULY, valid_from=date(2026, 6, 1)), False, False, True, False),
+    # re-close: approved before the first publication, revoked since: May keeps it
+    (_Override(decided_at=datetime(2026, 5, 20), state="revoked"), False, True, False, True),
+    # approved then, still approved
+    (_Override(decided_at=datetime(2026, 5, 20)), False, True, True, True),
+    # revoked before the first publication: not then, not now
+    (_Override(decided_at=datetime(2026, 5, 20), state="revoked"), False, False, False, False),
+])
+def test_which_overrides_a_close_of_may_applies(override: _Override, first_close: bool,
+                                                then: bool, now: bool, applies: bool) -> None:
+    assert in_force_for_period(override, MAY_END, first_close=first_close, approved_then=then,
+                               approved_now=now) is applies
+
+
+@given(first_close=st.booleans(), then=st.booleans(),
+       start=st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+       approved=st.dates(date(2026, 1, 1), date(2026, 12, 31)))
+def test_an_override_never_applies_before_it_starts_nor_without_an_approval(
+        first_close: bool, then: bool, start: date, approved: date) -> None:
+    """Whatever the dates: nothing applies that was approved neither then nor now, and an
+    override whose start is past both the period's end and its approval never applies."""
+    o = _Override(decided_at=datetime.combine(approved, datetime.min.time()), valid_from=start)
+    assert not in_force_for_period(o, MAY_END, first_close=first_close, approved_then=False,
+                                   approved_now=False)
+    if start > max(MAY_END, approved):
+        assert not in_force_for_period(o, MAY_END, first_close=first_close,
+                                       approved_then=then, approved_now=True)

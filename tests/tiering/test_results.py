@@ -93,7 +93,8 @@ def test_a_tier_the_standard_no_longer_has_starts_afresh() -> None:
 
 def test_an_override_to_an_unknown_tier_is_left_out() -> None:
     table = overrides_table({"C1": (1, "a"), "C2": (2, "platinum")}, CODES)
-    assert table.to_pylist() == [{"customer_id": "C1", "override_id": 1, "override_tier": "a"}]
+    assert table.to_pylist() == [{"customer_id": "C1", "override_id": 1, "override_tier": "a",
+                                  "risk_exception": None}]
 
 
 @settings(max_examples=25, deadline=None)
@@ -127,3 +128,61 @@ def test_the_published_table_holds_the_explanations_facts() -> None:
     assert row["points__value__dep_avg"] == 90.0 and row["value__dep_avg"] == 90.0
     assert row["dim_value"] == 90.0 and row["raw_tier"] == "a"
     assert (row["hysteresis_reason"], row["previous_applied_tier"]) == ("upgrade", "b")
+
+
+# --- an override above a fired immediate cap needs a risk exception (issue 15) ------------------
+CAPPED = standard_from(IDENTITY, extra="""\
+gates:
+  caps:
+    - {id: cap_b, named_list: {name: cap_b}, tier: b}
+    - {id: cap_c, named_list: {name: cap_c}, tier: c}
+    - {id: cap_d, named_list: {name: cap_d}, tier: d}
+""")
+
+
+def capped_close(caps: dict[str, str], overrides: dict) -> dict[str, dict]:
+    """A first close of customers all computed a before the caps; `caps`: customer → the tier
+    of the immediate cap that fires for it."""
+    ids = sorted({*caps, *overrides})
+    lists = {f"cap_{tier}": [c for c in ids if caps.get(c) == tier] for tier in "bcd"}
+    current = memtable(customer_id=ids, dep_avg=[SCORE["a"]] * len(ids))
+    history = published_history([])
+    tiered = tier_with_hysteresis(current, CAPPED, lists, hysteresis_state(history, CODES))
+    chosen = ibis.memtable(overrides_table(overrides, CODES))
+    return {r["customer_id"]: r for r in rows(add_results(tiered, history, chosen, CODES, None))}
+
+
+def test_an_override_above_a_fired_cap_applies_only_with_a_risk_exception() -> None:
+    got = capped_close({"C1": "b", "C2": "b", "C3": "b", "C5": "b"}, {
+        "C1": (1, "a"), "C2": (2, "a", "CRO memo"), "C3": (3, "c"), "C4": (4, "a"),
+        "C5": (5, "b", "not needed")})
+    assert {c: (r["applied_tier"], r["override_id"], r["override_refused"],
+                r["override_risk_exception"]) for c, r in got.items()} == {
+        "C1": ("b", None, 1, None),  # above the cap, no exception: the cap wins
+        "C2": ("a", 2, None, "CRO memo"),  # above the cap with one: applies, names it
+        "C3": ("c", 3, None, None),  # below the cap: applies
+        "C4": ("a", 4, None, None),  # no cap fired
+        "C5": ("b", 5, None, None),  # at the cap: no exception needed, none recorded
+    }
+
+
+def test_no_override_is_applied_above_a_fired_cap_without_an_exception_all_cases() -> None:
+    """Every override tier × cap (none, a…d) × exception or not, in one close: the applied
+    tier is the override's unless it is better than the cap and has no exception, in which
+    case it is the hysteresis tier and the override is recorded as refused."""
+    cases = [(o, cap, exc) for o in CODES for cap in (None, "b", "c", "d")
+             for exc in (None, "ok")]
+    ids = {f"C{i:02d}": case for i, case in enumerate(cases)}
+    got = capped_close({c: cap for c, (_, cap, _) in ids.items() if cap},
+                       {c: (i + 1, o, exc) for i, (c, (o, _, exc)) in enumerate(ids.items())})
+    for i, (customer, (tier, cap, exc)) in enumerate(ids.items()):
+        row = got[customer]
+        above = cap is not None and CODES.index(tier) < CODES.index(cap)
+        if above and exc is None:
+            assert (row["applied_tier"], row["override_id"], row["override_refused"]) == (
+                cap, None, i + 1), customer
+        else:
+            assert (row["applied_tier"], row["override_id"], row["override_refused"]) == (
+                tier, i + 1, None), customer
+        assert row["override_risk_exception"] == (exc if above else None), customer
+        assert row["hysteresis_tier"] == (cap or "a"), customer

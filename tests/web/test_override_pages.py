@@ -41,3 +41,21 @@ def test_a_bad_request_names_the_field_on_one_line(client_as) -> None:  # type: 
         "tier": "growth", "reason": "x", "until": "31/12/2099", "csrf_token": zhang.csrf})
     assert answer.status_code == 422 and "YYYY-MM-DD" in answer.text
     assert "Traceback" not in answer.text
+
+
+def test_the_approval_queue_shows_the_risk_exception_and_the_start(client_as, bank) -> None:  # type: ignore[no-untyped-def]
+    zhang, head = client_as("zhang"), client_as("head")
+    until = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    exception = "<i>CRO</i> memo 12"
+    sent = zhang.post("/customers/C005/overrides", data={
+        "tier": "core", "reason": "risk signed", "until": until, "valid_from": "2026-09-01",
+        "risk_exception": f"  {exception} ", "csrf_token": zhang.csrf}, follow_redirects=False)
+    assert sent.status_code == 303
+    [made] = [o for o in list_overrides(bank, "pending", "C005") if o.reason == "risk signed"]
+    assert (made.risk_exception, made.requested_from.isoformat()) == (exception, "2026-09-01")
+    queue = head.get("/overrides").text
+    assert "&lt;i&gt;CRO&lt;/i&gt; memo 12" in queue and "2026-09-01" in queue
+    bad = zhang.post("/customers/C005/overrides", data={
+        "tier": "core", "reason": "x", "until": until, "valid_from": "1/9/2026",
+        "csrf_token": zhang.csrf})
+    assert bad.status_code == 422 and "the start date must be a date YYYY-MM-DD" in bad.text

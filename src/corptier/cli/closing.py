@@ -42,6 +42,9 @@ def close(
         seconds=f"{result.seconds:.1f}"))
     say(_("Tiers: {counts}").format(counts=counts_line(result.tier_counts, "tier")))
     say(_("Migration: {counts}").format(counts=counts_line(result.migrations, "migration")))
+    for override_id in result.overrides_refused:
+        say(_("override {id} not applied: a risk cap fired and it has no risk "
+              "exception").format(id=override_id))
     if result.overrides_not_applied:
         say(_("Overrides not applied: {reasons}").format(
             reasons="; ".join(result.overrides_not_applied)))

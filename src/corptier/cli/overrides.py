@@ -30,6 +30,12 @@ def override_request(
     reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
     until: Annotated[str, typer.Option("--until", help="Last day it applies, YYYY-MM-DD.")],
     by: ByOpt = None,
+    valid_from: Annotated[str | None, typer.Option(
+        "--valid-from", help="First day it applies, YYYY-MM-DD (default: the approval date); "
+                             "a re-close of a period ending on or after it applies it.")] = None,
+    risk_exception: Annotated[str | None, typer.Option(
+        "--risk-exception", help="Why risk accepts the tier above an immediate cap that "
+                                 "fires for the customer (without it the cap wins).")] = None,
     standard: Annotated[
         Path | None, typer.Option(help="Standard whose tiers are valid (default: the "
                                        "workspace's active standard).")
@@ -41,7 +47,8 @@ def override_request(
 
     ws = open_workspace(workspace)
     override = request_override(ws, customer, tier, reason, until, acting(ws, by),
-                                standard_path=standard)
+                                standard_path=standard, risk_exception=risk_exception,
+                                valid_from=valid_from)
     typer.echo(str(override.id))
 
 
@@ -91,7 +98,8 @@ def override_list(
     customer: Annotated[str | None, typer.Option("--customer", help="Customer id.")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """List overrides with their state (expired ones read as expired)."""
+    """List overrides with their state (expired ones read as expired) and risk exceptions;
+    `override show ID` gives one in full."""
     from corptier.services import list_overrides, open_workspace
 
     rows = list_overrides(open_workspace(workspace), state, customer)
@@ -100,5 +108,36 @@ def override_list(
         [_("id"), _("customer"), _("tier"), _("state"), _("until"), _("requested by"),
          _("decided by"), _("reason")],
         [[str(o.id), o.customer_id, label(o.tier, "tier"), label(o.state, "state"),
-          o.valid_until.isoformat(), o.requested_by, o.decided_by or "", o.reason]
+          o.valid_until.isoformat(), o.requested_by, o.decided_by or "", _reason(o)]
          for o in rows]))
+
+
+@override_app.command("show")
+def override_show(override_id: IdArg, workspace: WorkspaceOpt = Path(".")) -> None:
+    """One override in full (its risk exception included) and its audit history."""
+    from corptier.services import get_override, open_workspace, override_history
+
+    ws = open_workspace(workspace)
+    o = get_override(ws, override_id)
+    facts = [(_("customer"), o.customer_id), (_("tier"), label(o.tier, "tier")),
+             (_("state"), label(o.state, "state")), (_("reason"), o.reason),
+             (_("risk exception"), o.risk_exception or _("none")),
+             (_("from"), _starts(o)), (_("until"), o.valid_until.isoformat()),
+             (_("requested by"), o.requested_by), (_("decided by"), o.decided_by or "")]
+    console.print(grid(_("Override {id}").format(id=o.id), [_("field"), _("value")],
+                       [[name, value] for name, value in facts]))
+    console.print(grid(_("History"), [_("at"), _("by"), _("action")],
+                       [[e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action]
+                        for e in override_history(ws, override_id)]))
+
+
+def _reason(o: OverrideView) -> str:
+    """The reason, with the risk exception below it when there is one (for the approver)."""
+    if not o.risk_exception:
+        return o.reason
+    return f"{o.reason}\n{_('risk exception')}: {o.risk_exception}"
+
+
+def _starts(o: OverrideView) -> str:
+    """The first day it applies, or "approval date" while it is pending without one."""
+    return o.valid_from.isoformat() if o.valid_from else _("approval date")

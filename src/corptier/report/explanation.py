@@ -38,6 +38,7 @@ LABELS = {
     "behaviour": N_("Behaviour state"),
     "uscc": N_("USCC"),
     "approved_by": N_("Approved by"),
+    "valid_from": N_("Valid from"),
     "valid_until": N_("Valid until"),
     "reason": N_("Reason"),
 }
@@ -97,7 +98,8 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
            f"adjusted={group.get('adjusted')}" if group.get("group_id") else label["none"]),
         f"{label['computed']}: {_tier((expl['computed_tier'] or {}).get('code'), lang)}",
         f"{label['hysteresis']}: {_hysteresis(expl['hysteresis'], lang)}",
-        f"{label['override']}: " + _override(expl.get("override"), label, lang),
+        f"{label['override']}: " + _override(expl.get("override"), label, lang,
+                                             expl.get("override_refused")),
         f"{label['applied']}: {_tier(expl['applied_tier'], lang)}",
         f"{label['previous']}: {_tier(expl.get('previous_tier'), lang)} "
         f"({expl.get('previous_period') or '–'})   {label['migration']}: "
@@ -112,14 +114,24 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
     return "\n".join(lines)
 
 
-def _override(override: dict[str, Any] | None, label: dict[str, str], lang: str) -> str:
+def _override(override: dict[str, Any] | None, label: dict[str, str], lang: str,
+              refused: dict[str, Any] | None = None) -> str:
+    _ = translations(lang).gettext
+    if refused:
+        return _("override {id} not applied: a risk cap fired and it has no risk "
+                 "exception").format(id=refused["id"])
     if not override:
         return label["none"]
     text = f"#{override['id']} → {_tier(override['tier'], lang)}"
     details = [(label["reason"], override.get("reason")),
                (label["approved_by"], override.get("approved_by")),
+               (label["valid_from"], override.get("valid_from")),
                (label["valid_until"], override.get("valid_until"))]
-    return "; ".join([text, *(f"{name} {value}" for name, value in details if value)])
+    parts = [text, *(f"{name} {value}" for name, value in details if value)]
+    if override.get("risk_exception"):
+        parts.append(_("applied above a fired risk cap under the risk exception: "
+                       "{exception}").format(exception=override["risk_exception"]))
+    return "; ".join(parts)
 
 
 def _behaviour(behaviour: dict[str, Any], label: dict[str, str], lang: str) -> str:

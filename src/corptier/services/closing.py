@@ -70,6 +70,9 @@ class CloseResult:
     overrides_not_applied: tuple[str, ...] = ()
     """Approved overrides the close left out, each with why (e.g. its approval is not in
     the audit log)."""
+    overrides_refused: tuple[int, ...] = ()
+    """Overrides not applied because an immediate risk cap fired for the customer and the
+    override, better than the cap's tier, has no risk exception."""
     follow_up_problems: tuple[str, ...] = ()
     """Steps after the publication that could not run (alerts, service plans: a rules or
     catalogue file to mend), each saying what to correct; the published tiers stand."""
@@ -90,7 +93,10 @@ def close_period(
     The close holds the workspace lock (a load of the same workspace waits, and an interrupted
     load or publication is repaired before anything is read). `by` is who closes it (audited
     with the run; "system" when not given and the workspace has no users). Only overrides
-    whose approval is in the verified audit log apply."""
+    whose approval is in the verified audit log apply, and only those in force for the period
+    (a re-close applies what stood at its first publication, plus overrides approved since
+    that start by its end: `services.audit.attested_overrides`); an override above an
+    immediate cap that fires needs a risk exception (`CloseResult.overrides_refused`)."""
     clock = time.perf_counter()
     p = Period(period)
     actor = acting_name(ws, by or "system", "closed by")
@@ -106,10 +112,10 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
     with UnitOfWork(ws.db) as uow:  # what the close starts from: the last closes, the overrides
         earlier = uow.runs.published_latest_before(
             p, standard.hysteresis.keep_state_absent_periods + 1)
-        approved, not_applied = attested_overrides(uow, uow.overrides.approved_on(p.month_end))
+        approved, not_applied = attested_overrides(uow, p, p.month_end)
     previous = earlier[0] if earlier else None
     history = history_files(ws, earlier)
-    overrides = {c: (o.id, o.tier) for c, o in sorted(approved.items())
+    overrides = {c: (o.id, o.tier, o.risk_exception) for c, o in sorted(approved.items())
                  if o.tier in standard.tier_codes}
     with shared_connection(ws, engine, spark_session=spark_session) as con:
         step("indicators")
@@ -120,7 +126,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
             input_fingerprint=indicators.input_fingerprint,
             config_hash=indicators.config_hash,
             previous_run=previous.run_id if previous else None,
-            overrides=hash_json(sorted(overrides.items())),
+            overrides=hash_json(sorted((c, o if o[2] else o[:2]) for c, o in overrides.items())),
             code=code_version(),
             named_lists=hash_json(lists),
         )
@@ -132,7 +138,7 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-    counts = pq.read_table(staged, columns=["applied_tier", "migration"])
+    counts = pq.read_table(staged, columns=["applied_tier", "migration", "override_refused"])
     step("publish", rows=customers)
     unchanged = publish(ws, Publication(p, run_id, standard, indicators.input_fingerprint,
                                         indicators.engine, staged, customers,
@@ -157,8 +163,14 @@ def _close(ws: Workspace, p: Period, engine: str | None, standard_path: Path | s
         unchanged=unchanged,
         seconds=round(time.perf_counter() - clock, 3),
         overrides_not_applied=tuple(not_applied),
+        overrides_refused=refused_overrides(counts.column("override_refused")),
         follow_up_problems=tuple(follow_up),
     )
+
+
+def refused_overrides(refused: pa.ChunkedArray) -> tuple[int, ...]:
+    """The ids of the overrides an immediate cap kept out (no risk exception), in order."""
+    return tuple(sorted({int(i) for i in refused.drop_null().to_pylist()}))
 
 
 def refuse_without_customers(ws: Workspace, p: Period) -> None:
@@ -180,7 +192,8 @@ def read_customer_indicators(con: EngineConnection, ws: Workspace, period: Perio
 
 def _write_results(con: EngineConnection, ws: Workspace, period: Period, standard: Standard,
                    lists: dict[str, list[str]], history_paths: list[tuple[str, Path]],
-                   overrides: dict[str, tuple[int, str]], run_id: str, staged: Path) -> int:
+                   overrides: dict[str, tuple[int, str, str | None]], run_id: str,
+                   staged: Path) -> int:
     """Score, tier, apply hysteresis and overrides and write the export, all in the engine;
     returns the number of customers."""
     indicators = read_customer_indicators(con, ws, period)

@@ -48,6 +48,12 @@ class OverrideView:
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+    risk_exception: str | None = None
+    """Why risk accepts the override above an immediate cap that fires (for the approver)."""
+    valid_from: date | None = None
+    """The first day it applies: as requested, else its approval date (None while pending)."""
+    requested_from: date | None = None
+    """The `valid_from` asked for (None: from the approval date)."""
 
 
 @dataclass(frozen=True)
@@ -61,18 +67,23 @@ class AuditEntry:
 
 def request_override(ws: Workspace, customer_id: str, tier: str, reason: str,
                      until: date | str, by: str, *, standard_path: Path | str | None = None,
+                     risk_exception: str | None = None, valid_from: date | str | None = None,
                      clock: Clock = utc_now) -> OverrideView:
-    """Record a pending override of `customer_id` to `tier` through `until` (inclusive).
+    """Record a pending override of `customer_id` to `tier` from `valid_from` (default: the
+    approval date) through `until` (inclusive).
 
     The tier must be one of the active standard's (or of the standard at `standard_path`).
+    `risk_exception` is why risk accepts the tier above an immediate cap that fires for the
+    customer: without it such a cap wins at the close.
     """
     from corptier.services.standards import active_standard
 
     now = _naive(clock())
     valid = active_standard(ws, standard_path).tier_codes
     by = acting_name(ws, by, "requested by")
+    start = None if valid_from is None or valid_from == "" else parse_date(valid_from, "start")
     fields = rules.check_request(customer_id, tier, reason, parse_date(until), by, now.date(),
-                                 valid)
+                                 valid, risk_exception=risk_exception, valid_from=start)
     _check_customer(ws, fields["customer_id"])
     with UnitOfWork(ws.db) as uow:
         override = uow.overrides.add(Override(**fields, requested_at=now, state="pending"))
@@ -147,8 +158,9 @@ def list_overrides(ws: Workspace, state: str | None = None, customer_id: str | N
 
 
 def active_overrides(ws: Workspace, as_of: date) -> dict[str, OverrideView]:
-    """The override that applies to each customer on `as_of` (approved, valid through that
-    date; the one approved last when a customer has several)."""
+    """The approved override of each customer valid through `as_of` (the one approved last
+    when a customer has several). What a close applies also depends on start dates and the
+    period's first publication: `services.audit.attested_overrides`."""
     with UnitOfWork(ws.db) as uow:
         return {c: _view(o, as_of) for c, o in uow.overrides.approved_on(as_of).items()}
 
@@ -160,14 +172,15 @@ def override_history(ws: Workspace, override_id: int) -> list[AuditEntry]:
                 for r in uow.audit.for_entity(rules.ENTITY, str(override_id))]
 
 
-def parse_date(value: date | str) -> date:
-    """A date, or text YYYY-MM-DD; RequestError otherwise."""
+def parse_date(value: date | str, which: str = "end") -> date:
+    """A date, or text YYYY-MM-DD; RequestError (naming `which` date) otherwise."""
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RequestError(f"the end date must be a date YYYY-MM-DD; got {value!r}") from None
+        raise RequestError(f"the {which} date must be a date YYYY-MM-DD; got {value!r}"
+                           ) from None
 
 
 def _check_customer(ws: Workspace, customer_id: str) -> None:
@@ -201,6 +214,8 @@ def _view(o: Override, today: date) -> OverrideView:
         valid_until=o.valid_until, requested_by=o.requested_by, requested_at=o.requested_at,
         state=rules.effective_state(o, today), stored_state=o.state, decided_by=o.decided_by,
         decided_at=o.decided_at, decision_note=o.decision_note,
+        risk_exception=o.risk_exception, valid_from=rules.starts_on(o),
+        requested_from=o.valid_from,
     )
 
 

@@ -24,6 +24,7 @@ from corptier.periods import Period
 from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
 from corptier.tiering import Standard
+from corptier.tiering import overrides as rules
 from corptier.tiering.explain import explain_published
 from corptier.workspace import PUBLISHED_TIERS, Workspace
 
@@ -249,7 +250,9 @@ def _override_facts(ws: Workspace, override_id: int) -> dict[str, Any]:
         o = uow.overrides.get(override_id)
         if o is None:
             return {}
+        start = rules.starts_on(o)
         return {"reason": o.reason, "approved_by": o.decided_by,
+                "valid_from": None if start is None else start.isoformat(),
                 "valid_until": o.valid_until.isoformat()}
 
 

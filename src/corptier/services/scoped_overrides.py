@@ -38,11 +38,13 @@ def scoped_override(ws: Workspace, who: Principal, override_id: int) -> core.Ove
 
 
 def request_as(ws: Workspace, who: Principal, customer_id: str, tier: str, reason: str,
-               until: date | str) -> core.OverrideView:
-    """Request an override of a customer in `who`'s book."""
+               until: date | str, *, risk_exception: str | None = None,
+               valid_from: date | str | None = None) -> core.OverrideView:
+    """Request an override of a customer in `who`'s book (see `core.request_override`)."""
     require(who, "request_override")
     check_in_scope(ws, who, customer_id)
-    return core.request_override(ws, customer_id, tier, reason, until, who.name)
+    return core.request_override(ws, customer_id, tier, reason, until, who.name,
+                                 risk_exception=risk_exception, valid_from=valid_from)
 
 
 def decide_as(ws: Workspace, who: Principal, override_id: int, approve: bool,

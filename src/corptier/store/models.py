@@ -109,6 +109,10 @@ class Override(Base):
     decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    risk_exception: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Why the override may apply above an immediate cap that fires (risk's sign-off)."""
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """First day it applies; None: from its approval date."""
 
 
 class StandardAdoption(Base):

@@ -88,8 +88,10 @@ def explain_published(
             "previous_applied_tier": row.get("previous_applied_tier"),
             "cap_tier": row.get("cap_tier"),
         },
-        "override": None if override is None else {"id": int(override),
-                                                   "tier": row.get("applied_tier")},
+        "override": None if override is None else {
+            "id": int(override), "tier": row.get("applied_tier"),
+            **({"risk_exception": row["override_risk_exception"]}
+               if row.get("override_risk_exception") else {})},
         "applied_tier": row.get("applied_tier"),
         "previous_tier": row.get("previous_tier"),
         "previous_period": (row.get("previous_period") if row.get("migration") == "returned"
@@ -102,6 +104,9 @@ def explain_published(
             "model": None if model is None else dict(model),
         },
     })
+    if row.get("override_refused") is not None:
+        out["override_refused"] = {"id": int(row["override_refused"]),
+                                   "cap_tier": row.get("cap_tier")}
     return out
 
 

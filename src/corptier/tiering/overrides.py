@@ -7,7 +7,13 @@ close.
 
 States stored: pending → approved | rejected; pending or approved → revoked. "expired" is not
 stored: a pending or approved override whose `valid_until` date has passed reads as expired
-(`effective_state`). An override is valid through its `valid_until` date.
+(`effective_state`). An override is valid through its `valid_until` date, from its `valid_from`
+date (its approval date when not given).
+
+Which overrides a close of a period applies (`in_force_for_period`): those in force when the
+period was first published, plus, on a re-close, those approved since whose `valid_from` is on
+or before the period's end; a revocation does not rewrite a closed period. An override whose
+tier is better than an immediate cap that fires needs a `risk_exception` (tiering/results.py).
 """
 
 from __future__ import annotations
@@ -39,6 +45,12 @@ class OverrideRecord(Protocol):
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+    risk_exception: str | None
+    valid_from: date | None
+
+
+RISK_EXCEPTION_MAX = 2000
+"""The longest risk exception taken (as long as a reason on the web form)."""
 
 
 def effective_state(override: OverrideRecord, today: date) -> str:
@@ -54,10 +66,12 @@ def check_state_filter(state: str | None) -> None:
 
 
 def check_request(customer_id: str, tier: str, reason: str, until: date, by: str, today: date,
-                  valid_tiers: Collection[str] | None) -> dict[str, Any]:
+                  valid_tiers: Collection[str] | None, *, risk_exception: str | None = None,
+                  valid_from: date | None = None) -> dict[str, Any]:
     """The cleaned fields of a request, or RequestError naming the first bad one.
 
     `valid_tiers` are the tier codes of the standard in force; without them any code is taken.
+    A blank `risk_exception` is none; `valid_from` None means "from the approval date".
     """
     fields = {
         "customer_id": required(customer_id, "customer", 40),
@@ -65,6 +79,8 @@ def check_request(customer_id: str, tier: str, reason: str, until: date, by: str
         "reason": required(reason, "reason", None),
         "requested_by": normalise_name(by, "requested by"),
         "valid_until": until,
+        "risk_exception": optional(risk_exception, "risk exception", RISK_EXCEPTION_MAX),
+        "valid_from": valid_from,
     }
     if valid_tiers is not None and fields["tier"] not in valid_tiers:
         raise RequestError(
@@ -73,7 +89,41 @@ def check_request(customer_id: str, tier: str, reason: str, until: date, by: str
         raise RequestError(
             f"the override must run until a future date; got {until.isoformat()} "
             f"(today is {today.isoformat()})")
+    if valid_from is not None and valid_from > until:
+        raise RequestError(
+            f"the override must start on or before its end date; got valid from "
+            f"{valid_from.isoformat()} after {until.isoformat()}")
     return fields
+
+
+def starts_on(override: OverrideRecord) -> date | None:
+    """The first day `override` applies: its `valid_from`, else its approval date (None while
+    it is undecided)."""
+    if override.valid_from is not None:
+        return override.valid_from
+    return None if override.decided_at is None else override.decided_at.date()
+
+
+def in_force_for_period(override: OverrideRecord, period_end: date, *, first_close: bool,
+                        approved_then: bool, approved_now: bool) -> bool:
+    """Whether a close of the period ending `period_end` applies `override` (its tier is valid
+    through `period_end`, which the caller has checked).
+
+    `approved_then`: its approval stood (attested, not yet revoked) when the period was first
+    published; `approved_now`: it stands now. A first close applies what stands now; a
+    re-close applies what stood at the first publication (a later revocation does not rewrite
+    it) and what was approved since only when it starts on or before the period's end. Either
+    way an override asked to start later than both the period's end and its approval (a future
+    `valid_from`) does not apply yet.
+    """
+    start = starts_on(override)
+    if start is None:
+        return False
+    approved = override.decided_at.date() if override.decided_at is not None else start
+    started = start <= max(period_end, approved)
+    if first_close:
+        return approved_now and started
+    return (approved_then and started) or (approved_now and start <= period_end)
 
 
 def check_decision(override: OverrideRecord, by: str, action: str, today: date) -> None:
@@ -111,6 +161,14 @@ def required(value: str | None, field: str, max_length: int | None) -> str:
     return text
 
 
+def optional(value: str | None, field: str, max_length: int) -> str | None:
+    """`value` stripped, None when blank; RequestError when longer than `max_length`."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return required(text, field, max_length)
+
+
 def same_person(a: str, b: str) -> bool:
     """One user under two spellings (`ａｌｉｃｅ`, `ALİCE`, `alice\u200b` are all alice)."""
     return same_user(a, b)
@@ -133,4 +191,6 @@ def snapshot(override: OverrideRecord) -> dict[str, Any]:
         "decided_by": override.decided_by,
         "decided_at": iso(override.decided_at),
         "decision_note": override.decision_note,
+        "risk_exception": override.risk_exception,
+        "valid_from": iso(override.valid_from),
     }

@@ -1,9 +1,11 @@
 """A close's per-customer results as engine columns (nothing runs until the caller executes).
 
 From the hysteresis output of `tier_with_hysteresis`, the published results of the earlier
-closes and the overrides in force: the applied tier (the hysteresis tier, then the override),
-the previous tier and the migration (`new`, `returned`, `same`, `up`, `down`), and the columns
-of the published table, which hold every fact an explanation shows (`explain_published`
+closes and the overrides in force: the applied tier (the hysteresis tier, then the override;
+an override better than the tier of an immediate cap that fired applies only with a risk
+exception, otherwise the cap wins and the override is recorded as refused), the previous tier
+and the migration (`new`, `returned`, `same`, `up`, `down`), and the columns of the published
+table, which hold every fact an explanation shows (`explain_published`
 renders one customer's explanation from its row).
 
 A customer absent from the previous close but present in one of the
@@ -47,7 +49,10 @@ HISTORY_SCHEMA = pa.schema([
 """What the next close needs of a published close: the applied tier and the hysteresis state."""
 OVERRIDE_SCHEMA = pa.schema([
     ("customer_id", pa.string()), ("override_id", pa.int64()), ("override_tier", pa.string()),
+    ("risk_exception", pa.string()),
 ])
+Chosen = tuple[int, str] | tuple[int, str, str | None]
+"""An override in force: its id, its tier and, optionally, its risk exception."""
 
 
 def published_history(closes: Sequence[tuple[str, ir.Table]]) -> ir.Table:
@@ -89,27 +94,39 @@ def hysteresis_state(history: ir.Table, tier_codes: Sequence[str]) -> ir.Table:
     return state.filter(state[APPLIED].notnull()).select(*STATE_SCHEMA.names)
 
 
-def overrides_table(overrides: Mapping[str, tuple[int, str]],
-                    tier_codes: Sequence[str]) -> pa.Table:
-    """The overrides in force (customer id → (override id, tier)) whose tier the standard has."""
+def overrides_table(overrides: Mapping[str, Chosen], tier_codes: Sequence[str]) -> pa.Table:
+    """The overrides in force (customer id → (override id, tier[, risk exception])) whose tier
+    the standard has."""
     kept = sorted((c, o) for c, o in overrides.items() if o[1] in tier_codes)
     return pa.table({"customer_id": [c for c, _ in kept], "override_id": [o[0] for _, o in kept],
-                     "override_tier": [o[1] for _, o in kept]}, schema=OVERRIDE_SCHEMA)
+                     "override_tier": [o[1] for _, o in kept],
+                     "risk_exception": [o[2] if len(o) > 2 else None for _, o in kept]},
+                    schema=OVERRIDE_SCHEMA)
 
 
 def add_results(tiered: ir.Table, history: ir.Table, overrides: ir.Table,
                 tier_codes: Sequence[str], previous_period: str | None) -> ir.Table:
     """`tiered` (the output of `tier_with_hysteresis`) with `hysteresis_tier`, `override_id`,
-    `applied_tier`, `previous_tier`, `previous_period` and `migration`; `previous_period` is the
-    period of the last close (a customer whose previous tier is older has returned)."""
+    `override_refused`, `override_risk_exception`, `applied_tier`, `previous_tier`,
+    `previous_period` and `migration`; `previous_period` is the period of the last close (a
+    customer whose previous tier is older has returned).
+
+    An override whose tier is better than the tier of an immediate cap that fired
+    (`cap_tier_rank`) applies only with a risk exception (kept in `override_risk_exception`);
+    without one the hysteresis tier (bounded by the cap) applies, `override_id` is null and
+    `override_refused` holds the override's id."""
     prev = history.select(_pid=history.customer_id, previous_tier=history.previous_tier,
                           previous_period=history.previous_period)
     joined = tiered.left_join(prev, tiered.customer_id == prev._pid).drop("_pid")
-    chosen = overrides.select(_oid=overrides.customer_id, override_id=overrides.override_id,
-                              _otier=overrides.override_tier)
+    chosen = overrides.select(_oid=overrides.customer_id, _ooid=overrides.override_id,
+                              _otier=overrides.override_tier, _orisk=overrides.risk_exception)
     joined = joined.left_join(chosen, joined.customer_id == chosen._oid).drop("_oid")
     hysteresis_tier = tier_code(joined[APPLIED], tier_codes)
-    applied = joined._otier.fill_null(hysteresis_tier)
+    cap = joined[CAP].cast("int64") if CAP in joined.columns else ibis.null("int64")
+    above_cap = (cap.notnull() & (tier_rank(joined._otier, tier_codes) < cap)).fill_null(False)
+    refused = above_cap & joined._orisk.isnull()
+    no_id = ibis.null("int64")
+    applied = ibis.ifelse(refused, hysteresis_tier, joined._otier.fill_null(hysteresis_tier))
     before, now = tier_rank(joined.previous_tier, tier_codes), tier_rank(applied, tier_codes)
     last = ibis.literal(previous_period or "", "string")
     migration = ibis.cases(
@@ -119,8 +136,13 @@ def add_results(tiered: ir.Table, history: ir.Table, overrides: ir.Table,
         (now > before, "down"),
         else_="up",
     )
-    return joined.mutate(hysteresis_tier=hysteresis_tier, applied_tier=applied,
-                         migration=migration.cast("string")).drop("_otier")
+    return joined.mutate(
+        hysteresis_tier=hysteresis_tier, applied_tier=applied, migration=migration.cast("string"),
+        override_id=ibis.ifelse(refused, no_id, joined._ooid.cast("int64")),
+        override_refused=ibis.ifelse(refused, joined._ooid.cast("int64"), no_id),
+        override_risk_exception=ibis.ifelse(above_cap & ~refused, joined._orisk.cast("string"),
+                                            ibis.null("string")),
+    ).drop("_ooid", "_otier", "_orisk")
 
 
 def published_table(results: ir.Table, standard: Standard, run_id: str) -> ir.Table:
@@ -151,6 +173,8 @@ def published_table(results: ir.Table, standard: Standard, run_id: str) -> ir.Ta
         "downgrade_buffer": t[BUFFER].cast("int64"),
         "previous_applied_tier": tier_code(t[PREVIOUS], codes),
         "cap_tier": tier_code(t[CAP], codes),
+        "override_refused": t.override_refused.cast("int64"),
+        "override_risk_exception": t.override_risk_exception.cast("string"),
         "rank": t["rank"].cast("int64"),
         "raw_tier": t.raw_tier.cast("string"),
         "tier_after_gates": t.tier_after_gates.cast("string"),

@@ -106,6 +106,8 @@ class OverrideOut(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+    risk_exception: str | None = None
+    valid_from: date | None = None
 
 
 class OverrideList(BaseModel):
@@ -118,6 +120,8 @@ class OverrideRequest(BaseModel):
     tier: str = Field(min_length=1, max_length=40)
     reason: str = Field(min_length=1, max_length=2000)
     until: date
+    valid_from: date | None = None
+    risk_exception: str | None = Field(default=None, max_length=2000)
 
 
 class Decision(BaseModel):
@@ -217,7 +221,8 @@ def _override(o: Any) -> OverrideOut:
     return OverrideOut(id=o.id, customer_id=o.customer_id, tier=o.tier, reason=o.reason,
                        valid_until=o.valid_until, requested_by=o.requested_by,
                        requested_at=o.requested_at, state=o.state, decided_by=o.decided_by,
-                       decided_at=o.decided_at, decision_note=o.decision_note)
+                       decided_at=o.decided_at, decision_note=o.decision_note,
+                       risk_exception=o.risk_exception, valid_from=o.valid_from)
 
 
 @router.get("/overrides", responses=ERRORS)
@@ -239,7 +244,8 @@ def request_override(request: Request,
     from corptier.services.scoped_overrides import request_as
 
     return _override(request_as(_ws(request), who, body.customer_id, body.tier, body.reason,
-                                body.until))
+                                body.until, risk_exception=body.risk_exception,
+                                valid_from=body.valid_from))
 
 
 @router.post("/overrides/{override_id}/approve", responses=ERRORS)

@@ -196,10 +196,14 @@ def request_override_form(request: Request, customer_id: str,
                           who: Annotated[Principal, Depends(permit("request_override"))],
                           tier: Annotated[str, Form(max_length=40)],
                           reason: Annotated[str, Form(max_length=2000)],
-                          until: Annotated[str, Form(max_length=10)]) -> Response:
+                          until: Annotated[str, Form(max_length=10)],
+                          valid_from: Annotated[str | None, Form(max_length=10)] = None,
+                          risk_exception: Annotated[str | None, Form(max_length=2000)] = None,
+                          ) -> Response:
     from corptier.services.scoped_overrides import request_as
 
-    request_as(request.app.state.ws, who, customer_id, tier, reason, until)
+    request_as(request.app.state.ws, who, customer_id, tier, reason, until,
+               risk_exception=risk_exception, valid_from=valid_from or None)
     return RedirectResponse(f"/customers/{_path_id(customer_id)}#overrides", status_code=303)
 
 

@@ -70,9 +70,11 @@ class AuditRepository:
         return check_chain(rows, head.seq if head else None, head.last_hash if head else None)
 
     def latest_for(self, entity: str, entity_ids: Iterable[str], *,
-                   before_id: int | None = None) -> dict[str, AuditLog]:
+                   before_id: int | None = None,
+                   until: datetime | None = None) -> dict[str, AuditLog]:
         """The last entry of each of `entity_ids`, among entries with id below `before_id`
-        (the trusted part of a chain broken there; all entries when None)."""
+        (the trusted part of a chain broken there; all entries when None) and, with `until`,
+        made at or before that time."""
         ids = sorted(set(entity_ids))
         if not ids:
             return {}
@@ -81,7 +83,16 @@ class AuditRepository:
                  .order_by(AuditLog.id))
         if before_id is not None:
             query = query.where(AuditLog.id < before_id)
+        if until is not None:
+            query = query.where(AuditLog.at <= until)
         return {e.entity_id: e for e in self.session.scalars(query)}
+
+    def first_at(self, action: str, entity: str, entity_id: str) -> datetime | None:
+        """When `action` was first recorded of one entity (e.g. a period's first close)."""
+        return self.session.scalar(
+            sa.select(sa.func.min(AuditLog.at)).where(
+                AuditLog.action == action, AuditLog.entity == entity,
+                AuditLog.entity_id == entity_id))
 
     def latest(self, limit: int, *, actor: str | None = None,
                action: str | None = None) -> list[AuditLog]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -63,3 +64,12 @@ class OverrideRepository:
                  .where(Override.state == "approved", Override.valid_until >= as_of)
                  .order_by(Override.customer_id, Override.decided_at, Override.id))
         return {o.customer_id: o for o in self.session.scalars(query)}
+
+    def decided_through(self, as_of: date) -> Sequence[Override]:
+        """Every approved or revoked override valid through `as_of`, in the order they were
+        decided (the candidates of a close: which of them applies is the close's rule)."""
+        query = (sa.select(Override)
+                 .where(Override.state.in_(("approved", "revoked")),
+                        Override.valid_until >= as_of)
+                 .order_by(Override.decided_at, Override.id))
+        return list(self.session.scalars(query))

@@ -40,6 +40,17 @@ class RunRepository:
         runs = [self.session.get(TierRun, run_id) for run_id in run_ids]
         return [run for run in runs if run is not None]
 
+    def first_published_at(self, period: str) -> datetime | None:
+        """When `period` was first published, from its run records (the earliest run, its
+        superseded runs included, or the published pointer); None when it never was."""
+        started = self.session.scalar(
+            sa.select(sa.func.min(TierRun.started_at)).where(
+                TierRun.period == period, TierRun.status.in_(("published", "superseded"))))
+        pointer = self.session.scalar(
+            sa.select(PublishedPeriod.published_at).where(PublishedPeriod.period == period))
+        found = [at for at in (started, pointer) if at is not None]
+        return min(found) if found else None
+
     def published_periods(self) -> dict[str, str]:
         """Every closed period with its published run id, oldest first."""
         rows = self.session.execute(
