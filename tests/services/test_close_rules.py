@@ -85,13 +85,6 @@ def _all_basic(tmp_path: Path) -> Path:
 
 
 # --- the order of closes -----------------------------------------------------------------------
-def test_the_first_close_may_be_any_loaded_period_and_the_next_one_follows(
-        loaded: Workspace) -> None:
-    close_period(loaded, "2026-08")
-    close_period(loaded, "2026-09")
-    assert list(_published(loaded)) == ["2026-08", "2026-09"]
-
-
 def test_a_gap_since_the_first_close_is_refused_naming_the_missing_period(
         loaded: Workspace) -> None:
     close_period(loaded, "2026-07")
@@ -194,22 +187,22 @@ def test_a_publish_failing_at_the_last_period_undoes_the_swaps_before_it(
 
 
 def test_the_command_line_refuses_in_one_line_and_recloses_following(
-        loaded: Workspace) -> None:
+        closed: Workspace) -> None:
     runner = CliRunner()
 
     def run(*args: str):
-        return runner.invoke(app, [*args, "--workspace", str(loaded.root)])
+        return runner.invoke(app, [*args, "--workspace", str(closed.root)])
 
-    assert run("close", "--period", "2026-08").exit_code == 0
-    refused = run("close", "--period", "2026-07")
+    refused = run("close", "--period", "2026-08")
     assert refused.exit_code == CloseRefusedError.exit_code == 19
     assert refused.output.strip().splitlines() == [
-        "error: 2026-08 after 2026-07 are already published: close 2026-07 with "
+        "error: 2026-09 after 2026-08 are already published: close 2026-08 with "
         "--reclose-following to close them again in order"]
-    again = run("close", "--period", "2026-07", "--reclose-following")
+    again = run("close", "--period", "2026-08", "--reclose-following")
     assert again.exit_code == 0, again.output
     assert [line.split(":")[0] for line in again.output.splitlines()
-            if line.startswith("Closed")] == ["Closed 2026-07", "Closed 2026-08"]
+            if line.startswith("Closed")] == ["Closed 2026-08", "Closed 2026-09"]
+    assert again.output.count("identical to the run already published") == 2
 
 
 # --- the standard's effective date -------------------------------------------------------------
@@ -222,7 +215,9 @@ def test_a_close_before_the_standard_is_effective_is_refused_naming_both_dates(
         "standard branch-default 2026.1 is effective from 2026-08-01; period 2026-07 ends on "
         "2026-07-31, before it")
     assert _published(loaded) == {}
+    # the first close of a workspace may be any loaded period: here the second one
     assert close_period(loaded, "2026-08", standard_path=later).customers == 5
+    assert list(_published(loaded)) == ["2026-08"]
 
 
 # --- closed and dormant customers ------------------------------------------------------------
