@@ -5,7 +5,9 @@ One read of the app database (the last closes, the overrides in force) before th
 engine connection for the work (indicator snapshot and tiering alike), one transaction after it
 (the run, its indicator snapshot record, the period's published pointer). Every per-customer
 result, the facts of each explanation included, is a column the engine computes and writes to
-the export; explanations are rendered on demand (`explain_customer`)."""
+the export; explanations are rendered on demand (`explain_customer`). Which closes are allowed
+(in order, not before the standard applies) is `close_rules`; re-closing the later published
+periods stages each of them in turn and publishes them all in that one transaction."""
 
 from __future__ import annotations
 
