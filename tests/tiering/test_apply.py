@@ -127,7 +127,9 @@ def test_spark_and_duckdb_give_identical_results(spark, which: str) -> None:
     ).to_pylist()
     on_duckdb = rows(score_and_tier(ibis.memtable(data), std, named_lists=STRATEGIC))
     on_spark.sort(key=lambda r: r["customer_id"])
-    assert Counter(r["computed_tier"] for r in on_duckdb)["strategic"] >= 20
+    # enough at the top to compare (1 % of 2000, or of the 1578 ranked, less the capped)
+    assert Counter(r["computed_tier"] for r in on_duckdb)["strategic"] >= (
+        10 if which == "statuses" else 20)
     # 2000 less the closed or dormant (i % 10 == 0 or i % 7 == 0: 200 + 286 − 29) that have a
     # status (not i % 13 == 0: 16 + 22 − 3 of them) = 2000 − 422
     assert len(on_spark) == len(on_duckdb) == (2000 - 422 if which == "statuses" else 2000)
