@@ -129,6 +129,14 @@ class ForbiddenError(CorptierError, PermissionError):
     http_status = 403
 
 
+class CloseRefusedError(CorptierError):
+    """A period cannot be closed now: an earlier period is not closed, later periods are
+    published, or the standard is not yet in force."""
+
+    exit_code = 19
+    http_status = 409
+
+
 ERRORS: tuple[type[CorptierError], ...] = (
     CorptierError,
     WorkspaceError,
@@ -147,5 +155,6 @@ ERRORS: tuple[type[CorptierError], ...] = (
     AuditLogError,
     AuthenticationError,
     ForbiddenError,
+    CloseRefusedError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""

@@ -96,8 +96,9 @@ def test_a_close_killed_right_after_the_swap_is_rolled_back_by_the_next_writer(
     assert _published(loaded) == {"2026-07": first.run_id}  # ... the database is not
     close_period(loaded, "2026-08")  # any writer repairs first (here: a close of another month)
     assert target.read_bytes() == before
-    again = close_period(loaded, "2026-07")
+    again = close_period(loaded, "2026-07", reclose_following=True)  # 2026-08 is published
     assert again.run_id == first.run_id and again.unchanged
+    assert [r.period for r in again.reclosed] == ["2026-08"] and again.reclosed[0].unchanged
     assert target.read_bytes() == before
     assert _leftovers(loaded, "2026-07") == []
 

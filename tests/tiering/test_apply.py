@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import ibis
+import pyarrow as pa
 import pytest
 from tiering_helpers import memtable, one_indicator, random_indicators, rows, standard_from
 
@@ -17,6 +18,7 @@ from corptier.tiering import (
     parse_standard,
     score_and_tier,
 )
+from corptier.tiering.ranking import Ranking
 
 STRATEGIC = {"strategic": ["C000007", "C000042"]}
 
@@ -109,10 +111,15 @@ def variant_standard() -> Standard:
 
 @pytest.mark.spark
 @pytest.mark.filterwarnings("ignore:The 'future.infer_string' option")
-@pytest.mark.parametrize("which", ["default", "quantile_percentile"])
+@pytest.mark.parametrize("which", ["default", "quantile_percentile", "statuses"])
 def test_spark_and_duckdb_give_identical_results(spark, which: str) -> None:
     data = random_indicators(2000, seed=2026)
-    std = load_default_standard() if which == "default" else variant_standard()
+    std = variant_standard() if which == "quantile_percentile" else load_default_standard()
+    if which == "statuses":  # every 10th customer closed, every 7th dormant, some without status
+        statuses = [None if i % 13 == 0 else "closed" if i % 10 == 0 else
+                    "dormant" if i % 7 == 0 else "active" for i in range(2000)]
+        data = data.append_column("status", pa.array(statuses, pa.string()))
+        std = std.model_copy(update={"ranking": Ranking(exclude_status=("closed", "dormant"))})
     spark.createDataFrame(data).createOrReplaceTempView("tiering_conformance")
     con = ibis.pyspark.connect(spark)
     on_spark = con.to_pyarrow(
@@ -120,8 +127,12 @@ def test_spark_and_duckdb_give_identical_results(spark, which: str) -> None:
     ).to_pylist()
     on_duckdb = rows(score_and_tier(ibis.memtable(data), std, named_lists=STRATEGIC))
     on_spark.sort(key=lambda r: r["customer_id"])
-    assert Counter(r["computed_tier"] for r in on_duckdb)["strategic"] >= 20
-    assert len(on_spark) == len(on_duckdb) == 2000
+    # enough at the top to compare (1 % of 2000, or of the 1578 ranked, less the capped)
+    assert Counter(r["computed_tier"] for r in on_duckdb)["strategic"] >= (
+        10 if which == "statuses" else 20)
+    # 2000 less the closed or dormant (i % 10 == 0 or i % 7 == 0: 200 + 286 − 29) that have a
+    # status (not i % 13 == 0: 16 + 22 − 3 of them) = 2000 − 422
+    assert len(on_spark) == len(on_duckdb) == (2000 - 422 if which == "statuses" else 2000)
     for left, right in zip(on_duckdb, on_spark, strict=True):
         assert left == right, left["customer_id"]
 

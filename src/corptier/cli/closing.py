@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from corptier.cli.labels import counts_line
 from corptier.cli.language import _
 from corptier.cli.progress import showing_progress
 from corptier.cli.users import acting
+
+if TYPE_CHECKING:
+    from corptier.services import CloseResult
 
 
 @app.command()
@@ -25,6 +28,9 @@ def close(
     by: Annotated[str | None, typer.Option(
         "--by", help="Who closes (default: your login name; with users, the user of "
                      "CORPTIER_TOKEN).")] = None,
+    reclose_following: Annotated[bool, typer.Option(
+        "--reclose-following", help="Also close again, in order, the later periods already "
+                                    "published; all are published together.")] = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Close a period: indicators, scores, tiers, hysteresis, overrides; publish one run."""
@@ -33,7 +39,13 @@ def close(
     ws = open_workspace(workspace)
     with showing_progress():
         result = close_period(ws, period, engine=engine, standard_path=standard,
-                              by=acting(ws, by, login_default=True))
+                              by=acting(ws, by, login_default=True),
+                              reclose_following=reclose_following)
+    for each in (result, *result.reclosed):
+        _say_closed(each)
+
+
+def _say_closed(result: CloseResult) -> None:
     note = _(" (identical to the run already published)") if result.unchanged else ""
     say(_("Closed {period}: run {run_id}{note}, standard {standard} v{version}, {customers} "
           "customers, {seconds} s").format(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,38 +68,57 @@ def publish(ws: Workspace, pub: Publication) -> bool:
     the commit or the undo; a process that dies in between leaves it for `recover_publications`,
     which the next writer runs under the workspace lock. Temporary and backup names carry the
     process id and a random part, so two processes never share one."""
-    target = ws.partition_file(PUBLISHED_TIERS, pub.period)
-    staged = pub.staged
-    backup = target.with_name(staged.name.removesuffix(".parquet.tmp") + ".parquet.bak")
-    journal = target.with_name(JOURNAL)
-    make_private(staged)
+    return publish_all(ws, [pub])[0]
+
+
+def publish_all(ws: Workspace, pubs: Sequence[Publication]) -> list[bool]:
+    """Publish several closes (of distinct periods, in order) all or nothing: one transaction
+    for every run, every export swapped in (each with its journal) before the commit, and every
+    swap undone if anything fails. Returns, per publication, whether it was unchanged."""
+    done: list[tuple[Path, Path, Path, bool]] = []  # target, backup, journal, had_target
     try:
         with UnitOfWork(ws.db) as uow:
-            if pub.indicator_run is not None:
-                uow.indicator_runs.replace(pub.indicator_run)
-            now = datetime.now(UTC).replace(tzinfo=None)
-            unchanged = uow.runs.publish(_run(pub), now)
-            uow.audit.record(now, pub.actor, "close", "period", pub.period, after={
-                "run_id": pub.run_id, "standard_id": pub.standard.id,
-                "standard_version": pub.standard.version,
-                "standard_hash": pub.standard.content_hash, "engine": pub.engine,
-                "customers": pub.customers, "unchanged": unchanged})
+            unchanged = [_record(uow, pub) for pub in pubs]
             uow.flush()
-            had_target = target.exists()
-            _write_journal(journal, {"run_id": pub.run_id, "period": pub.period,
-                                     "backup": backup.name, "had_target": had_target})
             try:
-                _swap(staged, target, backup)
+                for pub in pubs:
+                    target = ws.partition_file(PUBLISHED_TIERS, pub.period)
+                    backup = target.with_name(
+                        pub.staged.name.removesuffix(".parquet.tmp") + ".parquet.bak")
+                    journal = target.with_name(JOURNAL)
+                    make_private(pub.staged)
+                    had_target = target.exists()
+                    _write_journal(journal, {"run_id": pub.run_id, "period": pub.period,
+                                             "backup": backup.name, "had_target": had_target})
+                    done.append((target, backup, journal, had_target))
+                    _swap(pub.staged, target, backup)
                 uow.commit()
             except BaseException:
-                _restore(target, backup, had_target)
-                journal.unlink(missing_ok=True)
+                for target, backup, journal, had_target in reversed(done):
+                    _restore(target, backup, had_target)
+                    journal.unlink(missing_ok=True)
                 raise
     except BaseException:
-        staged.unlink(missing_ok=True)
+        for pub in pubs:
+            pub.staged.unlink(missing_ok=True)
         raise
-    backup.unlink(missing_ok=True)
-    journal.unlink(missing_ok=True)
+    for _, backup, journal, _ in done:
+        backup.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+    return unchanged
+
+
+def _record(uow: UnitOfWork, pub: Publication) -> bool:
+    """Add the run, its indicator snapshot record and the audit entry of the close."""
+    if pub.indicator_run is not None:
+        uow.indicator_runs.replace(pub.indicator_run)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    unchanged = uow.runs.publish(_run(pub), now)
+    uow.audit.record(now, pub.actor, "close", "period", pub.period, after={
+        "run_id": pub.run_id, "standard_id": pub.standard.id,
+        "standard_version": pub.standard.version,
+        "standard_hash": pub.standard.content_hash, "engine": pub.engine,
+        "customers": pub.customers, "unchanged": unchanged})
     return unchanged
 
 

@@ -24,6 +24,7 @@ from corptier.tiering.gates import (
     joined_codes,
 )
 from corptier.tiering.group_rule import COMPUTED_LEVEL, GROUP_ADJUSTED, GROUP_LEVEL, add_group_rule
+from corptier.tiering.ranking import ranked_customers
 from corptier.tiering.scoring import SCORE, add_scores, dimension_column, points_column, without_nan
 from corptier.tiering.segments import (
     NEEDS_CLUSTER,
@@ -75,7 +76,8 @@ def score_and_tier(
     Parameters
     ----------
     indicators : customer indicator table (`customer_id` plus the indicators the standard
-        uses; `group_id` when it has a group rule). One row per customer and period: with a
+        uses; `group_id` when it has a group rule; with `status`, the customers whose status
+        `ranking.exclude_status` lists are left out). One row per customer and period: with a
         `period` column, percentiles, ranks, cut-offs and groups are taken within each period,
         so several periods can be tiered at once (e.g. for a backtest).
     standard : the tiering standard.
@@ -98,7 +100,7 @@ def score_and_tier(
         )
     by = ["period"] if "period" in indicators.columns else []
     keep = stage or _unstaged
-    table = without_nan(indicators, standard.indicators_used())
+    table = without_nan(ranked_customers(indicators, standard.ranking), standard.indicators_used())
     table = keep(add_scores(table, standard, by))
     table = keep(add_raw_level(table, standard, by))
     table = keep(add_gates(table, standard, named_lists))

@@ -23,6 +23,7 @@ from pydantic import (
 from corptier.provenance import hash_json
 from corptier.tiering.behaviour import BehaviourRules
 from corptier.tiering.policy import HysteresisPolicy
+from corptier.tiering.ranking import Ranking
 from corptier.tiering.standard_dimensions import (  # noqa: F401  (re-exported)
     WEIGHT_TOLERANCE,
     Band,
@@ -243,6 +244,7 @@ class Standard(StandardModel):
     needs_segments: NeedsSegments | None = None
     hysteresis: HysteresisPolicy = HysteresisPolicy()
     behaviour: BehaviourRules = BehaviourRules()
+    ranking: Ranking = Ranking()
 
     # --- derived ----------------------------------------------------------------------------
     @property
