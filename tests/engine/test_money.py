@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from corptier.engine.money import SUM_EXACT, mean_cents
 
-# mean_cents works in DECIMAL(19,6): totals below 10^13 yuan (yuan-days), far above any customer
-CENTS = st.integers(min_value=0, max_value=10**15 - 1)
+# mean_cents works in DECIMAL(19,6): totals below 10^10 yuan-days are tested; larger ones overflow
+CENTS = st.integers(min_value=0, max_value=10**12 - 1)
 DAYS = st.integers(min_value=0, max_value=366)
 
 
