@@ -158,11 +158,17 @@ def list_overrides(ws: Workspace, state: str | None = None, customer_id: str | N
 
 
 def active_overrides(ws: Workspace, as_of: date) -> dict[str, OverrideView]:
-    """The approved override of each customer valid through `as_of` (the one approved last
-    when a customer has several). What a close applies also depends on start dates and the
-    period's first publication: `services.audit.attested_overrides`."""
+    """The approved override of each customer in force on `as_of`: started (`valid_from`, else
+    the approval date) and valid through it; the one approved last when a customer has several.
+    What a close applies also depends on the period's first publication:
+    `services.audit.attested_overrides`."""
     with UnitOfWork(ws.db) as uow:
-        return {c: _view(o, as_of) for c, o in uow.overrides.approved_on(as_of).items()}
+        active: dict[str, OverrideView] = {}
+        for o in uow.overrides.decided_through(as_of):
+            start = rules.starts_on(o)
+            if o.state == "approved" and start is not None and start <= as_of:
+                active[o.customer_id] = _view(o, as_of)
+        return active
 
 
 def override_history(ws: Workspace, override_id: int) -> list[AuditEntry]:
