@@ -185,8 +185,8 @@ def parse_date(value: date | str, which: str = "end") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RequestError(f"the {which} date must be a date YYYY-MM-DD; got {value!r}"
-                           ) from None
+        raise RequestError("the {which} date must be a date YYYY-MM-DD; got {value!r}",
+                           which=which, value=value) from None
 
 
 def _check_customer(ws: Workspace, customer_id: str) -> None:
@@ -197,20 +197,20 @@ def _check_customer(ws: Workspace, customer_id: str) -> None:
     found = pq.read_table(ws.partition_file(CUSTOMERS, periods[-1]), columns=["customer_id"],
                           filters=pc.field("customer_id") == customer_id)
     if found.num_rows == 0:
-        raise NotFoundError(f"customer {customer_id} is not among the customers loaded for "
-                            f"{periods[-1]}")
+        raise NotFoundError("customer {customer} is not among the customers loaded for "
+                            "{period}", customer=customer_id, period=periods[-1])
 
 
 def _raced(override: Override) -> ApprovalError:
     """The error of a decision or revocation that another one overtook (state re-read)."""
-    return ApprovalError(f"override {override.id} was {override.state} by someone else in the "
-                         "meantime; nothing was changed")
+    return ApprovalError("override {id} was {state} by someone else in the meantime; nothing "
+                         "was changed", id=override.id, state=override.state)
 
 
 def _get(uow: UnitOfWork, override_id: int) -> Override:
     override = uow.overrides.get(override_id)
     if override is None:
-        raise NotFoundError(f"override {override_id} does not exist")
+        raise NotFoundError("override {id} does not exist", id=override_id)
     return override
 
 
