@@ -185,8 +185,9 @@ def parse_date(value: date | str, which: str = "end") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RequestError("the {which} date must be a date YYYY-MM-DD; got {value!r}",
-                           which=which, value=value) from None
+        # one template per `which` ("start", "end"), so that each is translated whole
+        raise RequestError(f"the {which} date must be a date YYYY-MM-DD; got {{value!r}}",
+                           value=value) from None
 
 
 def _check_customer(ws: Workspace, customer_id: str) -> None:
