@@ -83,6 +83,8 @@ class Column:
     not_after_period: bool = False
     aliases: tuple[tuple[str, str], ...] = ()
     """Other ways of writing a value that are read as the contract's code (人民币 → CNY)."""
+    default: str | None = None
+    """Value of every row when a file has no such column (loaded with a warning)."""
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -224,10 +226,31 @@ FTP_RATES = TableSpec(
         Column("product_kind", "string", "Deposit or loan kind.", allowed=FTP_KINDS),
         Column("term_bucket", "string", "Term bucket.", allowed=TERM_BUCKETS),
         _rate("rate", "Annual FTP rate.", hi="0.5"),
+        Column("currency", "string",
+               "ISO 4217 currency of the curve (a file without this column is read as CNY).",
+               pattern=r"^[A-Z]{3}$", aliases=CNY_ALIASES, default="CNY"),
     ),
-    key=("month", "product_kind", "term_bucket"),
-    sort_by=("product_kind", "term_bucket"),
+    key=("month", "currency", "product_kind", "term_bucket"),
+    sort_by=("currency", "product_kind", "term_bucket"),
     period_column="month",
+)
+
+FX_RATES = TableSpec(
+    "fx_rates",
+    "Exchange rates of the month to CNY (optional; needed for every currency an account holds "
+    "other than CNY): yuan per unit of the currency, month average and month end.",
+    (
+        Column("month", "month", "Month the rates apply to (must be the loaded period)."),
+        Column("currency", "string", "ISO 4217 currency code (not CNY).", pattern=r"^[A-Z]{3}$"),
+        _rate("rate_avg", "Average rate of the month, yuan per unit (e.g. 7.100000 for USD); "
+              "converts average balances and transaction amounts.", lo="0.000001", hi="9999"),
+        _rate("rate_end", "Rate at month end, yuan per unit; converts month-end balances.",
+              lo="0.000001", hi="9999"),
+    ),
+    key=("month", "currency"),
+    sort_by=("currency",),
+    period_column="month",
+    optional=True,
 )
 
 CUSTOMERS = TableSpec(
@@ -386,6 +409,7 @@ TABLES: dict[str, TableSpec] = {
         TRAINING_RECORDS,
         PRODUCTS,
         FTP_RATES,
+        FX_RATES,
         CUSTOMERS,
         ACCOUNTS,
         BALANCES,
