@@ -231,7 +231,8 @@ def fx_table(rates: pa.Table, periods: Sequence[str]) -> ir.Table:
             for p in periods]
     rows += [{"period": r["period"], "currency": r["currency"], "fx_avg": r["rate_avg"],
               "fx_end": r["rate_end"]}
-             for r in rates.to_pylist() if r["currency"] != BASE_CURRENCY and r["period"] in periods]
+             for r in rates.to_pylist()
+             if r["currency"] != BASE_CURRENCY and r["period"] in periods]
     schema = pa.schema([("period", pa.string()), ("currency", pa.string()),
                         ("fx_avg", RATE_TYPE), ("fx_end", RATE_TYPE)])
     return named_memtable(FX, pa.Table.from_pylist(rows, schema))

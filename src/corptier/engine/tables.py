@@ -16,8 +16,8 @@ import ibis.expr.types as ir
 from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
-    WINDOW,
     BASE_CURRENCY,
+    WINDOW,
     capital_table,
     check_currencies,
     ftp_table,
