@@ -206,13 +206,13 @@ def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
         currencies = sorted({c for q, c, _ in by_key if q == p} | {BASE_CURRENCY})
         for currency in currencies:
             for kind in FTP_KINDS:
-                known = by_key.get((p, currency, kind))
+                known = by_key.get((p, currency, kind), {})
                 if not known and currency == BASE_CURRENCY:
                     raise EngineError(
                         f"ftp_rates of {p} has no rate for {kind}; add the {kind} curve to "
                         f"ftp_rates and run 'corptier load' for {p} again"
                     )
-                for i, bucket in enumerate(TERM_BUCKETS if known else ()):
+                for i, bucket in enumerate(TERM_BUCKETS if known else ()):  # none: no rows
                     nearest = min(known, key=lambda b: (abs(TERM_BUCKETS.index(b) - i),
                                                         -TERM_BUCKETS.index(b)))
                     rows.append({"period": p, "ftp_currency": currency, "ftp_kind": kind,
