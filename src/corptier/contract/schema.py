@@ -1,7 +1,8 @@
 """The input data contract: every table a bank exports for one period, column by column.
 
 This module is the single source of truth for the synthetic bank, the loader, the validation
-and `docs/data-contract.md`. Money is yuan as DECIMAL(18,2); rates are decimals (0.0435 = 4.35 %)
+and `docs/data-contract.md`. Money is DECIMAL(18,2) in yuan (balances and
+transactions: in the account's currency, see FX_RATES); rates are decimals (0.0435 = 4.35 %)
 as DECIMAL(10,6); dates are ISO `YYYY-MM-DD`; months `YYYY-MM`.
 """
 
@@ -309,8 +310,10 @@ BALANCES = TableSpec(
     (
         _id("account_id", "Account.", references=("accounts", "account_id")),
         Column("month", "month", "Month (must be the loaded period)."),
-        _money("avg_daily_balance", "Average daily balance of the month, yuan (日均余额)."),
-        _money("month_end_balance", "Balance at month end, yuan."),
+        _money("avg_daily_balance", "Average daily balance of the month (日均余额), in the "
+               "account's currency (converted to yuan with fx_rates.rate_avg)."),
+        _money("month_end_balance", "Balance at month end, in the account's currency "
+               "(converted with fx_rates.rate_end)."),
         _rate("rate", "Annual interest rate paid on the account.", hi="0.2", nullable=True),
     ),
     key=("account_id", "month"),
@@ -326,7 +329,8 @@ TRANSACTIONS = TableSpec(
         _id("account_id", "Account.", references=("accounts", "account_id")),
         _id("customer_id", "Customer.", references=("customers", "customer_id")),
         Column("txn_date", "date", "Booking date (within the period)."),
-        _money("amount", "Amount, yuan, positive.", min=Decimal("0.01")),
+        _money("amount", "Amount, positive, in the account's currency (converted to yuan with "
+               "fx_rates.rate_avg).", min=Decimal("0.01")),
         Column("direction", "string", "in = credit to the customer, out = debit.",
                allowed=("in", "out")),
         Column("channel", "string", "Channel.", allowed=CHANNELS),
