@@ -9,7 +9,9 @@ The values are round so results can be checked by hand: C001 (a large manufactur
 group G01) holds 12,000,000.00 demand and 30,000,000.00 time deposits on average and a
 20,000,000.00 working-capital loan and a 5,000,000.00 bank acceptance (half covered by margin);
 C002 is its subsidiary; C003 a wholesaler with an 800,000.00 letter of credit; C004 a micro
-builder with a loan 45 days overdue (关注); C005 a dormant restaurant without rating.
+builder with a loan 45 days overdue (关注); C005 a dormant restaurant without rating. Every
+account is in CNY; fx_rates has USD at 7.10 (average) and 7.20 (month end) for
+`with_usd_account`, which adds a USD deposit.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ _PRODUCTS = [
 ]
 _FTP = [("deposit_demand", "ON", "0.015000"), ("deposit_time", "1Y", "0.021000"),
         ("loan", "1Y", "0.031000"), ("loan", "3Y", "0.034500")]
+_FX = [("USD", "7.100000", "7.200000")]
+_USD_FTP = [("deposit_demand", "ON", "0.045000"), ("deposit_time", "1Y", "0.048000")]
 _CUSTOMERS = [
     # id, name, uscc, industry, employees, revenue, assets, capital, group, parent, rating, rm,
     # status, founded, onboarded
@@ -124,7 +128,8 @@ def sample_rows(period: str) -> Rows:
         "rm_certifications": _rows("rm_certifications", _CERTS),
         "training_records": _rows("training_records", _TRAINING),
         "products": _rows("products", _PRODUCTS),
-        "ftp_rates": _rows("ftp_rates", [(period, k, b, r) for k, b, r in _FTP]),
+        "ftp_rates": _rows("ftp_rates", [(period, k, b, r, "CNY") for k, b, r in _FTP]),
+        "fx_rates": _rows("fx_rates", [(period, c, a, e) for c, a, e in _FX]),
         "customers": _rows("customers", customers),
         "accounts": _rows("accounts", [(a, c, p, o, None, "CNY") for a, c, p, o in _ACCOUNTS]),
         "balances": _rows("balances", [(a, period, d, e, r) for a, d, e, r in _BALANCES]),
@@ -136,6 +141,18 @@ def sample_rows(period: str) -> Rows:
         "facilities": _rows("facilities", [(f, c, period, *rest) for f, c, *rest in _FACILITIES]),
         "fee_income": _rows("fee_income", [(c, period, k, a) for c, k, a in _FEES]),
     }
+
+
+def with_usd_account(rows: Rows, period: str) -> Rows:
+    """`rows` plus A009, a USD demand account of C003 (1,000,000.00 dollars on average, 1,200,000.00
+    at month end, paid 0.5 %), and the USD deposit FTP curve (4.5 % demand, 4.8 % time)."""
+    rows["accounts"].append(dict(zip(TABLES["accounts"].column_names,
+                                     ("A009", "C003", "DDA", "2024-01-10", None, "USD"),
+                                     strict=True)))
+    rows["balances"] += _rows("balances",
+                              [("A009", period, "1000000.00", "1200000.00", "0.005000")])
+    rows["ftp_rates"] += _rows("ftp_rates", [(period, k, b, r, "USD") for k, b, r in _USD_FTP])
+    return rows
 
 
 def write_tables(

@@ -60,6 +60,8 @@ def _table(spec: TableSpec, rows: list[dict[str, str | None]]) -> str:
 def _row(col: Column, example: str | None) -> str:
     kind = TYPES[col.dtype] + (f"; {UNITS[col.name]}" if col.name in UNITS else "")
     required = "no (may be empty)" if col.nullable else "yes"
+    if col.default is not None:
+        required = f"yes; a file without the column: `{col.default}`"
     refers = f"`{col.references[0]}.{col.references[1]}`" if col.references else ""
     cells = [f"`{col.name}`", kind, required, _rule(col), refers,
              f"`{example}`" if example else "", col.description]

@@ -193,8 +193,9 @@ def test_reference_to_rejected_customer_cascades(rows, load, rejects):
     assert {r for r, _, _ in rejects("transactions")} == {6, 7, 10}
     assert {t: report.tables[t].rejected for t in report.tables} == {
         "rating_scale": 0, "relationship_managers": 0, "rm_certifications": 0,
-        "training_records": 0, "products": 0, "ftp_rates": 0, "customers": 1, "accounts": 1,
-        "balances": 1, "transactions": 3, "loans": 1, "facilities": 1, "fee_income": 1,
+        "training_records": 0, "products": 0, "ftp_rates": 0, "fx_rates": 0, "customers": 1,
+        "accounts": 1, "balances": 1, "transactions": 3, "loans": 1, "facilities": 1,
+        "fee_income": 1,
     }
 
 

@@ -111,8 +111,22 @@ FTP = [
 ]
 
 
-def ftp_rows(period: str) -> list[dict]:
-    return [{"month": period, "product_kind": k, "term_bucket": b, "rate": r} for k, b, r in FTP]
+USD_FTP = [("deposit_demand", "ON", "0.045000"), ("deposit_time", "1Y", "0.048000")]
+
+
+def ftp_rows(period: str, currency: str | None = "CNY") -> list[dict]:
+    """The CNY curve (`currency` None: rows without the column, as files of before currencies)
+    and, with currency "USD", the USD deposit curve."""
+    curve = USD_FTP if currency == "USD" else FTP
+    return [{"month": period, "product_kind": k, "term_bucket": b, "rate": r,
+             "currency": currency} for k, b, r in curve]
+
+
+def fx_rows(period: str) -> list[dict]:
+    """USD at 7.0 + month/100 on average and 7.05 + month/100 at month end."""
+    month = Decimal(Period(period).month) / 100
+    return [{"month": period, "currency": "USD", "rate_avg": Decimal("7.000000") + month,
+             "rate_end": Decimal("7.050000") + month}]
 
 
 # --- the hand-checked bank: three months, groups three levels deep -------------------------
@@ -222,7 +236,8 @@ def tiny_tables(period: str) -> dict[str, list[dict]]:
     ]
     return {
         **STATIC,
-        "ftp_rates": ftp_rows(period),
+        "ftp_rates": ftp_rows(period) + ftp_rows(period, "USD"),
+        "fx_rates": fx_rows(period),
         "customers": customers,
         "accounts": accounts,
         "balances": balances,
@@ -266,7 +281,7 @@ def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, li
                     "customer_id": cid,
                     "product_code": prod,
                     "opened_on": "2015-01-01",
-                    "currency": "CNY",
+                    "currency": "USD" if k % 7 == 3 and prod == "DDA" else "CNY",
                     "closed_on": None if rnd.random() < 0.9 else end.isoformat(),
                 }
             )
@@ -328,7 +343,8 @@ def random_tables(period: str, seed: int, n_customers: int = 40) -> dict[str, li
     txns.sort(key=lambda t: (t["customer_id"], t["txn_date"], t["txn_id"]))
     return {
         **STATIC,
-        "ftp_rates": ftp_rows(period),
+        "ftp_rates": ftp_rows(period) + ftp_rows(period, "USD"),
+        "fx_rates": fx_rows(period),
         "customers": customers,
         "accounts": accounts,
         "balances": balances,

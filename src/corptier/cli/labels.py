@@ -46,6 +46,7 @@ TABLE_LABELS = {
     "rm_certifications": "RM certifications",
     "training_records": "RM training records",
     "ftp_rates": "FTP rates",
+    "fx_rates": "Exchange rates",
     "rating_scale": "Rating master scale",
 }
 """The input tables of the data contract (contract/schema.py TABLES)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from corptier.contract.consistency import overdue_class_warnings, warnings_table
+from corptier.contract.currencies import check_currencies
 from corptier.contract.customers import check_customers, derive_customer_columns
 from corptier.contract.mapping import explain_problems, find_profile_files, map_values
 from corptier.contract.output import write_parquet
@@ -46,6 +47,7 @@ def stage_period(
     else:
         files, ignored = find_profile_files(Path(path), profile)
     tables = _load_tables(ws, staging, files, period, progress, profile)
+    _check_currencies(ws, staging, files, period, Path(path))
     return LoadReport(
         staging.load_id, period, str(Path(path).resolve()), tables, started,
         round(time.perf_counter() - clock, 3),
@@ -72,6 +74,17 @@ def _load_tables(
             reports[name] = load_table(con, source, period, staging, quarantine,
                                        LoadRules.of(ws), profile, gettext)
         return reports
+    finally:
+        con.close()
+
+
+def _check_currencies(
+    ws: Workspace, staging: Staging, files: dict[str, SourceFile], period: str, folder: Path
+) -> None:
+    """Stop the load when a held foreign currency has no exchange rate or FTP curve."""
+    con = connect(ws, staging.work)
+    try:
+        check_currencies(con, staging.root, files, period, folder)
     finally:
         con.close()
 
@@ -113,7 +126,7 @@ def load_table(
     """Read, check, write accepted rows and quarantine of one table; return its reconciliation."""
     spec = TABLES[source.table]
     raw = read_table(con, source, staging.work)
-    warnings = _header_warnings(raw.missing_optional, raw.extra_columns)
+    warnings = _header_warnings(spec, raw.missing_optional, raw.extra_columns)
     shown = map_values(con, spec, profile) if profile else None
     v = TableValidator(con, spec, period, shown, gettext)
     v.check_columns()
@@ -161,9 +174,15 @@ def _output_sql(v: TableValidator, spec: TableSpec) -> str:
     )
 
 
-def _header_warnings(missing: tuple[str, ...], extra: tuple[str, ...]) -> list[LoadWarning]:
+def _header_warnings(
+    spec: TableSpec, missing: tuple[str, ...], extra: tuple[str, ...]
+) -> list[LoadWarning]:
+    defaults = {c: spec.column(c).default for c in missing}
     out = [
-        LoadWarning(c, "optional column missing from the file; loaded as empty") for c in missing
+        LoadWarning(c, "optional column missing from the file; loaded as empty")
+        if defaults[c] is None else
+        LoadWarning(c, f"column missing from the file; every row loaded as {defaults[c]}")
+        for c in missing
     ]
     out += [LoadWarning(c, "column is not in the contract; ignored") for c in extra]
     return out

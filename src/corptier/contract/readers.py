@@ -232,7 +232,8 @@ def match_columns(
         elif normalise_name(raw):
             extra.append(str(raw).strip())
     missing = [c for c in spec.columns if c.name not in positions]
-    required = [_wanted_header(c.name, layout) for c in missing if not c.nullable]
+    required = [_wanted_header(c.name, layout) for c in missing
+                if not c.nullable and c.default is None]
     if required:
         found = shown_header(", ".join(str(h).strip() for h in header)) or "(none)"
         raise ContractError(
@@ -292,6 +293,8 @@ def raw_select(
     for col in spec.columns:
         if col.name in positions:
             parts.append(f"{column_of(positions[col.name])} AS {quote_ident(col.name)}")
+        elif col.default is not None:
+            parts.append(f"{quote_str(col.default)} AS {quote_ident(col.name)}")
         else:
             parts.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(col.name)}")
     return ", ".join(parts)

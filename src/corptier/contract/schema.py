@@ -1,7 +1,8 @@
 """The input data contract: every table a bank exports for one period, column by column.
 
 This module is the single source of truth for the synthetic bank, the loader, the validation
-and `docs/data-contract.md`. Money is yuan as DECIMAL(18,2); rates are decimals (0.0435 = 4.35 %)
+and `docs/data-contract.md`. Money is DECIMAL(18,2) in yuan (balances and
+transactions: in the account's currency, see FX_RATES); rates are decimals (0.0435 = 4.35 %)
 as DECIMAL(10,6); dates are ISO `YYYY-MM-DD`; months `YYYY-MM`.
 """
 
@@ -83,6 +84,8 @@ class Column:
     not_after_period: bool = False
     aliases: tuple[tuple[str, str], ...] = ()
     """Other ways of writing a value that are read as the contract's code (人民币 → CNY)."""
+    default: str | None = None
+    """Value of every row when a file has no such column (loaded with a warning)."""
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -224,10 +227,31 @@ FTP_RATES = TableSpec(
         Column("product_kind", "string", "Deposit or loan kind.", allowed=FTP_KINDS),
         Column("term_bucket", "string", "Term bucket.", allowed=TERM_BUCKETS),
         _rate("rate", "Annual FTP rate.", hi="0.5"),
+        Column("currency", "string",
+               "ISO 4217 currency of the curve (a file without this column is read as CNY).",
+               pattern=r"^[A-Z]{3}$", aliases=CNY_ALIASES, default="CNY"),
     ),
-    key=("month", "product_kind", "term_bucket"),
-    sort_by=("product_kind", "term_bucket"),
+    key=("month", "currency", "product_kind", "term_bucket"),
+    sort_by=("currency", "product_kind", "term_bucket"),
     period_column="month",
+)
+
+FX_RATES = TableSpec(
+    "fx_rates",
+    "Exchange rates of the month to CNY (optional; needed for every currency an account holds "
+    "other than CNY): yuan per unit of the currency, month average and month end.",
+    (
+        Column("month", "month", "Month the rates apply to (must be the loaded period)."),
+        Column("currency", "string", "ISO 4217 currency code (not CNY).", pattern=r"^[A-Z]{3}$"),
+        _rate("rate_avg", "Average rate of the month, yuan per unit (e.g. 7.100000 for USD); "
+              "converts average balances and transaction amounts.", lo="0.000001", hi="9999"),
+        _rate("rate_end", "Rate at month end, yuan per unit; converts month-end balances.",
+              lo="0.000001", hi="9999"),
+    ),
+    key=("month", "currency"),
+    sort_by=("currency",),
+    period_column="month",
+    optional=True,
 )
 
 CUSTOMERS = TableSpec(
@@ -286,8 +310,10 @@ BALANCES = TableSpec(
     (
         _id("account_id", "Account.", references=("accounts", "account_id")),
         Column("month", "month", "Month (must be the loaded period)."),
-        _money("avg_daily_balance", "Average daily balance of the month, yuan (日均余额)."),
-        _money("month_end_balance", "Balance at month end, yuan."),
+        _money("avg_daily_balance", "Average daily balance of the month (日均余额), in the "
+               "account's currency (converted to yuan with fx_rates.rate_avg)."),
+        _money("month_end_balance", "Balance at month end, in the account's currency "
+               "(converted with fx_rates.rate_end)."),
         _rate("rate", "Annual interest rate paid on the account.", hi="0.2", nullable=True),
     ),
     key=("account_id", "month"),
@@ -303,7 +329,8 @@ TRANSACTIONS = TableSpec(
         _id("account_id", "Account.", references=("accounts", "account_id")),
         _id("customer_id", "Customer.", references=("customers", "customer_id")),
         Column("txn_date", "date", "Booking date (within the period)."),
-        _money("amount", "Amount, yuan, positive.", min=Decimal("0.01")),
+        _money("amount", "Amount, positive, in the account's currency (converted to yuan with "
+               "fx_rates.rate_avg).", min=Decimal("0.01")),
         Column("direction", "string", "in = credit to the customer, out = debit.",
                allowed=("in", "out")),
         Column("channel", "string", "Channel.", allowed=CHANNELS),
@@ -386,6 +413,7 @@ TABLES: dict[str, TableSpec] = {
         TRAINING_RECORDS,
         PRODUCTS,
         FTP_RATES,
+        FX_RATES,
         CUSTOMERS,
         ACCOUNTS,
         BALANCES,

@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 
 from corptier.config import Assumptions
 from corptier.contract.schema import E_CHANNELS, FEE_CATEGORIES, LOAN_CLASSES, PRODUCT_CATEGORIES
+from corptier.engine.lookups import BASE_CURRENCY
 from corptier.engine.money import RATE, SUM_EXACT, money_sum, product
 from corptier.engine.tables import Inputs
 
@@ -38,8 +39,9 @@ def account_facts(inp: Inputs) -> ir.Table:
 
 def deposit_facts(inp: Inputs) -> ir.Table:
     """Average daily deposits (demand, time), month-end deposits and the annual FTP margin
-    Σ avg × (FTP(kind, bucket) − rate paid), split by the interest day basis of the account's
-    currency (actual/360 or actual/365)."""
+    Σ avg × (FTP(currency, kind, bucket) − rate paid), split by the interest day basis of the
+    account's currency (actual/360 or actual/365). Balances are in yuan already (`to_cny`);
+    the FTP curve is the one of the account's currency."""
     products = inp.products.select(
         "product_code", "period", ftp_kind="kind",
         ftp_bucket=inp.products.term_bucket.coalesce("ON"),
@@ -50,7 +52,8 @@ def deposit_facts(inp: Inputs) -> ir.Table:
         inp.balances.join(accounts, ["account_id", "period"])
         .join(products, ["product_code", "period"])
         .filter(lambda t: t.ftp_kind.isin(DEPOSIT_KINDS))
-        .join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left")
+        .mutate(ftp_currency=lambda t: t.currency)
+        .join(inp.ftp, ["period", "ftp_currency", "ftp_kind", "ftp_bucket"], how="left")
     )
     paid = b.rate.coalesce(ibis.literal(0, "decimal(10, 6)")).cast(RATE)
     margin = product(b.avg_daily_balance, b.ftp_rate.cast(RATE) - paid)
@@ -93,9 +96,10 @@ def loan_facts(inp: Inputs) -> ir.Table:
     so: its client rate counts as 0, so its NII is the funding cost −avg × FTP."""
     products = inp.products.select("product_code", "period", "category")
     l0 = inp.loans.join(products, ["product_code", "period"])
-    l0 = l0.mutate(ftp_kind=ibis.literal("loan"),
+    l0 = l0.mutate(ftp_currency=ibis.literal(BASE_CURRENCY), ftp_kind=ibis.literal("loan"),
                    ftp_bucket=loan_term_bucket(l0.start_date, l0.maturity_date))
-    ln = l0.join(inp.ftp, ["period", "ftp_kind", "ftp_bucket"], how="left").join(
+    ln = l0.join(inp.ftp, ["period", "ftp_currency", "ftp_kind", "ftp_bucket"],
+                 how="left").join(
         inp.loan_classes, "classification", how="left"
     ).join(inp.months.select("period", "month_end"), "period")
     remaining = ln.maturity_date.delta(ln.month_end, unit="day")

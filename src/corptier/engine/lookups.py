@@ -31,10 +31,12 @@ UNRATED = ""
 """Join key of the customers without an internal rating."""
 FACTOR_TYPE = pa.decimal128(27, FACTOR_PLACES)
 RATE_TYPE = pa.decimal128(10, 6)
-MONTHS, RATINGS, CAPITAL, FTP, LOAN_CLASSES_TABLE = (
+MONTHS, RATINGS, CAPITAL, FTP, LOAN_CLASSES_TABLE, FX = (
     "corptier_months", "corptier_ratings", "corptier_capital", "corptier_ftp",
-    "corptier_loan_classes",
+    "corptier_loan_classes", "corptier_fx",
 )
+BASE_CURRENCY = "CNY"
+"""The currency of every indicator: amounts in another are converted with fx_rates."""
 """Engine names of the lookups: fixed, so that a compiled plan names them (engine/plans.py)."""
 
 
@@ -188,32 +190,74 @@ def _capital_rows(
 
 
 def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
-    """Per period, FTP kind and term bucket: the rate of that bucket, or of the nearest bucket
-    the month's curve has for the kind (the longer one on a tie).
+    """Per period, currency, FTP kind and term bucket: the rate of that bucket, or of the
+    nearest bucket the month's curve of that currency has for the kind (the longer one on a
+    tie). A curve without a currency (a file of before currencies) is CNY's.
 
-    Raises EngineError when a loaded month has no rate at all for a kind.
+    Raises EngineError when a loaded month has no CNY rate at all for a kind (another
+    currency needs only the kinds its accounts use: `check_currencies`).
     """
-    by_key: dict[tuple[str, str], dict[str, Decimal]] = {}
+    by_key: dict[tuple[str, str, str], dict[str, Decimal]] = {}
     for row in curve.to_pylist():
-        curve_of = by_key.setdefault((row["period"], row["product_kind"]), {})
-        curve_of[row["term_bucket"]] = row["rate"]
+        key = (row["period"], row.get("currency") or BASE_CURRENCY, row["product_kind"])
+        by_key.setdefault(key, {})[row["term_bucket"]] = row["rate"]
     rows = []
     for p in periods:
-        for kind in FTP_KINDS:
-            known = by_key.get((p, kind))
-            if not known:
-                raise EngineError(
-                    f"ftp_rates of {p} has no rate for {kind}; add the {kind} curve to "
-                    f"ftp_rates and run 'corptier load' for {p} again"
-                )
-            for i, bucket in enumerate(TERM_BUCKETS):
-                nearest = min(known, key=lambda b: (abs(TERM_BUCKETS.index(b) - i),
-                                                    -TERM_BUCKETS.index(b)))
-                rows.append({"period": p, "ftp_kind": kind, "ftp_bucket": bucket,
-                             "ftp_rate": known[nearest]})
-    schema = pa.schema([("period", pa.string()), ("ftp_kind", pa.string()),
-                        ("ftp_bucket", pa.string()), ("ftp_rate", RATE_TYPE)])
+        currencies = sorted({c for q, c, _ in by_key if q == p} | {BASE_CURRENCY})
+        for currency in currencies:
+            for kind in FTP_KINDS:
+                known = by_key.get((p, currency, kind), {})
+                if not known and currency == BASE_CURRENCY:
+                    raise EngineError(
+                        f"ftp_rates of {p} has no rate for {kind}; add the {kind} curve to "
+                        f"ftp_rates and run 'corptier load' for {p} again"
+                    )
+                for i, bucket in enumerate(TERM_BUCKETS if known else ()):  # none: no rows
+                    nearest = min(known, key=lambda b: (abs(TERM_BUCKETS.index(b) - i),
+                                                        -TERM_BUCKETS.index(b)))
+                    rows.append({"period": p, "ftp_currency": currency, "ftp_kind": kind,
+                                 "ftp_bucket": bucket, "ftp_rate": known[nearest]})
+    schema = pa.schema([("period", pa.string()), ("ftp_currency", pa.string()),
+                        ("ftp_kind", pa.string()), ("ftp_bucket", pa.string()),
+                        ("ftp_rate", RATE_TYPE)])
     return named_memtable(FTP, pa.Table.from_pylist(rows, schema))
+
+
+def fx_table(rates: pa.Table, periods: Sequence[str]) -> ir.Table:
+    """Per period and currency: yuan per unit, month average (`fx_avg`) and month end
+    (`fx_end`); CNY is 1 in every period."""
+    one = Decimal("1.000000")
+    rows = [{"period": p, "currency": BASE_CURRENCY, "fx_avg": one, "fx_end": one}
+            for p in periods]
+    rows += [{"period": r["period"], "currency": r["currency"], "fx_avg": r["rate_avg"],
+              "fx_end": r["rate_end"]}
+             for r in rates.to_pylist()
+             if r["currency"] != BASE_CURRENCY and r["period"] in periods]
+    schema = pa.schema([("period", pa.string()), ("currency", pa.string()),
+                        ("fx_avg", RATE_TYPE), ("fx_end", RATE_TYPE)])
+    return named_memtable(FX, pa.Table.from_pylist(rows, schema))
+
+
+def check_currencies(held: Sequence[tuple[str, str]], fx: pa.Table, curve: pa.Table) -> None:
+    """Raise EngineError when a (period, currency) an account holds has no exchange rate or no
+    deposit FTP curve (demand and time) in that period."""
+    rated = {(r["period"], r["currency"]) for r in fx.to_pylist()}
+    curves = {(r["period"], r.get("currency") or BASE_CURRENCY, r["product_kind"])
+              for r in curve.to_pylist()}
+    for period, currency in sorted(held):
+        if currency == BASE_CURRENCY:
+            continue
+        if (period, currency) not in rated:
+            raise EngineError(
+                f"accounts of {period} hold {currency}, but fx_rates of {period} has no "
+                f"{currency} rate; add it and run 'corptier load' for {period} again"
+            )
+        for kind in ("deposit_demand", "deposit_time"):
+            if (period, currency, kind) not in curves:
+                raise EngineError(
+                    f"accounts of {period} hold {currency}, but ftp_rates of {period} has no "
+                    f"{currency} {kind} curve; add it and run 'corptier load' for {period} again"
+                )
 
 
 def loan_class_table() -> ir.Table:

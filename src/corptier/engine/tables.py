@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ibis
 import ibis.expr.types as ir
 
 from corptier.config import Assumptions
 from corptier.engine.connection import EngineConnection
 from corptier.engine.lookups import (
+    BASE_CURRENCY,
     WINDOW,
     capital_table,
+    check_currencies,
     ftp_table,
+    fx_table,
     loan_class_table,
     months_table,
     rating_table,
 )
+from corptier.engine.money import product, to_money
 from corptier.errors import EngineError
 from corptier.periods import Period
 
@@ -30,7 +35,7 @@ REQUIRED = (
     "transactions", "loans", "fee_income",
 )
 """Tables that must be loaded for the period itself (history months may be missing)."""
-OPTIONAL = ("facilities",)
+OPTIONAL = ("facilities", "fx_rates")
 """Tables a period may lack (then it has no rows of them)."""
 
 
@@ -56,11 +61,12 @@ class Inputs:
     capital: ir.Table
     ftp: ir.Table
     loan_classes: ir.Table
+    fx: ir.Table
 
     @property
     def lookups(self) -> tuple[ir.Table, ...]:
         """The in-memory tables prepared in Python."""
-        return (self.months, self.ratings, self.capital, self.ftp, self.loan_classes)
+        return (self.months, self.ratings, self.capital, self.ftp, self.loan_classes, self.fx)
 
     @property
     def current(self) -> ir.Table:
@@ -78,7 +84,8 @@ def read_inputs(
     con: EngineConnection, period: str, assumptions: Assumptions, own_bank_code: str,
     currency: str = "CNY",
 ) -> Inputs:
-    """Read the window's tables; raise EngineError naming what is missing for `period`.
+    """Read the window's tables, amounts converted to CNY (`to_cny`); raise EngineError naming
+    what is missing for `period`, or a held currency without exchange rate or FTP curve.
     `currency` is the bank's (`[bank] currency`): the loans' interest day count."""
     period = Period.parse(period)
     missing = missing_tables(con, period)
@@ -89,11 +96,15 @@ def read_inputs(
         )
     window = period.window(WINDOW)
     loaded = [p for p in window if con.partition_file("customers", p).is_file()]
-    small = {t: con.read_arrow(t, window) for t in ("rating_scale", "ftp_rates")}
+    small = {t: con.read_arrow(t, window) for t in ("rating_scale", "ftp_rates", "fx_rates")}
+    check_currencies(held_currencies(con, window), small["fx_rates"], small["ftp_rates"])
+    fx = fx_table(small["fx_rates"], loaded)
 
     def read(table: str, periods: Sequence[str] = window, suffix: str = "") -> ir.Table:
         return con.read(table, periods, view=f"corptier_{table}{suffix}")
 
+    accounts = read("accounts")
+    foreign = foreign_accounts(accounts, fx)
     return Inputs(
         period=period,
         assumptions=assumptions,
@@ -101,11 +112,13 @@ def read_inputs(
         months=months_table(period, assumptions, currency, loaded),
         customers=read("customers"),
         customers_now=read("customers", [period], "_now"),
-        accounts=read("accounts"),
+        accounts=accounts,
         products=read("products"),
-        balances=read("balances"),
-        transactions=read("transactions"),
-        transactions_now=read("transactions", [period], "_now"),
+        balances=to_cny(read("balances"), foreign,
+                        {"avg_daily_balance": "fx_avg", "month_end_balance": "fx_end"}),
+        transactions=to_cny(read("transactions"), foreign, {"amount": "fx_avg"}),
+        transactions_now=to_cny(read("transactions", [period], "_now"), foreign,
+                                {"amount": "fx_avg"}),
         loans=read("loans"),
         facilities=read("facilities"),
         fee_income=read("fee_income"),
@@ -113,4 +126,35 @@ def read_inputs(
         capital=capital_table(small["rating_scale"], assumptions),
         ftp=ftp_table(small["ftp_rates"], loaded),
         loan_classes=loan_class_table(),
+        fx=fx,
     )
+
+
+def held_currencies(con: EngineConnection, periods: Sequence[str]) -> list[tuple[str, str]]:
+    """(period, currency) of every account in a currency other than CNY (one engine query)."""
+    a = con.read("accounts", periods)
+    held = a.filter(a.currency != BASE_CURRENCY).select("period", "currency").distinct()
+    frame = con.execute(held)
+    return [(str(p), str(c)) for p, c in zip(frame["period"], frame["currency"], strict=True)]
+
+
+def foreign_accounts(accounts: ir.Table, fx: ir.Table) -> ir.Table:
+    """Accounts in a currency other than CNY with the month's rates `fx_avg` and `fx_end` (a
+    small table: the conversions join it to balances and transactions)."""
+    a = accounts.filter(accounts.currency != BASE_CURRENCY)
+    return a.join(fx, ["period", "currency"]).select("account_id", "period", "fx_avg", "fx_end")
+
+
+def to_cny(table: ir.Table, foreign: ir.Table, amounts: dict[str, str]) -> ir.Table:
+    """`table` (with `account_id`, `period`) with each column of `amounts` converted to yuan by
+    its rate column of `foreign`, rounded to cents per row; CNY amounts unchanged."""
+    joined = table.left_join(foreign, ["account_id", "period"])
+    columns = []
+    for name in table.columns:
+        if name in amounts:
+            rate = foreign[amounts[name]]
+            yuan = to_money(product(table[name], rate).round(2))
+            columns.append(ibis.ifelse(rate.isnull(), table[name], yuan).name(name))
+        else:
+            columns.append(table[name])
+    return joined.select(*columns)

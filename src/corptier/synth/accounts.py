@@ -19,7 +19,7 @@ from corptier.synth import columns as col
 from corptier.synth.customers import Customers, draw_exits
 from corptier.synth.history import NO_DATE, History
 from corptier.synth.periods import first_day, last_day
-from corptier.synth.products import CODES, LOAN, PRODUCTS, WEIGHT, P
+from corptier.synth.products import CODES, FX_CURRENCY, LOAN, PRODUCTS, WEIGHT, P
 from corptier.synth.profiles import IndustryTable
 from corptier.synth.rng import STATIC, generator
 
@@ -60,7 +60,8 @@ _SLOPE = np.zeros(len(PRODUCTS))
 for _code, (_chances, _slope) in HOLDING.items():
     _BASE[P[_code]], _SLOPE[P[_code]] = _chances, _slope
 _BASE[P["DDA_BASIC"]] = 1.0
-_CURRENCY = ["USD" if p.code == "DDA_FX" else "CNY" for p in PRODUCTS]
+CURRENCY = np.array([FX_CURRENCY if p.code == "DDA_FX" else "CNY" for p in PRODUCTS])
+"""Currency of each product's accounts: the FX demand account is in dollars."""
 
 
 @dataclass
@@ -141,6 +142,6 @@ def accounts_table(c: Customers, a: Accounts, rows: np.ndarray, period: Period) 
         [account_ids(c, cust, product), customer_ids(c, cust), col.choice(CODES, product),
          col.dates(a.opened[rows]), col.dates(np.minimum(closed, 0x7FFFFFFF),
                                               valid=closed <= last_day(period)),
-         col.choice(_CURRENCY, product)],
+         col.choice([str(x) for x in CURRENCY], product)],
         schema=TABLES["accounts"].arrow_schema,
     )

@@ -34,7 +34,13 @@ from corptier.synth.fees import fees_table
 from corptier.synth.history import History
 from corptier.synth.loans import LoanSlots, loan_month, make_slots
 from corptier.synth.periods import parse_month
-from corptier.synth.products import ftp_table, products_table, rating_scale_table
+from corptier.synth.products import (
+    ftp_table,
+    fx_table,
+    products_table,
+    rating_scale_table,
+    usd_rates,
+)
 from corptier.synth.register import customers_table
 from corptier.synth.rng import MONTHLY, generator
 from corptier.synth.staff import certifications_table, training_table
@@ -188,6 +194,7 @@ def reference_tables(history: History, period: Period) -> dict[str, pa.Table]:
         "training_records": training_table(history.managers.table, history.seed, history.start),
         "products": products_table(),
         "ftp_rates": ftp_table(period, history.seed, history.start),
+        "fx_rates": fx_table(period, history.seed),
     }
 
 
@@ -213,7 +220,7 @@ def block_tables(history: History, block: int, period: Period,
     loans = loan_month(history, c, static.slots, period, c.rating)
     rows = np.flatnonzero(listed(a, state.present, period))
     rating = month_rating(history, c, period, loans.worst_days)
-    balances = balances_table(c, a, rows, state, rng)
+    balances = balances_table(c, a, rows, state, rng, usd_rates(period, history.seed))
     transactions, outgoing = transactions_table(history, c, a, rows, state, loans, rng)
     return {
         "customers": customers_table(history, c, state, rating),

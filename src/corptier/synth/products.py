@@ -140,22 +140,56 @@ _FTP_BASE = {
 }
 
 
+_USD_DEPOSIT_BASE = (0.0440, 0.0445, 0.0450, 0.0452, 0.0455, 0.0458, 0.0460)
+"""The USD deposit curve (demand and time) around 4.5 %: the bank's foreign deposits are
+priced against it; its loans are all in yuan."""
+FX_CURRENCY = "USD"
+FX_RANGE = (6.90, 7.30)
+"""Yuan per dollar: the seeded monthly rates stay within this band."""
+
+
 def ftp_table(period: Period, seed: int, start: Period) -> pa.Table:
-    """The FTP curve of the month: base curve moved with the LPR plus a seeded random walk of
-    a few basis points a month since the start of the history."""
+    """The FTP curves of the month: the CNY curve (base moved with the LPR plus a seeded random
+    walk of a few basis points a month since the start of the history) and the USD deposit
+    curve with the same walk."""
     steps = period.index - start.index + 1
     walk = generator(seed, REFERENCE, 1, start.index).normal(0, 0.0002, max(steps, 1)).cumsum()
     shift = 0.8 * (float(lpr(period.index)) - 0.0300) + walk[steps - 1]
     rows = sorted(
-        (kind, bucket, max(0.0005, base + shift * (1.0 + 0.1 * j)))
+        ("CNY", kind, bucket, max(0.0005, base + shift * (1.0 + 0.1 * j)))
         for kind, curve in _FTP_BASE.items()
         for j, (bucket, base) in enumerate(zip(TERM_BUCKETS, curve, strict=True))
     )
+    rows += sorted(
+        (FX_CURRENCY, kind, bucket, max(0.0005, base + walk[steps - 1]))
+        for kind in ("deposit_demand", "deposit_time")
+        for bucket, base in zip(TERM_BUCKETS, _USD_DEPOSIT_BASE, strict=True)
+    )
     n = len(rows)
     return pa.table(
-        [pa.array([period] * n), pa.array([r[0] for r in rows]),
-         pa.array([r[1] for r in rows]), col.rate(np.array([r[2] for r in rows]))],
+        [pa.array([period] * n), pa.array([r[1] for r in rows]),
+         pa.array([r[2] for r in rows]), col.rate(np.array([r[3] for r in rows])),
+         pa.array([r[0] for r in rows])],
         schema=TABLES["ftp_rates"].arrow_schema,
+    )
+
+
+def usd_rates(period: Period, seed: int) -> tuple[float, float]:
+    """Yuan per dollar of the month, (average, month end), 4 decimals, within `FX_RANGE`."""
+    rng = generator(seed, REFERENCE, 3, period.index)
+    lo, hi = FX_RANGE
+    avg = lo + (hi - lo) * rng.random()
+    end = min(hi, max(lo, avg + rng.normal(0.0, 0.03)))
+    return round(avg, 4), round(end, 4)
+
+
+def fx_table(period: Period, seed: int) -> pa.Table:
+    """The month's exchange rates to CNY: one row, USD (`usd_rates`)."""
+    avg, end = usd_rates(period, seed)
+    return pa.table(
+        [pa.array([period]), pa.array([FX_CURRENCY]), col.rate(np.array([avg])),
+         col.rate(np.array([end]))],
+        schema=TABLES["fx_rates"].arrow_schema,
     )
 
 
