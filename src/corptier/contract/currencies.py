@@ -36,9 +36,9 @@ def check_currencies(
     if held - rated:
         currency = ", ".join(sorted(held - rated))
         raise ContractError(
-            f"accounts hold {currency}, but {where_fx} has no {currency} rate for {period}; add "
-            f"a row (month {period}, currency, rate_avg, rate_end) per currency and load again"
-        )
+            "accounts hold {currency}, but {file} has no {currency} rate for {period}; add a row "
+            "(month {period}, currency, rate_avg, rate_end) per currency and load again",
+            currency=currency, file=where_fx, period=period)
     ftp_file = files["ftp_rates"]
     for kind in DEPOSIT_CURVES:
         curves = _distinct(con, staged, "ftp_rates", "currency",
@@ -46,9 +46,9 @@ def check_currencies(
         if held - curves:
             currency = ", ".join(sorted(held - curves))
             raise ContractError(
-                f"accounts hold {currency}, but {ftp_file.path} has no {currency} {kind} FTP "
-                f"curve for {period}; add the {currency} rates (column currency) and load again"
-            )
+                "accounts hold {currency}, but {file} has no {currency} {kind} FTP curve for "
+                "{period}; add the {currency} rates (column currency) and load again",
+                currency=currency, file=ftp_file.path, kind=kind, period=period)
 
 
 def _distinct(

@@ -249,15 +249,15 @@ def check_currencies(held: Sequence[tuple[str, str]], fx: pa.Table, curve: pa.Ta
             continue
         if (period, currency) not in rated:
             raise EngineError(
-                f"accounts of {period} hold {currency}, but fx_rates of {period} has no "
-                f"{currency} rate; add it and run 'corptier load' for {period} again"
-            )
+                "accounts of {period} hold {currency}, but fx_rates of {period} has no "
+                "{currency} rate; add it and run 'corptier load' for {period} again",
+                period=period, currency=currency)
         for kind in ("deposit_demand", "deposit_time"):
             if (period, currency, kind) not in curves:
                 raise EngineError(
-                    f"accounts of {period} hold {currency}, but ftp_rates of {period} has no "
-                    f"{currency} {kind} curve; add it and run 'corptier load' for {period} again"
-                )
+                    "accounts of {period} hold {currency}, but ftp_rates of {period} has no "
+                    "{currency} {kind} curve; add it and run 'corptier load' for {period} again",
+                    period=period, currency=currency, kind=kind)
 
 
 def loan_class_table() -> ir.Table:
