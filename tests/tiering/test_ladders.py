@@ -5,9 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import ibis
+import pyarrow as pa
 import pytest
+from test_apply import STRATEGIC, variant_standard
 from test_standard import issues_of, line_of
-from tiering_helpers import HEAD, by_id, memtable
+from tiering_helpers import HEAD, by_id, memtable, random_indicators, rows
 
 from corptier.report.explanation import render_explanation
 from corptier.tiering import Standard, load_default_standard, parse_standard, score_and_tier
@@ -196,3 +198,50 @@ def test_the_explanation_names_the_ladder() -> None:
                 applied_tier="a", migration="new", previous_tier=None)
     assert "ranked 1 of 4 in ladder micro" in render_explanation(expl, "en")
     assert "在分层梯队 micro 中排名第 1 名（共 4 名）" in render_explanation(expl, "zh-CN")
+
+
+def ladder_variant() -> Standard:
+    """The quantile/percentile variant of the default standard, ranked within size ladders,
+    micro firms with their own quantiles and dimension weights."""
+    doc = variant_standard().model_dump(mode="json")
+    doc["cutoffs"].update(by="enterprise_size", ladders={"micro": {
+        "quantiles": {"strategic": 0.95, "core": 0.85, "key": 0.6, "growth": 0.3},
+        "weights": {"value": 0.3, "needs": 0.3, "behaviour": 0.4, "risk": 0},
+    }})
+    return Standard.model_validate(doc)
+
+
+def sized(n: int) -> pa.Table:
+    data = random_indicators(n, seed=2026)
+    cycle = ["large", "medium", "small", "micro", "micro", None]
+    return data.append_column("enterprise_size", pa.array(
+        [cycle[i % len(cycle)] for i in range(n)], pa.string()))
+
+
+def test_ladders_rank_each_size_class_on_its_own_on_a_book() -> None:
+    got = rows(score_and_tier(ibis.memtable(sized(600)), ladder_variant(), named_lists=STRATEGIC))
+    sizes = {r["ladder"]: r["ladder_size"] for r in got}
+    # 600 customers cycling large, medium, small, micro, micro, none: 100 each, micro 200
+    assert sizes == {"large": 100, "medium": 100, "small": 100, "micro": 200, "other": 100}
+    for ladder in sizes:
+        ranks = sorted(r["rank"] for r in got if r["ladder"] == ladder)
+        assert ranks == list(range(1, sizes[ladder] + 1))
+    # micro quantile 0.95 of 200: the strategic cut-off is the score ranked ⌊0.05 · 200⌋ = 10
+    micro = sorted((r for r in got if r["ladder"] == "micro"), key=lambda r: r["rank"])
+    assert all(r["raw_tier"] == "strategic" for r in micro if r["score"] >= micro[9]["score"])
+    assert all(r["raw_tier"] != "strategic" for r in micro if r["score"] < micro[9]["score"])
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings("ignore:The 'future.infer_string' option")
+def test_spark_and_duckdb_give_the_same_ladders(spark) -> None:
+    data, std = sized(600), ladder_variant()
+    spark.createDataFrame(data).createOrReplaceTempView("ladder_conformance")
+    con = ibis.pyspark.connect(spark)
+    on_spark = con.to_pyarrow(
+        score_and_tier(con.table("ladder_conformance"), std, named_lists=STRATEGIC)).to_pylist()
+    on_spark.sort(key=lambda r: r["customer_id"])
+    on_duckdb = rows(score_and_tier(ibis.memtable(data), std, named_lists=STRATEGIC))
+    assert len(on_spark) == len(on_duckdb) == 600
+    for left, right in zip(on_duckdb, on_spark, strict=True):
+        assert left == right, left["customer_id"]
