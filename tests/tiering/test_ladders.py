@@ -13,7 +13,15 @@ from tiering_helpers import HEAD, by_id, memtable, random_indicators, rows
 
 from corptier.report.explanation import render_explanation
 from corptier.tiering import Standard, load_default_standard, parse_standard, score_and_tier
-from corptier.tiering.explain import explain
+from corptier.tiering.explain import explain, explain_published
+from corptier.tiering.pipeline import tier_with_hysteresis
+from corptier.tiering.results import (
+    add_results,
+    hysteresis_state,
+    overrides_table,
+    published_history,
+    published_table,
+)
 
 VALUE = """
 dimensions:
@@ -41,6 +49,7 @@ BY_SIZE = """
 
 SIZES = ["large"] * 6 + ["micro"] * 4
 DEPOSITS = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0, 20.0, 10.0, 5.0, 1.0]
+CODES = ("a", "b", "c", "d")
 IDS = [f"L{i}" for i in range(1, 7)] + [f"M{i}" for i in range(1, 5)]
 
 
@@ -245,3 +254,22 @@ def test_spark_and_duckdb_give_the_same_ladders(spark) -> None:
     assert len(on_spark) == len(on_duckdb) == 600
     for left, right in zip(on_duckdb, on_spark, strict=True):
         assert left == right, left["customer_id"]
+
+
+def test_the_published_table_names_the_ladder_and_the_explanation_reads_it() -> None:
+    std = standard(VALUE, PYRAMID, BY_SIZE)
+    history = published_history([])
+    tiered = tier_with_hysteresis(book(), std, {}, hysteresis_state(history, CODES))
+    tiered = tiered.mutate(p_alive=ibis.literal(0.5), attrition_risk=ibis.literal(0.5),
+                           behaviour_state=ibis.literal("active"),
+                           behaviour_reason=ibis.literal("none"))
+    chosen = ibis.memtable(overrides_table({}, CODES))
+    table = published_table(add_results(tiered, history, chosen, CODES, None), std, "run-1")
+    got = {r["customer_id"]: r for r in table.to_pyarrow().to_pylist()}
+    assert (got["M1"]["ladder"], got["M1"]["ladder_size"], got["M1"]["rank"]) == ("micro", 4, 1)
+    assert (got["L1"]["ladder"], got["L1"]["ladder_size"]) == ("large", 6)
+    assert got["M1"]["applied_tier"] == "a"
+    expl = explain_published(got["M1"], std, None)
+    assert expl["ladder"] == {"code": "micro", "size": 4, "by": "enterprise_size"}
+    assert "ranked 1 of 4 in ladder micro" in render_explanation(
+        {**expl, "period": "2026-01", "run_id": "run-1"}, "en")
