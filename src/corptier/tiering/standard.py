@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from corptier.provenance import hash_json
+from corptier.reference.enterprise_size import SIZE_CATEGORIES
 from corptier.tiering.behaviour import BehaviourRules
 from corptier.tiering.policy import HysteresisPolicy
 from corptier.tiering.ranking import Ranking
@@ -54,9 +55,7 @@ from corptier.tiering.standard_dimensions import (  # noqa: F401  (re-exported)
 OTHER_LADDER = "other"
 """The ladder of customers whom no condition of a `by` mapping (or no value of a `by`
 indicator) places."""
-LADDER_VALUES: dict[str, tuple[str, ...]] = {
-    "enterprise_size": ("large", "medium", "small", "micro", "unclassified"),
-}
+LADDER_VALUES: dict[str, tuple[str, ...]] = {"enterprise_size": SIZE_CATEGORIES}
 """The values a categorical `by` indicator can take, where they are known in advance."""
 
 Share = Annotated[float, Field(ge=0, le=1)]
