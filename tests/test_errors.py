@@ -43,3 +43,38 @@ def test_readme_lists_every_exit_code() -> None:
     text = README.read_text(encoding="utf-8")
     for cls in ERRORS:
         assert f"| {cls.exit_code} | `{cls.__name__}` | {cls.http_status} |" in text, cls
+
+
+def test_an_error_says_its_message_in_the_users_language() -> None:
+    from corptier.errors import ApprovalError, NotFoundError
+
+    missing = NotFoundError("override {id} does not exist", id=42)
+    assert str(missing) == "override 42 does not exist"
+    assert missing.say("zh-CN") == "人工调整 42 不存在"
+    assert missing.say("en") == missing.say("xx") == "override 42 does not exist"
+    # a value that looks like a template is shown as it is, never formatted again
+    raced = ApprovalError("override {id} was {state} by someone else in the meantime; nothing "
+                          "was changed", id=7, state="{id}")
+    assert raced.say("zh-CN") == "人工调整 7 已被他人{id}，本次未作任何更改"
+    # a plain message (no template values) and one the catalogue lacks stay as written
+    assert NotFoundError("no such thing").say("zh-CN") == "no such thing"
+
+
+def test_every_translated_error_template_keeps_its_placeholders() -> None:
+    import re
+    import string
+
+    from babel.messages.pofile import read_po
+
+    root = Path(corptier.__file__).parent / "locales"
+    fields = string.Formatter()
+    for po in root.glob("*/LC_MESSAGES/corptier.po"):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id or not message.string or not isinstance(message.id, str):
+                continue
+            want = {f for _, f, _, _ in fields.parse(message.id) if f}
+            got = {f for _, f, _, _ in fields.parse(str(message.string)) if f}
+            assert got == want, (po.parent.parent.name, message.id,
+                                 re.sub(r"\s+", " ", str(message.string)))

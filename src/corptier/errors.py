@@ -10,10 +10,33 @@ from __future__ import annotations
 
 
 class CorptierError(Exception):
-    """Base of every error corptier raises on purpose."""
+    """Base of every error corptier raises on purpose.
+
+    Raised as `SomeError("the period {period} is not loaded", period=p)`, the message is the
+    English template filled in; `say(lang)` gives it in another language from the catalogues
+    (the template is the catalogue key), so the CLI and the web app speak the user's language.
+    """
 
     exit_code = 1
     http_status = 500
+
+    def __init__(self, message: str = "", /, **values: object) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(_filled(message, values))
+
+    def say(self, lang: str) -> str:
+        """The message in `lang` (the catalogue's translation of the template); the English
+        text when the catalogue has none."""
+        if not self.template:
+            return str(self)
+        from corptier.i18n import translations
+
+        try:
+            text = translations(lang).gettext(self.template)
+            return _filled(text, self.values)
+        except (KeyError, IndexError, ValueError, LookupError):
+            return str(self)
 
 
 class WorkspaceError(CorptierError):
@@ -158,3 +181,7 @@ ERRORS: tuple[type[CorptierError], ...] = (
     CloseRefusedError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""
+
+
+def _filled(template: str, values: dict[str, object]) -> str:
+    return template.format(**values) if values else template

@@ -93,6 +93,7 @@ def test_every_command_speaks_chinese_in_a_zh_cn_workspace(zh_workspace: Path) -
     override = run("override", "request", "C005", "--tier", "core", "--reason", "重点项目",
                    "--until", "2099-12-31", "--by", "alice", "-w", ws).strip()
     run("override", "approve", override, "--by", "bob", "-w", ws)
+    run("override", "approve", "999", "--by", "bob", "-w", ws)  # a translated service error
     run("override", "list", "-w", ws)
     run("audit", "verify", "-w", ws)
     run("standard", "adopt", str(Path(ws) / "standards" / "default.yaml"), "--period",
@@ -103,6 +104,8 @@ def test_every_command_speaks_chinese_in_a_zh_cn_workspace(zh_workspace: Path) -
     run("user", "list", "-w", ws)
 
     assert error == "" and outputs[6][1].splitlines()[-1].startswith("错误：")
+    assert outputs[9][1].strip().startswith("错误："), outputs[9]
+    assert outputs[9][1].strip().endswith("人工调整 999 不存在"), outputs[9]
     assert "关账 2026-07 · 分层" in outputs[4][1] and "已关账 2026-07" in outputs[4][1]
     fragments = _english_fragments()
     for command, text in outputs:

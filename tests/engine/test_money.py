@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from corptier.engine.money import SUM_EXACT, mean_cents
 
-# mean_cents works in DECIMAL(19,6): totals below 10^10 yuan-days are tested; larger ones overflow
-CENTS = st.integers(min_value=0, max_value=10**12 - 1)
+# mean_cents is exact for any total below 2^52 cents (its documented range)
+CENTS = st.integers(min_value=0, max_value=2**52 - 1)
 DAYS = st.integers(min_value=0, max_value=366)
 
 
@@ -41,3 +41,11 @@ def test_mean_cents_by_hand() -> None:
     # 18,400 yuan-days / 92 = 200.00; 1.55 / 62 = 0.025 → 0.03 (half up); 0.01 / 3 → 0.00
     assert _on_duckdb([(1_840_000, 92), (155, 62), (1, 3), (5, 0)]) == [
         Decimal("200.00"), Decimal("0.03"), Decimal("0.00"), None]
+
+
+def test_mean_cents_at_the_top_of_its_range() -> None:
+    # (2^52 − 1) cents = 45,035,996,273,704.95; / 2 = 22,517,998,136,852.475 → .48 (half up);
+    # 10^15 cents / 92 = 108,695,652,173.913… → 108,695,652,173.91
+    assert _on_duckdb([(2**52 - 1, 1), (2**52 - 1, 2), (10**15, 92)]) == [
+        Decimal("45035996273704.95"), Decimal("22517998136852.48"),
+        Decimal("108695652173.91")]

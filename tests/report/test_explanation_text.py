@@ -79,3 +79,16 @@ def test_a_fit_that_is_not_informative_is_said_with_a_and_b() -> None:
     assert "本期流失模型不具参考价值（a = 5.123e+05，b = 1.2e+11）" in zh
     informative = {**behaviour, "model": {**model, "informative": True, "reason": None}}
     assert "not informative" not in render_explanation(explanation(behaviour=informative), "en")
+
+
+def test_a_group_at_risk_names_the_member_and_the_cap() -> None:
+    group = {"group_id": "G7", "group_tier": "core", "max_below_group": 2, "adjusted": True,
+             "risk": True, "risk_member": "C009", "risk_cap_tier": "growth"}
+    lines = render_explanation(explanation(group_rule=group), "en").splitlines()
+    line = next(line for line in lines if line.startswith("Group rule"))
+    assert line.endswith("group risk: member C009 has a fired risk cap "
+                         "(every member at most Growth (growth))")
+    zh = render_explanation(explanation(group_rule=group), "zh-CN")
+    assert "集团风险：成员 C009 已触发风险封顶（全体成员不高于" in zh
+    calm = {**group, "risk": False, "risk_member": None}
+    assert "C009" not in render_explanation(explanation(group_rule=calm), "en")

@@ -15,35 +15,14 @@ import pytest
 
 from corptier import services as sv
 from corptier.workspace import Workspace
+from list_standard import list_standard
 from sample_data import write_sample_period
 
-STANDARD = """\
-id: chain
-version: "1"
-effective_from: 2026-01-01
-tiers:
-  - {code: gold, name_zh: 金, name_en: Gold}
-  - {code: silver, name_zh: 银, name_en: Silver}
-  - {code: bronze, name_zh: 铜, name_en: Bronze}
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg_r3: {weight: 1, method: log, lo: 10000, hi: 500000000, missing: zero}
-cutoffs:
-  method: absolute
-  points: {gold: 100, silver: 99}   # no score reaches them (C001: about 77)
-gates:
+STANDARD = list_standard("chain", """\
   floors:
     - {id: gold_list, named_list: {name: gold}, tier: gold}
     - {id: silver_list, named_list: {name: silver}, tier: silver}
-hysteresis:
-  upgrade: immediate
-  downgrade_after_periods: {gold: 3, silver: 2}
-  downgrade_to: best_of_last_n    # the values below were derived for this rule
-"""
+""")
 
 # The computed tier each month (list membership); customers on no list are bronze.
 LISTS = {

@@ -164,6 +164,22 @@ def test_latest_approval_wins_and_revoked_ones_do_not_apply(ws, clock) -> None:
     assert active_overrides(ws, clock().date())["C0001"].id == newer.id
 
 
+def test_an_override_is_active_only_from_its_start(ws, clock) -> None:
+    # approved 2026-09-30 to start on 2026-10-15: not in force on 10-14, in force on 10-15
+    later = ov.request_override(ws, "C0001", "core", "new mandate signed for October",
+                                date(2026, 12, 31), "alice", valid_from="2026-10-15",
+                                clock=clock)
+    ov.approve_override(ws, later.id, "bob", clock=clock)
+    assert active_overrides(ws, date(2026, 10, 14)) == {}
+    assert list(active_overrides(ws, date(2026, 10, 15))) == ["C0001"]
+    # without a start date it is in force from the approval date, not before
+    now = _request(ws, clock, customer="C0002")
+    clock.advance(days=1)
+    ov.approve_override(ws, now.id, "bob", clock=clock)
+    assert "C0002" not in active_overrides(ws, date(2026, 9, 30))
+    assert "C0002" in active_overrides(ws, date(2026, 10, 1))
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -13,33 +13,12 @@ from pathlib import Path
 
 from corptier import services as sv
 from corptier.workspace import PUBLISHED_TIERS, Workspace
+from list_standard import list_standard
 
-STANDARD = """\
-id: timed
-version: "1"
-effective_from: 2026-01-01
-tiers:
-  - {code: gold, name_zh: 金, name_en: Gold}
-  - {code: silver, name_zh: 银, name_en: Silver}
-  - {code: bronze, name_zh: 铜, name_en: Bronze}
-dimensions:
-  value:
-    name_zh: 价值
-    name_en: Value
-    weight: 1
-    indicators:
-      dep_avg_r3: {weight: 1, method: log, lo: 10000, hi: 500000000, missing: zero}
-cutoffs:
-  method: absolute
-  points: {gold: 100, silver: 99}
-gates:
+STANDARD = list_standard("timed", """\
   floors:
     - {id: gold_list, named_list: {name: gold}, tier: gold}
-hysteresis:
-  upgrade: immediate
-  downgrade_after_periods: {gold: 3, silver: 2}
-  downgrade_to: best_of_last_n
-"""
+""")
 JUNE = datetime(2026, 6, 20, 9, 0, tzinfo=UTC)
 """Before July's first close (which runs now, in real time)."""
 UNTIL = date(2027, 12, 31)

@@ -190,7 +190,8 @@ def _regulars() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def test_a_degenerate_fit_is_not_informative_and_gives_no_p_alive() -> None:
     x, t_x, age = _regulars()
     fit = fit_attrition(x, t_x, age)
-    assert fit is not None and fit.converged and fit.b > 1e3
+    # whether the optimiser also reports non-convergence depends on the scipy build: b is out
+    assert fit is not None and fit.b > 1e3
     assert not fit.informative and not fit.usable
     assert fit.reason is not None and "> bgnbd_max_b = 1000" in fit.reason
     assert fit.to_dict()["informative"] is False                     # what the close keeps
@@ -203,9 +204,11 @@ def test_a_degenerate_fit_is_not_informative_and_gives_no_p_alive() -> None:
 
 
 def test_the_plausible_range_is_data() -> None:
-    x, t_x, age = _regulars()
-    fit = fit_attrition(x, t_x, age, BehaviourRules(bgnbd_max_a=1e13, bgnbd_max_b=1e13))
-    assert fit is not None and fit.informative and fit.reason is None
+    runaway = BgNbdFit(r=0.5, alpha=3.0, a=2.0, b=1e7, log_likelihood=-1.0, n=40,
+                       converged=True)
+    assert not judge_fit(runaway, BehaviourRules()).informative
+    wide = judge_fit(runaway, BehaviourRules(bgnbd_max_a=1e13, bgnbd_max_b=1e13))
+    assert wide.informative and wide.reason is None
 
 
 def test_judge_fit_names_a_and_b_beyond_the_range() -> None:

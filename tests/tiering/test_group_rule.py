@@ -87,3 +87,69 @@ def test_without_a_group_rule_the_computed_tier_is_the_gated_tier() -> None:
     std = standard_from(IDENTITY)
     got = by_id(score_and_tier(memtable(**MULTI_LEVEL), std))
     assert got["S"]["computed_tier"] == "d" and got["S"]["group_tier"] is None
+
+
+def run_risk(risk: str, max_below: str = "", **columns):
+    extra = CAP + f"group_rule: {{{max_below}risk: {risk}}}\n"
+    std = standard_from(IDENTITY, extra=extra)
+    columns.setdefault("worst_loan_class_rank", [0] * len(columns["dep_avg"]))
+    return by_id(score_and_tier(memtable(**columns), std))
+
+
+# G1: P (a) has a 次级 loan; S (d) and SS (d) are clean; G2 is clean; X is alone and capped.
+AT_RISK = dict(MULTI_LEVEL, worst_loan_class_rank=[3, 0, 0, 0, 0, 0, 3, 0])
+
+
+def test_a_member_at_risk_flags_every_member_of_its_group() -> None:
+    got = run_risk("{caps: [substandard]}", **AT_RISK)
+    assert [got[c]["group_risk"] for c in ("P", "S", "SS")] == [True, True, True]
+    assert {got[c]["group_risk_member"] for c in ("P", "S", "SS")} == {"P"}
+    assert [got[c]["group_risk"] for c in ("Q", "QS", "QSS", "X", "Y")] == [False] * 5
+    assert got["X"]["group_risk_member"] is None  # capped, but in no group
+    # a flag only: nobody else's tier moves (S and SS stay d, QSS stays b)
+    assert [got[c]["computed_tier"] for c in ("P", "S", "SS", "QSS")] == ["d", "d", "d", "b"]
+
+
+def test_cap_members_at_caps_every_member_of_a_group_at_risk() -> None:
+    columns = dict(MULTI_LEVEL, worst_loan_class_rank=[0, 0, 3, 0, 0, 0, 0, 0],
+                   dep_avg=[90.0, 70.0, 5.0, 10.0, 20.0, 60.0, 10.0, 90.0])
+    got = run_risk("{cap_members_at: c}", **columns)
+    # without the risk rule P is a and S b; SS's 次级 loan caps P and S at c; SS stays d
+    assert [got[c]["tier_after_gates"] for c in ("P", "S", "SS")] == ["a", "b", "d"]
+    assert [got[c]["computed_tier"] for c in ("P", "S", "SS")] == ["c", "c", "d"]
+    assert [got[c]["group_adjusted"] for c in ("P", "S", "SS")] == [True, True, False]
+    assert got["QSS"]["computed_tier"] == "b" and got["Y"]["computed_tier"] == "a"
+
+
+def test_the_group_cap_wins_over_the_lift_of_the_group_rule() -> None:
+    columns = dict(MULTI_LEVEL, worst_loan_class_rank=[0, 0, 3, 0, 0, 0, 0, 0])
+    got = run_risk("{cap_members_at: c}", "max_below_group: 0, ", **columns)
+    # max_below_group 0 would lift S to a; the group at risk holds every member at c or worse
+    assert [got[c]["computed_tier"] for c in ("P", "S", "SS")] == ["c", "c", "d"]
+    assert {got[c]["computed_tier"] for c in ("Q", "QS", "QSS")} == {"b"}
+
+
+def test_only_the_counted_caps_flag_a_group() -> None:
+    extra = CAP + """    - {id: dormant, when: dep_avg < 6, tier: c}
+group_rule: {risk: {caps: [substandard], cap_members_at: b}}
+"""
+    std = standard_from(IDENTITY, extra=extra)
+    columns = dict(MULTI_LEVEL, worst_loan_class_rank=[0] * 8)
+    got = by_id(score_and_tier(memtable(**columns), std))
+    assert got["SS"]["gates_fired"] == "dormant"
+    assert got["P"]["group_risk"] is False and got["P"]["computed_tier"] == "a"
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("{risk: {caps: [nope]}}", "'nope' is not a cap of this standard; its caps are substandard"),
+    ("{risk: {cap_members_at: z}}", "unknown tier 'z'"),
+    ("{basis: best_member}", "a group rule needs max_below_group, risk or both"),
+])
+def test_a_group_risk_rule_is_checked(rule: str, message: str) -> None:
+    with pytest.raises(StandardError, match=message):
+        standard_from(IDENTITY, extra=CAP + f"group_rule: {rule}\n")
+
+
+def test_a_group_risk_rule_needs_caps() -> None:
+    with pytest.raises(StandardError, match="a group risk rule needs caps: the standard has none"):
+        standard_from(IDENTITY, extra="group_rule: {risk: {cap_members_at: c}}\n")

@@ -80,3 +80,19 @@ gates:
     with pytest.raises(StandardError, match="immediate"):
         standard_from(IDENTITY, extra=cap)
     assert standard_from(IDENTITY, extra=GATES).gates.caps[0].immediate is True
+
+
+def test_a_group_at_risk_is_capped_in_the_same_close() -> None:
+    """P and S, both applied a last close, are one group; S's loan turns 次级. With
+    `cap_members_at: c`, P (still scoring 90) is applied c at once, not held at a for 12
+    closes; S is applied d by its own cap; X (applied a, no group) drops to d and is held."""
+    extra = GATES + "group_rule: {risk: {caps: [substandard], cap_members_at: c}}\n"
+    got = close({"P": "a", "S": "a", "X": "a"}, extra=extra, customer_id=["P", "S", "X"],
+                group_id=["G", "G", None], dep_avg=[90.0, 90.0, 10.0],
+                worst_loan_class_rank=[0, 3, 0])
+    assert (got["P"]["computed_tier"], got["P"]["group_risk_member"]) == ("c", "S")
+    assert (got["P"]["applied_tier_rank"], got["P"]["hysteresis_reason"]) == (2, "capped")
+    assert got["P"]["cap_tier_rank"] == 2
+    assert (got["S"]["applied_tier_rank"], got["S"]["cap_tier_rank"]) == (3, 3)
+    assert (got["X"]["applied_tier_rank"], got["X"]["hysteresis_reason"]) == (0, "held")
+    assert got["X"]["group_risk"] is False and got["X"]["cap_tier_rank"] is None

@@ -58,4 +58,5 @@ def test_the_approval_queue_shows_the_risk_exception_and_the_start(client_as, ba
     bad = zhang.post("/customers/C005/overrides", data={
         "tier": "core", "reason": "x", "until": until, "valid_from": "1/9/2026",
         "csrf_token": zhang.csrf})
-    assert bad.status_code == 422 and "the start date must be a date YYYY-MM-DD" in bad.text
+    # the zh-CN workspace's page says the service's error in Chinese
+    assert bad.status_code == 422 and "生效日期须为 YYYY-MM-DD 格式" in bad.text

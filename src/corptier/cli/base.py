@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from corptier.cli.language import _, remember_args
+from corptier.cli.language import _, current, remember_args
 from corptier.errors import CorptierError, StorageError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class CorptierGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CorptierError as exc:
-            _error_line(str(exc))
+            _error_line(exc.say(current()))
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:
             # the file system refused a file the command itself reads or writes (an --out

@@ -69,7 +69,8 @@ def mean_cents(total: ir.DecimalValue, n: ir.IntegerValue) -> ir.DecimalValue:
     a = whole.cast("int64").cast("float64")
     nf = n.cast("float64")
     quotient = ((a * 2.0 + nf) / (nf * 2.0)).floor().cast("int64")
-    value = (quotient.cast(RATE) * ibis.literal(Decimal("0.01"), RATE)).cast(MONEY)
+    # the quotient has up to 16 digits: scaled in DECIMAL(20,2), never in the 13-integer-digit RATE
+    value = (quotient.cast(CENTS_TOTAL) * ibis.literal(Decimal("0.01"), CENTS_TOTAL)).cast(MONEY)
     return ibis.ifelse(n > 0, value, ibis.null(MONEY))
 
 

@@ -100,7 +100,8 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
         f"{label['after_gates']}: {_tier(expl['tier_after_gates'], lang)}",
         f"{label['group']}: "
         + (f"{group.get('group_id')} → {_tier(group.get('group_tier'), lang)}, "
-           f"adjusted={group.get('adjusted')}" if group.get("group_id") else label["none"]),
+           f"adjusted={group.get('adjusted')}{_group_risk(group, lang)}"
+           if group.get("group_id") else label["none"]),
         f"{label['computed']}: {_tier((expl['computed_tier'] or {}).get('code'), lang)}",
         f"{label['hysteresis']}: {_hysteresis(expl['hysteresis'], lang)}",
         f"{label['override']}: " + _override(expl.get("override"), label, lang,
@@ -137,6 +138,19 @@ def _override(override: dict[str, Any] | None, label: dict[str, str], lang: str,
         parts.append(_("applied above a fired risk cap under the risk exception: "
                        "{exception}").format(exception=override["risk_exception"]))
     return "; ".join(parts)
+
+
+def _group_risk(group: dict[str, Any], lang: str) -> str:
+    """'; group risk: member M has a fired risk cap (every member at most T)' or ''."""
+    if not group.get("risk"):
+        return ""
+    _ = translations(lang).gettext
+    text = "; " + _("group risk: member {member} has a fired risk cap").format(
+        member=group.get("risk_member"))
+    if group.get("risk_cap_tier"):
+        text += _(" (every member at most {tier})").format(
+            tier=_tier(group["risk_cap_tier"], lang))
+    return text
 
 
 def _behaviour(behaviour: dict[str, Any], label: dict[str, str], lang: str) -> str:

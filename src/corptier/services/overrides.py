@@ -158,11 +158,17 @@ def list_overrides(ws: Workspace, state: str | None = None, customer_id: str | N
 
 
 def active_overrides(ws: Workspace, as_of: date) -> dict[str, OverrideView]:
-    """The approved override of each customer valid through `as_of` (the one approved last
-    when a customer has several). What a close applies also depends on start dates and the
-    period's first publication: `services.audit.attested_overrides`."""
+    """The approved override of each customer in force on `as_of`: started (`valid_from`, else
+    the approval date) and valid through it; the one approved last when a customer has several.
+    What a close applies also depends on the period's first publication:
+    `services.audit.attested_overrides`."""
     with UnitOfWork(ws.db) as uow:
-        return {c: _view(o, as_of) for c, o in uow.overrides.approved_on(as_of).items()}
+        active: dict[str, OverrideView] = {}
+        for o in uow.overrides.decided_through(as_of):
+            start = rules.starts_on(o)
+            if o.state == "approved" and start is not None and start <= as_of:
+                active[o.customer_id] = _view(o, as_of)
+        return active
 
 
 def override_history(ws: Workspace, override_id: int) -> list[AuditEntry]:
@@ -179,8 +185,9 @@ def parse_date(value: date | str, which: str = "end") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RequestError(f"the {which} date must be a date YYYY-MM-DD; got {value!r}"
-                           ) from None
+        # one template per `which` ("start", "end"), so that each is translated whole
+        raise RequestError(f"the {which} date must be a date YYYY-MM-DD; got {{value!r}}",
+                           value=value) from None
 
 
 def _check_customer(ws: Workspace, customer_id: str) -> None:
@@ -191,20 +198,20 @@ def _check_customer(ws: Workspace, customer_id: str) -> None:
     found = pq.read_table(ws.partition_file(CUSTOMERS, periods[-1]), columns=["customer_id"],
                           filters=pc.field("customer_id") == customer_id)
     if found.num_rows == 0:
-        raise NotFoundError(f"customer {customer_id} is not among the customers loaded for "
-                            f"{periods[-1]}")
+        raise NotFoundError("customer {customer} is not among the customers loaded for "
+                            "{period}", customer=customer_id, period=periods[-1])
 
 
 def _raced(override: Override) -> ApprovalError:
     """The error of a decision or revocation that another one overtook (state re-read)."""
-    return ApprovalError(f"override {override.id} was {override.state} by someone else in the "
-                         "meantime; nothing was changed")
+    return ApprovalError("override {id} was {state} by someone else in the meantime; nothing "
+                         "was changed", id=override.id, state=override.state)
 
 
 def _get(uow: UnitOfWork, override_id: int) -> Override:
     override = uow.overrides.get(override_id)
     if override is None:
-        raise NotFoundError(f"override {override_id} does not exist")
+        raise NotFoundError("override {id} does not exist", id=override_id)
     return override
 
 

@@ -30,10 +30,10 @@ def scoped_override(ws: Workspace, who: Principal, override_id: int) -> core.Ove
     """One override, when its customer is in `who`'s scope; NotFoundError otherwise."""
     require(who, "read_book")
     if not 0 < override_id <= MAX_ID:
-        raise NotFoundError(f"override {override_id} does not exist")
+        raise NotFoundError("override {id} does not exist", id=override_id)
     override = core.get_override(ws, override_id)
     if not in_scope(ws, who, [override.customer_id]):
-        raise NotFoundError(f"override {override_id} does not exist")
+        raise NotFoundError("override {id} does not exist", id=override_id)
     return override
 
 

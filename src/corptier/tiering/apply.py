@@ -23,7 +23,14 @@ from corptier.tiering.gates import (
     gate_column,
     joined_codes,
 )
-from corptier.tiering.group_rule import COMPUTED_LEVEL, GROUP_ADJUSTED, GROUP_LEVEL, add_group_rule
+from corptier.tiering.group_rule import (
+    COMPUTED_LEVEL,
+    GROUP_ADJUSTED,
+    GROUP_LEVEL,
+    GROUP_RISK,
+    GROUP_RISK_MEMBER,
+    add_group_rule,
+)
 from corptier.tiering.ladders import LADDER, LADDER_SIZE, add_ladder
 from corptier.tiering.ranking import ranked_customers
 from corptier.tiering.scoring import SCORE, add_scores, dimension_column, points_column, without_nan
@@ -58,8 +65,8 @@ def output_columns(standard: Standard, *, with_period: bool = False,
     cols += [dimension_column(code) for code in standard.dimensions]
     cols += [SCORE, RANK, LADDER, LADDER_SIZE, "raw_tier"]
     cols += [gate_column(g.id) for _, g in standard.gates.all()]
-    cols += [GATES_FIRED, "tier_after_gates", "group_tier", GROUP_ADJUSTED, "computed_tier",
-             COMPUTED_TIER_LEVEL]
+    cols += [GATES_FIRED, "tier_after_gates", "group_tier", GROUP_ADJUSTED, GROUP_RISK,
+             GROUP_RISK_MEMBER, "computed_tier", COMPUTED_TIER_LEVEL]
     cols += [flag_column(f.code) for f in standard.flags] + [FLAGS, NEEDS_SEGMENT]
     cols += [NEEDS_CLUSTER] if with_cluster else []
     return cols
@@ -106,7 +113,7 @@ def score_and_tier(
     table = keep(add_scores(table, standard, by))
     table = keep(add_raw_level(table, standard, by))
     table = keep(add_gates(table, standard, named_lists))
-    table = keep(add_group_rule(table, standard.group_rule, by))
+    table = keep(add_group_rule(table, standard, by))
     table = _add_tier_codes(table, standard)
     table = _add_flags(table, standard)
     table = add_needs_segment(table, standard.needs_segments)

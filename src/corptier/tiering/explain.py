@@ -170,11 +170,15 @@ def _gates(row: Mapping[str, Any], standard: Standard) -> list[dict[str, Any]]:
 def _group(row: Mapping[str, Any], standard: Standard) -> dict[str, Any] | None:
     if standard.group_rule is None:
         return None
+    risk = standard.group_rule.risk
     return {
         "group_id": row.get("group_id") or None,
         "group_tier": row.get("group_tier"),
         "max_below_group": standard.group_rule.max_below_group,
         "adjusted": bool(row.get("group_adjusted")),
+        "risk": bool(row.get("group_risk")),
+        "risk_member": row.get("group_risk_member") or None,
+        "risk_cap_tier": risk.cap_members_at if risk is not None else None,
     }
 
 

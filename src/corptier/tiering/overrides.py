@@ -62,7 +62,8 @@ def effective_state(override: OverrideRecord, today: date) -> str:
 
 def check_state_filter(state: str | None) -> None:
     if state is not None and state not in STATES:
-        raise RequestError(f"unknown override state '{state}'; use one of {', '.join(STATES)}")
+        raise RequestError("unknown override state '{state}'; use one of {states}",
+                           state=state, states=", ".join(STATES))
 
 
 def check_request(customer_id: str, tier: str, reason: str, until: date, by: str, today: date,
@@ -83,16 +84,15 @@ def check_request(customer_id: str, tier: str, reason: str, until: date, by: str
         "valid_from": valid_from,
     }
     if valid_tiers is not None and fields["tier"] not in valid_tiers:
-        raise RequestError(
-            f"unknown tier '{fields['tier']}'; the standard's tiers are {', '.join(valid_tiers)}")
+        raise RequestError("unknown tier '{tier}'; the standard's tiers are {tiers}",
+                           tier=fields["tier"], tiers=", ".join(valid_tiers))
     if until <= today:
-        raise RequestError(
-            f"the override must run until a future date; got {until.isoformat()} "
-            f"(today is {today.isoformat()})")
+        raise RequestError("the override must run until a future date; got {until} (today is "
+                           "{today})", until=until.isoformat(), today=today.isoformat())
     if valid_from is not None and valid_from > until:
-        raise RequestError(
-            f"the override must start on or before its end date; got valid from "
-            f"{valid_from.isoformat()} after {until.isoformat()}")
+        raise RequestError("the override must start on or before its end date; got valid from "
+                           "{start} after {until}", start=valid_from.isoformat(),
+                           until=until.isoformat())
     return fields
 
 
@@ -130,34 +130,33 @@ def check_decision(override: OverrideRecord, by: str, action: str, today: date) 
     """Raise ApprovalError unless `by` may `action` ("approve" or "reject") `override` today."""
     done = "approved" if action == "approve" else "rejected"
     if override.state != "pending":
-        raise ApprovalError(f"override {override.id} is {override.state}; only pending "
-                            f"overrides can be {done}")
+        raise ApprovalError("override {id} is {state}; only pending overrides can be {done}",
+                            id=override.id, state=override.state, done=done)
     if action == "approve" and override.valid_until < today:
-        raise ApprovalError(f"override {override.id} expired on "
-                            f"{override.valid_until.isoformat()} before it was approved; "
-                            "request a new one")
+        raise ApprovalError("override {id} expired on {until} before it was approved; request "
+                            "a new one", id=override.id, until=override.valid_until.isoformat())
     if same_person(by, override.requested_by):
-        raise ApprovalError(f"override {override.id} was requested by "
-                            f"{override.requested_by}; someone else must {action} it "
-                            "(maker-checker)")
+        raise ApprovalError("override {id} was requested by {by}; someone else must {action} "
+                            "it (maker-checker)", id=override.id, by=override.requested_by,
+                            action=action)
 
 
 def check_revocation(override: OverrideRecord, today: date) -> None:
     """Raise ApprovalError unless `override` is pending or approved (and unexpired) today."""
     state = effective_state(override, today)
     if state not in OPEN:
-        raise ApprovalError(f"override {override.id} is {state}; only pending or approved "
-                            "overrides can be revoked")
+        raise ApprovalError("override {id} is {state}; only pending or approved overrides can "
+                            "be revoked", id=override.id, state=state)
 
 
 def required(value: str | None, field: str, max_length: int | None) -> str:
     """`value` stripped; RequestError when it is empty or longer than `max_length`."""
     text = (value or "").strip()
     if not text:
-        raise RequestError(f"{field} is required")
+        raise RequestError("{field} is required", field=field)
     if max_length is not None and len(text) > max_length:
-        raise RequestError(f"{field} is at most {max_length} characters; got "
-                           f"{len(text)}: {text[:20]}…")
+        raise RequestError("{field} is at most {limit} characters; got {length}: {start}…",
+                           field=field, limit=max_length, length=len(text), start=text[:20])
     return text
 
 

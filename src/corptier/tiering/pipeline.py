@@ -13,7 +13,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from corptier.tiering.apply import Stage, score_and_tier
-from corptier.tiering.gates import NamedLists, immediate_cap_level
+from corptier.tiering.gates import NamedLists
+from corptier.tiering.group_rule import risk_cap_level
 from corptier.tiering.hysteresis import CAP, COMPUTED, apply_hysteresis
 from corptier.tiering.standard import Standard
 
@@ -30,14 +31,14 @@ def tier_with_hysteresis(
 
     Scores and tiers `indicators` (one row per customer), applies hysteresis from `state` (the
     previous close's state in `STATE_SCHEMA`, in memory or as an engine table; empty for a
-    first close; fired immediate caps
-    bound the applied tier at once) and joins the values of
-    the indicators the standard uses, plus the `carry` columns, by customer id. With `stage`
+    first close; fired immediate caps and a group risk cap bound the applied tier at once) and
+    joins the values of the indicators the standard uses, plus the `carry` columns, by customer
+    id. With `stage`
     (EngineConnection.stage) the steps are stored one after the other as they are planned.
     """
     tiered = score_and_tier(indicators, standard, lists, stage=stage)
     current = tiered.mutate(**{COMPUTED: (tiered.computed_level - 1).cast("int64"),
-                               CAP: immediate_cap_level(tiered, standard)})
+                               CAP: risk_cap_level(tiered, standard)})
     if stage is not None:
         current = stage(current)
     previous = ibis.memtable(state) if isinstance(state, pa.Table) else state

@@ -183,6 +183,8 @@ def published_table(results: ir.Table, standard: Standard, run_id: str) -> ir.Ta
         "tier_after_gates": t.tier_after_gates.cast("string"),
         "group_tier": t.group_tier.cast("string"),
         "group_adjusted": t.group_adjusted.cast("boolean"),
+        "group_risk": t.group_risk.cast("boolean"),
+        "group_risk_member": t.group_risk_member.cast("string"),
         **{f"gate_{g.id}": t[f"gate_{g.id}"].cast("boolean") for _, g in standard.gates.all()},
         **{flag_column(f.code): t[flag_column(f.code)].cast("boolean") for f in standard.flags},
         **{points_column(d, name): t[points_column(d, name)].cast("float64")

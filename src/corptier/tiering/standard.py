@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BeforeValidator,
     Field,
+    SerializationInfo,
     SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
@@ -253,11 +254,35 @@ class Gates(StandardModel):
         return tuple(("floor", g) for g in self.floors) + tuple(("cap", g) for g in self.caps)
 
 
-class GroupRule(StandardModel):
-    """A member may be at most `max_below_group` tiers below its group's tier."""
+class GroupRisk(StandardModel):
+    """When a member of a group has a fired cap (one of `caps`, or any cap when empty) the group
+    is flagged; with `cap_members_at` every member is also capped at that tier in the same close."""
 
-    max_below_group: int = Field(ge=0)
+    caps: tuple[Code, ...] = ()
+    cap_members_at: Code | None = None
+
+
+class GroupRule(StandardModel):
+    """A member may be at most `max_below_group` tiers below its group's tier; `risk` flags (and
+    optionally caps) a whole group when one member's risk cap fires."""
+
+    max_below_group: int | None = Field(default=None, ge=0)
     basis: Literal["best_member"] = "best_member"
+    risk: GroupRisk | None = None
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> GroupRule:
+        if self.max_below_group is None and self.risk is None:
+            raise ValueError("a group rule needs max_below_group, risk or both")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent(self, handler: SerializerFunctionWrapHandler,
+                        info: SerializationInfo) -> dict[str, Any]:
+        # absent parts are left out, so a standard written before `risk` keeps its content hash
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items()
+                if not (key in ("max_below_group", "risk") and value is None)}
 
 
 # --- needs segments ------------------------------------------------------------------------------
@@ -367,8 +392,7 @@ class Standard(StandardModel):
         scored = sum(len(d.indicators) for d in self.dimensions.values())
         floors = ", ".join(f"{g.id}→{g.tier}" for g in self.gates.floors) or "none"
         caps = ", ".join(f"{g.id}→{g.tier}" for g in self.gates.caps) or "none"
-        group = (f"at most {self.group_rule.max_below_group} tier(s) below the group"
-                 if self.group_rule else "none")
+        group = self._group_summary()
         segments = (f"{self.needs_segments.mode}: "
                     + ", ".join(s.code for s in self.needs_segments.segments)
                     if self.needs_segments else "none")
@@ -391,6 +415,19 @@ class Standard(StandardModel):
         if by is None:
             return ""
         return f" by {by}" if isinstance(by, str) else f" by {', '.join([*by, OTHER_LADDER])}"
+    def _group_summary(self) -> str:
+        rule = self.group_rule
+        if rule is None:
+            return "none"
+        parts = []
+        if rule.max_below_group is not None:
+            parts.append(f"at most {rule.max_below_group} tier(s) below the group")
+        if rule.risk is not None:
+            caps = ", ".join(rule.risk.caps) or "any cap"
+            cap = (f", every member at most {rule.risk.cap_members_at}"
+                   if rule.risk.cap_members_at else "")
+            parts.append(f"risk: {caps} flags the group{cap}")
+        return "; ".join(parts)
 
     def indicators_used(self) -> list[str]:
         """Every indicator column the standard reads, sorted."""
@@ -488,12 +525,17 @@ class Standard(StandardModel):
     @classmethod
     def _group_rule_fits(cls, rule: GroupRule | None, info: ValidationInfo) -> GroupRule | None:
         codes = _codes(info)
-        if rule is not None and codes is not None and rule.max_below_group >= len(codes) - 1:
+        if rule is None:
+            return rule
+        below = rule.max_below_group
+        if below is not None and codes is not None and below >= len(codes) - 1:
             raise FieldIssue(
-                f"max_below_group {rule.max_below_group} never restricts anyone with "
+                f"max_below_group {below} never restricts anyone with "
                 f"{len(codes)} tiers; use at most {len(codes) - 2}",
                 "max_below_group",
             )
+        if rule.risk is not None:
+            _group_risk_fits(rule.risk, codes, info.data.get("gates"))
         return rule
 
     @field_validator("hysteresis")
@@ -539,6 +581,18 @@ def _check_ladder_weights(weights: dict[str, float], dims: dict[str, Dimension],
         terms = " + ".join(f"{code} {w:g}" for code, w in merged.items())
         raise FieldIssue(f"dimension weights must add up to 1; {terms} = {total:g}",
                          "ladders", ladder, "weights")
+def _group_risk_fits(risk: GroupRisk, codes: list[str] | None, gates: Gates | None) -> None:
+    if risk.cap_members_at is not None:
+        _known_tier(risk.cap_members_at, codes, "risk", "cap_members_at")
+    if gates is None:
+        return
+    caps = [g.id for g in gates.caps]
+    if not caps:
+        raise FieldIssue("a group risk rule needs caps: the standard has none", "risk")
+    for i, cap in enumerate(risk.caps):
+        if cap not in caps:
+            raise FieldIssue(f"'{cap}' is not a cap of this standard; its caps are "
+                             f"{', '.join(caps)}", "risk", "caps", i)
 
 
 def _codes(info: ValidationInfo) -> list[str] | None:

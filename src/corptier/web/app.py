@@ -76,11 +76,12 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
 
 async def _corptier_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CorptierError)
+    text = exc.say(translator(request).lang)
     if request.url.path.startswith(API):
-        return error_json(exc.http_status, type(exc).__name__, str(exc))
+        return error_json(exc.http_status, type(exc).__name__, text)
     if isinstance(exc, AuthenticationError) and request.method == "GET":
         return RedirectResponse("/login", status_code=303)
-    return _error_page(request, exc.http_status, str(exc))
+    return _error_page(request, exc.http_status, text)
 
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:

@@ -57,14 +57,6 @@ class OverrideRepository:
             query = query.where(Override.state == state)
         return list(self.session.scalars(query))
 
-    def approved_on(self, as_of: date) -> dict[str, Override]:
-        """The override that applies to each customer on `as_of`: approved and valid through
-        that date; when a customer has several, the one approved last."""
-        query = (sa.select(Override)
-                 .where(Override.state == "approved", Override.valid_until >= as_of)
-                 .order_by(Override.customer_id, Override.decided_at, Override.id))
-        return {o.customer_id: o for o in self.session.scalars(query)}
-
     def decided_through(self, as_of: date) -> Sequence[Override]:
         """Every approved or revoked override valid through `as_of`, in the order they were
         decided (the candidates of a close: which of them applies is the close's rule)."""
