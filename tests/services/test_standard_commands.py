@@ -96,6 +96,40 @@ def test_pyramid_gives_the_requested_shares_within_one_customer(branch: Workspac
     assert block is not None and list(block["points"]) == ["strategic", "core", "key", "growth"]
 
 
+def test_suggest_gives_each_size_ladder_its_own_cut_offs(branch: Workspace,
+                                                         default_path: Path) -> None:
+    doc = yaml.safe_load(default_path.read_text(encoding="utf-8"))
+    micro = {"strategic": 0.1, "core": 0.1, "key": 0.2, "growth": 0.3, "basic": 0.3}
+    doc["cutoffs"].update(by="enterprise_size", ladders={"micro": {"shares": micro}})
+    path = branch.root / "ladders.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = suggest_standard(branch, LAST, "pyramid", standard_path=path)
+    sizes = read_snapshot(branch, LAST).select(["enterprise_size", "status"]).to_pylist()
+    expected: dict[str, int] = {}
+    for row in sizes:
+        if row["status"] != "closed":
+            ladder = row["enterprise_size"] or "other"
+            expected[ladder] = expected.get(ladder, 0) + 1
+    assert {code: s.n for code, s in result.ladders.items()} == expected, expected
+    assert "micro" in result.ladders
+    own = result.ladders["micro"]
+    assert own.target_shares == pytest.approx(list(micro.values()))
+    n, cumulative, target = own.n, 0, 0.0
+    for count, share in zip(own.counts, micro.values(), strict=True):
+        cumulative, target = cumulative + int(count), target + share
+        assert abs(cumulative - target * n) <= 1  # ties may pull one customer up
+    block = result.cutoffs_block()
+    assert block is not None and block["by"] == "enterprise_size"
+    assert "micro" in block["ladders"] and set(block["ladders"]) <= set(expected)
+    assert list(block["ladders"]["micro"]["points"]) == ["strategic", "core", "key", "growth"]
+    doc = result.to_dict()
+    assert sum(ladder["customers"] for ladder in doc["ladders"].values()) == doc["customers"]
+    code, out = _invoke(branch, "suggest", "-p", LAST, "--method", "pyramid", "--standard",
+                        str(path))
+    assert code == 0, out
+    assert f"Cut-offs in ladder micro ({own.n:,} customers)" in out
+
+
 @pytest.mark.parametrize("method", ["quantile", "jenks", "kmeans"])
 def test_suggest_cli_json_counts_every_customer(branch: Workspace, method: str) -> None:
     code, out = _invoke(branch, "suggest", "--period", LAST, "--method", method, "--json")

@@ -102,21 +102,30 @@ def standard_suggest(
     s = result.suggestion
     fitted = "" if s.sample_size == s.n else _(", fitted on a sample of {n}").format(
         n=f"{s.sample_size:,}")
-    rows = [[label(str(r.tier), "tier"),
-             "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
-             f"{r.customers:,}", pct(r.customer_share), pct(getattr(r, "contribution_share",
-                                                                      None))]
-            for r in s.table().itertuples()]
+    headers = [_("tier"), _("cut-off"), _("customers"), _("share"), _("contribution share")]
     console.print(grid(
         _("Cut-offs by {method} on {period} ({standard}, {n} customers{fitted})").format(
             method=_(s.method), period=result.period, standard=result.standard,
             n=f"{s.n:,}", fitted=fitted),
-        [_("tier"), _("cut-off"), _("customers"), _("share"), _("contribution share")], rows))
+        headers, _suggestion_rows(s)))
+    for code, own in result.ladders.items():
+        console.print(grid(
+            _("Cut-offs in ladder {ladder} ({n} customers)").format(ladder=code, n=f"{own.n:,}"),
+            headers, _suggestion_rows(own)))
     block = result.cutoffs_block()
     if block:
         say(_("As a standard's cut-offs (before gates and hysteresis):"))
         say(yaml.safe_dump({"cutoffs": block}, sort_keys=False).rstrip())
     _computed_note(result.computed_snapshots)
+
+
+def _suggestion_rows(s: Any) -> list[list[str]]:
+    """One row per tier of a cut-off suggestion: cut-off, customers, shares."""
+    return [[label(str(r.tier), "tier"),
+             "" if r.lower_cutoff == float("-inf") else f"≥ {r.lower_cutoff:.2f}",
+             f"{r.customers:,}", pct(r.customer_share), pct(getattr(r, "contribution_share",
+                                                                      None))]
+            for r in s.table().itertuples()]
 
 
 @standard_app.command("compare")

@@ -77,6 +77,11 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
         f"{expl.get('run_id', '')}",
         f"{label['score']}: {_num(expl['score'])}   {label['rank']}: {expl.get('rank')}",
     ]
+    ladder = expl.get("ladder")
+    if ladder and ladder.get("code"):
+        lines.append(_("ranked {rank} of {size} in ladder {ladder}").format(
+            rank=expl.get("rank"), size=ladder.get("size") if ladder.get("size") is not None
+            else "–", ladder=ladder["code"]))
     for dim in expl["dimensions"]:
         name = dim["name_zh"] if zh else dim["name_en"]
         lines.append(f"  {label['dimension']} {name} ({_pct(dim['weight'])}): {_num(dim['score'])}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,9 @@ from corptier.services.progress import stage, step
 from corptier.services.standards import active_standard, run_standard, workspace_standard
 from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
+from corptier.tiering.ladders import LADDER
 from corptier.tiering.scoring import SCORE
-from corptier.tiering.standard import PyramidCutoffs, QuantileCutoffs
+from corptier.tiering.standard import PyramidCutoffs, QuantileCutoffs, cutoff_values
 from corptier.workspace import Workspace
 
 SHARE_METHODS = ("quantile", "pyramid")
@@ -53,15 +54,30 @@ class SuggestResult:
     standard: str
     """"<id> <version>" of the standard whose scores were calibrated."""
     suggestion: CutoffSuggestion
+    """Over every customer ranked (the suggestion for a standard of one ladder)."""
     computed_snapshots: tuple[str, ...]
+    ladders: dict[str, CutoffSuggestion] = field(default_factory=dict)
+    """With `cutoffs.by`: one suggestion per ladder, from the scores of its customers."""
+    by: Any = None
+    """The standard's `cutoffs.by` (None: one ladder)."""
 
     def cutoffs_block(self) -> dict | None:
-        """The suggestion as a standard's `cutoffs:` block, or None when the cut-offs are not
-        strictly descending at two decimals."""
+        """The suggestion as a standard's `cutoffs:` block (with `by` and each ladder's own
+        points when the standard has ladders; a ladder whose points are not strictly descending
+        at two decimals is left out), or None when the overall cut-offs are not."""
         try:
-            return self.suggestion.as_absolute_cutoffs()
+            block = self.suggestion.as_absolute_cutoffs()
         except ValueError:
             return None
+        if not self.ladders:
+            return block
+        ladders = {}
+        for code, own in self.ladders.items():
+            try:
+                ladders[code] = {"points": own.as_absolute_cutoffs()["points"]}
+            except ValueError:
+                continue  # too few or too concentrated scores: the standard's points apply
+        return {**block, "by": self.by, "ladders": ladders}
 
     def to_dict(self) -> dict[str, Any]:
         s = self.suggestion
@@ -69,6 +85,9 @@ class SuggestResult:
             "period": self.period, "standard": self.standard, "method": s.method,
             "customers": s.n, "sample_size": s.sample_size, "target_shares": s.target_shares,
             "cutoffs": list(s.cutoffs), "tiers": s.table().to_dict("records"),
+            "ladders": {code: {"customers": ls.n, "target_shares": ls.target_shares,
+                               "cutoffs": list(ls.cutoffs), "tiers": ls.table().to_dict("records")}
+                        for code, ls in self.ladders.items()},
             "cutoffs_block": self.cutoffs_block(),
             "computed_snapshots": list(self.computed_snapshots),
         })
@@ -90,6 +109,8 @@ def suggest_standard(
     apply to quantile and pyramid; without them those
     methods take the standard's own target shares (pyramid or quantile cut-offs), quantile
     falling back to equal shares. Contribution shares use the period's `contribution`.
+    With `cutoffs.by`, each ladder also gets its own suggestion from its customers' scores
+    (with its own target shares where the standard gives them).
     """
     standard = active_standard(ws, standard_path)
     if isinstance(shares, str):
@@ -98,15 +119,29 @@ def suggest_standard(
     p = Period(period)
     computed = ensure_indicators(ws, [p], engine)
     with connect(ws, engine) as con:
-        frame = scored_frame(con, ws, p, standard, columns=[SCORE])
-    contribution = frame[CONTRIBUTION] if CONTRIBUTION in frame.columns else None
+        frame = scored_frame(con, ws, p, standard, columns=[SCORE, LADDER])
+    ladders: dict[str, CutoffSuggestion] = {}
     try:
-        suggestion = suggest_cutoffs(frame[SCORE], standard.tier_codes, method,
-                                     contributions=contribution, target_shares=targets,
-                                     max_sample=max_sample)
+        suggestion = _suggest(frame, standard, method, targets, max_sample)
+        if standard.cutoffs.by is not None:
+            for code in sorted(frame[LADDER].dropna().unique()):
+                own = targets if shares is not None else _target_shares(
+                    method, None, standard, str(code))
+                ladders[str(code)] = _suggest(frame[frame[LADDER] == code], standard, method,
+                                              own, max_sample)
     except ValueError as exc:
         raise ParameterError(f"cannot suggest cut-offs for {period}: {exc}") from None
-    return SuggestResult(period, _label(standard), suggestion, tuple(computed))
+    return SuggestResult(period, _label(standard), suggestion, tuple(computed), ladders,
+                         standard.cutoffs.by)
+
+
+def _suggest(frame: pd.DataFrame, standard: Standard, method: str,
+             targets: Sequence[float] | None, max_sample: int) -> CutoffSuggestion:
+    """The suggestion from the scores (and contributions) of `frame`'s customers."""
+    contribution = frame[CONTRIBUTION] if CONTRIBUTION in frame.columns else None
+    return suggest_cutoffs(frame[SCORE], standard.tier_codes, method,
+                           contributions=contribution, target_shares=targets,
+                           max_sample=max_sample)
 
 
 def parse_shares(text: str) -> list[float]:
@@ -126,20 +161,23 @@ def parse_shares(text: str) -> list[float]:
         f"target shares must add up to 100 (per cent) or 1; {text!r} adds up to {total:g}")
 
 
-def standard_shares(standard: Standard) -> list[float] | None:
-    """The target share of each tier written in the standard (pyramid or quantile cut-offs)."""
+def standard_shares(standard: Standard, ladder: str | None = None) -> list[float] | None:
+    """The target share of each tier written in the standard (pyramid or quantile cut-offs),
+    of one ladder if given."""
     codes = standard.tier_codes
     cutoffs = standard.cutoffs
     if isinstance(cutoffs, PyramidCutoffs):
-        return [float(cutoffs.shares[c]) for c in codes]
+        shares = cutoff_values(cutoffs, ladder)
+        return [float(shares[c]) for c in codes]
     if isinstance(cutoffs, QuantileCutoffs):
-        above = [1 - cutoffs.quantiles[c] for c in codes[:-1]] + [1.0]
+        quantiles = cutoff_values(cutoffs, ladder)
+        above = [1 - quantiles[c] for c in codes[:-1]] + [1.0]
         return [b - a for a, b in zip([0.0, *above[:-1]], above, strict=True)]
     return None
 
 
 def _target_shares(method: str, shares: Sequence[float] | None,
-                   standard: Standard) -> list[float] | None:
+                   standard: Standard, ladder: str | None = None) -> list[float] | None:
     if shares is not None and method not in SHARE_METHODS:
         raise ParameterError(f"target shares apply to the quantile and pyramid methods, "
                                        f"not to {method}")
@@ -151,7 +189,7 @@ def _target_shares(method: str, shares: Sequence[float] | None,
         return list(shares)
     if method not in SHARE_METHODS:
         return None
-    own = standard_shares(standard)
+    own = standard_shares(standard, ladder)
     if own is None and method == "pyramid":
         raise ParameterError(
             f"standard {standard.id} has absolute cut-offs, so it has no target shares; give "

@@ -31,6 +31,7 @@ from corptier.tiering.group_rule import (
     GROUP_RISK_MEMBER,
     add_group_rule,
 )
+from corptier.tiering.ladders import LADDER, LADDER_SIZE, add_ladder
 from corptier.tiering.ranking import ranked_customers
 from corptier.tiering.scoring import SCORE, add_scores, dimension_column, points_column, without_nan
 from corptier.tiering.segments import (
@@ -62,7 +63,7 @@ def output_columns(standard: Standard, *, with_period: bool = False,
     cols += [points_column(code, name) for code, dim in standard.dimensions.items()
              for name in dim.indicators]
     cols += [dimension_column(code) for code in standard.dimensions]
-    cols += [SCORE, RANK, "raw_tier"]
+    cols += [SCORE, RANK, LADDER, LADDER_SIZE, "raw_tier"]
     cols += [gate_column(g.id) for _, g in standard.gates.all()]
     cols += [GATES_FIRED, "tier_after_gates", "group_tier", GROUP_ADJUSTED, GROUP_RISK,
              GROUP_RISK_MEMBER, "computed_tier", COMPUTED_TIER_LEVEL]
@@ -108,6 +109,7 @@ def score_and_tier(
     by = ["period"] if "period" in indicators.columns else []
     keep = stage or _unstaged
     table = without_nan(ranked_customers(indicators, standard.ranking), standard.indicators_used())
+    table = add_ladder(table, standard)
     table = keep(add_scores(table, standard, by))
     table = keep(add_raw_level(table, standard, by))
     table = keep(add_gates(table, standard, named_lists))

@@ -16,6 +16,9 @@ in the better tier.
   No approximate percentile function is used.
 - pyramid: ranks 1 … ⌊C_t · n⌋ are in t or better, C_t the cumulative target share;
   ties at a boundary are split by customer id.
+
+With ladders (`cutoffs.by`), ranks, n and the cut-offs are taken within each ladder, each with
+its own points, quantiles or shares where the standard gives them (see `tiering.ladders`).
 """
 
 from __future__ import annotations
@@ -23,17 +26,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.types as ir
 
+from corptier.tiering.ladders import add_ladder_size, ladder_groups, per_ladder
 from corptier.tiering.scoring import SCORE
 from corptier.tiering.standard import (
     AbsoluteCutoffs,
     PyramidCutoffs,
     QuantileCutoffs,
     Standard,
+    cutoff_values,
     exact_fraction,
 )
 
@@ -58,19 +64,21 @@ def add_rank(table: ir.Table, by: Sequence[str] = ()) -> ir.Table:
 
 
 def add_raw_level(table: ir.Table, standard: Standard, by: Sequence[str] = ()) -> ir.Table:
-    """Add `rank` and the raw tier level (0 = best) by the standard's cut-offs; ranks, counts
-    and quantiles are taken within each group of the `by` columns (e.g. the period)."""
-    table = add_rank(table, by)
-    whole = ibis.window(group_by=list(by))
+    """Add `rank`, `ladder_size` and the raw tier level (0 = best) by the standard's cut-offs;
+    ranks, counts and quantiles are taken within each group of the `by` columns (e.g. the
+    period) and, with `cutoffs.by`, within each ladder (the table has the `ladder` column)."""
+    groups = ladder_groups(standard, by)
+    table = add_ladder_size(add_rank(table, groups), standard, by)
+    whole = ibis.window(group_by=groups)
     cutoffs = standard.cutoffs
     codes = standard.tier_codes
     if isinstance(cutoffs, AbsoluteCutoffs):
-        mins = [ibis.literal(float(cutoffs.points[c])) for c in codes[:-1]]
+        mins = [per_ladder(table, standard, partial(_minimum, cutoffs, c)) for c in codes[:-1]]
         return table.mutate(**{RAW_LEVEL: _level_by_minimum(table[SCORE], mins)})
     if isinstance(cutoffs, QuantileCutoffs):
-        return _quantile_levels(table, [cutoffs.quantiles[c] for c in codes[:-1]], whole)
+        return _quantile_levels(table, standard, cutoffs, codes[:-1], whole)
     assert isinstance(cutoffs, PyramidCutoffs)
-    return _pyramid_levels(table, cutoffs, codes, whole)
+    return _pyramid_levels(table, standard, cutoffs, codes, whole)
 
 
 def _level_by_minimum(score: ir.FloatingValue, minimums: list[ir.Value]) -> ir.IntegerValue:
@@ -78,20 +86,37 @@ def _level_by_minimum(score: ir.FloatingValue, minimums: list[ir.Value]) -> ir.I
     return ibis.cases(*branches, else_=len(minimums)).cast("int64")
 
 
-def _quantile_levels(table: ir.Table, quantiles: list[float], whole: Any) -> ir.Table:
+def _minimum(cutoffs: AbsoluteCutoffs, code: str, ladder: str | None) -> float:
+    return float(cutoff_values(cutoffs, ladder)[code])
+
+
+def _quantile_position(n: ir.IntegerValue, cutoffs: QuantileCutoffs, code: str,
+                       ladder: str | None) -> ir.IntegerValue:
+    return top_count(n, 1 - exact_fraction(cutoff_values(cutoffs, ladder)[code]))
+
+
+def _pyramid_top(n: ir.IntegerValue, cutoffs: PyramidCutoffs, codes: list[str], level: int,
+                 ladder: str | None) -> ir.IntegerValue:
+    return top_count(n, cutoffs.cumulative(codes, ladder)[level])
+
+
+def _quantile_levels(
+    table: ir.Table, standard: Standard, cutoffs: QuantileCutoffs, codes: list[str], whole: Any
+) -> ir.Table:
     n = table.count().over(whole)
     positions = {
-        f"_q{level}_pos": top_count(n, 1 - exact_fraction(q)).cast("int64")
-        for level, q in enumerate(quantiles)
+        f"_q{level}_pos": per_ladder(
+            table, standard, partial(_quantile_position, n, cutoffs, code)).cast("int64")
+        for level, code in enumerate(codes)
     }
     table = table.mutate(**positions)
     thresholds = {
         f"_q{level}_min": ibis.ifelse(table[RANK] == table[f"_q{level}_pos"], table[SCORE],
                                       ibis.null("float64")).max().over(whole)
-        for level in range(len(quantiles))
+        for level in range(len(codes))
     }
     table = table.mutate(**thresholds)
-    mins = [table[f"_q{level}_min"] for level in range(len(quantiles))]
+    mins = [table[f"_q{level}_min"] for level in range(len(codes))]
     table = table.mutate(**{RAW_LEVEL: _level_by_minimum(table[SCORE], mins)})
     return table.drop(*positions, *thresholds)
 
@@ -108,12 +133,13 @@ def quantile_cutoff_scores(scores: list[float], quantiles: list[float]) -> list[
 
 
 def _pyramid_levels(
-    table: ir.Table, cutoffs: PyramidCutoffs, codes: list[str], whole: Any
+    table: ir.Table, standard: Standard, cutoffs: PyramidCutoffs, codes: list[str], whole: Any
 ) -> ir.Table:
     n = table.count().over(whole)
     rank = table[RANK]
     branches = []
-    for level, cumulative in enumerate(cutoffs.cumulative(codes)[:-1]):
-        branches.append((rank <= top_count(n, cumulative), level))
+    for level in range(len(codes) - 1):
+        top = per_ladder(table, standard, partial(_pyramid_top, n, cutoffs, codes, level))
+        branches.append((rank <= top, level))
     level = ibis.cases(*branches, else_=len(codes) - 1) if branches else ibis.literal(0)
     return table.mutate(**{RAW_LEVEL: level.cast("int64")})

@@ -41,6 +41,7 @@ def explain(
         },
         "score": _plain(row.get(SCORE)),
         "rank": _plain(row.get("rank")),
+        "ladder": _ladder(row, standard),
         "dimensions": [_dimension(code, row, standard, values) for code in standard.dimensions],
         "cutoffs": {"method": standard.cutoffs.method, "raw_tier": row.get("raw_tier")},
         "gates": _gates(row, standard),
@@ -141,6 +142,16 @@ def _dimension(code: str, row: Mapping[str, Any], standard: Standard,
         "score": _plain(row.get(dimension_column(code))),
         "indicators": indicators,
     }
+
+
+def _ladder(row: Mapping[str, Any], standard: Standard) -> dict[str, Any] | None:
+    """The ladder the customer was ranked in and how many were ranked there (None: one
+    ladder for all)."""
+    if standard.cutoffs.by is None:
+        return None
+    by = standard.cutoffs.by
+    return {"code": row.get("ladder"), "size": _plain(row.get("ladder_size")),
+            "by": by if isinstance(by, str) else "conditions"}
 
 
 def _gates(row: Mapping[str, Any], standard: Standard) -> list[dict[str, Any]]:

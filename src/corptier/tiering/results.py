@@ -33,6 +33,7 @@ from corptier.tiering.hysteresis import (
     REASON,
     STATE_SCHEMA,
 )
+from corptier.tiering.ladders import LADDER, LADDER_SIZE
 from corptier.tiering.scoring import SCORE, dimension_column, points_column
 from corptier.tiering.standard import Standard
 
@@ -176,6 +177,8 @@ def published_table(results: ir.Table, standard: Standard, run_id: str) -> ir.Ta
         "override_refused": t.override_refused.cast("int64"),
         "override_risk_exception": t.override_risk_exception.cast("string"),
         "rank": t["rank"].cast("int64"),
+        LADDER: _optional(t, LADDER, "string"),
+        LADDER_SIZE: _optional(t, LADDER_SIZE, "int64"),
         "raw_tier": t.raw_tier.cast("string"),
         "tier_after_gates": t.tier_after_gates.cast("string"),
         "group_tier": t.group_tier.cast("string"),
@@ -207,6 +210,11 @@ def tier_code(rank: ir.Value, tier_codes: Sequence[str]) -> ir.StringValue:
     r = rank.cast("int64")
     return ibis.cases(*[(r == i, c) for i, c in enumerate(tier_codes)],
                       else_=ibis.null("string")).cast("string")
+
+
+def _optional(t: ir.Table, name: str, dtype: str) -> ir.Value:
+    """A column of the results cast to `dtype`; null when the results lack it."""
+    return t[name].cast(dtype) if name in t.columns else ibis.null(dtype)
 
 
 def _text(value: ir.Value) -> ir.StringValue:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
+from corptier.tiering.ladders import LADDER, per_ladder
 from corptier.tiering.standard import Standard
 from corptier.tiering.standard_dimensions import (
     BandsScoring,
@@ -50,7 +53,10 @@ def without_nan(table: ir.Table, names: list[str]) -> ir.Table:
 
 def add_scores(table: ir.Table, standard: Standard, by: Sequence[str] = ()) -> ir.Table:
     """Add the points of every indicator, each dimension's score and the total `score`;
-    percentiles are ranked within each group of the `by` columns (e.g. the period)."""
+    percentiles are ranked within each group of the `by` columns (e.g. the period) and, when
+    the standard scores within ladders, within each ladder (the table has `ladder`)."""
+    if standard.cutoffs.within_ladder:
+        by = [*by, LADDER]
     points = {
         points_column(code, name): indicator_points(table, name, spec, by)
         for code, dim in standard.dimensions.items()
@@ -145,9 +151,14 @@ def dimension_score(table: ir.Table, code: str, dim: Dimension) -> ir.FloatingVa
 
 def total_score(table: ir.Table, standard: Standard) -> ir.FloatingValue:
     """Weighted mean of the dimension scores (0–100); excluded dimensions re-weight the others;
-    0 when nothing at all could be scored."""
-    terms = [(table[dimension_column(code)], dim.weight) for code, dim in
-             standard.dimensions.items()]
+    0 when nothing at all could be scored. A ladder may weigh the dimensions its own way."""
+    weighted = any(ladder.weights for ladder in (standard.cutoffs.ladders or {}).values())
+    terms: list[tuple[ir.FloatingValue, Any]] = [
+        (table[dimension_column(code)],
+         per_ladder(table, standard, partial(_ladder_weight, standard, code)).cast("float64")
+         if weighted else dim.weight)
+        for code, dim in standard.dimensions.items()
+    ]
     nullable = any(
         any(s.missing == "exclude" for s in dim.indicators.values())
         for dim in standard.dimensions.values()
@@ -155,9 +166,14 @@ def total_score(table: ir.Table, standard: Standard) -> ir.FloatingValue:
     return _weighted_mean(terms, can_be_null=nullable).fill_null(0.0)
 
 
-def _weighted_mean(terms: list[tuple[ir.FloatingValue, float]], can_be_null: bool) -> ir.Value:
+def _ladder_weight(standard: Standard, code: str, ladder: str | None) -> float:
+    return standard.dimension_weights(ladder)[code]
+
+
+def _weighted_mean(terms: list[tuple[ir.FloatingValue, Any]], can_be_null: bool) -> ir.Value:
     if not can_be_null:
-        total_weight = sum(w for _, w in terms)
+        total_weight = _sum([w for _, w in terms]) if any(
+            isinstance(w, ir.Value) for _, w in terms) else sum(w for _, w in terms)
         numerator = _sum([value * w for value, w in terms])
         return rounded(numerator / total_weight)
     numerator = _sum([value.fill_null(0.0) * w for value, w in terms])

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from corptier.provenance import hash_json
+from corptier.reference.enterprise_size import SIZE_CATEGORIES
 from corptier.tiering.behaviour import BehaviourRules
 from corptier.tiering.policy import HysteresisPolicy
 from corptier.tiering.ranking import Ranking
@@ -51,33 +52,116 @@ from corptier.tiering.standard_dimensions import (  # noqa: F401  (re-exported)
     text_version,
 )
 
-
 # --- cut-offs ------------------------------------------------------------------------------------
-class AbsoluteCutoffs(StandardModel):
+OTHER_LADDER = "other"
+"""The ladder of customers whom no condition of a `by` mapping (or no value of a `by`
+indicator) places."""
+LADDER_VALUES: dict[str, tuple[str, ...]] = {"enterprise_size": SIZE_CATEGORIES}
+"""The values a categorical `by` indicator can take, where they are known in advance."""
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Quantile = Annotated[float, Field(gt=0, lt=1)]
+
+
+class _NoneDropped(StandardModel):
+    """Absent optional fields are left out of the dump, so adding one keeps old hashes."""
+
+    @model_serializer(mode="wrap")
+    def _without_none(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k not in _DROPPABLE}
+        return data
+
+
+_DROPPABLE = frozenset({"by", "ladders", "score_within_ladder", "shares", "points", "quantiles",
+                        "weights"})
+
+
+class Ladder(_NoneDropped):
+    """One ladder's own cut-offs (the field of the standard's method) and dimension weights;
+    what it leaves out is taken from the standard."""
+
+    shares: dict[str, Share] | None = None
+    points: dict[str, Points] | None = None
+    quantiles: dict[str, Quantile] | None = None
+    weights: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+
+
+class _Ladders(_NoneDropped):
+    """`by`, `ladders` and `score_within_ladder`: cut-offs computed within segments."""
+
+    by: str | dict[Code, Condition] | None = None
+    ladders: dict[str, Ladder] | None = None
+    score_within_ladder: bool | None = None
+
+    @field_validator("by")
+    @classmethod
+    def _by_known(cls, by: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        from corptier.tiering.indicator_names import known_indicators
+
+        if isinstance(by, str) and by not in known_indicators():
+            raise ValueError(f"unknown indicator '{by}' in 'by' (see docs/indicators.md); "
+                             f"or give a mapping of ladder codes to conditions")
+        if isinstance(by, dict):
+            if not by:
+                raise ValueError("'by' needs at least one ladder")
+            if OTHER_LADDER in by:
+                raise FieldIssue(f"'{OTHER_LADDER}' is the ladder of everyone left: it needs "
+                                 f"no condition", OTHER_LADDER)
+        return by
+
+    @field_validator("ladders", "score_within_ladder")
+    @classmethod
+    def _needs_by(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None and info.data.get("by") is None:
+            raise ValueError(f"'{info.field_name}' needs 'by' (the segments to rank within)")
+        return value
+
+    @property
+    def within_ladder(self) -> bool:
+        """Percentile points are taken within each ladder (the default when `by` is set)."""
+        return self.by is not None and self.score_within_ladder is not False
+
+    def ladder_codes(self) -> list[str] | None:
+        """The possible ladders, where they are known in advance (None: any value of `by`)."""
+        if isinstance(self.by, dict):
+            return [*self.by, OTHER_LADDER]
+        if isinstance(self.by, str) and self.by in LADDER_VALUES:
+            return [*LADDER_VALUES[self.by], OTHER_LADDER]
+        return None
+
+    def ladder(self, code: str) -> Ladder:
+        """The overrides of one ladder (none: an empty `Ladder`)."""
+        return (self.ladders or {}).get(code) or Ladder()
+
+
+class AbsoluteCutoffs(_Ladders):
     """A customer takes the best tier whose minimum points its total score reaches."""
 
     method: Literal["absolute"]
     points: dict[str, Points]
 
 
-class QuantileCutoffs(StandardModel):
+class QuantileCutoffs(_Ladders):
     """Each tier starts at an exact quantile of the period's score distribution."""
 
     method: Literal["quantile"]
-    quantiles: dict[str, Annotated[float, Field(gt=0, lt=1)]]
+    quantiles: dict[str, Quantile]
 
 
-class PyramidCutoffs(StandardModel):
+class PyramidCutoffs(_Ladders):
     """Target shares per tier, filled by rank (score desc, then customer id)."""
 
     method: Literal["pyramid"]
-    shares: dict[str, Annotated[float, Field(ge=0, le=1)]]
+    shares: dict[str, Share]
 
-    def cumulative(self, tier_codes: list[str]) -> list[Fraction]:
-        """Exact cumulative shares down the ladder (the last is 1)."""
+    def cumulative(self, tier_codes: list[str], ladder: str | None = None) -> list[Fraction]:
+        """Exact cumulative shares down the tiers (the last is 1), of one ladder if given."""
+        shares = cutoff_values(self, ladder)
         total, out = Fraction(0), []
         for code in tier_codes:
-            total += exact_fraction(self.shares[code])
+            total += exact_fraction(shares[code])
             out.append(total)
         return out
 
@@ -85,6 +169,16 @@ class PyramidCutoffs(StandardModel):
 Cutoffs = Annotated[
     AbsoluteCutoffs | QuantileCutoffs | PyramidCutoffs, Field(discriminator="method")
 ]
+
+
+CUTOFF_FIELD = {"absolute": "points", "quantile": "quantiles", "pyramid": "shares"}
+
+
+def cutoff_values(cutoffs: Any, ladder: str | None = None) -> dict[str, float]:
+    """The points, quantiles or shares of the method: a ladder's own, else the standard's."""
+    field = CUTOFF_FIELD[cutoffs.method]
+    own = getattr(cutoffs.ladder(ladder), field) if ladder is not None else None
+    return dict(own if own is not None else getattr(cutoffs, field))
 
 
 def exact_fraction(value: float) -> Fraction:
@@ -310,12 +404,17 @@ class Standard(StandardModel):
             f"flags ({len(self.flags)}): " + (", ".join(f.code for f in self.flags) or "none"),
             f"dimensions ({len(self.dimensions)}): {dims}",
             f"indicators: {scored} scored; {len(self.indicators_used())} read in all",
-            f"cut-offs: {self.cutoffs.method}",
+            f"cut-offs: {self.cutoffs.method}{self._ladders_summary()}",
             f"gates: floors {floors}; caps {caps}",
             f"group rule: {group}",
             f"needs segments: {segments}",
         ]
 
+    def _ladders_summary(self) -> str:
+        by = self.cutoffs.by
+        if by is None:
+            return ""
+        return f" by {by}" if isinstance(by, str) else f" by {', '.join([*by, OTHER_LADDER])}"
     def _group_summary(self) -> str:
         rule = self.group_rule
         if rule is None:
@@ -342,10 +441,20 @@ class Standard(StandardModel):
             conditions += [s.when for s in self.needs_segments.segments]
             if self.needs_segments.kmeans is not None:
                 names.update(self.needs_segments.kmeans.features)
+        by = self.cutoffs.by
+        if isinstance(by, str):
+            names.add(by)
+        elif by is not None:
+            conditions += list(by.values())
         for text in conditions:
             if text:
                 names.update(condition_names(text))
         return sorted(names)
+
+    def dimension_weights(self, ladder: str | None = None) -> dict[str, float]:
+        """The dimension weights, of one ladder if given (its own where it sets them)."""
+        own = self.cutoffs.ladder(ladder).weights or {} if ladder is not None else {}
+        return {code: own.get(code, dim.weight) for code, dim in self.dimensions.items()}
 
     # --- cross-field checks -----------------------------------------------------------------
     @field_validator("tiers")
@@ -376,29 +485,24 @@ class Standard(StandardModel):
         codes = _codes(info)
         if codes is None:
             return cutoffs
-        if isinstance(cutoffs, PyramidCutoffs):
-            _keys_are(cutoffs.shares, codes, "shares")
-            total = sum(exact_fraction(v) for v in cutoffs.shares.values())
-            if total != 1:
-                raise FieldIssue(f"shares must add up to 1 exactly; they add up to "
-                                 f"{float(total):g}", "shares")
-            return cutoffs
-        field, values = (
-            ("points", cutoffs.points)
-            if isinstance(cutoffs, AbsoluteCutoffs)
-            else ("quantiles", cutoffs.quantiles)
-        )
-        _keys_are(values, codes[:-1], field, rest=codes[-1])
-        ordered = [values[c] for c in codes[:-1]]
-        for upper, lower, code in zip(ordered, ordered[1:], codes[1:], strict=False):
-            if lower >= upper:
-                raise FieldIssue(
-                    f"must be lower than the tier above ({lower:g} is not below {upper:g})",
-                    field,
-                    code,
-                )
+        field = CUTOFF_FIELD[cutoffs.method]
+        _check_cutoff_values(cutoffs.method, getattr(cutoffs, field), codes, field)
+        known = cutoffs.ladder_codes()
+        dims = info.data.get("dimensions")
+        for name, ladder in (cutoffs.ladders or {}).items():
+            if known is not None and name not in known:
+                raise FieldIssue(f"unknown ladder '{name}'; the ladders are {', '.join(known)}",
+                                 "ladders", name)
+            for other in CUTOFF_FIELD.values():
+                if other != field and getattr(ladder, other) is not None:
+                    raise FieldIssue(f"the {cutoffs.method} method takes '{field}', not "
+                                     f"'{other}'", "ladders", name, other)
+            values = getattr(ladder, field)
+            if values is not None:
+                _check_cutoff_values(cutoffs.method, values, codes, "ladders", name, field)
+            if ladder.weights is not None and dims is not None:
+                _check_ladder_weights(ladder.weights, dims, name)
         return cutoffs
-
     @field_validator("gates")
     @classmethod
     def _gates_known(cls, gates: Gates, info: ValidationInfo) -> Gates:
@@ -442,6 +546,41 @@ class Standard(StandardModel):
         return policy
 
 
+def _check_cutoff_values(method: str, values: dict[str, float], codes: list[str],
+                         *loc: str) -> None:
+    """Pyramid shares cover every tier and add up to 1; points and quantiles cover every tier
+    but the last and fall down the tiers."""
+    if method == "pyramid":
+        _keys_are(values, codes, *loc)
+        total = sum(exact_fraction(v) for v in values.values())
+        if total != 1:
+            raise FieldIssue(f"shares must add up to 1 exactly; they add up to "
+                             f"{float(total):g}", *loc)
+        return
+    _keys_are(values, codes[:-1], *loc, rest=codes[-1])
+    ordered = [values[c] for c in codes[:-1]]
+    for upper, lower, code in zip(ordered, ordered[1:], codes[1:], strict=False):
+        if lower >= upper:
+            raise FieldIssue(
+                f"must be lower than the tier above ({lower:g} is not below {upper:g})",
+                *loc, code,
+            )
+
+
+def _check_ladder_weights(weights: dict[str, float], dims: dict[str, Dimension],
+                          ladder: str) -> None:
+    """A ladder's dimension weights name known dimensions and, with the standard's weights
+    of the dimensions it leaves out, add up to 1."""
+    for code in weights:
+        if code not in dims:
+            raise FieldIssue(f"unknown dimension '{code}'; the dimensions are "
+                             f"{', '.join(dims)}", "ladders", ladder, "weights", code)
+    merged = {code: weights.get(code, dim.weight) for code, dim in dims.items()}
+    total = sum(merged.values())
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        terms = " + ".join(f"{code} {w:g}" for code, w in merged.items())
+        raise FieldIssue(f"dimension weights must add up to 1; {terms} = {total:g}",
+                         "ladders", ladder, "weights")
 def _group_risk_fits(risk: GroupRisk, codes: list[str] | None, gates: Gates | None) -> None:
     if risk.cap_members_at is not None:
         _known_tier(risk.cap_members_at, codes, "risk", "cap_members_at")
@@ -466,11 +605,11 @@ def _known_tier(code: str, codes: list[str] | None, *loc: str | int) -> None:
         raise FieldIssue(f"unknown tier '{code}'; the tiers are {', '.join(codes)}", *loc)
 
 
-def _keys_are(values: dict[str, Any], expected: list[str], field: str, rest: str = "") -> None:
+def _keys_are(values: dict[str, Any], expected: list[str], *loc: str, rest: str = "") -> None:
     for key in values:
         if key not in expected:
             hint = f" (the last tier, '{rest}', takes the rest and has no cut-off)" if rest else ""
-            raise FieldIssue(f"'{key}' is not a tier that needs a cut-off{hint}", field, key)
+            raise FieldIssue(f"'{key}' is not a tier that needs a cut-off{hint}", *loc, key)
     missing = [c for c in expected if c not in values]
     if missing:
-        raise FieldIssue(f"missing cut-off for tier(s) {', '.join(missing)}", field)
+        raise FieldIssue(f"missing cut-off for tier(s) {', '.join(missing)}", *loc)
