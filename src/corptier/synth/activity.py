@@ -5,8 +5,8 @@ own noise), so any month can be generated without the months before it:
 
     level = exp(growth * months since start) * drain * ramp-up * season * noise
 
-Silent attrition: a leaver's transactions thin out to nothing in the month before its close
-and its balances drain to zero by the close, while its status stays active; in the closing
+Silent attrition: a leaver's transactions thin out and stop half-way through its drain and
+its balances drain to zero by the close, while its status stays active; in the closing
 month it is listed as closed, and it is gone the month after (`customers.drain_factors`).
 """
 

@@ -228,11 +228,12 @@ def _leavers(rng: np.random.Generator, history: History, c: Customers) -> None:
 
 def drain_factors(c: Customers, t: int) -> tuple[np.ndarray, np.ndarray]:
     """(balances, transactions) multipliers of month `t`: 1 before the drain; over a drain of
-    L months balances fall by 1/(L+1) a month to 0 in the closing month, transactions by
-    1/L to 0 in the month before the close."""
+    L months balances fall by 1/(L+1) a month to 0 in the closing month, while transactions
+    thin out faster and stop half-way (1 − 2(m + ½)/L in drain month m = 0, 1, …, then 0)."""
     length = np.maximum(c.exit - c.drain_start, 1).astype(np.float64)
     left = (c.exit - t).astype(np.float64)
     draining = c.drain_start <= t
     balances = np.where(draining, np.clip(left / (length + 1.0), 0.0, 1.0), 1.0)
-    transactions = np.where(draining, np.clip((left - 1.0) / length, 0.0, 1.0), 1.0)
+    into = (t - c.drain_start).astype(np.float64) + 0.5
+    transactions = np.where(draining, np.clip(1.0 - 2.0 * into / length, 0.0, 1.0), 1.0)
     return balances, transactions
