@@ -21,7 +21,6 @@ from corptier.services import load_period
 from corptier.synth import SynthSummary, synthesize
 from corptier.synth.bank import TRUTH_FILE, SynthError, check_parameters
 from corptier.synth.customers import monthly_hazard
-from corptier.tiering import bgnbd
 from corptier.tiering.behaviour import NEEDED, BehaviourRules, add_behaviour_state, fit_attrition
 from corptier.workspace import Workspace
 
@@ -222,7 +221,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, np.ndarra
     ws = Workspace.init(root / "ws", language="en")
     _stage(summary, ws)
     truth = pq.read_table(root / "in" / TRUTH_FILE).to_pandas().set_index("customer_id")
-    rules = BehaviourRules()
+    # the fits have a in the hundreds and b in the millions (one tiny dropout chance for all),
+    # which the default rules judge not informative; a standard that accepts them publishes
+    # P(alive) from them
+    rules = BehaviourRules(bgnbd_max_a=1e9, bgnbd_max_b=1e9)
     out = []
     for period in EVALUATED:
         path = compute_indicators(ws, period).customer_path
@@ -230,11 +232,9 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, np.ndarra
         x, t_x, big_t = (indicators[c].to_numpy(zero_copy_only=False).astype(float)
                          for c in ("bgnbd_x", "bgnbd_t_x", "bgnbd_T"))
         fit = fit_attrition(x, t_x, big_t, rules)
-        assert fit is not None and fit.converged
+        assert fit is not None and fit.usable
         states = add_behaviour_state(ibis.memtable(indicators), rules, fit).to_pyarrow()
-        ok = np.isfinite(x) & np.isfinite(t_x) & np.isfinite(big_t)
-        alive = np.full(len(x), np.nan)
-        alive[ok] = bgnbd.p_alive(fit, x[ok], t_x[ok], big_t[ok])
+        alive = states.column("p_alive").to_numpy(zero_copy_only=False).astype(float)
         t = truth.loc[states.column("customer_id").to_pylist()]
         before_close = np.array([str(Period(c).shift(-1)) if isinstance(c, str) else ""
                                  for c in t.closed])
@@ -248,7 +248,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, np.ndarra
     return out
 
 
-def test_p_alive_separates_leavers_in_their_last_month_from_the_rest(scored) -> None:
+def test_p_alive_separates_leavers_from_the_rest(scored) -> None:
+    """1 − P(alive) ranks leavers in their last month before the close above the customers
+    who are not leaving (measured: 1.00), and leavers in any month of their drain too
+    (measured: 0.79)."""
     leavers, rest = [], []
     for s in scored:
         risk = 1.0 - s["alive"]
@@ -258,17 +261,17 @@ def test_p_alive_separates_leavers_in_their_last_month_from_the_rest(scored) -> 
     pos, neg = np.concatenate(leavers), np.concatenate(rest)
     drain = [1.0 - s["alive"][s["listed"] & s["draining"] & np.isfinite(s["alive"])]
              for s in scored]
-    print(f"AUC {roc_auc(pos, neg):.3f} over {len(pos)} leavers and {len(neg)} others; "
-          f"all draining {roc_auc(np.concatenate(drain), neg):.3f} ({len(np.concatenate(drain))})")
     assert len(pos) >= 20
-    assert roc_auc(pos, neg) >= 0.75
+    assert roc_auc(pos, neg) >= 0.95
+    assert roc_auc(np.concatenate(drain), neg) >= 0.75
 
 
 def test_behaviour_states_catch_most_leavers_before_they_close(scored) -> None:
+    """In their last month before the close most leavers are dormant or declining (measured:
+    43 of 54, against 7 % of the others)."""
     caught = total = 0
     for s in scored:
         last = s["listed"] & s["last_month"]
         total += int(last.sum())
         caught += int(np.isin(s["state"][last], ("dormant", "declining")).sum())
-    print(f"caught {caught} of {total}")
     assert total >= 20 and caught > 0.5 * total
