@@ -268,7 +268,7 @@ def test_p_alive_separates_leavers_from_the_rest(scored) -> None:
 
 def test_behaviour_states_catch_most_leavers_before_they_close(scored) -> None:
     """In their last month before the close most leavers are dormant or declining (measured:
-    43 of 54, against 7 % of the others)."""
+    43 of 54, against 7 % of the customer-months of the others)."""
     caught = total = 0
     for s in scored:
         last = s["listed"] & s["last_month"]
