@@ -83,7 +83,7 @@ def test_pyramid_gives_the_requested_shares_within_one_customer(branch: Workspac
     shares = parse_shares("2,8,20,30,40")
     result = suggest_standard(branch, LAST, "pyramid", shares=shares)
     s = result.suggestion
-    n = _customers(branch, LAST)
+    n = _ranked(branch, LAST)  # closed customers are not ranked
     assert s.n == s.sample_size == n and int(s.counts.sum()) == n
     cumulative, target = 0, 0.0
     for count, share in zip(s.counts, shares, strict=True):
@@ -135,7 +135,7 @@ def test_suggest_cli_json_counts_every_customer(branch: Workspace, method: str) 
     code, out = _invoke(branch, "suggest", "--period", LAST, "--method", method, "--json")
     assert code == 0, out
     doc = json.loads(out)
-    n = _customers(branch, LAST)
+    n = _ranked(branch, LAST)  # closed customers are not ranked
     assert doc["customers"] == n and doc["sample_size"] == n  # 300 < 20,000: no sampling
     assert sum(t["customers"] for t in doc["tiers"]) == n
     assert [t["tier"] for t in doc["tiers"]] == ["strategic", "core", "key", "growth", "basic"]
@@ -179,7 +179,7 @@ def test_a_standard_compared_with_itself_changes_nothing(branch: Workspace, defa
                         "--json", "--out", str(out_csv))
     assert code == 0, out
     doc = json.loads(out)
-    n = _customers(branch, LAST)
+    n = _ranked(branch, LAST)  # closed customers are not ranked
     assert doc["customers"] == n and doc["changed"] == 0 and doc["changes"] == []
     assert [t["a"] for t in doc["tier_counts"]] == [t["b"] for t in doc["tier_counts"]]
     assert sum(t["a"] for t in doc["tier_counts"]) == n
@@ -196,7 +196,7 @@ def test_changed_weights_move_customers_with_a_moving_indicator(
 ) -> None:
     result = compare_standards(branch, default_path, value_heavy, LAST)
     c, changes = result.comparison, result.changes
-    n = _customers(branch, LAST)
+    n = _ranked(branch, LAST)  # closed customers are not ranked
     assert int(c.counts["a"].sum()) == int(c.counts["b"].sum()) == n
     tiers = list(c.tier_order)
     moved = c.matrix.counts.loc[tiers, tiers].to_numpy()

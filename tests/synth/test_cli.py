@@ -17,10 +17,21 @@ def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
     result = runner.invoke(app, ["synth", "--customers", "50", "--months", "2", "--seed", "4",
                                  "--start", "2026-11", str(tmp_path / "bank")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "bank").iterdir()) == ["2026-11", "2026-12"]
+    assert sorted(p.name for p in (tmp_path / "bank").iterdir()) == [
+        "2026-11", "2026-12", "_truth.parquet"]
     printed = " ".join(result.output.split())
     assert "Transactions" in printed and "Off-balance-sheet facilities" in printed
     assert "2 periods" in printed
+
+
+def test_synth_without_attrition_has_no_leaver(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    result = runner.invoke(app, ["synth", "--customers", "50", "--months", "2", "--attrition",
+                                 "0", str(tmp_path / "bank")])
+    assert result.exit_code == 0, result.output
+    truth = pq.read_table(tmp_path / "bank" / "_truth.parquet")
+    assert truth.num_rows == 50 and truth.column("leaves").to_pylist() == [False] * 50
 
 
 @pytest.mark.parametrize(
@@ -31,6 +42,7 @@ def test_synth_writes_periods_and_prints_a_summary(tmp_path: Path) -> None:
         (["--start", "2025-1"], "YYYY-MM"),
         (["--format", "xlsx"], "file format must be parquet or csv"),
         (["--seed", "-1"], "seed must be"),
+        (["--attrition", "1"], "attrition (share of customers leaving in a year) must be"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_clear_message(tmp_path: Path, args: list[str],

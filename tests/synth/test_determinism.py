@@ -28,7 +28,8 @@ def test_same_seed_gives_the_same_bytes(tmp_path: Path, fmt: str) -> None:
     second = synthesize(tmp_path / "b", 150, 2, seed=3, fmt=fmt)
     assert first.rows == second.rows
     digests = _digests(tmp_path / "a")
-    assert len(digests) == 2 * len(TABLES)  # two months of every table
+    assert len(digests) == 2 * len(TABLES) + 1  # two months of every table, and the truth
+    assert "_truth.parquet" in digests
     assert digests == _digests(tmp_path / "b")
 
 

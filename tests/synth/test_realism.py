@@ -72,17 +72,24 @@ def test_groups_have_parents_and_subsidiaries_on_several_levels(db) -> None:
     assert deep > 0
 
 
-def test_silent_attrition_declines_while_accounts_stay_open(db) -> None:
-    (declining,) = one(db, """
+def test_silent_leavers_drain_their_deposits_while_still_active(db) -> None:
+    """A customer closed in month e held less than half its deposits of month e - 5 (before
+    its drain of at most four months) in month e - 1, when it was still listed as active."""
+    leavers, drained = one(db, """
         WITH m AS (SELECT substr(account_id, 2, 10) AS c, period, sum(avg_daily_balance) AS dep
                    FROM balances GROUP BY 1, 2),
-             w AS (SELECT c, avg(dep) FILTER (WHERE period <= '2025-02') AS early,
-                             avg(dep) FILTER (WHERE period >= '2025-10') AS late,
-                             count(*) AS months FROM m GROUP BY 1)
-        SELECT count(*) FROM w JOIN customers k
-          ON k.customer_id = 'C' || w.c AND k.period = '2025-12'
-        WHERE months = 13 AND late < 0.3 * early AND k.status <> 'closed'""")
-    assert declining >= 10
+             e AS (SELECT substr(customer_id, 2, 10) AS c, period,
+                          strftime(CAST(period || '-01' AS DATE) - INTERVAL 1 MONTH, '%Y-%m')
+                              AS before,
+                          strftime(CAST(period || '-01' AS DATE) - INTERVAL 5 MONTH, '%Y-%m')
+                              AS early
+                   FROM customers WHERE status = 'closed' AND period >= '2025-05')
+        SELECT count(*), count(*) FILTER (WHERE b.dep < 0.5 * x.dep)
+        FROM e JOIN m b ON b.c = e.c AND b.period = e.before
+               JOIN m x ON x.c = e.c AND x.period = e.early
+               JOIN customers k ON k.customer_id = 'C' || e.c AND k.period = e.before
+        WHERE k.status = 'active'""")
+    assert leavers >= 10 and drained >= 0.9 * leavers
 
 
 def test_customers_arrive_and_exit(db) -> None:

@@ -38,13 +38,17 @@ def synth(
         "--profile", help="Write the files in the export shape of this mapping profile "
                           "(names, Chinese headers, codes, 万元, GBK); load them with "
                           "`corptier load --profile`.")] = None,
+    attrition: Annotated[float, typer.Option(
+        help="Share of customers who silently leave in a year (they stop transacting, drain "
+             "their balances and close; who and when: OUT/_truth.parquet).")] = 0.03,
 ) -> None:
     """Write a synthetic branch: OUT/<YYYY-MM>/ per month, each loadable by `corptier load`."""
     from corptier.services import synthesize_bank
 
     with showing_progress():
         summary = synthesize_bank(out, customers=customers, months=months, seed=seed, fmt=fmt,
-                                  dirty=dirty, start=start, profile=profile)
+                                  dirty=dirty, start=start, profile=profile,
+                                  attrition=attrition)
     _print_synth_summary(summary, profile)
 
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 from corptier.contract.schema import TABLES
 from corptier.periods import Period
 from corptier.synth import columns as col
-from corptier.synth.customers import Customers, draw_exits
+from corptier.synth.customers import Customers
 from corptier.synth.history import NO_DATE, History
 from corptier.synth.periods import first_day, last_day
 from corptier.synth.products import CODES, FX_CURRENCY, LOAN, PRODUCTS, WEIGHT, P
@@ -94,7 +94,7 @@ def holding_chances(c: Customers) -> np.ndarray:
 
 
 def make_accounts(history: History, c: Customers) -> Accounts:
-    """Draw holdings and opening dates, then the customers' exits and the closing dates."""
+    """Draw holdings and opening dates, then the closing dates (a leaver's on its exit)."""
     rng = generator(history.seed, STATIC, c.block, 3)
     chances = holding_chances(c)
     held = rng.random(chances.shape) < chances
@@ -103,7 +103,6 @@ def make_accounts(history: History, c: Customers) -> Accounts:
     opened = c.onboarded[cust] + np.floor(rng.random(len(cust)) ** 1.5 * span).astype(np.int64)
     opened = np.where(product == P["DDA_BASIC"], c.onboarded[cust], opened)
     weight = WEIGHT[product] * rng.gamma(2.0, 0.5, len(cust))
-    draw_exits(rng, history, c, ~c.groups.member & ~(held & LOAN[None, :]).any(axis=1))
     closed = np.minimum(_closing(rng, history, cust, product, opened), c.exit_day[cust])
     kept = opened < closed  # products a leaving customer would have opened later never were
     return Accounts(cust[kept], product[kept], opened[kept], closed[kept], weight[kept])

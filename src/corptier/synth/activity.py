@@ -3,10 +3,11 @@
 Everything is a closed-form function of the static attributes and the month (plus that month's
 own noise), so any month can be generated without the months before it:
 
-    level = exp(growth * months since start) * attrition * ramp-up * season * noise
+    level = exp(growth * months since start) * drain * ramp-up * season * noise
 
-Silent attrition: from its start month a customer's balances and transactions decay by
-exp(-rate * months) while its accounts stay open; customers who exit later decay first.
+Silent attrition: a leaver's transactions thin out and stop half-way through its drain and
+its balances drain to zero by the close, while its status stays active; in the closing
+month it is listed as closed, and it is gone the month after (`customers.drain_factors`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from corptier.periods import Period
-from corptier.synth.customers import Customers
+from corptier.synth.customers import Customers, drain_factors
 from corptier.synth.history import History
 from corptier.synth.periods import first_day, last_day, season
 from corptier.synth.rng import uniform
 
 STATUSES = ("active", "dormant", "closed")
 ACTIVE, DORMANT, CLOSED = range(3)
-DORMANT_BELOW = 0.12
-"""Attrition level under which an attriting customer is reported dormant."""
 
 
 @dataclass
@@ -37,6 +36,7 @@ class MonthState:
     level: np.ndarray  # multiplier of demand-deposit balances
     smooth: np.ndarray  # multiplier of time-deposit balances (no monthly noise)
     activity: np.ndarray  # multiplier of the transaction rate
+    flowing: np.ndarray  # False once a leaver has stopped transacting
     day_lo: np.ndarray  # first and last day (day numbers) the customer can transact
     day_hi: np.ndarray
     end_factor: float  # month-end over average balance (seasonal)
@@ -47,20 +47,19 @@ def month_state(history: History, c: Customers, period: Period,
     t = period.index
     months_in = t - history.start.index
     trend = np.exp(c.growth * months_in)
-    attrition = np.maximum(np.exp(-c.attrition_rate * np.maximum(0, t - c.attrition_start)), 0.02)
+    drain, thin = drain_factors(c, t)
     ramp = np.where(c.arrival >= 0, np.clip(0.35 + 0.2 * (t - c.arrival), 0.0, 1.0), 1.0)
     leaving = c.exit == t
     avg_season, end_season, txn_season = season(period)
-    smooth = trend * attrition * ramp * np.where(leaving, 0.5, 1.0)
+    smooth = trend * drain * ramp
     level = smooth * avg_season * np.exp(rng.normal(0.0, 0.12, c.n))
-    activity = attrition * ramp * txn_season * np.exp(rng.normal(0.0, 0.15, c.n))
-    activity = activity * np.where(leaving, 0.4, 1.0)
+    activity = thin * ramp * txn_season * np.exp(rng.normal(0.0, 0.15, c.n))
     present = (c.arrival <= t) & (c.exit >= t)
-    status = np.where(c.dormant | (attrition < DORMANT_BELOW), DORMANT, ACTIVE)
+    status = np.where(c.dormant, DORMANT, ACTIVE)
     status = np.where(leaving, CLOSED, status)
     day_lo = np.maximum(first_day(period), c.onboarded)
     day_hi = np.minimum(last_day(period), c.exit_day - 1)
-    return MonthState(period, present, status, level, smooth, activity, day_lo, day_hi,
+    return MonthState(period, present, status, level, smooth, activity, thin > 0, day_lo, day_hi,
                       end_season)
 
 

@@ -25,13 +25,19 @@ import pyarrow as pa
 
 from corptier.errors import ParameterError
 from corptier.periods import Period
-from corptier.synth.accounts import Accounts, accounts_table, listed, make_accounts
+from corptier.synth.accounts import (
+    Accounts,
+    accounts_table,
+    customer_ids,
+    listed,
+    make_accounts,
+)
 from corptier.synth.activity import month_rating, month_state
 from corptier.synth.balances import balances_table
 from corptier.synth.customers import Customers, make_customers
 from corptier.synth.facilities import facilities_table
 from corptier.synth.fees import fees_table
-from corptier.synth.history import History
+from corptier.synth.history import NO_MONTH, History
 from corptier.synth.loans import LoanSlots, loan_month, make_slots
 from corptier.synth.periods import parse_month
 from corptier.synth.products import (
@@ -45,13 +51,21 @@ from corptier.synth.register import customers_table
 from corptier.synth.rng import MONTHLY, generator
 from corptier.synth.staff import certifications_table, training_table
 from corptier.synth.transactions import transactions_table
-from corptier.synth.writer import PeriodFiles
+from corptier.synth.writer import ParquetSink, PeriodFiles
 
 MAX_MONTHS = 120
 FORMATS = ("parquet", "csv")
 CACHE_BLOCKS = 32
 """Blocks whose static attributes are kept between months (about 130k customers)."""
 Progress = Callable[[str], None]
+TRUTH_FILE = "_truth.parquet"
+"""Who silently leaves, written beside the period folders (not a contract table)."""
+TRUTH_SCHEMA = pa.schema([
+    pa.field("customer_id", pa.string(), nullable=False),
+    pa.field("leaves", pa.bool_(), nullable=False),
+    pa.field("drain_start", pa.string()),
+    pa.field("closed", pa.string()),
+])
 
 
 class SynthError(ParameterError):
@@ -89,7 +103,7 @@ class _Static:
 
 
 def check_parameters(customers: int, months: int, seed: int, fmt: str, start: str,
-                     txn_per_customer: float = 100.0) -> Period:
+                     txn_per_customer: float = 100.0, attrition: float = 0.03) -> Period:
     """Validate the parameters up front; SynthError naming the parameter otherwise."""
     if not isinstance(customers, int) or customers < 1:
         raise SynthError("the number of customers must be a whole number of at least 1; "
@@ -102,6 +116,10 @@ def check_parameters(customers: int, months: int, seed: int, fmt: str, start: st
         raise SynthError(f"the file format must be parquet or csv; got {fmt!r}")
     if not 0 <= txn_per_customer <= 10_000:
         raise SynthError(f"transactions per customer must be 0..10000; got {txn_per_customer!r}")
+    if isinstance(attrition, bool) or not isinstance(attrition, int | float) or not (
+            0 <= attrition < 1):
+        raise SynthError("the attrition (share of customers leaving in a year) must be at least "
+                         f"0 and below 1; got {attrition!r}")
     try:
         first = parse_month(start)
     except ValueError as exc:
@@ -122,16 +140,20 @@ def synthesize(
     *,
     txn_per_customer: float = 100.0,
     own_bank_code: str = "XB",
+    attrition: float = 0.03,
     progress: Progress | None = None,
 ) -> SynthSummary:
     """Write `months` period folders under `out`, each holding the ten contract tables.
 
     `dirty` injects row-level defects, writes every table as CSV (text columns) whatever
     `fmt` says, encodes some files GBK, and records the defects in `<period>/_defects.json`.
+    `attrition` is the annual share of customers who silently leave; who left and when is
+    written to `out/_truth.parquet` (for checking models; never loaded).
     """
-    first = check_parameters(customers, months, seed, fmt, start, txn_per_customer)
+    first = check_parameters(customers, months, seed, fmt, start, txn_per_customer, attrition)
     clock = time.perf_counter()
-    history = History(seed, customers, first, months, txn_per_customer, own_bank_code)
+    history = History(seed, customers, first, months, txn_per_customer, own_bank_code,
+                      float(attrition))
     fmt = "csv" if dirty else fmt
     summary = SynthSummary(Path(out), fmt, dirty)
     cache: dict[int, _Static] = {}
@@ -142,6 +164,7 @@ def synthesize(
         summary.rows[period] = rows
         if dirty:
             summary.defects[period] = defects
+    write_truth(history, Path(out) / TRUTH_FILE, cache)
     summary.seconds = round(time.perf_counter() - clock, 3)
     return summary
 
@@ -176,6 +199,29 @@ def _write_period(history: History, period: Period, out: Path, fmt: str, dirty: 
     (folder / "_defects.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return rows, len(report["defects"])
+
+
+def write_truth(history: History, path: Path, cache: dict[int, _Static] | None = None) -> None:
+    """`_truth.parquet`: per customer whether it leaves within the history, the month its
+    drain starts and the month it closes (which may follow the last month written)."""
+    sink = ParquetSink(path, TRUTH_SCHEMA)
+    try:
+        for block in range(history.blocks):
+            cached = (cache or {}).get(block)
+            c = cached.customers if cached else make_customers(history, block)
+            leaves = c.drain_start != NO_MONTH
+            sink.write(pa.table([
+                customer_ids(c, np.arange(c.n)), pa.array(leaves),
+                _months(c.drain_start, leaves), _months(c.exit, leaves)], schema=TRUTH_SCHEMA))
+    finally:
+        sink.close()
+
+
+def _months(index: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """YYYY-MM of absolute month indexes (null where not `valid`)."""
+    safe = np.where(valid, index, 0)
+    text = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in safe.tolist()]
+    return pa.array(text, pa.string(), mask=~valid)
 
 
 def _write_all(files: PeriodFiles, tables: dict[str, pa.Table]) -> None:

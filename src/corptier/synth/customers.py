@@ -25,10 +25,9 @@ from corptier.synth.rng import BLOCK, STATIC, generator
 
 MEMBER_BOOST = 0.6  # group members are larger than the average customer
 DORMANT_SHARE = 0.03
-ATTRITION_SHARE = 0.08
 NEW_PER_MONTH = 0.008
-EXIT_HAZARD = 0.003
-DORMANT_EXIT_HAZARD = 0.02
+DRAIN_MONTHS = (2, 4)
+"""Shortest and longest drain of a leaver (months from the drain start to the close)."""
 _EARLIEST = np.datetime64("1995-01-01").astype(np.int64)
 _FOUNDED_MIN = np.datetime64("1950-01-01").astype(np.int64)
 _DISTRICT_COUNT = np.array([len(d) for _, _, d in SUB_BRANCHES])
@@ -56,12 +55,11 @@ class Customers:
     founded: np.ndarray  # day numbers
     onboarded: np.ndarray
     arrival: np.ndarray  # absolute month of arrival within the history, -1 = before it
-    exit: np.ndarray  # absolute month of exit, NO_MONTH = none
+    exit: np.ndarray  # a leaver's closing month (may follow the history), NO_MONTH = none
     dormant: np.ndarray
     profile: np.ndarray
     growth: np.ndarray  # log growth of business a month
-    attrition_start: np.ndarray  # absolute month, NO_MONTH = none
-    attrition_rate: np.ndarray
+    drain_start: np.ndarray  # absolute month a leaver starts to drain, NO_MONTH = none
     deposits: np.ndarray  # deposit base, yuan
     turnover: np.ndarray  # monthly payment turnover at this bank, yuan
     txn_rate: np.ndarray  # expected transactions a month
@@ -94,7 +92,7 @@ def make_customers(history: History, block: int) -> Customers:
         region, _managers(rng, history, branch, z), _ratings(rng, industry, z),
         *_dates(rng, history, z, groups.member),
         dormant=np.zeros(n, bool), profile=np.zeros(n, np.int64), growth=np.zeros(n),
-        attrition_start=np.full(n, NO_MONTH), attrition_rate=np.zeros(n), deposits=np.zeros(n),
+        drain_start=np.full(n, NO_MONTH), deposits=np.zeros(n),
         turnover=np.zeros(n), txn_rate=np.zeros(n), in_share=np.zeros(n), e_share=np.zeros(n),
         h2h_share=np.zeros(n), pool=np.zeros(n, np.int64), payday=np.zeros(n, np.int64),
         exit_day=np.full(n, NO_DATE),
@@ -157,7 +155,7 @@ def _ratings(rng: np.random.Generator, industry: np.ndarray, z: np.ndarray) -> n
 
 def _dates(rng: np.random.Generator, history: History, z: np.ndarray,
            member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """founded, onboarded, arrival month and exit month (exits drawn later)."""
+    """founded, onboarded, arrival month and exit month (leavers are drawn later)."""
     n = len(z)
     start_day = first_day(history.start)
     age = np.clip(np.exp(rng.normal(2.2 + 0.25 * z, 0.6)), 0.3, 60.0)
@@ -179,17 +177,14 @@ def _dates(rng: np.random.Generator, history: History, z: np.ndarray,
 
 
 def _behaviour(rng: np.random.Generator, history: History, c: Customers) -> None:
-    """Need profile, growth, attrition, deposits and payment behaviour."""
+    """Need profile, growth, leavers, deposits and payment behaviour."""
     n, z = c.n, c.z
     weights = need_profile_weights(z, c.industry)
     cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
     c.profile = (rng.random(n)[:, None] > cum).sum(axis=1).clip(0, 4)
     c.dormant = (rng.random(n) < DORMANT_SHARE) & ~c.groups.member & (c.arrival < 0)
     c.growth = rng.normal(0.003, 0.01, n)
-    attrite = (rng.random(n) < ATTRITION_SHARE) & ~c.dormant
-    c.attrition_start = np.where(
-        attrite, history.start.index + rng.integers(-6, history.months, n), NO_MONTH)
-    c.attrition_rate = np.where(attrite, rng.uniform(0.08, 0.3, n), 0.0)
+    _leavers(rng, history, c)
     public = IndustryTable.public[c.industry]
     ratio = np.exp(rng.normal(np.log(0.03), 1.4, n)) * np.where(public, 3.0, 1.0)
     c.deposits = np.where(c.dormant, rng.uniform(200, 20_000, n), np.maximum(
@@ -206,19 +201,39 @@ def _behaviour(rng: np.random.Generator, history: History, c: Customers) -> None
     c.payday = rng.integers(5, 16, n)
 
 
-def draw_exits(rng: np.random.Generator, history: History, c: Customers,
-               eligible: np.ndarray) -> None:
-    """Exit months for eligible customers (no group, no loans); attrition precedes an exit."""
-    hazard = np.where(c.dormant, DORMANT_EXIT_HAZARD, EXIT_HAZARD)
+def monthly_hazard(attrition: float) -> float:
+    """The monthly chance of starting to leave that makes `attrition` leave in a year."""
+    return float(1.0 - (1.0 - attrition) ** (1.0 / 12.0))
+
+
+def _leavers(rng: np.random.Generator, history: History, c: Customers) -> None:
+    """Silent attrition: customers outside groups that do business start to drain with a
+    monthly hazard (the annual `history.attrition`) from their fourth month, drain for two to
+    four months and close; the close may fall after the history (the drain is then cut)."""
+    n = c.n
     first = np.maximum(history.start.index, c.arrival + 3)
-    month = first + rng.geometric(hazard) - 1
-    leaves = eligible & (month <= history.end.index)
-    c.exit = np.where(leaves, month, NO_MONTH)
-    month_start = first_day_of_index(np.minimum(month, history.end.index))
-    days = first_day_of_index(np.minimum(month, history.end.index) + 1) - month_start
-    c.exit_day = np.where(leaves, month_start + np.floor(rng.random(c.n) * days), NO_DATE)
-    c.exit_day = np.maximum(c.exit_day, c.onboarded + 1).astype(np.int64)
-    lead = rng.integers(2, 7, c.n)
-    precede = leaves & ~c.dormant
-    c.attrition_start = np.where(precede, month - lead, c.attrition_start)
-    c.attrition_rate = np.where(precede, 0.45, c.attrition_rate)
+    hazard = monthly_hazard(history.attrition)
+    wait = rng.geometric(hazard, n) - 1 if hazard > 0 else np.full(n, NO_MONTH)
+    drain = rng.integers(DRAIN_MONTHS[0], DRAIN_MONTHS[1] + 1, n)
+    eligible = ~c.groups.member & ~c.dormant
+    leaves = eligible & (first + wait <= history.end.index)
+    c.drain_start = np.where(leaves, first + wait, NO_MONTH)
+    c.exit = np.where(leaves, c.drain_start + drain, NO_MONTH)
+    month = np.where(leaves, c.exit, history.end.index)
+    month_start = first_day_of_index(month)
+    days = first_day_of_index(month + 1) - month_start
+    day = np.maximum(month_start + np.floor(rng.random(n) * days), c.onboarded + 1)
+    c.exit_day = np.where(leaves, day, NO_DATE).astype(np.int64)
+
+
+def drain_factors(c: Customers, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """(balances, transactions) multipliers of month `t`: 1 before the drain; over a drain of
+    L months balances fall by 1/(L+1) a month to 0 in the closing month, while transactions
+    thin out faster and stop half-way (1 − 2(m + ½)/L in drain month m = 0, 1, …, then 0)."""
+    length = np.maximum(c.exit - c.drain_start, 1).astype(np.float64)
+    left = (c.exit - t).astype(np.float64)
+    draining = c.drain_start <= t
+    balances = np.where(draining, np.clip(left / (length + 1.0), 0.0, 1.0), 1.0)
+    into = (t - c.drain_start).astype(np.float64) + 0.5
+    transactions = np.where(draining, np.clip(1.0 - 2.0 * into / length, 0.0, 1.0), 1.0)
+    return balances, transactions

@@ -130,7 +130,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("fee_income", "category", "allowed", _const("consulting", "咨询费")),
     Kind("fee_income", "customer_id", "reference", lambda v, rng, p: v + "X"),
 )
-CASCADE_TABLES = ("accounts", "balances", "transactions", "loans", "fee_income")
+CASCADE_TABLES = ("accounts", "balances", "transactions", "loans", "facilities", "fee_income")
 
 
 def _owner(table: pa.Table) -> np.ndarray:

@@ -4,7 +4,8 @@ A customer holding a bank-acceptance (BA), letter-of-credit (LC) or guarantee (L
 one facility of that kind outstanding at each month end, sized on its revenue; a borrower of a
 committed product (fixed-asset, project or syndicated loan) has an undrawn committed line.
 Amounts, margin deposits and maturities are hashes of (seed, customer, kind, month), so a
-month looks the same whenever it is generated.
+month looks the same whenever it is generated. A leaver's facilities are not renewed once it
+starts to drain, and none matures after its close.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def _kind_rows(history: History, c: Customers, a: Accounts, rows: np.ndarray,
                slots: LoanSlots, present: np.ndarray, period: Period,
                kind: str) -> pa.Table | None:
     spec = KINDS[kind]
-    cust = np.flatnonzero(_holders(a, rows, slots, c.n, kind) & present)
+    before_drain = c.drain_start > period.index
+    cust = np.flatnonzero(_holders(a, rows, slots, c.n, kind) & present & before_drain)
     if len(cust) == 0:
         return None
     k = FACILITY_KINDS.index(kind)
@@ -82,7 +84,8 @@ def _kind_rows(history: History, c: Customers, a: Accounts, rows: np.ndarray,
     amount = np.maximum(amount, 10_000.0)
     margin_share = spec.margin_lo + (spec.margin_hi - spec.margin_lo) * u[1]
     margin = np.round(amount * margin_share, 2)
-    maturity = last_day(period) + 1 + (u[2] * spec.max_days).astype(np.int64)
+    maturity = np.minimum(last_day(period) + 1 + (u[2] * spec.max_days).astype(np.int64),
+                          c.exit_day[cust] - 1)
     n = len(cust)
     return pa.table(
         [col.ids(n, "F", (c.num[cust], 10), LETTER[kind]), customer_ids(c, cust),

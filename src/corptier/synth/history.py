@@ -24,6 +24,8 @@ class History:
     months: int
     txn_mean: float = 100.0
     own_bank: str = "XB"
+    attrition: float = 0.03
+    """Share of the customers who start to leave in a year (silent attrition)."""
     managers: Managers = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

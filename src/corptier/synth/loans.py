@@ -8,6 +8,10 @@ the same in every month it is reported, without carrying state from month to mon
 Overdue: a loan falls overdue with a monthly hazard set by the borrower's rating PD; half are
 cured within three months (关注), the rest migrate with days overdue to 次级 (>90), 可疑 (>180)
 and 损失 (>360) until written off after 540 days; a slot is not renewed after a default.
+
+Leavers refinance elsewhere: no loan starts once they begin to drain, and every loan still on
+the books is repaid early on the 15th of the first drain month (their loans never fall
+overdue), so nothing is left when the customer closes.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from corptier.periods import Period
 from corptier.synth import columns as col
 from corptier.synth.accounts import Accounts, customer_ids
 from corptier.synth.customers import Customers
-from corptier.synth.history import History
+from corptier.synth.history import NO_DATE, NO_MONTH, History
 from corptier.synth.periods import first_day, first_day_of_index, last_day
 from corptier.synth.products import AMORTISING, CODES, LOAN, PD, PRODUCTS, SPREADS, TERM, P, lpr
 from corptier.synth.rng import LOANS, STATIC, generator, uniform
@@ -37,6 +41,8 @@ _RATIO = {"WCL": 0.12, "WCL3Y": 0.08, "FAL": 0.25, "PROJ": 0.5, "INCL": 0.08, "D
 RATIO = np.array([_RATIO.get(c, 0.0) for c in CODES])
 SPREAD = np.array([p.rate if p.kind == "loan" else 0.0 for p in PRODUCTS])
 CLASS_DAYS = (0, 90, 180, 360)
+PAYOFF_DAY = 15
+"""Day of the month a leaver repays its loans early."""
 
 
 @dataclass
@@ -97,18 +103,20 @@ def loan_month(history: History, c: Customers, s: LoanSlots, period: Period,
     start_month = s.phase[slot] + seq * term
     start = first_day_of_index(start_month) + s.day[slot] - 1
     maturity = first_day_of_index(start_month + term) + s.day[slot] - 1
+    payoff = _payoff_day(c)[cust]
     grade = np.where(rank[cust] > 0, rank[cust], 12)
     hazard = PD[grade - 1] * OVERDUE_PER_PD / 12.0
     onset_months = np.floor(np.log(np.maximum(u[1], 1e-300)) / np.log1p(-hazard))
-    raw = (u[0] < RENEWAL) & (start >= s.opened[slot]) & (start >= c.onboarded[cust])
-    overdue = raw & (onset_months < term)
+    raw = ((u[0] < RENEWAL) & (start >= s.opened[slot]) & (start >= c.onboarded[cust])
+           & (start < payoff - PAYOFF_DAY + 1))
+    overdue = raw & (onset_months < term) & (payoff == NO_DATE)
     onset = start + 1 + onset_months.clip(0, 10_000).astype(np.int64) * 30 + (u[2] * 28).astype(
         np.int64)
     cured = overdue & (u[3] < CURE_SHARE)
     cure = onset + 15 + (u[4] * 75).astype(np.int64)
     default = overdue & ~cured
     exists = raw & ~_after_default(slot, default)
-    end = np.where(default, onset + WRITE_OFF_DAYS, maturity)
+    end = np.where(default, onset + WRITE_OFF_DAYS, np.minimum(maturity, payoff))
     on_books = keep & exists & (start <= last_day(period)) & (end >= first_day(period))
     r = np.flatnonzero(on_books)
     loan = _Loan(
@@ -118,6 +126,14 @@ def loan_month(history: History, c: Customers, s: LoanSlots, period: Period,
     rate = lpr(start_month[r], term[r] > 60) + SPREADS[rank[loan.cust]] + SPREAD[loan.product]
     rate = np.clip(np.round(rate + (u[6][r] - 0.5) * 0.003, 4), 0.012, 0.2)
     return _month(c, loan, rate, rank, period)
+
+
+def _payoff_day(c: Customers) -> np.ndarray:
+    """Day each leaver repays its loans early (PAYOFF_DAY of its first drain month), NO_DATE
+    for the others."""
+    leaver = c.drain_start != NO_MONTH
+    month = np.where(leaver, c.drain_start, 0)
+    return np.where(leaver, first_day_of_index(month) + PAYOFF_DAY - 1, NO_DATE)
 
 
 def _after_default(slot: np.ndarray, default: np.ndarray) -> np.ndarray:
@@ -188,7 +204,8 @@ def _month(c: Customers, loan: _Loan, rate: np.ndarray, rank: np.ndarray,
 def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray,
                   p: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drawdowns on the start day; monthly repayment (interest and principal due) on the 21st
-    or at maturity, unless the loan is overdue."""
+    or at maturity, unless the loan is overdue; a leaver's early repayment (principal and
+    about half a month's interest) the day before its loan ends."""
     drawn = (loan.start >= first_day(p)) & (loan.start <= last_day(p))
     pay_day = np.minimum(first_day(p) + 20, np.minimum(loan.maturity, last_day(p)))
     pays = (loan.start < pay_day) & (pay_day >= first_day(p)) & ~late & ~(
@@ -197,9 +214,13 @@ def _transactions(loan: _Loan, rate: np.ndarray, late: np.ndarray,
     principal = loan.principal(pay_day - 1) - np.where(loan.maturity <= pay_day, 0.0,
                                                         loan.principal(pay_day))
     repay = np.round(interest + np.maximum(principal, 0.0), 2)
-    pays &= repay >= 0.01
-    cust = np.concatenate([loan.cust[drawn], loan.cust[pays]])
-    day = np.concatenate([loan.start[drawn], pay_day[pays]])
-    amount = np.concatenate([loan.amount[drawn], repay[pays]])
-    is_in = np.concatenate([np.ones(drawn.sum(), bool), np.zeros(pays.sum(), bool)])
+    early = ~loan.default & (loan.end < loan.maturity)
+    pays &= (repay >= 0.01) & (~early | (pay_day < loan.end))
+    payoff_day = loan.end - 1
+    off = early & (payoff_day >= first_day(p)) & (payoff_day <= last_day(p)) & ~late
+    payoff = loan.principal(payoff_day) * (1.0 + rate * 15.0 / 360.0)
+    cust = np.concatenate([loan.cust[drawn], loan.cust[pays], loan.cust[off]])
+    day = np.concatenate([loan.start[drawn], pay_day[pays], payoff_day[off]])
+    amount = np.concatenate([loan.amount[drawn], repay[pays], payoff[off]])
+    is_in = np.concatenate([np.ones(drawn.sum(), bool), np.zeros(pays.sum() + off.sum(), bool)])
     return cust, day, np.round(amount, 2), is_in

@@ -107,7 +107,7 @@ def _flows(c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
 def _structured(history: History, c: Customers, a: Accounts, rows: np.ndarray, s: MonthState,
                 loans: LoanMonth, rng: np.random.Generator) -> _Rows:
     p = s.period
-    able = s.present & (s.day_hi >= s.day_lo)
+    able = s.present & s.flowing & (s.day_hi >= s.day_lo)
     payroll = _holds(a, rows, c.n, P["PAYROLL"]) & able & (s.status != DORMANT)
     who = np.flatnonzero(payroll)
     pay = c.employees[who] * SALARY * np.exp(rng.normal(0.0, 0.15, len(who)))
