@@ -70,7 +70,7 @@ def test_every_translated_error_template_keeps_its_placeholders() -> None:
     fields = string.Formatter()
     for po in root.glob("*/LC_MESSAGES/corptier.po"):
         with po.open("rb") as handle:
-            catalog = read_po(handle)
+            catalog = read_po(handle, abort_invalid=True)
         for message in catalog:
             if not message.id or not message.string or not isinstance(message.id, str):
                 continue
