@@ -23,20 +23,23 @@ def check_action(alert_id: int, state: str, action: str, note: str | None) -> st
     RequestError saying why the action is not allowed."""
     allowed, _ = ACTIONS[action]
     if state not in allowed:
-        raise RequestError(f"alert {alert_id} is {state}; only an alert that is "
-                           f"{' or '.join(allowed)} can be {_past(action)}")
+        raise RequestError("alert {id} is {state}; only an alert that is {allowed} can be {done}",
+                           id=alert_id, state=state, allowed=' or '.join(allowed),
+                           done=_past(action))
     cleaned = note if note and note.strip() else None  # kept verbatim
     if cleaned is None and action in NOTE_REQUIRED:
-        raise RequestError(f"--note: {NOTE_REQUIRED[action]} is required to {action} "
-                           f"alert {alert_id}")
+        raise RequestError("--note: {what} is required to {action} alert {id}",
+                           what=NOTE_REQUIRED[action], action=action, id=alert_id)
     if cleaned is not None and len(cleaned) > MAX_NOTE:
-        raise RequestError(f"--note: at most {MAX_NOTE:,} characters; got {len(cleaned):,}")
+        raise RequestError("--note: at most {limit:,} characters; got {count:,}", limit=MAX_NOTE,
+                           count=len(cleaned))
     return cleaned
 
 
 def check_filter(value: str | None, allowed: tuple[str, ...], what: str) -> None:
     if value is not None and value not in allowed:
-        raise RequestError(f"unknown alert {what} '{value}'; use one of {', '.join(allowed)}")
+        raise RequestError("unknown alert {what} '{value}'; use one of {allowed}", what=what,
+                           value=value, allowed=', '.join(allowed))
 
 
 def _past(action: str) -> str:

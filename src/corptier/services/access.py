@@ -116,4 +116,5 @@ def principal_by_token(ws: Workspace, token: str) -> Principal:
 def require(who: Principal, action: str) -> None:
     """ForbiddenError unless `who`'s role may do `action`."""
     if not who.can(action):
-        raise ForbiddenError(f"the role {who.role} may not {action.replace('_', ' ')}")
+        raise ForbiddenError("the role {role} may not {action}", role=who.role,
+                             action=action.replace('_', ' '))
