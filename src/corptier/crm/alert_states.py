@@ -24,7 +24,7 @@ def check_action(alert_id: int, state: str, action: str, note: str | None) -> st
     allowed, _ = ACTIONS[action]
     if state not in allowed:
         raise RequestError("alert {id} is {state}; only an alert that is {allowed} can be {done}",
-                           id=alert_id, state=state, allowed=' or '.join(allowed),
+                           id=alert_id, state=state, allowed=" or ".join(allowed),
                            done=_past(action))
     cleaned = note if note and note.strip() else None  # kept verbatim
     if cleaned is None and action in NOTE_REQUIRED:
@@ -39,7 +39,7 @@ def check_action(alert_id: int, state: str, action: str, note: str | None) -> st
 def check_filter(value: str | None, allowed: tuple[str, ...], what: str) -> None:
     if value is not None and value not in allowed:
         raise RequestError("unknown alert {what} '{value}'; use one of {allowed}", what=what,
-                           value=value, allowed=', '.join(allowed))
+                           value=value, allowed=", ".join(allowed))
 
 
 def _past(action: str) -> str:

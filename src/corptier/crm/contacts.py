@@ -33,7 +33,7 @@ def parse_role(value: str) -> str:
     if code not in ROLES:
         raise RequestError("role: unknown contact role '{text}'; use one of {roles} (or "
                            "法定代表人, 实际控制人, 财务负责人, 资金主管/出纳, 经办人, 其他)",
-                           text=text, roles=', '.join(ROLES))
+                           text=text, roles=", ".join(ROLES))
     return code
 
 

@@ -48,7 +48,7 @@ def ensure_indicators(ws: Workspace, periods: Sequence[Period],
     missing = [p for p in periods if p not in loaded]
     if missing:
         raise NotFoundError("period(s) {missing} not loaded; load each first",
-                            missing=', '.join(missing))
+                            missing=", ".join(missing))
     computed: list[Period] = []
     for period in periods:
         if _stale(ws, period):

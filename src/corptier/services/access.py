@@ -117,4 +117,4 @@ def require(who: Principal, action: str) -> None:
     """ForbiddenError unless `who`'s role may do `action`."""
     if not who.can(action):
         raise ForbiddenError("the role {role} may not {action}", role=who.role,
-                             action=action.replace('_', ' '))
+                             action=action.replace("_", " "))

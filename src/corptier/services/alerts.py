@@ -278,7 +278,7 @@ def alert_counts(ws: Workspace, period: str, by: str = "tier") -> pd.DataFrame:
 
     if by not in ALERT_COUNT_BY:
         raise RequestError("unknown grouping '{by}'; use one of {groupings}", by=by,
-                           groupings=', '.join(ALERT_COUNT_BY))
+                           groupings=", ".join(ALERT_COUNT_BY))
     p = Period(period)
     with UnitOfWork(ws.db) as uow:
         columns = uow.alerts.period_counts(p, by)

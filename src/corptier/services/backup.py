@@ -85,7 +85,7 @@ def backup_workspace(ws: Workspace, dest: Path | str) -> BackupResult:
         raise WorkspaceError("could not take a consistent backup of {root} in {attempts} "
                              "attempts: periods {stale} were being closed while it was copied; "
                              "try again when no close is running", root=ws.root, attempts=ATTEMPTS,
-                             stale=', '.join(stale))
+                             stale=", ".join(stale))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

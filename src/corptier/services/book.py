@@ -273,7 +273,7 @@ def _scope_params(who: Principal) -> dict[str, Any]:
 
 def _check_query(query: BookQuery) -> None:
     if query.sort not in SORTS:
-        raise ParameterError("sort must be one of {sorts}; got {sort!r}", sorts=', '.join(SORTS),
+        raise ParameterError("sort must be one of {sorts}; got {sort!r}", sorts=", ".join(SORTS),
                              sort=query.sort)
     if not 1 <= query.size <= MAX_PAGE_SIZE:
         raise ParameterError("page size must be 1 to {limit}; got {size}", limit=MAX_PAGE_SIZE,
@@ -283,7 +283,7 @@ def _check_query(query: BookQuery) -> None:
     unknown = set(query.filters) - set(FILTERS)
     if unknown:
         raise ParameterError("unknown filter {filter!r}; use {filters}", filter=sorted(unknown)[0],
-                             filters=', '.join(FILTERS))
+                             filters=", ".join(FILTERS))
 
 
 def _dicts(rel: Any) -> list[dict[str, Any]]:

@@ -110,7 +110,7 @@ def edit_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *
     unknown = set(changes) - set(rules.FIELDS)
     if unknown:
         raise RequestError("unknown contact field(s): {unknown}",
-                           unknown=', '.join(sorted(unknown)))
+                           unknown=", ".join(sorted(unknown)))
     now = _naive(clock())
     with UnitOfWork(ws.db) as uow:
         contact = _get(uow, contact_id)

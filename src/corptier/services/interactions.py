@@ -146,7 +146,7 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
     missing = [f for f in rules.REQUIRED if f not in columns.values()]
     if missing:
         raise ContractError("{name}: row 1: the header has no column for {missing} (e.g. "
-                            "客户编号, 日期, 类型)", name=source.name, missing=', '.join(missing))
+                            "客户编号, 日期, 类型)", name=source.name, missing=", ".join(missing))
     actor, who = bulk_editor(ws, by)
     today = _latest_day(now)
     checked: list[tuple[int, dict[str, Any]]] = []

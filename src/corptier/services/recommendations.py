@@ -222,7 +222,7 @@ def recommend_customer(ws: Workspace, customer_id: str, period: str | None = Non
     if frame.num_rows == 0:
         raise NotFoundError("customer {customer} is not among the customers of {period} who get "
                             "recommendations (relationship status {statuses})",
-                            customer=customer_id, period=p, statuses=', '.join(settings.statuses))
+                            customer=customer_id, period=p, statuses=", ".join(settings.statuses))
     row = frame.to_pylist()[0]
     held = tuple(c for c in settings.categories if row[f"has_{c}"])
     t = translator_for(lang or ws.config.workspace.language)

@@ -49,7 +49,7 @@ def check_links(ws: Workspace, role: str, rm_id: str | None, team: str | None,
     branch head: sub-branches), checked against the roster; RequestError naming the field."""
     if role not in ROLES:
         raise RequestError("unknown role '{role}'; use one of {roles}", role=role,
-                           roles=', '.join(ROLES))
+                           roles=", ".join(ROLES))
     members = tuple(dict.fromkeys(m.strip() for m in team_members if m.strip()))
     branches = tuple(dict.fromkeys(b.strip() for b in sub_branches if b.strip()))
     rm = (rm_id or "").strip() or None
@@ -65,7 +65,7 @@ def check_links(ws: Workspace, role: str, rm_id: str | None, team: str | None,
     for other, present in given.items():
         if present and other != role:
             raise RequestError("the role {role} takes no {other} links", role=role,
-                               other=other.replace('_', ' '))
+                               other=other.replace("_", " "))
     _check_roster(ws, (rm,) if rm else members, branches)
     return Links(rm, team_name, members, branches)
 

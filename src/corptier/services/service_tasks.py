@@ -37,7 +37,7 @@ def list_service_tasks(ws: Workspace, *, rm_id: str | None = None, user: str | N
     one status (open, done, superseded, all), or only the overdue ones."""
     if status not in STATUSES:
         raise RequestError("unknown task status '{status}'; use one of {statuses}", status=status,
-                           statuses=', '.join(STATUSES))
+                           statuses=", ".join(STATUSES))
     today = _naive(clock()).date()
     with UnitOfWork(ws.db) as uow:
         if user is not None:
@@ -83,7 +83,7 @@ def service_kpis(ws: Workspace, period: str, by: str = "tier", *,
 
     if by not in KPI_BY:
         raise RequestError("unknown grouping '{by}'; use one of {groupings}", by=by,
-                           groupings=', '.join(KPI_BY))
+                           groupings=", ".join(KPI_BY))
     p = Period.parse(period)
     today = _naive(clock()).date()
     with UnitOfWork(ws.db) as uow:

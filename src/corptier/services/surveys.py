@@ -89,7 +89,7 @@ def find_questionnaire(ws: Workspace, ref: str) -> Questionnaire:
     if len(found) > 1:
         raise RequestError("questionnaire '{wanted}' has versions {versions}: name one as "
                            "{wanted}@VERSION", wanted=wanted,
-                           versions=', '.join(q.version for q in found))
+                           versions=", ".join(q.version for q in found))
     return found[0]
 
 

@@ -59,7 +59,7 @@ def add_user(ws: Workspace, name: str, role: str | None = None, *, by: str | Non
         role = role or ("admin" if first else "user")
         if role not in ROLES:
             raise RequestError("unknown role '{role}'; use one of {roles}", role=role,
-                               roles=', '.join(ROLES))
+                               roles=", ".join(ROLES))
         if first and role != "admin":
             raise RequestError("the first user of a workspace must be an admin (who adds the "
                                "others)")
@@ -153,7 +153,7 @@ def set_language(ws: Workspace, name: str, language: str) -> str:
 
     if language not in LANGUAGES:
         raise RequestError("language must be one of {languages}; got {language!r}",
-                           languages=', '.join(sorted(LANGUAGES)), language=language)
+                           languages=", ".join(sorted(LANGUAGES)), language=language)
     with UnitOfWork(ws.db) as uow:
         _user(uow, normalise_name(name)).language = language
     return language
