@@ -133,8 +133,9 @@ def restore_workspace(src: Path | str, directory: Path | str, *,
 # --- files -----------------------------------------------------------------------------------
 def _new_folder(path: Path, what: str) -> None:
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise WorkspaceError("cannot {what} into {path}: it already exists and is not empty",
-                             what=what, path=path)
+        template = {"backup": "cannot backup into {path}: it already exists and is not empty",
+                    "restore": "cannot restore into {path}: it already exists and is not empty"}
+        raise WorkspaceError(template[what], path=path)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 

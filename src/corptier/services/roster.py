@@ -57,9 +57,10 @@ def check_links(ws: Workspace, role: str, rm_id: str | None, team: str | None,
     wanted = {"rm": rm is not None, "team_head": bool(team_name and members),
               "branch_head": bool(branches)}
     if role in wanted and not wanted[role]:
-        need = {"rm": "--rm (the RM id)", "team_head": "--team and --member (the team's RM ids)",
-                "branch_head": "--sub-branch"}[role]
-        raise RequestError("the role {role} needs {need}", role=role, need=need)
+        need = {"rm": "the role {role} needs --rm (the RM id)",
+                "team_head": "the role {role} needs --team and --member (the team's RM ids)",
+                "branch_head": "the role {role} needs --sub-branch"}[role]
+        raise RequestError(need, role=role)
     given = {"rm": rm is not None, "team_head": bool(team_name or members),
              "branch_head": bool(branches)}
     for other, present in given.items():
