@@ -106,3 +106,22 @@ def test_service_errors_are_said_in_chinese(tmp_path: Path) -> None:
     closed = NotFoundError("period {period} has not been closed; close it first",
                            period="2025-01")
     assert closed.say("zh-CN") == "期次 2025-01 尚未关账；请先关账"
+
+
+def test_every_refusal_is_one_whole_translated_sentence() -> None:
+    from babel.messages.pofile import read_po
+
+    from corptier.services.access import FORBIDDEN, PERMISSIONS
+    from corptier.services.users import ADMIN_ONLY
+
+    assert set(FORBIDDEN) == set(PERMISSIONS)
+    po = Path(corptier.__file__).parent / "locales" / "zh_CN" / "LC_MESSAGES" / "corptier.po"
+    with po.open("rb") as handle:
+        zh = {m.id: m.string for m in read_po(handle) if m.id}
+    templates = [*FORBIDDEN.values(), *(t for pair in ADMIN_ONLY.values() for t in pair)]
+    assert all(zh.get(t) for t in templates), [t for t in templates if not zh.get(t)]
+    from corptier.errors import ForbiddenError
+
+    refused = ForbiddenError(FORBIDDEN["view_contacts"], role="analyst")
+    assert str(refused) == "the role analyst may not view contacts"
+    assert refused.say("zh-CN") == "角色 analyst 无权查看联系人"

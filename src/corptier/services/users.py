@@ -227,13 +227,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
 
 
+ADMIN_ONLY = {
+    "add users": (
+        "only an admin may add users: act with an admin's API token",
+        "only an admin may add users; {by} is not one"),
+    "disable users": (
+        "only an admin may disable users: act with an admin's API token",
+        "only an admin may disable users; {by} is not one"),
+    "give other users tokens": (
+        "only an admin may give other users tokens: act with an admin's API token",
+        "only an admin may give other users tokens; {by} is not one"),
+    "grant roles": (
+        "only an admin may grant roles: act with an admin's API token",
+        "only an admin may grant roles; {by} is not one"),
+    "reset other users' passwords": (
+        "only an admin may reset other users' passwords: act with an admin's API token",
+        "only an admin may reset other users' passwords; {by} is not one"),
+}
+"""What only an admin may do → the refusal's templates (without a user; with one who is not)."""
+
+
 def _admin(uow: UnitOfWork, by: str | None, what: str) -> str:
     if by is None:
-        raise ApprovalError("only an admin may {what}: act with an admin's API token", what=what)
+        raise ApprovalError(ADMIN_ONLY[what][0])
     user = uow.users.by_name(normalise_name(by))
     if user is None or user.disabled or user.role != "admin":
-        raise ApprovalError("only an admin may {what}; {by} is not one", what=what,
-                            by=normalise_name(by))
+        raise ApprovalError(ADMIN_ONLY[what][1], by=normalise_name(by))
     return user.name
 
 
