@@ -6,6 +6,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+import pytest
+
 import corptier
 from corptier.errors import ERRORS, CorptierError
 
@@ -78,3 +80,48 @@ def test_every_translated_error_template_keeps_its_placeholders() -> None:
             got = {f for _, f, _, _ in fields.parse(str(message.string)) if f}
             assert got == want, (po.parent.parent.name, message.id,
                                  re.sub(r"\s+", " ", str(message.string)))
+
+
+def test_service_errors_are_said_in_chinese(tmp_path: Path) -> None:
+    from corptier.errors import NotFoundError, RequestError, WorkspaceError
+    from corptier.workspace import Workspace
+
+    # a converted raise site: the template and its values travel with the error
+    root = tmp_path.resolve()
+    with pytest.raises(WorkspaceError) as caught:
+        Workspace.open(root)
+    exc = caught.value
+    assert exc.template.startswith("{root} is not a corptier workspace")
+    assert exc.values == {"root": root, "config": "corptier.toml"}
+    assert str(exc) == (f"{root} is not a corptier workspace (no corptier.toml); create one "
+                        f"with 'corptier init {root}' or pass --workspace")
+    assert exc.say("zh-CN") == (f"{root} 不是 corptier 工作区（没有 corptier.toml）；"
+                                f"请用“corptier init {root}”创建，或指定 --workspace")
+    assert exc.say("en") == str(exc)
+    # a number format in the template survives translation
+    note = RequestError("--note: at most {limit:,} characters; got {count:,}",
+                        limit=2000, count=12345)
+    assert str(note) == "--note: at most 2,000 characters; got 12,345"
+    assert note.say("zh-CN") == "--note：最多 2,000 个字符；收到 12,345 个"
+    closed = NotFoundError("period {period} has not been closed; close it first",
+                           period="2025-01")
+    assert closed.say("zh-CN") == "期次 2025-01 尚未关账；请先关账"
+
+
+def test_every_refusal_is_one_whole_translated_sentence() -> None:
+    from babel.messages.pofile import read_po
+
+    from corptier.services.access import FORBIDDEN, PERMISSIONS
+    from corptier.services.users import ADMIN_ONLY
+
+    assert set(FORBIDDEN) == set(PERMISSIONS)
+    po = Path(corptier.__file__).parent / "locales" / "zh_CN" / "LC_MESSAGES" / "corptier.po"
+    with po.open("rb") as handle:
+        zh = {m.id: m.string for m in read_po(handle) if m.id}
+    templates = [*FORBIDDEN.values(), *(t for pair in ADMIN_ONLY.values() for t in pair)]
+    assert all(zh.get(t) for t in templates), [t for t in templates if not zh.get(t)]
+    from corptier.errors import ForbiddenError
+
+    refused = ForbiddenError(FORBIDDEN["view_contacts"], role="analyst")
+    assert str(refused) == "the role analyst may not view contacts"
+    assert refused.say("zh-CN") == "角色 analyst 无权查看联系人"

@@ -45,10 +45,9 @@ class Workspace:
         root = Path(root).resolve()
         config_path = root / CONFIG_FILE
         if not config_path.is_file():
-            raise WorkspaceError(
-                f"{root} is not a corptier workspace (no {CONFIG_FILE}); "
-                f"create one with 'corptier init {root}' or pass --workspace"
-            )
+            raise WorkspaceError("{root} is not a corptier workspace (no {config}); create one "
+                                 "with 'corptier init {root}' or pass --workspace", root=root,
+                                 config=CONFIG_FILE)
         return cls(root, load_config(config_path))
 
     @classmethod
@@ -64,7 +63,7 @@ class Workspace:
         the migrated app database; if any step fails, remove what was created."""
         root = Path(root).resolve()
         if (root / CONFIG_FILE).exists():
-            raise WorkspaceError(f"{root} is already a workspace; open it instead")
+            raise WorkspaceError("{root} is already a workspace; open it instead", root=root)
         url = database_url or "sqlite:///db.sqlite"
         config = WorkspaceConfig.model_validate(
             {
@@ -177,10 +176,9 @@ class Workspace:
 
         path = self.sqlite_path
         if path is not None and not path.is_file():
-            raise WorkspaceError(
-                f"{self.root}: the app database {path} is missing; restore it from a backup "
-                "of the workspace, or create a new workspace with 'corptier init'"
-            )
+            raise WorkspaceError("{root}: the app database {path} is missing; restore it from a "
+                                 "backup of the workspace, or create a new workspace with "
+                                 "'corptier init'", root=self.root, path=path)
         return make_engine(self.database_url)
 
 

@@ -64,7 +64,7 @@ def test_contacts_are_masked_unless_full_and_a_stale_edit_is_one_line(ws: str,
     code, out, err = run("archive", "contact", "edit", contact_id, "--version", "1",
                          "--phone", "13900000000", "--by", "li", "-w", ws)
     assert code == 8 and out == "" and len(err.strip().splitlines()) == 1
-    assert err.startswith("错误：") and "changed by wang" in err and "now version 2" in err
+    assert err.startswith("错误：") and "被 wang 修改" in err and "现为第 2 版" in err
     code, out, _ = run("archive", "contact", "remove", contact_id, "--version", "2", "--by",
                        "li", "-w", ws)
     assert code == 0 and "已由 li 删除" in out

@@ -73,4 +73,4 @@ def test_campaign_import_and_results(ws: Workspace, tmp_path: Path) -> None:
     code, out = run("survey", "results", campaign, "--json", "-w", w)
     assert code == 0 and '"nps": 0.0' in out and '"customer_id": "C2"' in out
     code, out = run("survey", "import", "99", str(sheet), "--by", "li", "-w", w)
-    assert code != 0 and "no survey campaign 99" in out and "Traceback" not in out
+    assert code != 0 and "调研活动 99 不存在" in out and "Traceback" not in out

@@ -131,7 +131,8 @@ def load_alert_rules(path: str | Path) -> AlertRules:
                                          f"{MAX_STANDARD_BYTES:,} bytes")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read alert rules {path}: {exc.strerror or exc}") from None
+        raise StandardError("cannot read alert rules {path}: {reason}", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise AlertRulesError([Issue(str(path), None, "", "the file is not UTF-8 text")]) from None
     return parse_alert_rules(text, str(path))

@@ -31,9 +31,9 @@ def parse_role(value: str) -> str:
     text = (value or "").strip()
     code = ROLE_ALIASES.get(text, text.lower())
     if code not in ROLES:
-        raise RequestError(f"role: unknown contact role '{text}'; use one of "
-                           f"{', '.join(ROLES)} (or 法定代表人, 实际控制人, 财务负责人, "
-                           "资金主管/出纳, 经办人, 其他)")
+        raise RequestError("role: unknown contact role '{text}'; use one of {roles} (or "
+                           "法定代表人, 实际控制人, 财务负责人, 资金主管/出纳, 经办人, 其他)",
+                           text=text, roles=", ".join(ROLES))
     return code
 
 
@@ -46,12 +46,12 @@ def check_contact(values: Mapping[str, Any], today: date) -> dict[str, Any]:
     out["name"] = _limit(name, MAX_NAME, "name")
     phone = _text(values.get("phone"))
     if phone is not None and not PHONE.match(phone):
-        raise RequestError(f"phone: '{phone}' is not a phone number (digits, spaces, '-', "
-                           "an optional leading '+')")
+        raise RequestError("phone: '{phone}' is not a phone number (digits, spaces, '-', an "
+                           "optional leading '+')", phone=phone)
     out["phone"] = phone
     email = _text(values.get("email"))
     if email is not None and (len(email) > MAX_EMAIL or not EMAIL.match(email)):
-        raise RequestError(f"email: '{email[:MAX_EMAIL]}' is not an e-mail address")
+        raise RequestError("email: '{email}' is not an e-mail address", email=email[:MAX_EMAIL])
     out["email"] = email
     position = _text(values.get("position"))
     out["position"] = None if position is None else _limit(position, MAX_POSITION, "position")
@@ -59,7 +59,7 @@ def check_contact(values: Mapping[str, Any], today: date) -> dict[str, Any]:
     if isinstance(verified, str):
         verified = parse_day(verified, "verified_on") if verified.strip() else None
     if verified is not None and verified > today:
-        raise RequestError(f"verified_on: {verified.isoformat()} is after today")
+        raise RequestError("verified_on: {verified} is after today", verified=verified.isoformat())
     out["verified_on"] = verified
     out["primary"] = bool(values.get("primary"))
     if out["phone"] is None and out["email"] is None:
@@ -102,7 +102,8 @@ def parse_day(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise RequestError(f"{field}: a date is written YYYY-MM-DD; got '{value}'") from None
+        raise RequestError("{field}: a date is written YYYY-MM-DD; got '{value}'", field=field,
+                           value=value) from None
 
 
 def _text(value: Any) -> str | None:
@@ -114,5 +115,6 @@ def _text(value: Any) -> str | None:
 
 def _limit(text: str, limit: int, field: str) -> str:
     if len(text) > limit:
-        raise RequestError(f"{field}: at most {limit} characters; got {len(text)}")
+        raise RequestError("{field}: at most {limit} characters; got {count}", field=field,
+                           limit=limit, count=len(text))
     return text

@@ -154,7 +154,8 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
                                             f"{MAX_STANDARD_BYTES:,} bytes")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read questionnaire {path}: {exc.strerror or exc}") from None
+        raise StandardError("cannot read questionnaire {path}: {reason}", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise QuestionnaireError([Issue(str(path), None, "", "the file is not UTF-8 text")]
                                  ) from None

@@ -75,7 +75,9 @@ def _read(path: Path, what: str) -> tuple[dict[str, Any], dict[Loc, int], str]:
                 f"{MAX_STANDARD_BYTES:,} bytes for a {what}")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        template = {"rule file": "cannot read rule file {path}: {reason}",
+                    "service catalogue": "cannot read service catalogue {path}: {reason}"}[what]
+        raise StandardError(template, path=path, reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise CatalogueValidationError(
             [Issue(source, None, "", "the file is not UTF-8 text")]) from None

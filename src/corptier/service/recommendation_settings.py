@@ -96,8 +96,8 @@ def load_recommendation_settings(path: str | Path) -> RecommendationSettings:
                 f"the file is larger than {MAX_STANDARD_BYTES:,} bytes"))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read recommendation settings {path}: "
-                            f"{exc.strerror or exc}") from None
+        raise StandardError("cannot read recommendation settings {path}: {reason}", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise RecommendationSettingsError([Issue(str(path), None, "",
                                                  "the file is not UTF-8 text")]) from None

@@ -39,8 +39,11 @@ def customers_rm(ws: Workspace, customer_ids: list[str]) -> dict[str, str | None
 
 def _missing(ws: Workspace, customer_id: str) -> None:
     periods = ws.periods(CUSTOMERS)
-    where = f"the customers loaded for {periods[-1]}" if periods else "any loaded period"
-    raise NotFoundError(f"customer {customer_id} is not among {where}")
+    if not periods:
+        raise NotFoundError("customer {customer} is not among any loaded period",
+                            customer=customer_id)
+    raise NotFoundError("customer {customer} is not among the customers loaded for {period}",
+                        customer=customer_id, period=periods[-1])
 
 
 def has_users(ws: Workspace) -> bool:
@@ -86,9 +89,11 @@ def _checked(ws: Workspace, name: str | None, customer_id: str, action: str,
     from corptier.services.book import in_scope
 
     if name is None:
-        raise RequestError(f"{field}: this workspace has users: say who acts (CORPTIER_TOKEN)")
+        raise RequestError("{field}: this workspace has users: say who acts (CORPTIER_TOKEN)",
+                           field=field)
     who = principal(ws, acting_name(ws, name, field))
     require(who, action)
     if customer_id not in in_scope(ws, who, [customer_id]):
-        raise ForbiddenError(f"customer {customer_id} is not in the book of {who.name}")
+        raise ForbiddenError("customer {customer} is not in the book of {name}",
+                             customer=customer_id, name=who.name)
     return who.name

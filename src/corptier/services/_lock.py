@@ -79,10 +79,10 @@ def _acquire(handle: IO[str], path: Path, wait: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise WorkspaceError(
-                    f"{path.parent}: another command is changing this workspace "
-                    f"({_holder(path)}); waited {wait:g} s, try again when it has finished"
-                ) from None
+                raise WorkspaceError("{folder}: another command is changing this workspace "
+                                     "({holder}); waited {wait:g} s, try again when it has "
+                                     "finished", folder=path.parent, holder=_holder(path),
+                                     wait=wait) from None
             time.sleep(POLL_SECONDS)
 
 

@@ -47,9 +47,8 @@ def ensure_indicators(ws: Workspace, periods: Sequence[Period],
     loaded = set(ws.periods("customers"))
     missing = [p for p in periods if p not in loaded]
     if missing:
-        raise NotFoundError(
-            f"period(s) {', '.join(missing)} not loaded; load each first"
-        )
+        raise NotFoundError("period(s) {missing} not loaded; load each first",
+                            missing=", ".join(missing))
     computed: list[Period] = []
     for period in periods:
         if _stale(ws, period):

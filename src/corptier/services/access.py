@@ -113,7 +113,24 @@ def principal_by_token(ws: Workspace, token: str) -> Principal:
         return principal_of(user)
 
 
+FORBIDDEN = {
+    "read_book": "the role {role} may not read book",
+    "export_book": "the role {role} may not export book",
+    "request_override": "the role {role} may not request override",
+    "decide_override": "the role {role} may not decide override",
+    "revoke_override": "the role {role} may not revoke override",
+    "handle_alert": "the role {role} may not handle alert",
+    "edit_archive": "the role {role} may not edit archive",
+    "view_contacts": "the role {role} may not view contacts",
+    "complete_task": "the role {role} may not complete task",
+    "read_service_kpis": "the role {role} may not read service kpis",
+    "read_audit": "the role {role} may not read audit",
+    "admin_users": "the role {role} may not admin users",
+}
+"""Action → the refusal's template (one whole sentence per action, so each is translated)."""
+
+
 def require(who: Principal, action: str) -> None:
     """ForbiddenError unless `who`'s role may do `action`."""
     if not who.can(action):
-        raise ForbiddenError(f"the role {who.role} may not {action.replace('_', ' ')}")
+        raise ForbiddenError(FORBIDDEN[action], role=who.role)

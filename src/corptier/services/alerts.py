@@ -137,9 +137,9 @@ def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None
     except StandardError as exc:
         if not after_close:
             raise
-        raise StandardError(
-            f"period {p} is published, but its alerts were not evaluated: {exc}\ncorrect the "
-            f"alert rules and run 'corptier alerts evaluate --period {p}'") from None
+        raise StandardError("period {period} is published, but its alerts were not evaluated: "
+                            "{error}\ncorrect the alert rules and run 'corptier alerts evaluate "
+                            "--period {period}'", period=p, error=exc) from None
     with writing(ws, f"alerts {p}"):  # one evaluation at a time (a close already holds it)
         return _evaluate(ws, p, rules, now, by)
 
@@ -277,7 +277,8 @@ def alert_counts(ws: Workspace, period: str, by: str = "tier") -> pd.DataFrame:
     import pandas as pd
 
     if by not in ALERT_COUNT_BY:
-        raise RequestError(f"unknown grouping '{by}'; use one of {', '.join(ALERT_COUNT_BY)}")
+        raise RequestError("unknown grouping '{by}'; use one of {groupings}", by=by,
+                           groupings=", ".join(ALERT_COUNT_BY))
     p = Period(period)
     with UnitOfWork(ws.db) as uow:
         columns = uow.alerts.period_counts(p, by)
@@ -317,16 +318,16 @@ def _mine(ws: Workspace, name: str) -> tuple[list[str], bool]:
     try:
         who = principal(ws, name)
     except AuthenticationError:
-        raise RequestError(f"--mine: {name} is not an enabled user of this workspace; add "
-                           "users and link each RM to their RM id (corptier user grant NAME "
-                           "--role rm --rm RM_ID)") from None
+        raise RequestError("--mine: {name} is not an enabled user of this workspace; add users "
+                           "and link each RM to their RM id (corptier user grant NAME --role rm "
+                           "--rm RM_ID)", name=name) from None
     if who.role == "rm" and who.rm_id:
         return [who.rm_id], False
     if who.role == "team_head":
         return list(who.scope.rm_ids), True
-    raise RequestError(f"--mine: user {who.name} ({who.role}) is neither a relationship "
-                       "manager linked to an RM id nor a team head; grant them one "
-                       "(corptier user grant)")
+    raise RequestError("--mine: user {name} ({role}) is neither a relationship manager linked to "
+                       "an RM id nor a team head; grant them one (corptier user grant)",
+                       name=who.name, role=who.role)
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -363,8 +364,8 @@ def _act(ws: Workspace, alert_id: int, by: str, note: str | None, action: str,
         else:
             values.update(closed_by=by, closed_at=now, note=text)
         if not uow.alerts.transition(alert.id, allowed, **values):
-            raise RequestError(f"alert {alert.id} was {alert.state} by someone else in the "
-                               "meantime; nothing was changed")
+            raise RequestError("alert {id} was {state} by someone else in the meantime; nothing "
+                               "was changed", id=alert.id, state=alert.state)
         after = _snapshot(alert)
         if action == "acknowledge" and text is not None:
             after["note"] = text
@@ -376,7 +377,7 @@ def _act(ws: Workspace, alert_id: int, by: str, note: str | None, action: str,
 def _get(uow: UnitOfWork, alert_id: int) -> Alert:
     alert = uow.alerts.get(alert_id)
     if alert is None:
-        raise NotFoundError(f"alert {alert_id} does not exist")
+        raise NotFoundError("alert {id} does not exist", id=alert_id)
     return alert
 
 

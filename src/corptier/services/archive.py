@@ -111,7 +111,7 @@ def customer_archive(ws: Workspace, customer_id: str, *, viewer: str | None = No
     reader(ws, viewer, customer_id)
     versions = master_data_history(ws, customer_id)
     if not versions:
-        raise NotFoundError(f"customer {customer_id} is not in any loaded period")
+        raise NotFoundError("customer {customer} is not in any loaded period", customer=customer_id)
     today = _today(clock)
     changes = mh.changes([{**v.values, "valid_from": v.valid_from} for v in versions])
     seen = [str(p) for p in ws.periods(CUSTOMERS)

@@ -32,10 +32,12 @@ def verify_audit_log(ws: Workspace) -> AuditVerification:
         check = uow.audit.verify()
     if check.ok:
         return AuditVerification(check.entries, check.head_hash)
-    where = (f"at entry {check.broken_id}" if check.broken_id is not None
-             else f"after entry {check.entries}")
-    raise AuditLogError(f"the audit log is broken {where}: {check.reason} "
-                        f"({check.entries} entries before it hold)")
+    if check.broken_id is not None:
+        raise AuditLogError("the audit log is broken at entry {id}: {reason} ({entries} entries "
+                            "before it hold)", id=check.broken_id, reason=check.reason,
+                            entries=check.entries)
+    raise AuditLogError("the audit log is broken after entry {entries}: {reason} ({entries} "
+                        "entries before it hold)", reason=check.reason, entries=check.entries)
 
 
 def attested_overrides(uow: UnitOfWork, period: str, period_end: date

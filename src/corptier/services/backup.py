@@ -82,10 +82,10 @@ def backup_workspace(ws: Workspace, dest: Path | str) -> BackupResult:
                 return BackupResult(target, files, kind, published, attempt)
             for leftover in (target / FILES, target / SQLITE_COPY, target / PG_DUMP):
                 _remove(leftover)
-        raise WorkspaceError(
-            f"could not take a consistent backup of {ws.root} in {ATTEMPTS} attempts: periods "
-            f"{', '.join(stale)} were being closed while it was copied; try again when no "
-            "close is running")
+        raise WorkspaceError("could not take a consistent backup of {root} in {attempts} "
+                             "attempts: periods {stale} were being closed while it was copied; "
+                             "try again when no close is running", root=ws.root, attempts=ATTEMPTS,
+                             stale=", ".join(stale))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -122,8 +122,8 @@ def restore_workspace(src: Path | str, directory: Path | str, *,
             published = uow.runs.published_periods()
         ws.db.dispose()
         if published != manifest["published"]:
-            raise WorkspaceError(f"the restored database of {target} does not hold the runs "
-                                 "the backup recorded; the backup is damaged")
+            raise WorkspaceError("the restored database of {target} does not hold the runs the "
+                                 "backup recorded; the backup is damaged", target=target)
         return RestoreResult(target, count, kind, published)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -133,7 +133,9 @@ def restore_workspace(src: Path | str, directory: Path | str, *,
 # --- files -----------------------------------------------------------------------------------
 def _new_folder(path: Path, what: str) -> None:
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise WorkspaceError(f"cannot {what} into {path}: it already exists and is not empty")
+        template = {"backup": "cannot backup into {path}: it already exists and is not empty",
+                    "restore": "cannot restore into {path}: it already exists and is not empty"}
+        raise WorkspaceError(template[what], path=path)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
@@ -205,11 +207,13 @@ def _read_manifest(source: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise WorkspaceError(f"{source} is not a corptier backup (no {MANIFEST})") from None
+        raise WorkspaceError("{source} is not a corptier backup (no {manifest})", source=source,
+                             manifest=MANIFEST) from None
     except (OSError, ValueError) as exc:
-        raise WorkspaceError(f"the backup manifest {path} cannot be read: {exc}") from None
+        raise WorkspaceError("the backup manifest {path} cannot be read: {error}", path=path,
+                             error=exc) from None
     if not isinstance(doc, dict) or doc.get("database") not in ("sqlite", "postgresql"):
-        raise WorkspaceError(f"the backup manifest {path} is not one corptier writes")
+        raise WorkspaceError("the backup manifest {path} is not one corptier writes", path=path)
     return doc
 
 
@@ -217,10 +221,11 @@ def _verify(source: Path, manifest: dict[str, Any]) -> None:
     for name, digest in manifest.get("files", {}).items():
         path = source / name
         if not path.is_file():
-            raise WorkspaceError(f"the backup {source} is incomplete: {name} is missing")
+            raise WorkspaceError("the backup {source} is incomplete: {name} is missing",
+                                 source=source, name=name)
         if _sha256(path) != digest:
-            raise WorkspaceError(f"the backup {source} is damaged: {name} differs from the "
-                                 "copy that was taken")
+            raise WorkspaceError("the backup {source} is damaged: {name} differs from the copy "
+                                 "that was taken", source=source, name=name)
 
 
 def _set_database_url(root: Path, url: str) -> None:
@@ -257,7 +262,7 @@ def _dump_database(ws: Workspace, target: Path) -> str:
     db = _sqlite_path(ws)
     if db is not None:
         if not db.is_file():
-            raise WorkspaceError(f"the app database {db} is missing; nothing to back up")
+            raise WorkspaceError("the app database {db} is missing; nothing to back up", db=db)
         _sqlite_copy(db, target / SQLITE_COPY)
         return "sqlite"
     if not ws.database_url.startswith("postgresql"):
@@ -291,12 +296,12 @@ def _pg_conninfo(url: str) -> tuple[str, str | None]:
 
 def _run_pg(command: list[str], tool: str) -> None:
     if shutil.which(tool) is None:
-        raise WorkspaceError(f"{tool} (the PostgreSQL client) is not installed; it is needed "
-                             "to back up or restore a PostgreSQL workspace")
+        raise WorkspaceError("{tool} (the PostgreSQL client) is not installed; it is needed to "
+                             "back up or restore a PostgreSQL workspace", tool=tool)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
-        raise WorkspaceError(f"{tool} failed: {detail}")
+        raise WorkspaceError("{tool} failed: {detail}", tool=tool, detail=detail)
 
 
 def _published_in_copy(ws: Workspace, target: Path, kind: str) -> dict[str, str]:

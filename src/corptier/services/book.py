@@ -135,7 +135,8 @@ def customer_record(ws: Workspace, who: Principal, customer_id: str,
     with _Book(ws, who, period) as book:
         rows = book.rows("SELECT * FROM book WHERE customer_id = $id", {"id": customer_id})
         if not rows:
-            raise NotFoundError(f"customer {customer_id} is not in your book for {book.period}")
+            raise NotFoundError("customer {customer} is not in your book for {period}",
+                                customer=customer_id, period=book.period)
         return rows[0]
 
 
@@ -164,7 +165,7 @@ def in_scope(ws: Workspace, who: Principal, customer_ids: Sequence[str]) -> set[
 def check_in_scope(ws: Workspace, who: Principal, customer_id: str) -> None:
     """NotFoundError (not "forbidden": nothing is told of it) unless `who` sees the customer."""
     if customer_id not in in_scope(ws, who, [customer_id]):
-        raise NotFoundError(f"customer {customer_id} is not in your book")
+        raise NotFoundError("customer {customer} is not in your book", customer=customer_id)
 
 
 def customer_history(ws: Workspace, who: Principal, customer_id: str,
@@ -272,14 +273,17 @@ def _scope_params(who: Principal) -> dict[str, Any]:
 
 def _check_query(query: BookQuery) -> None:
     if query.sort not in SORTS:
-        raise ParameterError(f"sort must be one of {', '.join(SORTS)}; got {query.sort!r}")
+        raise ParameterError("sort must be one of {sorts}; got {sort!r}", sorts=", ".join(SORTS),
+                             sort=query.sort)
     if not 1 <= query.size <= MAX_PAGE_SIZE:
-        raise ParameterError(f"page size must be 1 to {MAX_PAGE_SIZE}; got {query.size}")
+        raise ParameterError("page size must be 1 to {limit}; got {size}", limit=MAX_PAGE_SIZE,
+                             size=query.size)
     if query.page < 1:
-        raise ParameterError(f"page must be 1 or more; got {query.page}")
+        raise ParameterError("page must be 1 or more; got {page}", page=query.page)
     unknown = set(query.filters) - set(FILTERS)
     if unknown:
-        raise ParameterError(f"unknown filter {sorted(unknown)[0]!r}; use {', '.join(FILTERS)}")
+        raise ParameterError("unknown filter {filter!r}; use {filters}", filter=sorted(unknown)[0],
+                             filters=", ".join(FILTERS))
 
 
 def _dicts(rel: Any) -> list[dict[str, Any]]:
@@ -312,8 +316,8 @@ class _Book:
     def _view_sql(self) -> str:
         tiers = self.ws.partition_file(PUBLISHED_TIERS, self.period)
         if not tiers.is_file():
-            raise NotFoundError(f"the published tiers of {self.period} are missing; close "
-                                f"{self.period} again")
+            raise NotFoundError("the published tiers of {period} are missing; close {period} again",
+                                period=self.period)
         customers = _partition(self.ws, CUSTOMERS, self.period) if "c" in self.joins else None
         indicators = (_partition(self.ws, CUSTOMER_INDICATORS, self.period)
                       if "i" in self.joins else None)

@@ -109,7 +109,8 @@ def edit_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *
     changed it when it is no longer at that version (nothing is changed then)."""
     unknown = set(changes) - set(rules.FIELDS)
     if unknown:
-        raise RequestError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+        raise RequestError("unknown contact field(s): {unknown}",
+                           unknown=", ".join(sorted(unknown)))
     now = _naive(clock())
     with UnitOfWork(ws.db) as uow:
         contact = _get(uow, contact_id)
@@ -174,18 +175,21 @@ def _stale(uow: UnitOfWork, contact_id: int, version: int) -> ApprovalError:
     if contact is None:
         entries = uow.audit.for_entity(rules.ENTITY, str(contact_id))
         last = entries[-1] if entries else None
-        who = f" by {last.actor} at {last.at:%Y-%m-%d %H:%M} UTC" if last is not None else ""
-        return ApprovalError(f"contact {contact_id} was removed{who}; nothing was changed")
-    return ApprovalError(
-        f"contact {contact_id} was changed by {contact.updated_by} at "
-        f"{contact.updated_at:%Y-%m-%d %H:%M} UTC (now version {contact.version}; you edited "
-        f"version {version}); nothing was changed: list the contacts again and redo the edit")
+        if last is None:
+            return ApprovalError("contact {id} was removed; nothing was changed", id=contact_id)
+        return ApprovalError("contact {id} was removed by {by} at {at:%Y-%m-%d %H:%M} UTC; nothing "
+                             "was changed", id=contact_id, by=last.actor, at=last.at)
+    return ApprovalError("contact {id} was changed by {updated_by} at {updated_at:%Y-%m-%d %H:%M} "
+                         "UTC (now version {version}; you edited version {edited}); nothing was "
+                         "changed: list the contacts again and redo the edit", id=contact_id,
+                         updated_by=contact.updated_by, updated_at=contact.updated_at,
+                         version=contact.version, edited=version)
 
 
 def _get(uow: UnitOfWork, contact_id: int) -> Contact:
     contact = uow.contacts.get(contact_id)
     if contact is None:
-        raise NotFoundError(f"contact {contact_id} does not exist")
+        raise NotFoundError("contact {id} does not exist", id=contact_id)
     return contact
 
 

@@ -49,7 +49,8 @@ def tier_names(ws: Workspace, period: str) -> list[TierName]:
     with UnitOfWork(ws.db) as uow:
         run = uow.runs.published(Period(period))
         if run is None:
-            raise NotFoundError(f"period {period} has not been closed; close it first")
+            raise NotFoundError("period {period} has not been closed; close it first",
+                                period=period)
         standard = standard_of(run)
     return [TierName(t.code, t.name_zh, t.name_en or t.code) for t in standard.tiers]
 

@@ -61,7 +61,8 @@ def export_snapshot(result: IndicatorResult, out: Path | str) -> Path:
     decimals, text that a spreadsheet would run as a formula prefixed with `'`)."""
     out = Path(out)
     if out.suffix.lower() not in EXPORT_FORMATS:
-        raise ParameterError(f"the snapshot file must end in .parquet or .csv; got {out.name!r}")
+        raise ParameterError("the snapshot file must end in .parquet or .csv; got {name!r}",
+                             name=out.name)
     table = pq.read_table(result.customer_path)
     with writing_file(out):
         out.parent.mkdir(parents=True, exist_ok=True)

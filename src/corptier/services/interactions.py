@@ -108,8 +108,8 @@ def log_interaction(ws: Workspace, by: str | None, *, customer_id: str,
     by = editor(ws, by, fields["customer_id"])
     rms = customers_rm(ws, [fields["customer_id"]])
     if fields["customer_id"] not in rms:
-        raise NotFoundError(f"customer {fields['customer_id']} is not among the customers of "
-                            "the latest loaded period")
+        raise NotFoundError("customer {customer} is not among the customers of the latest loaded "
+                            "period", customer=fields['customer_id'])
     with UnitOfWork(ws.db) as uow:
         added = uow.interactions.add(Interaction(
             **_columns(fields), rm_id=rms[fields["customer_id"]], source="cli",
@@ -145,8 +145,8 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
     columns = rules.map_headers(headers)
     missing = [f for f in rules.REQUIRED if f not in columns.values()]
     if missing:
-        raise ContractError(f"{source.name}: row 1: the header has no column for "
-                            f"{', '.join(missing)} (e.g. 客户编号, 日期, 类型)")
+        raise ContractError("{name}: row 1: the header has no column for {missing} (e.g. "
+                            "客户编号, 日期, 类型)", name=source.name, missing=", ".join(missing))
     actor, who = bulk_editor(ws, by)
     today = _latest_day(now)
     checked: list[tuple[int, dict[str, Any]]] = []
@@ -246,20 +246,21 @@ def _complete_visit_task(uow: UnitOfWork, visit: Interaction, by: str,
 def read_sheet_rows(path: Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of every non-blank row; the first is the header."""
     if not path.is_file():
-        raise ContractError(f"{path}: no such file")
+        raise ContractError("{path}: no such file", path=path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         rows = _xlsx_rows(path)
     elif suffix in (".csv", ".txt"):
         rows = _csv_rows(path)
     else:
-        raise ContractError(f"{path.name}: an interaction log is a .csv or .xlsx file")
+        raise ContractError("{name}: an interaction log is a .csv or .xlsx file", name=path.name)
     kept = [(n, cells) for n, cells in rows
             if any(c is not None and str(c).strip() for c in cells)]
     if not kept:
-        raise ContractError(f"{path.name}: the file is empty; it needs the header row")
+        raise ContractError("{name}: the file is empty; it needs the header row", name=path.name)
     if len(kept) > MAX_ROWS + 1:
-        raise ContractError(f"{path.name}: at most {MAX_ROWS:,} rows per import; split it")
+        raise ContractError("{name}: at most {limit:,} rows per import; split it", name=path.name,
+                            limit=MAX_ROWS)
     return kept
 
 
@@ -270,7 +271,8 @@ def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         text = path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
-        raise ContractError(f"{path.name}: not UTF-8 or GBK text ({exc.reason})") from None
+        raise ContractError("{name}: not UTF-8 or GBK text ({reason})", name=path.name,
+                            reason=exc.reason) from None
     return [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text)))]
 
 
@@ -280,7 +282,8 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a bad file
-        raise ContractError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
+        raise ContractError("{name}: not a readable xlsx workbook ({error})", name=path.name,
+                            error=exc) from None
     try:
         sheet = book.worksheets[0]
         return [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]

@@ -18,7 +18,8 @@ def writing_file(path: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise StorageError(f"cannot write {exc.filename or path}: {_reason(exc)}") from exc
+        raise StorageError("cannot write {path}: {reason}", path=exc.filename or path,
+                           reason=_reason(exc)) from exc
 
 
 def write_export(path: Path | str, text: str, fmt: str) -> Path:

@@ -39,7 +39,8 @@ def init_profile(directory: Path | str, name: str = "my_bank",
     `<name>.template.xlsx` (one sheet per table: field names, the profile's headers and an
     example row) into `directory`."""
     if not NAME.match(name):
-        raise ParameterError(f"a profile name is 1-60 letters, digits, '_' or '-'; got {name!r}")
+        raise ParameterError("a profile name is 1-60 letters, digits, '_' or '-'; got {name!r}",
+                             name=name)
     source = profile_path(base)
     profile = load_profile(source)
     folder = Path(directory)
@@ -47,7 +48,7 @@ def init_profile(directory: Path | str, name: str = "my_bank",
     target, template = folder / f"{name}.yaml", folder / f"{name}.template.xlsx"
     for path in (target, template):
         if path.exists() and not overwrite:
-            raise ParameterError(f"{path} exists already; choose another name or folder")
+            raise ParameterError("{path} exists already; choose another name or folder", path=path)
     text = re.sub(r"(?m)^name:.*$", f"name: {name}", source.read_text(encoding="utf-8"), count=1)
     parse_profile(text, str(target))
     partial = target.with_name(f".{target.name}.partial")
@@ -63,13 +64,14 @@ def check_profile(path: Path | str, profile: Path | str, period: str | None = No
     each field's source column, an example value before and after mapping, and the sampled
     values that fail (the values a code map lacks). `period` defaults to the folder's name."""
     if not 1 <= sample_rows <= 1_000_000:
-        raise ParameterError(f"the sample is 1 to 1,000,000 rows; got {sample_rows!r}")
+        raise ParameterError("the sample is 1 to 1,000,000 rows; got {sample_rows!r}",
+                             sample_rows=sample_rows)
     folder = Path(path)
     try:
         p = Period(period or folder.name)
     except PeriodError:
-        raise ParameterError(f"{folder}: give the period the files are of (--period YYYY-MM); "
-                             "the folder's name is not one") from None
+        raise ParameterError("{folder}: give the period the files are of (--period YYYY-MM); the "
+                             "folder's name is not one", folder=folder) from None
     return check_sample(folder, load_profile(profile), str(p), sample_rows)
 
 

@@ -106,15 +106,16 @@ def read_export(ws: Workspace, run: RunInfo | TierRun, columns: Sequence[str] | 
     p = Period(run.period)
     path = ws.partition_file(PUBLISHED_TIERS, p)
     if not path.is_file():
-        raise NotFoundError(f"the published tiers of {p} are missing ({path}); close {p} again")
+        raise NotFoundError("the published tiers of {period} are missing ({path}); close {period} "
+                            "again", period=p, path=path)
     wanted = None if columns is None else list(dict.fromkeys(["run_id", *columns]))
     filters = None if customer_id is None else pc.field("customer_id") == customer_id
     table = pq.read_table(path, columns=wanted, filters=filters)
     found = set(table.column("run_id").unique().to_pylist())
     if found - {run.run_id}:
-        raise NotFoundError(
-            f"the published tiers of {p} are from run {sorted(found)[0]}, but the app database "
-            f"says run {run.run_id} is published; close {p} again")
+        raise NotFoundError("the published tiers of {period} are from run {found}, but the app "
+                            "database says run {run_id} is published; close {period} again",
+                            period=p, found=sorted(found)[0], run_id=run.run_id)
     if columns is not None and "run_id" not in columns:
         table = table.drop_columns(["run_id"])
     return table
@@ -131,7 +132,7 @@ def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
     """The published result as CSV or JSON text: same close, same bytes (CSV text that a
     spreadsheet would run as a formula prefixed with `'`)."""
     if fmt not in FORMATS:
-        raise ParameterError(f"the export format must be csv or json; got {fmt!r}")
+        raise ParameterError("the export format must be csv or json; got {fmt!r}", fmt=fmt)
     published = read_published(ws, period)
     run, rows = published.run, _export_rows(published.table)
     if fmt == "json":
@@ -173,9 +174,8 @@ def explain_customer(ws: Workspace, customer: str, period: str,
     identity = find_customer(ws, p, customer)
     table = read_export(ws, run, customer_id=identity.customer_id)
     if table.num_rows == 0:
-        raise NotFoundError(
-            f"customer {identity.customer_id} is not in the close of {run.period} "
-            f"(run {run.run_id})")
+        raise NotFoundError("customer {customer} is not in the close of {period} (run {run_id})",
+                            customer=identity.customer_id, period=run.period, run_id=run.run_id)
     meta = export_metadata(ws.partition_file(PUBLISHED_TIERS, p))
     data = explain_published(table.to_pylist()[0], standard, meta.get("previous_period"),
                              meta.get("bgnbd_model"))
@@ -213,10 +213,11 @@ def find_customer(ws: Workspace, period: Period, query: str) -> CustomerIdentity
         if len(found) > 1:
             listed = "; ".join(f"{r['customer_id']} {r['uscc'] or ''}".strip()
                                for r in sorted(found, key=lambda r: r["customer_id"])[:20])
-            raise ParameterError(
-                f"{len(found)} customers of {period} are named {text!r}: {listed}; "
-                "give the customer id or USCC")
-    raise NotFoundError(f"no customer of {period} has the id, USCC or name {text!r}")
+            raise ParameterError("{count} customers of {period} are named {text!r}: {listed}; "
+                                 "give the customer id or USCC", count=len(found), period=period,
+                                 text=text, listed=listed)
+    raise NotFoundError("no customer of {period} has the id, USCC or name {text!r}", period=period,
+                        text=text)
 
 
 def export_metadata(path: Path) -> dict[str, Any]:
@@ -234,13 +235,12 @@ def history_files(ws: Workspace, runs: Sequence[TierRun]) -> list[tuple[str, Pat
     for run in runs:
         path = ws.partition_file(PUBLISHED_TIERS, run.period)
         if not path.is_file():
-            raise NotFoundError(
-                f"the published tiers of {run.period} are missing ({path}); close {run.period} "
-                "again")
+            raise NotFoundError("the published tiers of {period} are missing ({path}); close "
+                                "{period} again", period=run.period, path=path)
         if export_metadata(path).get("run_id") != run.run_id:
-            raise NotFoundError(
-                f"the published tiers of {run.period} are not those of run {run.run_id} (or "
-                f"were written by an older corptier); close {run.period} again")
+            raise NotFoundError("the published tiers of {period} are not those of run {run_id} "
+                                "(or were written by an older corptier); close {period} again",
+                                period=run.period, run_id=run.run_id)
         files.append((run.period, path))
     return files
 
@@ -260,15 +260,15 @@ def published_run_record(uow: UnitOfWork, period: Period) -> TierRun:
     """The published run of `period`, or a clear error saying to close it first."""
     run = uow.runs.published(period)
     if run is None:
-        raise NotFoundError(f"period {period} has not been closed; close it first")
+        raise NotFoundError("period {period} has not been closed; close it first", period=period)
     return run
 
 
 def standard_of(run: TierRun) -> Standard:
     if run.standard is None:
-        raise NotFoundError(
-            f"run {run.run_id} of {run.period} does not keep its standard (it was published "
-            f"before runs kept them); close {run.period} again")
+        raise NotFoundError("run {run_id} of {period} does not keep its standard (it was "
+                            "published before runs kept them); close {period} again",
+                            run_id=run.run_id, period=run.period)
     return Standard.model_validate(run.standard)
 
 

@@ -220,9 +220,9 @@ def recommend_customer(ws: Workspace, customer_id: str, period: str | None = Non
     p, run = _closed(ws, period)
     frame, ranked = _ranked(ws, p, settings, customer_id)
     if frame.num_rows == 0:
-        raise NotFoundError(f"customer {customer_id} is not among the customers of {p} who get "
-                            f"recommendations (relationship status "
-                            f"{', '.join(settings.statuses)})")
+        raise NotFoundError("customer {customer} is not among the customers of {period} who get "
+                            "recommendations (relationship status {statuses})",
+                            customer=customer_id, period=p, statuses=", ".join(settings.statuses))
     row = frame.to_pylist()[0]
     held = tuple(c for c in settings.categories if row[f"has_{c}"])
     t = translator_for(lang or ws.config.workspace.language)
@@ -283,10 +283,10 @@ def backtest_recommendations(ws: Workspace, *, start: str | None = None, end: st
                  and all(m in snapshots for m in window))
         (months if ready else skipped).append(p)
     if not months:
-        raise NotFoundError(
-            f"no month can be backtested: a month t needs its close and the indicator "
-            f"snapshots of t … t+{h} (closed: {len(closed)} periods; "
-            f"horizon {h} months, standards/recommendations.yaml)")
+        raise NotFoundError("no month can be backtested: a month t needs its close and the "
+                            "indicator snapshots of t … t+{horizon} (closed: {count} periods; "
+                            "horizon {horizon} months, standards/recommendations.yaml)", horizon=h,
+                            count=len(closed))
     history = sorted({m for p in months for m in (p.shift(i) for i in range(h + 1))})
     from corptier.engine import connect
 
@@ -322,11 +322,11 @@ def _closed(ws: Workspace, period: str | None) -> tuple[Period, Any]:
             p = Period.parse(period)
         run = uow.runs.published(str(p))
         if run is None:
-            raise NotFoundError(f"period {p} has not been closed; close it first")
+            raise NotFoundError("period {period} has not been closed; close it first", period=p)
     for table in (CUSTOMER_INDICATORS, PUBLISHED_TIERS):
         if not ws.partition_file(table, p).is_file():
-            raise NotFoundError(f"the {table} of {p} are missing "
-                                f"({ws.partition_file(table, p)}); close {p} again")
+            raise NotFoundError("the {table} of {period} are missing ({path}); close {period} "
+                                "again", table=table, period=p, path=ws.partition_file(table, p))
     return p, run
 
 

@@ -48,7 +48,8 @@ def check_links(ws: Workspace, role: str, rm_id: str | None, team: str | None,
     """The links a role needs (an rm: their RM id; a team head: a team and its RM ids; a
     branch head: sub-branches), checked against the roster; RequestError naming the field."""
     if role not in ROLES:
-        raise RequestError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+        raise RequestError("unknown role '{role}'; use one of {roles}", role=role,
+                           roles=", ".join(ROLES))
     members = tuple(dict.fromkeys(m.strip() for m in team_members if m.strip()))
     branches = tuple(dict.fromkeys(b.strip() for b in sub_branches if b.strip()))
     rm = (rm_id or "").strip() or None
@@ -56,14 +57,16 @@ def check_links(ws: Workspace, role: str, rm_id: str | None, team: str | None,
     wanted = {"rm": rm is not None, "team_head": bool(team_name and members),
               "branch_head": bool(branches)}
     if role in wanted and not wanted[role]:
-        need = {"rm": "--rm (the RM id)", "team_head": "--team and --member (the team's RM ids)",
-                "branch_head": "--sub-branch"}[role]
-        raise RequestError(f"the role {role} needs {need}")
+        need = {"rm": "the role {role} needs --rm (the RM id)",
+                "team_head": "the role {role} needs --team and --member (the team's RM ids)",
+                "branch_head": "the role {role} needs --sub-branch"}[role]
+        raise RequestError(need, role=role)
     given = {"rm": rm is not None, "team_head": bool(team_name or members),
              "branch_head": bool(branches)}
     for other, present in given.items():
         if present and other != role:
-            raise RequestError(f"the role {role} takes no {other.replace('_', ' ')} links")
+            raise RequestError("the role {role} takes no {other} links", role=role,
+                               other=other.replace("_", " "))
     _check_roster(ws, (rm,) if rm else members, branches)
     return Links(rm, team_name, members, branches)
 
@@ -76,7 +79,8 @@ def _check_roster(ws: Workspace, rm_ids: Sequence[str], branches: Sequence[str])
     subs = {e.sub_branch for e in known}
     for rm in rm_ids:
         if rm not in ids:
-            raise RequestError(f"rm_id {rm!r} is not in the roster of relationship managers")
+            raise RequestError("rm_id {rm!r} is not in the roster of relationship managers", rm=rm)
     for branch in branches:
         if branch not in subs:
-            raise RequestError(f"sub_branch {branch!r} is not a sub-branch of the roster")
+            raise RequestError("sub_branch {branch!r} is not a sub-branch of the roster",
+                               branch=branch)

@@ -32,10 +32,10 @@ def scoped_alert(ws: Workspace, who: Principal, alert_id: int) -> core.AlertView
     """One alert, when its customer is in `who`'s scope; NotFoundError otherwise."""
     require(who, "read_book")
     if not 0 < alert_id <= MAX_ID:
-        raise NotFoundError(f"alert {alert_id} does not exist")
+        raise NotFoundError("alert {id} does not exist", id=alert_id)
     alert = core.get_alert(ws, alert_id)
     if not in_scope(ws, who, [alert.customer_id]):
-        raise NotFoundError(f"alert {alert_id} does not exist")
+        raise NotFoundError("alert {id} does not exist", id=alert_id)
     return alert
 
 
@@ -44,6 +44,6 @@ def handle_as(ws: Workspace, who: Principal, alert_id: int, action: str,
     """Acknowledge (`ack`), resolve or dismiss an alert of a customer in `who`'s scope."""
     require(who, "handle_alert")
     if action not in ACTIONS:
-        raise NotFoundError(f"unknown alert action '{action}'")
+        raise NotFoundError("unknown alert action '{action}'", action=action)
     scoped_alert(ws, who, alert_id)
     return ACTIONS[action](ws, alert_id, who.name, note)

@@ -98,9 +98,9 @@ def plan_services(ws: Workspace, period: str, run_id: str,
     try:
         catalogue, _rules = workspace_catalogue(ws, tier_codes=tier_codes)
     except StandardError as exc:
-        raise StandardError(f"period {p} was closed and published, but its service plans "
-                            f"were not made: {exc}\ncorrect the catalogue and close {p} "
-                            "again") from None
+        raise StandardError("period {period} was closed and published, but its service plans were "
+                            "not made: {error}\ncorrect the catalogue and close {period} again",
+                            period=p, error=exc) from None
     from corptier.engine import connect
 
     with connect(ws, "duckdb") as con:
@@ -143,17 +143,22 @@ def service_plan(ws: Workspace, customer_id: str, period: str | None = None, *,
     with UnitOfWork(ws.db) as uow:
         found = uow.service_plans.plan_of(customer_id, wanted)
         if found is None:
-            when = f" for {wanted}" if wanted else ""
-            raise NotFoundError(f"customer {customer_id} has no service plan{when}; plans are "
-                                "made when a period is closed with a service catalogue "
-                                "(standards/service.yaml)")
+            if wanted:
+                raise NotFoundError("customer {customer} has no service plan for {period}; plans "
+                                    "are made when a period is closed with a service catalogue "
+                                    "(standards/service.yaml)", customer=customer_id,
+                                    period=wanted)
+            raise NotFoundError("customer {customer} has no service plan; plans are made when a "
+                                "period is closed with a service catalogue "
+                                "(standards/service.yaml)", customer=customer_id)
         plan, run = found
         tasks = uow.service_plans.tasks(customer_id=customer_id)
     catalogue = Catalogue.model_validate(run.catalogue)
     entitlements = catalogue.tiers.get(plan.tier)
     if entitlements is None:
-        raise NotFoundError(f"the catalogue {run.catalogue_id} {run.catalogue_version} of "
-                            f"{plan.period} has no service for tier {plan.tier}")
+        raise NotFoundError("the catalogue {catalogue} {version} of {period} has no service for "
+                            "tier {tier}", catalogue=run.catalogue_id,
+                            version=run.catalogue_version, period=plan.period, tier=plan.tier)
     return ServicePlanView(
         customer_id=plan.customer_id, period=plan.period, tier=plan.tier,
         previous_tier=plan.previous_tier, migration=plan.migration, rm_id=plan.rm_id,

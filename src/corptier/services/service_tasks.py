@@ -36,7 +36,8 @@ def list_service_tasks(ws: Workspace, *, rm_id: str | None = None, user: str | N
     """Tasks by due date: of one RM (`rm_id`, or the RM the user `user` is), one customer,
     one status (open, done, superseded, all), or only the overdue ones."""
     if status not in STATUSES:
-        raise RequestError(f"unknown task status '{status}'; use one of {', '.join(STATUSES)}")
+        raise RequestError("unknown task status '{status}'; use one of {statuses}", status=status,
+                           statuses=", ".join(STATUSES))
     today = _naive(clock()).date()
     with UnitOfWork(ws.db) as uow:
         if user is not None:
@@ -53,20 +54,21 @@ def complete_service_task(ws: Workspace, task_id: int, by: str, note: str | None
     now = _naive(clock())
     by = acting_name(ws, by, "done by")
     if note is not None and len(note) > MAX_NOTE:
-        raise RequestError(f"the note is at most {MAX_NOTE} characters; got {len(note)}")
+        raise RequestError("the note is at most {limit} characters; got {count}", limit=MAX_NOTE,
+                           count=len(note))
     kept = note if note is not None and note.strip() else None
     with UnitOfWork(ws.db) as uow:
         task = uow.service_plans.get_task(task_id)
         if task is None:
-            raise NotFoundError(f"service task {task_id} does not exist")
+            raise NotFoundError("service task {id} does not exist", id=task_id)
         if task.status != "open":
-            raise ApprovalError(f"service task {task_id} is {task.status}; only open tasks can "
-                                "be completed")
+            raise ApprovalError("service task {id} is {status}; only open tasks can be completed",
+                                id=task_id, status=task.status)
         before = _snapshot(task)
         if not uow.service_plans.complete(task_id, done_on=now.date(), done_at=now,
                                           done_by=by, note=kept):
-            raise ApprovalError(f"service task {task_id} was completed by someone else in the "
-                                "meantime; nothing was changed")
+            raise ApprovalError("service task {id} was completed by someone else in the meantime; "
+                                "nothing was changed", id=task_id)
         uow.audit.record(now, by, "complete", ENTITY, str(task_id), before=before,
                          after=_snapshot(task))
         return task_view(task, now.date())
@@ -80,7 +82,8 @@ def service_kpis(ws: Workspace, period: str, by: str = "tier", *,
     import pandas as pd
 
     if by not in KPI_BY:
-        raise RequestError(f"unknown grouping '{by}'; use one of {', '.join(KPI_BY)}")
+        raise RequestError("unknown grouping '{by}'; use one of {groupings}", by=by,
+                           groupings=", ".join(KPI_BY))
     p = Period.parse(period)
     today = _naive(clock()).date()
     with UnitOfWork(ws.db) as uow:
@@ -113,8 +116,8 @@ def _rm_of(uow: UnitOfWork, user: str) -> str:
     found = uow.users.by_name(name)
     rm_id = found.rm_id if found is not None else None
     if not rm_id:
-        raise RequestError(f"user {name} is not a relationship manager (no RM id); grant "
-                           "them the rm role with --rm, or list by --rm")
+        raise RequestError("user {name} is not a relationship manager (no RM id); grant them the "
+                           "rm role with --rm, or list by --rm", name=name)
     return str(rm_id)
 
 

@@ -177,8 +177,8 @@ def staff_rules(ws: Workspace, path: Path | str | None = None) -> StaffRules:
 
     target = Path(path) if path is not None else staff_rules_path(ws)
     if not target.is_file():
-        raise StandardError(f"no staff rules at {target}; copy the shipped standards/"
-                            f"{RULES_FILE} (see docs/staff.md) and adapt it")
+        raise StandardError("no staff rules at {target}; copy the shipped standards/{file} (see "
+                            "docs/staff.md) and adapt it", target=target, file=RULES_FILE)
     return load_staff_rules(target, active_standard(ws).tier_codes)
 
 
@@ -317,8 +317,8 @@ class StaffInputs:
         rules = staff_rules(ws, rules_path)
         roster_period = _latest_up_to(ws, RMS, p)
         if roster_period is None:
-            raise NotFoundError(f"no roster of relationship managers is loaded for {p} or "
-                                "before; load the period's relationship_managers table")
+            raise NotFoundError("no roster of relationship managers is loaded for {period} or "
+                                "before; load the period's relationship_managers table", period=p)
         side = {t: _latest_up_to(ws, t, p) for t in (CERTS, TRAINING)}
         return cls(ws, p, rules, list(active_standard(ws).tier_codes),
                    _small(ws, RMS, roster_period), _small(ws, CERTS, side[CERTS]),
@@ -352,7 +352,7 @@ def _period(ws: Workspace, period: str | None) -> Period:
         return published[-1]
     p = Period.parse(period)
     if p not in published or not ws.partition_file("customers", p).is_file():
-        raise NotFoundError(f"period {p} has not been closed; close it first")
+        raise NotFoundError("period {period} has not been closed; close it first", period=p)
     return p
 
 

@@ -84,10 +84,12 @@ def find_questionnaire(ws: Workspace, ref: str) -> Questionnaire:
     found = [q for _, q in list_questionnaires(ws)
              if q.id == wanted and (not version or q.version == version)]
     if not found:
-        raise NotFoundError(f"no questionnaire '{ref}' in {ws.standards_dir / rules.FOLDER}")
+        raise NotFoundError("no questionnaire '{ref}' in {folder}", ref=ref,
+                            folder=ws.standards_dir / rules.FOLDER)
     if len(found) > 1:
-        raise RequestError(f"questionnaire '{wanted}' has versions "
-                           f"{', '.join(q.version for q in found)}: name one as {wanted}@VERSION")
+        raise RequestError("questionnaire '{wanted}' has versions {versions}: name one as "
+                           "{wanted}@VERSION", wanted=wanted,
+                           versions=", ".join(q.version for q in found))
     return found[0]
 
 
@@ -107,8 +109,8 @@ def create_campaign(ws: Workspace, by: str | None, *, questionnaire: str, period
               "customers": _clean(customers)}
     rows = _targets(ws, p, target)
     if not rows:
-        raise RequestError(f"the campaign targets no customer of {p}: check the tiers, "
-                           "segments, RMs or customers given")
+        raise RequestError("the campaign targets no customer of {period}: check the tiers, "
+                           "segments, RMs or customers given", period=p)
     now = _naive(clock())
     with workspace_lock(ws, "survey campaign"), UnitOfWork(ws.db) as uow:
         campaign = uow.surveys.add_campaign(SurveyCampaign(
@@ -142,16 +144,16 @@ def import_answers(ws: Workspace, campaign_id: int, path: Path | str, by: str | 
     campaign = campaign_record(ws, campaign_id)
     q = rules.Questionnaire.model_validate(campaign.questionnaire)
     if source.suffix.lower() not in (".csv", ".txt", ".xlsx"):
-        raise ContractError(f"{source.name}: survey answers are a .csv or .xlsx file")
+        raise ContractError("{name}: survey answers are a .csv or .xlsx file", name=source.name)
     rows = read_sheet_rows(source)
     headers, body = rows[0][1], rows[1:]
     columns = rules.map_headers(q, headers)
     if "customer_id" not in columns.values():
-        raise ContractError(f"{source.name}: row 1: the header has no customer column "
-                            f"(e.g. 客户编号)")
+        raise ContractError("{name}: row 1: the header has no customer column (e.g. 客户编号)",
+                            name=source.name)
     if len(columns) < 2:
-        raise ContractError(f"{source.name}: row 1: no column names a question of "
-                            f"{q.id} {q.version} (use the question's text or id)")
+        raise ContractError("{name}: row 1: no column names a question of {id} {version} (use the "
+                            "question's text or id)", name=source.name, id=q.id, version=q.version)
     actor, _who = bulk_editor(ws, by)
     checked: list[tuple[int, str, list[tuple[str, rules.Answer]]]] = []
     rejections: list[Rejection] = []
@@ -227,8 +229,8 @@ def _targets(ws: Workspace, p: Period, target: dict[str, list[str]]) -> list[dic
 
     tiers_file = ws.partition_file(PUBLISHED_TIERS, p)
     if not tiers_file.is_file():
-        raise NotFoundError(f"period {p} has not been closed (no published tiers); close it "
-                            "first")
+        raise NotFoundError("period {period} has not been closed (no published tiers); close it "
+                            "first", period=p)
     customers_file = ws.partition_file("customers", p)
     with connect(ws, "duckdb") as con:
         tiers = con.read_parquet(tiers_file)
@@ -254,7 +256,7 @@ def campaign_record(ws: Workspace, campaign_id: int) -> SurveyCampaign:
     with UnitOfWork(ws.db) as uow:
         found = uow.surveys.campaign(campaign_id)
     if found is None:
-        raise NotFoundError(f"no survey campaign {campaign_id}")
+        raise NotFoundError("no survey campaign {id}", id=campaign_id)
     return found
 
 

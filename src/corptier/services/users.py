@@ -58,13 +58,14 @@ def add_user(ws: Workspace, name: str, role: str | None = None, *, by: str | Non
         first = not uow.users.any()
         role = role or ("admin" if first else "user")
         if role not in ROLES:
-            raise RequestError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+            raise RequestError("unknown role '{role}'; use one of {roles}", role=role,
+                               roles=", ".join(ROLES))
         if first and role != "admin":
             raise RequestError("the first user of a workspace must be an admin (who adds the "
                                "others)")
         actor = name if first and by is None else _admin(uow, by, "add users")
         if uow.users.by_name(name) is not None:
-            raise RequestError(f"user {name} already exists")
+            raise RequestError("user {name} already exists", name=name)
         token = _new_token()
         uow.users.add(AppUser(name=name, role=role, password_hash=_hash_password(password),
                               token_hash=token_hash(token), disabled=False, created_at=now,
@@ -97,7 +98,7 @@ def new_token(ws: Workspace, name: str, *, by: str | None) -> NewToken:
             uow, by, "give other users tokens")
         user = _user(uow, name)
         if user.disabled:
-            raise ApprovalError(f"user {name} is disabled")
+            raise ApprovalError("user {name} is disabled", name=name)
         token = _new_token()
         user.token_hash = token_hash(token)
         uow.audit.record(now, actor, "user_token", ENTITY, name, after={"token": "replaced"})
@@ -151,8 +152,8 @@ def set_language(ws: Workspace, name: str, language: str) -> str:
     from corptier.i18n import LANGUAGES
 
     if language not in LANGUAGES:
-        raise RequestError(f"language must be one of {', '.join(sorted(LANGUAGES))}; "
-                           f"got {language!r}")
+        raise RequestError("language must be one of {languages}; got {language!r}",
+                           languages=", ".join(sorted(LANGUAGES)), language=language)
     with UnitOfWork(ws.db) as uow:
         _user(uow, normalise_name(name)).language = language
     return language
@@ -182,8 +183,8 @@ def acting_user(ws: Workspace, by: str | None, token: str | None, *,
             if user is None or user.disabled:
                 raise ApprovalError("the API token is unknown or its user is disabled")
             if by is not None and normalise_name(by) != user.name:
-                raise ApprovalError(f"the API token is {user.name}'s; it cannot act as "
-                                    f"{normalise_name(by)}")
+                raise ApprovalError("the API token is {name}'s; it cannot act as {by}",
+                                    name=user.name, by=normalise_name(by))
             return user.name
     if by is not None:
         return normalise_name(by)
@@ -200,7 +201,8 @@ def acting_name(ws: Workspace, by: str | None, field: str = "user name") -> str:
         if uow.users.any():
             user = uow.users.by_name(name)
             if user is None or user.disabled:
-                raise ApprovalError(f"{field}: {name} is not an enabled user of this workspace")
+                raise ApprovalError("{field}: {name} is not an enabled user of this workspace",
+                                    field=field, name=name)
     return name
 
 
@@ -225,19 +227,39 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
 
 
+ADMIN_ONLY = {
+    "add users": (
+        "only an admin may add users: act with an admin's API token",
+        "only an admin may add users; {by} is not one"),
+    "disable users": (
+        "only an admin may disable users: act with an admin's API token",
+        "only an admin may disable users; {by} is not one"),
+    "give other users tokens": (
+        "only an admin may give other users tokens: act with an admin's API token",
+        "only an admin may give other users tokens; {by} is not one"),
+    "grant roles": (
+        "only an admin may grant roles: act with an admin's API token",
+        "only an admin may grant roles; {by} is not one"),
+    "reset other users' passwords": (
+        "only an admin may reset other users' passwords: act with an admin's API token",
+        "only an admin may reset other users' passwords; {by} is not one"),
+}
+"""What only an admin may do → the refusal's templates (without a user; with one who is not)."""
+
+
 def _admin(uow: UnitOfWork, by: str | None, what: str) -> str:
     if by is None:
-        raise ApprovalError(f"only an admin may {what}: act with an admin's API token")
+        raise ApprovalError(ADMIN_ONLY[what][0])
     user = uow.users.by_name(normalise_name(by))
     if user is None or user.disabled or user.role != "admin":
-        raise ApprovalError(f"only an admin may {what}; {normalise_name(by)} is not one")
+        raise ApprovalError(ADMIN_ONLY[what][1], by=normalise_name(by))
     return user.name
 
 
 def _user(uow: UnitOfWork, name: str) -> AppUser:
     user = uow.users.by_name(name)
     if user is None:
-        raise NotFoundError(f"user {name} does not exist")
+        raise NotFoundError("user {name} does not exist", name=name)
     return user
 
 

@@ -60,7 +60,8 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[Loc, int], str]:
                                          f"than the limit of {MAX_STANDARD_BYTES:,} bytes")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read staff rules {path}: {exc.strerror or exc}") from None
+        raise StandardError("cannot read staff rules {path}: {reason}", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise StaffRulesError([Issue(source, None, "", "the file is not UTF-8 text")]) from None
     try:
