@@ -169,8 +169,9 @@ def test_a_command_outside_a_workspace_is_refused(tmp_path: Path) -> None:
 # --- indicators, close, tiers, explain, report -----------------------------------------------
 def test_indicators(ws: Path, tmp_path: Path) -> None:
     out = ok("indicators", "--period", PERIOD, "--out", tmp_path / "snap.csv", "--workspace", ws)
-    assert out.startswith("29 customers, 1 groups on duckdb")  # one of 30 left by February
-    assert len((tmp_path / "snap.csv").read_text(encoding="utf-8").splitlines()) == 30
+    # nobody leaves in two months: a leaver's drain starts in its fourth month at the earliest
+    assert out.startswith("30 customers, 1 groups on duckdb")
+    assert len((tmp_path / "snap.csv").read_text(encoding="utf-8").splitlines()) == 31
     line = refused(10, "indicators", "--period", "2030-01", "--workspace", ws)
     assert "period 2030-01 is not loaded" in line
 
@@ -191,10 +192,10 @@ def test_tiers_json_to_a_file_through_the_console_script(ws: Path, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote {out}"
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert (doc["period"], doc["count"], len(doc["data"])) == (PERIOD, 29, 29)
+    assert (doc["period"], doc["count"], len(doc["data"])) == (PERIOD, 30, 30)
     assert doc["data"][0]["customer_id"] == CUSTOMER
     csv_rows = ok("tiers", "--period", PERIOD, "--workspace", ws).splitlines()
-    assert len(csv_rows) == 30 and csv_rows[1].startswith(CUSTOMER + ",")
+    assert len(csv_rows) == 31 and csv_rows[1].startswith(CUSTOMER + ",")
     line = failed(corptier("tiers", "--period", PERIOD, "--format", "xml", "--workspace", ws), 11)
     assert "export format must be csv or json" in line
     refused(7, "tiers", "--period", "2024-12", "--workspace", ws)

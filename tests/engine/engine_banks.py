@@ -29,9 +29,12 @@ def _value(v: object, dtype: pa.DataType) -> object:
 
 
 def write_table(ws: Workspace, table: str, period: str, rows: list[dict]) -> Path:
-    """Write rows (missing columns empty) as data/<table>/period=P/part-0.parquet."""
+    """Write rows (missing columns empty, or the contract's default, e.g. CNY) as
+    data/<table>/period=P/part-0.parquet."""
     schema = output_schema(TABLES[table])
-    data = {f.name: [_value(r.get(f.name), f.type) for r in rows] for f in schema}
+    defaults = {c.name: c.default for c in TABLES[table].columns}
+    data = {f.name: [_value(r.get(f.name, defaults.get(f.name)), f.type) for r in rows]
+            for f in schema}
     folder = ws.partition_dir(table, period)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "part-0.parquet"
