@@ -221,10 +221,9 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, np.ndarra
     ws = Workspace.init(root / "ws", language="en")
     _stage(summary, ws)
     truth = pq.read_table(root / "in" / TRUTH_FILE).to_pandas().set_index("customer_id")
-    # the fits have a in the hundreds and b in the millions (one tiny dropout chance for all),
-    # which the default rules judge not informative; a standard that accepts them publishes
-    # P(alive) from them
-    rules = BehaviourRules(bgnbd_max_a=1e9, bgnbd_max_b=1e9)
+    # the fits have a in the hundreds and b in the millions (one dropout chance of about 1e-4
+    # per active week for all), which the default rules accept
+    rules = BehaviourRules()
     out = []
     for period in EVALUATED:
         path = compute_indicators(ws, period).customer_path

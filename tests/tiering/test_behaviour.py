@@ -181,7 +181,8 @@ def test_bad_bgnbd_inputs_name_the_customer_index() -> None:
 # --- a fit that says nothing is not used ------------------------------------------------------
 def _regulars() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """40 customers active every other week up to the end: 5 repeat weeks of 10, 10 of 20.
-    Nobody ever drops out, so the dropout Beta degenerates (b runs off to ~1e7)."""
+    Nobody ever drops out, so the fit says so: a ≈ 0 and b runs off to ~1e7, a mean dropout
+    chance a / (a + b) of about 1e-20 per active week."""
     x = np.array([5.0, 10.0] * 20)
     age = np.array([10.0, 20.0] * 20)
     return x, age.copy(), age
@@ -193,7 +194,7 @@ def test_a_degenerate_fit_is_not_informative_and_gives_no_p_alive() -> None:
     # whether the optimiser also reports non-convergence depends on the scipy build: b is out
     assert fit is not None and fit.b > 1e3
     assert not fit.informative and not fit.usable
-    assert fit.reason is not None and "> bgnbd_max_b = 1000" in fit.reason
+    assert fit.reason is not None and "< bgnbd_min_dropout = 1e-05" in fit.reason
     assert fit.to_dict()["informative"] is False                     # what the close keeps
     assert np.all(np.isnan(silent_attrition(x, t_x, age, fit=fit).p_alive))
     table = ibis.memtable(_table())
@@ -204,11 +205,22 @@ def test_a_degenerate_fit_is_not_informative_and_gives_no_p_alive() -> None:
 
 
 def test_the_plausible_range_is_data() -> None:
+    # a / (a + b) = 2 / (2 + 1e7) ≈ 2e-7 per active week: nobody leaves, by default
     runaway = BgNbdFit(r=0.5, alpha=3.0, a=2.0, b=1e7, log_likelihood=-1.0, n=40,
                        converged=True)
     assert not judge_fit(runaway, BehaviourRules()).informative
-    wide = judge_fit(runaway, BehaviourRules(bgnbd_max_a=1e13, bgnbd_max_b=1e13))
+    wide = judge_fit(runaway, BehaviourRules(bgnbd_min_dropout=1e-7))
     assert wide.informative and wide.reason is None
+    narrow = judge_fit(runaway, BehaviourRules(bgnbd_min_dropout=0, bgnbd_max_b=1e6))
+    assert narrow.reason == "b = 1e+07 > bgnbd_max_b = 1e+06"
+
+
+def test_a_spike_of_dropout_with_real_leavers_is_informative() -> None:
+    # the demo bank's fit of 2025-09 (3 % silent attrition a year): a ≈ 87, b ≈ 1.5 million,
+    # one dropout chance of 5.8e-5 per active week for all; P(alive) still ranks by recency
+    spike = BgNbdFit(r=35.9, alpha=40.0, a=87.35, b=1.511e6, log_likelihood=-1.0, n=4375,
+                     converged=True)
+    assert judge_fit(spike, BehaviourRules()) == spike
 
 
 def test_judge_fit_names_a_and_b_beyond_the_range() -> None:
@@ -216,7 +228,9 @@ def test_judge_fit_names_a_and_b_beyond_the_range() -> None:
                     converged=True)
     judged = judge_fit(demo, BehaviourRules())
     assert not judged.informative
-    assert judged.reason == "a = 5e+05 > bgnbd_max_a = 1000; b = 1e+11 > bgnbd_max_b = 1000"
+    # 5e5 / (5e5 + 1e11) = 5.0e-6 per active week
+    assert judged.reason == "a / (a + b) = 5e-06 < bgnbd_min_dropout = 1e-05; b = 1e+11 > " \
+        "bgnbd_max_b = 1e+09"
     cdnow = BgNbdFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=-9582.4, n=2357,
                      converged=True)
     assert judge_fit(cdnow, BehaviourRules()) == cdnow

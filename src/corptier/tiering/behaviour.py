@@ -18,10 +18,11 @@ no transaction and a missing dep_avg, which means no deposits).
 
 Silent attrition: a BG/NBD model is fitted (numpy, maximum likelihood) on the period's customers
 from the bgnbd_x, bgnbd_t_x, bgnbd_T indicators (repeat active weeks, weeks); each customer's
-attrition risk is 1 − P(alive). A fit that did not converge, or whose a or b (the Beta
-distribution of the dropout probability) lies beyond `bgnbd_max_a` / `bgnbd_max_b`, is kept but
-marked not informative: a degenerate fit says every customer drops out with one and the same
-probability, so P(alive) stays null and the `declining_p_alive` rule is not used. The fit
+attrition risk is 1 − P(alive). A fit that did not converge, whose mean dropout chance per
+active week a / (a + b) is below `bgnbd_min_dropout` (it says nobody leaves) or whose a or b
+(the Beta distribution of the dropout probability) ran off beyond `bgnbd_max_a` /
+`bgnbd_max_b` is kept but marked not informative: P(alive) stays null and the
+`declining_p_alive` rule is not used. The fit
 runs in Python on the three columns (capped by a seeded sample); P(alive) itself is then an
 Ibis expression of the fitted parameters, so the engine (DuckDB or Spark) labels every
 customer without shipping arrays back.
@@ -80,11 +81,14 @@ class BehaviourRules(BaseModel):
     bgnbd_max_fit_customers: int = Field(
         200_000, ge=100, description="Fit on a seeded sample of at most this many customers.")
     bgnbd_seed: int = Field(20260101, description="Seed of that sample.")
+    bgnbd_min_dropout: float = Field(
+        1e-5, ge=0, lt=1, description="A BG/NBD fit whose mean dropout chance per active week, "
+        "a / (a + b), is below this says nobody leaves: not informative …")
     bgnbd_max_a: float = Field(
-        1000.0, gt=0, description="A BG/NBD fit with a (Beta dropout shape) above this is not "
-        "informative …")
+        1e9, gt=0, description="… nor one with a (Beta dropout shape) above this …")
     bgnbd_max_b: float = Field(
-        1000.0, gt=0, description="… nor one with b above this (P(alive) is then not used).")
+        1e9, gt=0, description="… or b above this (the optimiser ran off; P(alive) is then "
+        "not used).")
 
 
 # --- silent attrition in numpy --------------------------------------------------------------------
@@ -132,11 +136,16 @@ def fit_attrition(x: ArrayLike, t_x: ArrayLike, big_t: ArrayLike,
 
 
 def judge_fit(fit: BgNbdFit, rules: BehaviourRules) -> BgNbdFit:
-    """`fit` marked not informative, with the reason, when it did not converge or a or b lies
-    beyond the plausible range of the rules; unchanged otherwise."""
+    """`fit` marked not informative, with the reason, when it did not converge, its mean
+    dropout chance a / (a + b) is below `bgnbd_min_dropout` or a or b lies beyond the plausible
+    range of the rules; unchanged otherwise."""
     reasons = []
     if not fit.converged:
         reasons.append("the optimiser did not converge")
+    dropout = fit.a / (fit.a + fit.b) if fit.a + fit.b > 0 else 0.0
+    if not dropout >= rules.bgnbd_min_dropout:
+        reasons.append(f"a / (a + b) = {dropout:.3g} < bgnbd_min_dropout = "
+                       f"{rules.bgnbd_min_dropout:g}")
     if not fit.a <= rules.bgnbd_max_a:
         reasons.append(f"a = {fit.a:.4g} > bgnbd_max_a = {rules.bgnbd_max_a:g}")
     if not fit.b <= rules.bgnbd_max_b:
