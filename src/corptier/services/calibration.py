@@ -41,7 +41,7 @@ from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
 from corptier.tiering.ladders import LADDER
 from corptier.tiering.scoring import SCORE
-from corptier.tiering.standard import PyramidCutoffs, QuantileCutoffs, cutoff_values
+from corptier.tiering.standard_cutoffs import PyramidCutoffs, QuantileCutoffs, cutoff_values
 from corptier.workspace import Workspace
 
 SHARE_METHODS = ("quantile", "pyramid")

@@ -34,11 +34,11 @@ import ibis.expr.types as ir
 
 from corptier.tiering.ladders import add_ladder_size, ladder_groups, per_ladder
 from corptier.tiering.scoring import SCORE
-from corptier.tiering.standard import (
+from corptier.tiering.standard import Standard
+from corptier.tiering.standard_cutoffs import (
     AbsoluteCutoffs,
     PyramidCutoffs,
     QuantileCutoffs,
-    Standard,
     cutoff_values,
     exact_fraction,
 )

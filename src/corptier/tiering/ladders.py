@@ -14,7 +14,8 @@ import ibis
 import ibis.expr.types as ir
 
 from corptier.tiering.conditions import compile_condition
-from corptier.tiering.standard import OTHER_LADDER, Standard
+from corptier.tiering.standard import Standard
+from corptier.tiering.standard_cutoffs import OTHER_LADDER
 
 LADDER = "ladder"
 LADDER_SIZE = "ladder_size"
