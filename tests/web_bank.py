@@ -76,3 +76,23 @@ def _meta_csrf(html: str) -> str:
     return found.group(1) if found else ""
 
 
+
+
+def write_quarantine(ws: Workspace, period: str, table: str, rows: list[dict[str, str]],
+                     kind: str = "") -> Path:
+    """A quarantine file as the load writes it (`corptier.contract.quarantine`): UTF-8 with
+    BOM, `row, column, reason`, then the table's columns, formula text neutralised."""
+    import csv
+
+    from corptier.contract.schema import TABLES
+    from corptier.csv_safety import CSV_ENCODING, neutralise
+
+    folder = ws.quarantine_dir / period / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{table}.csv"
+    header = ["row", "column", "reason", *TABLES[table].column_names]
+    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([neutralise(r.get(h, "")) for h in header] for r in rows)
+    return path

@@ -32,6 +32,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "complete_task": frozenset({"admin", "branch_head", "team_head", "rm"}),
     "read_service_kpis": frozenset({"admin", "analyst", "risk", "auditor"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
+    "export_audit": frozenset({"admin", "auditor"}),
+    "read_reports": frozenset({"admin", "analyst", "risk", "auditor"}),
+    "generate_report": frozenset({"admin", "analyst"}),
+    "read_loads": frozenset({"admin", "branch_head", "team_head", "rm", "analyst", "risk",
+                             "auditor"}),
     "admin_users": frozenset({"admin"}),
 }
 """Action → the roles allowed it. The auditor reads everything and changes nothing."""
@@ -125,6 +130,10 @@ FORBIDDEN = {
     "complete_task": "the role {role} may not complete task",
     "read_service_kpis": "the role {role} may not read service kpis",
     "read_audit": "the role {role} may not read audit",
+    "export_audit": "the role {role} may not export the audit log",
+    "read_reports": "the role {role} may not read the bank-wide reports",
+    "generate_report": "the role {role} may not generate reports",
+    "read_loads": "the role {role} may not read the loads and runs",
     "admin_users": "the role {role} may not admin users",
 }
 """Action → the refusal's template (one whole sentence per action, so each is translated)."""

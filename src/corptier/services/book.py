@@ -162,6 +162,18 @@ def in_scope(ws: Workspace, who: Principal, customer_ids: Sequence[str]) -> set[
     return {r[0] for r in found}
 
 
+def scope_subquery(ws: Workspace, who: Principal) -> tuple[str, dict[str, Any]] | None:
+    """DuckDB SQL selecting the customer ids `who` sees (by the latest loaded customers' RM
+    and sub-branch) with its parameters, for other services' queries; None for the whole bank."""
+    if who.scope.bank_wide:
+        return None
+    latest = _latest_customers(ws)
+    if who.scope.empty or latest is None:
+        return "SELECT NULL::VARCHAR AS customer_id WHERE FALSE", {}
+    return (f"SELECT customer_id FROM read_parquet($scope_file) WHERE {_scope_sql('')}",
+            {"scope_file": str(latest), **_scope_params(who)})
+
+
 def check_in_scope(ws: Workspace, who: Principal, customer_id: str) -> None:
     """NotFoundError (not "forbidden": nothing is told of it) unless `who` sees the customer."""
     if customer_id not in in_scope(ws, who, [customer_id]):

@@ -1,4 +1,4 @@
-"""Labels of the codes the pages show (roles, flags, migrations, override states, fields,
+"""Labels of the codes the pages show (roles, flags, migrations, override and run states, fields,
 product categories, contact roles, interaction types, service tasks, master-data fields),
 marked for the Babel catalogue; `label(t, kind, code)` translates one."""
 
@@ -44,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
                   "welcome_visit": N_("Welcome visit"),
                   "onboarding_survey": N_("Onboarding needs survey"),
                   "transition": N_("Transition plan")},
+    "run_status": {"running": N_("Running"), "published": N_("Published"),
+                   "superseded": N_("Superseded")},
     "task_status": {"open": N_("Open"), "done": N_("Done"), "superseded": N_("Superseded")},
     "service_model": {"team": N_("1+N team"), "dedicated": N_("Dedicated RM"),
                       "pooled": N_("Pooled team"), "remote": N_("Remote service")},

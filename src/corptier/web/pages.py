@@ -289,15 +289,40 @@ def alert_form(request: Request, alert_id: int, action: str,
     return RedirectResponse("/alerts", status_code=303)
 
 
+AuditQ = Annotated[str | None, Query(max_length=80)]
+
+
+def _audit_filter(actor: str | None, action: str | None, entity: str | None, since: str | None,
+                  until: str | None) -> Any:
+    from corptier.services.audit_log import AuditFilter
+
+    return AuditFilter(actor=actor or None, action=action or None, entity=entity or None,
+                       since=since or None, until=until or None)
+
+
 @router.get("/audit")
 def audit_page(request: Request, t: Lang,
                who: Annotated[Principal, Depends(permit("read_audit"))],
-               actor: Annotated[str | None, Query(max_length=80)] = None,
-               action: Annotated[str | None, Query(max_length=60)] = None) -> Response:
+               actor: AuditQ = None, action: AuditQ = None, entity: AuditQ = None,
+               since: AuditQ = None, until: AuditQ = None) -> Response:
+    from urllib.parse import urlencode
+
     from corptier.services.audit_log import audit_entries
 
-    entries = audit_entries(request.app.state.ws, who, actor=actor or None,
-                            action=action or None)
-    return render(request, "audit.html", t, entries=entries, actor=actor or "",
-                  action=action or "")
+    where = _audit_filter(actor, action, entity, since, until)
+    entries = audit_entries(request.app.state.ws, who, where=where)
+    query = urlencode({k: v for k, v in vars(where).items() if v})
+    return render(request, "audit.html", t, entries=entries, where=where, query=query)
 
+
+@router.get("/audit/export.csv")
+def audit_export(request: Request,
+                 who: Annotated[Principal, Depends(permit("export_audit"))],
+                 actor: AuditQ = None, action: AuditQ = None, entity: AuditQ = None,
+                 since: AuditQ = None, until: AuditQ = None) -> Response:
+    from corptier.services.audit_log import export_audit_csv
+
+    data = export_audit_csv(request.app.state.ws, who,
+                            _audit_filter(actor, action, entity, since, until))
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

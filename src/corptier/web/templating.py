@@ -22,6 +22,8 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.filters["chart"] = lambda option: json.dumps(option, ensure_ascii=False,
                                                      default=str)
+    env.filters["brief_json"] = lambda doc, width=200: json.dumps(
+        doc, ensure_ascii=False, sort_keys=True, default=str)[:width]
     return env
 
 

@@ -94,12 +94,20 @@ class AuditRepository:
                 AuditLog.action == action, AuditLog.entity == entity,
                 AuditLog.entity_id == entity_id))
 
-    def latest(self, limit: int, *, actor: str | None = None,
-               action: str | None = None) -> list[AuditLog]:
-        """The newest `limit` entries, newest first, of one actor and/or action."""
+    def latest(self, limit: int, *, actor: str | None = None, action: str | None = None,
+               entity: str | None = None, since: datetime | None = None,
+               until: datetime | None = None) -> list[AuditLog]:
+        """The newest `limit` entries, newest first, of one actor, action and/or entity, made
+        at or after `since` and before `until` (UTC, naive)."""
         query = sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
         if actor:
             query = query.where(AuditLog.actor == actor)
         if action:
             query = query.where(AuditLog.action == action)
+        if entity:
+            query = query.where(AuditLog.entity == entity)
+        if since is not None:
+            query = query.where(AuditLog.at >= since)
+        if until is not None:
+            query = query.where(AuditLog.at < until)
         return list(self.session.scalars(query))

@@ -25,3 +25,8 @@ class LoadRepository:
         query = (sa.select(LoadRun).where(LoadRun.period == period)
                  .order_by(LoadRun.table_name, LoadRun.id))
         return list(self.session.scalars(query))
+
+    def latest(self, limit: int) -> list[LoadRun]:
+        """The table loads of the newest `limit` records, newest first (the data page)."""
+        query = sa.select(LoadRun).order_by(LoadRun.id.desc()).limit(limit)
+        return list(self.session.scalars(query))

@@ -58,6 +58,12 @@ class RunRepository:
             .order_by(PublishedPeriod.period)).all()
         return {period: run_id for period, run_id in rows}
 
+    def latest(self, limit: int) -> list[TierRun]:
+        """The newest `limit` runs of every period and status, newest first (the data page)."""
+        query = (sa.select(TierRun).order_by(TierRun.started_at.desc(), TierRun.run_id)
+                 .limit(limit))
+        return list(self.session.scalars(query))
+
     def publish(self, run: TierRun, at: datetime) -> bool:
         """Make `run` the published result of its period: replace any earlier copy of the same
         run id, mark the period's previous run superseded, point the period at `run`. Returns
