@@ -109,3 +109,18 @@ def test_the_plain_user_is_refused(module_client_as) -> None:  # type: ignore[no
     assert client.get("/data").status_code == 403
     answer = client.get("/data/2026-09/quarantine/loans")
     assert answer.status_code == 403 and "C001" not in answer.text
+
+
+def test_the_pages_speak_english_after_the_switch(module_client_as) -> None:  # type: ignore[no-untyped-def]
+    client = module_client_as("ana")
+    assert "关账与运行" in client.get("/data").text
+    client.post("/language", data={"lang": "en", "next": "/data", "csrf_token": client.csrf})
+    try:
+        page = client.get("/data").text
+        assert "Closes and runs" in page and "Reconciled" in page and "关账与运行" not in page
+        rows = client.get("/data/2026-09/quarantine/loans").text
+        assert "120 rows" in rows and "<th>Reason</th>" in rows
+        assert 'href="/reports"' in page  # an analyst reads the reports
+    finally:  # the user's language is kept in the (shared) app database
+        client.post("/language", data={"lang": "zh-CN", "next": "/",
+                                       "csrf_token": client.csrf})
