@@ -128,6 +128,9 @@ class Browser:
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
 
     def open(self, path: str) -> None:
+        """Go to `path` once the current page's htmx requests are done (leaving earlier aborts
+        them, which htmx logs as console errors)."""
+        self.idle()
         self.driver.get(self.base + path)
         self.ready()
 
@@ -136,9 +139,19 @@ class Browser:
         self.collect()
 
     def until(self, condition: Callable[[Any], Any], timeout: float = WAIT) -> Any:
+        """Wait for `condition`; an element replaced meanwhile (an htmx swap) is asked again."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout).until(condition)
+        wait = WebDriverWait(self.driver, timeout,
+                             ignored_exceptions=(StaleElementReferenceException,))
+        return wait.until(condition)
+
+    def idle(self) -> None:
+        """Wait until htmx has no request in flight and every panel loaded on page load
+        (`hx-trigger="load"`, swapped out when its answer came) is in."""
+        self.until(lambda d: not d.find_elements(
+            "css selector", ".htmx-request, [hx-trigger='load']"))
 
     def css(self, selector: str) -> Any:
         from selenium.webdriver.common.by import By
@@ -150,6 +163,7 @@ class Browser:
 
     def submit(self, form: str) -> None:
         """Click the form's button and wait for the page it leads to."""
+        self.idle()
         old = self.css("html")
         self.css(f"{form} button").click()
         self.until(lambda _d: _stale(old))
@@ -168,11 +182,13 @@ class Browser:
         return path
 
     def collect(self) -> None:
-        self.console.extend(self.driver.get_log("browser"))
+        page = self.driver.current_url.removeprefix(self.base)
+        self.console.extend({**e, "page": page} for e in self.driver.get_log("browser"))
 
     def errors(self) -> list[str]:
         self.collect()
-        return [e["message"] for e in self.console if e["level"] in ("SEVERE", "ERROR")]
+        return [f"{e['page']}: {e['message']}" for e in self.console
+                if e["level"] in ("SEVERE", "ERROR")]
 
     def quit(self) -> None:
         self.driver.quit()
@@ -227,9 +243,11 @@ def test_override_from_request_to_applied_tier(e2e_bank: Bank, browser, artifact
     search.send_keys(name)
     rm.css("form.filters button").click()
     rm.until(lambda _d: cid in rm.text("#results") and rm.text("#results") != first)
-    rows = rm.driver.find_elements("css selector", "#results tbody tr")
-    assert len(rows) == 1 and name in rows[0].text
-    assert f"q={name}" in rm.driver.current_url or "q=" in rm.driver.current_url
+    rm.idle()
+    rows = rm.until(lambda d: [r.text for r in d.find_elements("css selector",
+                                                                "#results tbody tr")])
+    assert len(rows) == 1 and name in rows[0], rows
+    assert "q=" in rm.driver.current_url, "htmx pushed the search into the address"
     old = rm.css("html")
     rm.css(f"#results a[href^='/customers/{cid}']").click()
     rm.until(lambda _d: _stale(old))
@@ -240,8 +258,7 @@ def test_override_from_request_to_applied_tier(e2e_bank: Bank, browser, artifact
     explanation = rm.text("pre.explanation")
     assert cid in explanation or "基础" in explanation, explanation
     assert len(explanation.splitlines()) >= 3, explanation
-    rm.until(lambda _d: not rm.driver.find_elements(
-        "css selector", "#recommendations div[hx-get]"))
+    rm.idle()
     assert rm.text("#recommendations").strip()
     assert rm.driver.find_elements("css selector", ".chart svg"), "the trend chart is drawn"
     tier_box = rm.text("section.card:nth-of-type(2)")
@@ -293,6 +310,9 @@ def test_override_from_request_to_applied_tier(e2e_bank: Bank, browser, artifact
     assert "工作台" in rm.text("h1") and e2e_bank.periods[1] in rm.text("h1")
     changes = rm.text("main section.card:nth-of-type(2)")
     assert name in changes and wanted in changes, changes
+    who, nav = rm.css("header .who"), rm.css("header nav")
+    assert nav.location["y"] >= who.location["y"] + who.size["height"], "the menu on its own row"
+    assert rm.driver.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
     rm.shot("workbench-phone")
     assert {p.name for p in artifacts.glob("*.png")} >= {
         "login.png", "workbench.png", "customers.png", "customer-360.png", "dashboard.png",
