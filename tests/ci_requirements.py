@@ -26,3 +26,24 @@ def spark_available() -> object:
     if shutil.which("java") is None:
         unavailable("Spark needs Java 17 (java not on PATH)")
     return pyspark
+
+
+CHROMIUM = ("chromium", "chromium-browser")
+
+
+def browser_available() -> tuple[str, str]:
+    """The paths of Debian's Chromium and its chromedriver, with selenium importable (the
+    browser tests, tests/e2e); otherwise skips, or fails under CI."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        unavailable("browser tests need selenium (pip install -e '.[dev]')")
+    browser = next((p for p in map(shutil.which, CHROMIUM) if p), None)
+    if browser is None:
+        unavailable("browser tests need Chromium (chromium not on PATH; "
+                    "scripts/system-deps.sh installs it)")
+    driver = shutil.which("chromedriver")
+    if driver is None:
+        unavailable("browser tests need chromium-driver (chromedriver not on PATH)")
+    assert browser is not None and driver is not None
+    return browser, driver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ci_requirements import spark_available, unavailable
+from ci_requirements import browser_available, spark_available, unavailable
 
 
 def test_unavailable_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,3 +25,17 @@ def test_spark_without_java_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(pytest.fail.Exception, match="java not on PATH"):
         spark_available()
 
+
+
+def test_browser_without_chromium_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="chromium not on PATH"):
+        browser_available()
+
+
+def test_browser_without_chromium_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.skip.Exception, match="Chromium"):
+        browser_available()

@@ -22,6 +22,7 @@ def test_request_on_the_customer_page_and_approve_in_the_queue(client_as, bank) 
     queue = head.get("/overrides").text
     assert f'action="/overrides/{made.id}/approve"' in queue
     assert "&lt;b&gt;年度重点&lt;/b&gt;" in queue and "<b>年度重点" not in queue
+    assert "<td>成长客户</td>" in queue and "<td>growth</td>" not in queue  # named, not coded
     assert f'action="/overrides/{made.id}/approve"' not in zhang.get("/overrides").text
     own = zhang.post(f"/overrides/{made.id}/approve", data={"csrf_token": zhang.csrf})
     assert own.status_code == 403

@@ -173,8 +173,14 @@ def alerts(request: Request, who: Principal, state: str | None, severity: str | 
 
 def overrides(request: Request, who: Principal, t: Translator,
               state: str | None) -> dict[str, Any]:
+    from corptier.services.book import published_periods
+    from corptier.services.dashboard import tier_names
     from corptier.services.scoped_overrides import scoped_overrides
 
     ws = request.app.state.ws
+    periods = published_periods(ws)
+    # tier names of the latest close's standard (none before a first close: codes shown)
+    names = tier_label(t, tier_names(ws, periods[-1])) if periods else {}
     return {"pending": scoped_overrides(ws, who, "pending"),
-            "history": scoped_overrides(ws, who, state or None), "state": state or ""}
+            "history": scoped_overrides(ws, who, state or None), "state": state or "",
+            "names": names}
