@@ -126,7 +126,9 @@ def log_interaction(ws: Workspace, by: str | None, *, customer_id: str,
         add_follow_ups(uow, [FollowUp(added.id, added.customer_id, added.occurred_on,
                                       added.rm_id, added.next_step, added.next_step_due)],
                        by, now)
-        return _view(added)
+        view = _view(added)
+    _archive_edited(ws, [view.customer_id], by, clock)
+    return view
 
 
 def list_interactions(ws: Workspace, customer_id: str, *, viewer: str | None = None,
@@ -208,9 +210,18 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                 "completed_tasks": completed, "follow_ups": len(follow_ups)})
         quarantine = (quarantine_rejections(ws, "interactions", source, rejections, now)
                       if rejections else None)
+        _archive_edited(ws, [f["customer_id"] for _, f in accepted], actor, clock)
     return InteractionImport(source.name, len(body), len(ids), len(rejections),
                              tuple(rejections), tuple(ids), tuple(completed), quarantine,
                              tuple(follow_ups))
+
+
+def _archive_edited(ws: Workspace, customer_ids: list[str], by: str, clock: Clock) -> None:
+    """Logged interactions move the archive's alert facts: evaluate those customers' archive
+    alerts again (`corptier.services.archive_alerts`)."""
+    from corptier.services.archive_alerts import reevaluate_archive_alerts
+
+    reevaluate_archive_alerts(ws, customer_ids, by, clock=clock)
 
 
 def _new_only(ws: Workspace, file: str, rows: list[tuple[int, dict[str, Any]]],
