@@ -148,11 +148,17 @@ def completeness(customers: ir.Table, tiers: ir.Table, contacts: ir.Table, visit
     `customers`: the loaded customers (customer_id and the profile fields); `tiers`:
     customer_id, applied_tier; `contacts`: customer_id, role of the verified contacts;
     `visits`: customer_id, last_visit; `cadence`: tier, visit_days (None: no catalogue, the
-    visit is no item); `surveys`: customer_id, last_answer (a date)."""
+    visit is no item); `surveys`: customer_id, last_answer (a date). A profile field the
+    customers table lacks counts as missing."""
+    def text(name: str) -> ir.Value:
+        return (customers[name].cast("string") if name in customers.columns
+                else ibis.null("string"))
+
     base = customers.select(
-        customer_id=customers.customer_id.cast("string"),
-        rm_id=customers.rm_id.cast("string"), sub_branch=customers.sub_branch.cast("string"),
-        **{f"_f_{f}": _present(customers[f]) for f in rules.profile_fields})
+        customer_id=customers.customer_id.cast("string"), rm_id=text("rm_id"),
+        sub_branch=text("sub_branch"),
+        **{f"_f_{f}": _present(customers[f]) if f in customers.columns else ibis.literal(False)
+           for f in rules.profile_fields})
     t = tiers.select(_t_id=tiers.customer_id.cast("string"),
                      tier=tiers.applied_tier.cast("string"))
     frame = base.left_join(t, base.customer_id == t._t_id).drop("_t_id")

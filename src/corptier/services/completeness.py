@@ -135,16 +135,26 @@ def completeness_by(ws: Workspace, by: str = "tier", period: str | None = None
     if by not in BY:
         raise RequestError("unknown grouping '{by}'; use one of {groupings}", by=by,
                            groupings=", ".join(BY))
+    return completeness_groups(ws, period, (by,))[by]
+
+
+def completeness_groups(ws: Workspace, period: str | Period | None = None,
+                        groupings: tuple[str, ...] = BY) -> dict[str, pd.DataFrame]:
+    """`completeness_by` of each grouping, from one read of the app database and one engine
+    session (the report's relationship section)."""
     from corptier.engine import connect
 
-    p = _period(ws, period)
+    p = _period(ws, None if period is None else str(period))
+    out = {}
     with connect(ws, "duckdb") as con:
         t = _score_expr(ws, con, p, None)
-        grouped = t.group_by(key=t[_BY_COLUMN[by]]).aggregate(
-            customers=t.count(), average=t.score.mean().round(1),
-            complete=(t.score >= 100).cast("int64").sum()).order_by("key")
-        frame = con.batches(grouped, BATCH_ROWS).read_all().to_pandas()
-    return frame.rename(columns={"key": by})
+        for by in groupings:
+            grouped = t.group_by(key=t[_BY_COLUMN[by]]).aggregate(
+                customers=t.count(), average=t.score.mean().round(1),
+                complete=(t.score >= 100).cast("int64").sum()).order_by("key")
+            frame = con.batches(grouped, BATCH_ROWS).read_all().to_pandas()
+            out[by] = frame.rename(columns={"key": by})
+    return out
 
 
 def _period(ws: Workspace, period: str | None) -> Period:
