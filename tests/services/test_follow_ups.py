@@ -102,3 +102,29 @@ def test_an_import_makes_follow_ups_once(ws: Workspace, tmp_path: Path) -> None:
     with UnitOfWork(ws.db) as uow:
         entry = uow.audit.for_entity("interaction_import", "visits.csv")[0]
         assert entry.after["follow_ups"] == 2
+
+
+def test_open_next_steps_is_an_archive_fact(ws: Workspace) -> None:
+    import ibis
+    import pyarrow as pa
+
+    from corptier.crm.alert_archive import join_archive
+    from corptier.periods import Period
+    from corptier.services.alert_archive import archive_tables
+
+    def facts() -> dict[str, int | None]:
+        frame = ibis.memtable(pa.table({"customer_id": ["C1", "C2"],
+                                        "applied_tier": ["strategic", "key"]}))
+        tables = archive_tables(ws, Period("2026-10"), ["strategic", "key"],
+                                {"open_next_steps"})
+        rows = ibis.duckdb.connect().to_pyarrow(join_archive(frame, tables)).to_pylist()
+        return {r["customer_id"]: r["open_next_steps"] for r in rows}
+
+    assert facts() == {"C1": None, "C2": None}     # no interaction logged yet
+    for due in ("2026-10-30", "2026-11-30"):
+        log_interaction(ws, "li", customer_id="C1", on="2026-10-09", type="call",
+                        summary=due, next_step="回电", next_step_due=due, clock=OCT_10)
+    log_interaction(ws, "li", customer_id="C2", on="2026-10-09", type="call", clock=OCT_10)
+    assert facts() == {"C1": 2, "C2": 0}
+    complete_service_task(ws, follow_ups(ws)[0].id, "zhang", clock=NOV_2)
+    assert facts() == {"C1": 1, "C2": 0}

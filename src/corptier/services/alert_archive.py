@@ -46,6 +46,9 @@ def archive_tables(ws: Workspace, p: Period, tier_codes: list[str],
                                                   customer_ids)
                    if "key_contact_changed" in want and uow.contacts.keeps_contacts()
                    else None)
+        steps = (uow.service_plans.open_follow_up_columns(str(Period.from_date(end)),
+                                                          customer_ids)
+                 if "open_next_steps" in want and uow.interactions.any_logged(end) else None)
         cadence = "visit_cadence_days" in want
         catalogue = uow.service_plans.run_catalogue(str(p)) if cadence else None
     return ArchiveTables(
@@ -62,7 +65,10 @@ def archive_tables(ws: Workspace, p: Period, tier_codes: list[str],
             "score": pa.array(nps["score"], pa.int64())})),
         key_contacts=None if changed is None else ibis.memtable(pa.table({
             "customer_id": pa.array(changed, pa.string())})),
-        cadence=_cadence(ws, catalogue, tier_codes) if cadence else None)
+        cadence=_cadence(ws, catalogue, tier_codes) if cadence else None,
+        next_steps=None if steps is None else ibis.memtable(pa.table({
+            "customer_id": pa.array(steps["customer_id"], pa.string()),
+            "open_next_steps": pa.array(steps["open_next_steps"], pa.int64())})))
 
 
 def _cadence(ws: Workspace, stored: dict[str, Any] | None,

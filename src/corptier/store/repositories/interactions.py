@@ -72,6 +72,12 @@ class InteractionRepository:
             .where(Interaction.customer_id == customer_id)).one()
         return row[0], int(row[1] or 0), int(row[2] or 0)
 
+    def any_logged(self, until: date) -> bool:
+        """Whether any interaction is logged on or before `until`."""
+        return self.session.execute(
+            sa.select(Interaction.id).where(Interaction.occurred_on <= until).limit(1)
+        ).first() is not None
+
     def visit_columns(self, since: date, until: date, customer_ids: Sequence[str] | None = None
                       ) -> dict[str, list[Any]] | None:
         """Per customer visited up to `until`: the last visit's date and the visits from

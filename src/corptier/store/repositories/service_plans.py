@@ -111,6 +111,19 @@ class ServicePlanRepository:
             found.update({c: (t, b) for c, t, b in self.session.execute(query)})
         return found
 
+    def open_follow_up_columns(self, until_period: str,
+                               customer_ids: Sequence[str] | None = None
+                               ) -> dict[str, list[Any]]:
+        """Per customer, its open follow-up tasks made by interactions up to `until_period`
+        (customer_id, open_next_steps columns; one grouped query)."""
+        query = (sa.select(ServiceTask.customer_id, sa.func.count())
+                 .where(ServiceTask.interaction_id.is_not(None), ServiceTask.status == "open",
+                        ServiceTask.period <= until_period)
+                 .group_by(ServiceTask.customer_id))
+        if customer_ids is not None:
+            query = query.where(ServiceTask.customer_id.in_(list(customer_ids)))
+        return _columns(self.session.execute(query), ("customer_id", "open_next_steps"))
+
     def follow_ups_of(self, interaction_ids: Sequence[int]) -> list[ServiceTask]:
         """The follow-up tasks of `interaction_ids`, by id."""
         found: list[ServiceTask] = []
