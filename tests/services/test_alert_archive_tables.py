@@ -98,15 +98,15 @@ def test_the_archive_facts_come_from_the_app_database_bounded_by_the_period(
     cadence = 60  # the shipped catalogue (copied by init) visits core every 60 days
     assert _facts(empty_ws) == {
         "C1": {"days_since_visit": 29, "visits_12m": 1, "visit_cadence_days": cadence,
-               "nps_latest": 9, "key_contact_changed": 1},
+               "nps_latest": 9, "key_contact_changed": 1, "open_next_steps": 0},
         "C2": {"days_since_visit": None, "visits_12m": 0, "visit_cadence_days": cadence,
-               "nps_latest": 5, "key_contact_changed": 0},
+               "nps_latest": 5, "key_contact_changed": 0, "open_next_steps": 0},
         "C3": {"days_since_visit": 92, "visits_12m": 1, "visit_cadence_days": cadence,
-               "nps_latest": None, "key_contact_changed": 0},
+               "nps_latest": None, "key_contact_changed": 0, "open_next_steps": 0},
         "C4": {"days_since_visit": None, "visits_12m": 0, "visit_cadence_days": cadence,
-               "nps_latest": None, "key_contact_changed": 1},
+               "nps_latest": None, "key_contact_changed": 1, "open_next_steps": 0},
         "C5": {"days_since_visit": None, "visits_12m": 0, "visit_cadence_days": cadence,
-               "nps_latest": None, "key_contact_changed": 0},
+               "nps_latest": None, "key_contact_changed": 0, "open_next_steps": 0},
     }
 
 

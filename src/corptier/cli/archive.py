@@ -38,7 +38,8 @@ def _field(code: str) -> str:
     labels = {"name": _("name"), "uscc": _("USCC"), "industry_code": _("industry"),
               "enterprise_size": _("size class"), "rating": _("rating"), "rm_id": _("RM"),
               "sub_branch": _("sub-branch"), "group_id": _("corporate group"),
-              "status": _("status")}
+              "status": _("status"), "onboarded_on": _("onboarded on"),
+              "region_code": _("region")}
     return labels.get(code, code)
 
 
@@ -53,6 +54,32 @@ def _value(field: str, value: Any) -> str:
         states = {"active": _("Active"), "dormant": _("Dormant"), "closed": _("Closed")}
         return states.get(str(value), str(value))
     return str(value)
+
+
+def _completeness_line(ws: Workspace, customer: str) -> str:
+    """`Archive completeness: 85.7 (missing: Finance head contact)`, or why there is none."""
+    from corptier.errors import CorptierError
+    from corptier.services import customer_completeness
+
+    try:
+        found = customer_completeness(ws, customer)
+    except CorptierError as exc:
+        return _("Archive completeness: not available ({reason})").format(reason=exc)
+    score = "–" if found.score is None else f"{found.score:.1f}"
+    if not found.missing:
+        return _("Archive completeness: {score}").format(score=score)
+    return _("Archive completeness: {score} (missing: {missing})").format(
+        score=score, missing=", ".join(_missing_label(m) for m in found.missing))
+
+
+def _missing_label(item: str) -> str:
+    kind, _sep, code = item.partition(":")
+    if kind == "field":
+        return _field(code)
+    if kind == "contact":
+        return _("{role} contact").format(role=role_label(code))
+    return {"visit": _("visit within the tier's cadence"),
+            "survey": _("survey answered within the period")}.get(item, item)
 
 
 def role_label(code: str) -> str:
@@ -109,6 +136,7 @@ def archive_show(customer: CustomerArg, by: ByOpt = None,
     say(_("Last visit: {date}; visits in the last 12 months: {visits}; upcoming next steps: "
           "{steps}").format(date=found.last_visit.isoformat() if found.last_visit else "–",
                             visits=found.visits_12m, steps=found.upcoming_next_steps))
+    say(_completeness_line(ws, found.customer_id))
     say(_("Timeline:"))
     say("  " + _("{period}: first loaded").format(period=found.versions[0].valid_from))
     for change in found.changes:
@@ -327,3 +355,26 @@ def archive_import(
             n=len(done.completed_tasks)))
     if done.quarantine is not None:
         say(_("rejected rows: {file}").format(file=done.quarantine))
+
+
+@archive_app.command("completeness")
+def archive_completeness(
+    by: Annotated[str, typer.Option(
+        "--by", help="tier, rm or sub_branch.")] = "tier",
+    period: Annotated[str | None, typer.Option(
+        "--period", help="A closed period (default: the latest).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """The average archive completeness score per tier, RM or sub-branch."""
+    from corptier.cli.labels import label
+    from corptier.services import completeness_by, open_workspace
+
+    ws = open_workspace(workspace)
+    frame = completeness_by(ws, by, period)
+    titles = {"tier": _("Archive completeness by tier"), "rm": _("Archive completeness by RM"),
+              "sub_branch": _("Archive completeness by sub-branch")}
+    rows = [[label(str(r[by]), "tier") if by == "tier" else str(r[by] or "–"),
+             str(r["customers"]), "–" if r["average"] != r["average"] else f"{r['average']:.1f}",
+             str(r["complete"])] for r in frame.to_dict("records")]
+    console.print(grid(titles[by], [_("group"), _("customers"), _("average score"),
+                                    _("complete")], rows))

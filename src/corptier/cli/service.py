@@ -41,7 +41,7 @@ def task_kind(code: str) -> str:
     labels = {"visit": _("Visit"), "annual_review": _("Annual review"),
               "needs_survey": _("Needs survey"), "assign_rm": _("Assign a qualified RM"),
               "welcome_visit": _("Welcome visit"), "onboarding_survey": _("Onboarding survey"),
-              "transition": _("Tier transition talk")}
+              "transition": _("Tier transition talk"), "follow_up": _("Follow-up")}
     return labels.get(code, code)
 
 

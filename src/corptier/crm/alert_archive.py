@@ -20,6 +20,7 @@ ARCHIVE_FACTS: dict[str, str] = {
     "visit_cadence_days": "int64",
     "nps_latest": "int64",
     "key_contact_changed": "int64",
+    "open_next_steps": "int64",
 }
 """Facts from the archive a rule may test (see docs/alerts.md for each)."""
 
@@ -41,6 +42,9 @@ class ArchiveTables:
     """customer_id: customers with a key contact added, edited or removed in the period."""
     cadence: ir.Table | None = None
     """tier, visit_days: the service catalogue's visit cadence per tier."""
+    next_steps: ir.Table | None = None
+    """customer_id, open_next_steps: the open follow-up tasks of the customers that have
+    some."""
 
 
 def join_archive(frame: ir.Table, archive: ArchiveTables | None,
@@ -58,6 +62,7 @@ def join_archive(frame: ir.Table, archive: ArchiveTables | None,
     facts = _visits(facts, archive.visits, archive.period_end)
     facts = _nps(facts, archive.nps)
     facts = _key_contacts(facts, archive.key_contacts)
+    facts = _next_steps(facts, archive.next_steps)
     facts = _cadence(facts, archive.cadence).select("_a_id", *ARCHIVE_FACTS)
     return frame.left_join(facts, _key(frame) == facts._a_id).drop("_a_id")
 
@@ -100,6 +105,15 @@ def _key_contacts(frame: ir.Table, changed: ir.Table | None) -> ir.Table:
     return joined.mutate(
         key_contact_changed=joined._c_id.notnull().ifelse(1, 0).cast("int64")
     ).drop("_c_id")
+
+
+def _next_steps(frame: ir.Table, steps: ir.Table | None) -> ir.Table:
+    if steps is None:
+        return frame.mutate(open_next_steps=ibis.null("int64"))
+    s = steps.select(_s_id=steps.customer_id.cast("string"),
+                     _s_n=steps.open_next_steps.cast("int64"))
+    joined = frame.left_join(s, _key(frame) == s._s_id)
+    return joined.mutate(open_next_steps=joined._s_n.fill_null(0)).drop("_s_id", "_s_n")
 
 
 def _cadence(frame: ir.Table, cadence: ir.Table | None) -> ir.Table:

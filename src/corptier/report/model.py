@@ -78,6 +78,9 @@ class Relationship:
     """rm_id, name, grade, customers, load, capacity, utilisation of each RM over capacity."""
     coverage_gaps: pd.DataFrame | None = None
     """tier, assign, reassign, train, renew: customers by what closes their gap."""
+    completeness: dict[str, pd.DataFrame] | None = None
+    """"tier", "rm", "sub_branch" → (that key, customers, average, complete): the archive
+    completeness score averaged per group; None when the period has no customers loaded."""
     surveys: tuple[SurveySection, ...] = ()
 
 

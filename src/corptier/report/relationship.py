@@ -17,6 +17,7 @@ TITLES = {
     "service": N_("Service delivery"),
     "staff": N_("Relationship managers"),
     "surveys": N_("Needs surveys"),
+    "completeness": N_("Archive completeness"),
 }
 EMPTY = {
     "alerts": N_("No dynamics alert was raised in this period."),
@@ -24,6 +25,7 @@ EMPTY = {
                   "period."),
     "staff": N_("No staff rules or no roster of relationship managers for this period."),
     "surveys": N_("No answer has been recorded for this campaign yet."),
+    "completeness": N_("No customers are loaded for this period."),
 }
 
 
@@ -54,7 +56,36 @@ def relationship_parts(data: ReportData, t: Translator) -> list[Part]:
     rel = data.relationship
     for survey in rel.surveys:
         parts.append(_survey(survey.campaign, survey.by_tier, t))
+    parts.append(_completeness(data, t))
     return parts
+
+
+def _completeness(data: ReportData, t: Translator) -> Part:
+    groups = data.relationship.completeness
+    title = t(TITLES["completeness"])
+    if groups is None:
+        return Part("completeness", title, empty=t(EMPTY["completeness"]))
+    names = data.group_labels.get("rm_id", {})
+    labels = {"tier": lambda x: _tier(x, t),
+              "rm": lambda x: t(NOT_RECORDED) if x is None else names.get(x, str(x)),
+              "sub_branch": lambda x: t(NOT_RECORDED) if x is None else str(x)}
+    heads = {"tier": (t("Tier"), t("Archive completeness by tier")),
+             "rm": (t("Relationship manager"), t("Archive completeness by RM")),
+             "sub_branch": (t("Sub-branch"), t("Archive completeness by sub-branch"))}
+    grids = []
+    for by, frame in groups.items():
+        head, grid_title = heads[by]
+        grids.append(Grid(f"completeness_{by}", grid_title, [
+            (head, "text"), (t("Customers"), "count"), (t("Average score"), "number"),
+            (t("Complete archives"), "count")],
+            [[labels[by](r[by]), int(r["customers"]), r["average"], int(r["complete"])]
+             for r in frame.to_dict("records")]))
+    line = t("The archive's completeness score (0–100) per customer of %(period)s: the "
+             "profile fields, a verified contact for each role its tier requires, a visit "
+             "within the tier's visit cadence and a survey answer within the months set in "
+             "standards/completeness.yaml; each item that applies counts the same.") % {
+        "period": data.period}
+    return Part("completeness", title, [line], grids)
 
 
 ALERT_COUNTS = ("raised", "resolved", "resolved_in_time", "dismissed", "open")

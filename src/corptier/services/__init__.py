@@ -50,6 +50,9 @@ _EXPORTS = {
     "service_plan": "service_plans", "ServicePlanView": "service_plans",
     "ServiceTaskView": "service_plans", "list_service_tasks": "service_tasks",
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
+    "completeness_scores": "completeness", "customer_completeness": "completeness",
+    "completeness_by": "completeness", "Completeness": "completeness",
+    "reevaluate_archive_alerts": "archive_alerts",
     "customer_archive": "archive", "master_data_history": "archive",
     "master_history_table": "archive",
     "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
@@ -96,6 +99,7 @@ __all__ = [
     "CatalogueSummary",
     "CloseResult",
     "CompareResult",
+    "Completeness",
     "ContactView",
     "CustomerArchive",
     "CustomerRecommendations",
@@ -146,9 +150,12 @@ __all__ = [
     "close_period",
     "compare_standards",
     "complete_service_task",
+    "completeness_by",
+    "completeness_scores",
     "compute_indicators",
     "create_campaign",
     "customer_archive",
+    "customer_completeness",
     "disable_user",
     "dismiss_alert",
     "edit_contact",
@@ -188,6 +195,7 @@ __all__ = [
     "recommend_book",
     "recommend_customer",
     "recommendation_settings",
+    "reevaluate_archive_alerts",
     "reject_override",
     "remove_contact",
     "request_override",
@@ -237,6 +245,7 @@ if TYPE_CHECKING:
         master_data_history,
         master_history_table,
     )
+    from corptier.services.archive_alerts import reevaluate_archive_alerts
     from corptier.services.audit import AuditVerification, verify_audit_log
     from corptier.services.backup import (
         BackupResult,
@@ -260,6 +269,12 @@ if TYPE_CHECKING:
         survey_results,
     )
     from corptier.services.closing import CloseResult, close_period
+    from corptier.services.completeness import (
+        Completeness,
+        completeness_by,
+        completeness_scores,
+        customer_completeness,
+    )
     from corptier.services.contacts import (
         ContactView,
         add_contact,

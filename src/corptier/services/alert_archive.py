@@ -4,8 +4,8 @@ to the engine as a small Arrow table (`corptier.crm.alert_archive` joins them)."
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime, time, timedelta
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import ibis
@@ -22,26 +22,33 @@ VISIT_WINDOW_MONTHS = 12
 
 
 def archive_tables(ws: Workspace, p: Period, tier_codes: list[str],
-                   needed: Collection[str] | None = None) -> ArchiveTables | None:
+                   needed: Collection[str] | None = None, *, as_of: date | None = None,
+                   customer_ids: Sequence[str] | None = None) -> ArchiveTables | None:
     """The archive's tables of period `p` (None for what the workspace does not keep).
 
     Only the tables behind the facts in `needed` (default: all) are read; None when it names
-    no archive fact, so that rules that do not use the archive cost nothing more."""
+    no archive fact, so that rules that do not use the archive cost nothing more. `as_of`
+    (default: the period end) moves the end of the window, for a re-evaluation after an
+    archive edit; `customer_ids` reads only those customers' rows."""
     want = set(ARCHIVE_FACTS if needed is None else needed) & set(ARCHIVE_FACTS)
     if not want:
         return None
-    end = p.month_end
+    end = p.month_end if as_of is None else max(as_of, p.month_end)
     since = p.shift(1 - VISIT_WINDOW_MONTHS).start
     start_at = datetime.combine(p.start, time())
     end_at = datetime.combine(end + timedelta(days=1), time())
     with UnitOfWork(ws.db) as uow:
-        visits = (uow.interactions.visit_columns(since, end)
+        visits = (uow.interactions.visit_columns(since, end, customer_ids)
                   if want & {"days_since_visit", "visits_12m"} else None)
         questions = uow.surveys.nps_questions(str(p)) if "nps_latest" in want else []
-        nps = uow.surveys.nps_columns(questions) if questions else None
-        changed = (uow.contacts.changed_customers(KEY_CONTACT_ROLES, start_at, end_at)
+        nps = uow.surveys.nps_columns(questions, customer_ids) if questions else None
+        changed = (uow.contacts.changed_customers(KEY_CONTACT_ROLES, start_at, end_at,
+                                                  customer_ids)
                    if "key_contact_changed" in want and uow.contacts.keeps_contacts()
                    else None)
+        steps = (uow.service_plans.open_follow_up_columns(str(Period.from_date(end)),
+                                                          customer_ids)
+                 if "open_next_steps" in want and uow.interactions.any_logged(end) else None)
         cadence = "visit_cadence_days" in want
         catalogue = uow.service_plans.run_catalogue(str(p)) if cadence else None
     return ArchiveTables(
@@ -58,7 +65,10 @@ def archive_tables(ws: Workspace, p: Period, tier_codes: list[str],
             "score": pa.array(nps["score"], pa.int64())})),
         key_contacts=None if changed is None else ibis.memtable(pa.table({
             "customer_id": pa.array(changed, pa.string())})),
-        cadence=_cadence(ws, catalogue, tier_codes) if cadence else None)
+        cadence=_cadence(ws, catalogue, tier_codes) if cadence else None,
+        next_steps=None if steps is None else ibis.memtable(pa.table({
+            "customer_id": pa.array(steps["customer_id"], pa.string()),
+            "open_next_steps": pa.array(steps["open_next_steps"], pa.int64())})))
 
 
 def _cadence(ws: Workspace, stored: dict[str, Any] | None,

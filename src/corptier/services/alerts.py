@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,12 +144,26 @@ def evaluate_alerts(ws: Workspace, period: str, *, rules_path: Path | str | None
         return _evaluate(ws, p, rules, now, by)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """An evaluation of some customers only (after an archive edit): the archive's facts as
+    of `as_of` instead of the period end; only the alerts of these rules and customers move."""
+
+    customer_ids: tuple[str, ...]
+    as_of: date
+
+
 def _evaluate(ws: Workspace, p: Period, rules: AlertRules, now: datetime,
-              by: str) -> AlertEvaluation:
-    fired = _fired(ws, p, rules)
+              by: str, scope: Scope | None = None) -> AlertEvaluation:
+    fired = _fired(ws, p, rules, scope)
+    ids = [r.id for r in rules.enabled]
+    customers = None if scope is None else list(scope.customer_ids)
     with UnitOfWork(ws.db) as uow:
-        known = _known_table(uow.alerts.known([r.id for r in rules.enabled], p))
-        uow.alerts.mark_not_holding(p, now)
+        known = _known_table(uow.alerts.known(ids, p, customers))
+        if scope is None:
+            uow.alerts.mark_not_holding(p, now)
+        else:
+            uow.alerts.mark_not_holding(p, now, rule_ids=ids, customer_ids=customers)
         holding = known.filter(pc.and_(pc.fill_null(pc.is_in(known["state"],
                                                              pa.array(states.LIVE)), False),
                                        known["holds"]))
@@ -162,21 +176,26 @@ def _evaluate(ws: Workspace, p: Period, rules: AlertRules, now: datetime,
         again = matched.filter(pc.and_(pc.fill_null(live, False), pc.fill_null(current, False)))
         uow.alerts.update_many([_updated(row, p, now, rules) for row in again.to_pylist()])
         uow.alerts.add_many([_raised(row, p, now, rules) for row in new.to_pylist()])
-        escalated = uow.alerts.escalate_due(now)
+        escalated = uow.alerts.escalate_due(now) if scope is None else []
         for alert in escalated:
             uow.audit.record(now, "system", "escalate", states.ENTITY, str(alert.id),
                              after=_snapshot(alert))
         result = AlertEvaluation(p, rules.id, rules.version, new.num_rows, again.num_rows,
                                  no_longer.num_rows, len(escalated))
-        uow.audit.record(now, by, "evaluate", SUMMARY_ENTITY, str(p), after={
-            "rules": rules.id, "version": rules.version, "raised": result.raised,
-            "updated": result.updated, "no_longer_holding": result.no_longer_holding,
-            "escalated": result.escalated})
+        summary = {"rules": rules.id, "version": rules.version, "raised": result.raised,
+                   "updated": result.updated, "no_longer_holding": result.no_longer_holding,
+                   "escalated": result.escalated}
+        if scope is not None:
+            summary.update(rule_ids=ids, customers=list(scope.customer_ids),
+                           as_of=scope.as_of.isoformat())
+        uow.audit.record(now, by, "evaluate", SUMMARY_ENTITY, str(p), after=summary)
     return result
 
 
-def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
-    """The (rule, customer) pairs that fire on `p`, computed by the engine."""
+def _fired(ws: Workspace, p: Period, rules: AlertRules, scope: Scope | None = None
+           ) -> pa.Table:
+    """The (rule, customer) pairs that fire on `p` (of the scope's customers), computed by
+    the engine."""
     from corptier.engine import connect
     from corptier.services.alert_archive import archive_tables
 
@@ -184,12 +203,18 @@ def _fired(ws: Workspace, p: Period, rules: AlertRules) -> pa.Table:
         standard = standard_of(published_run_record(uow, p))
         previous_run = uow.runs.published(p.shift(-1))
     used = {n for rule in rules.enabled for n in condition_names(rule.when)}
-    archive = archive_tables(ws, p, list(standard.tier_codes), used)
+    archive = archive_tables(ws, p, list(standard.tier_codes), used,
+                             as_of=None if scope is None else scope.as_of,
+                             customer_ids=None if scope is None else scope.customer_ids)
     previous = ws.partition_file(CUSTOMER_INDICATORS, p.shift(-1))
     previous_tiers = ws.partition_file(PUBLISHED_TIERS, p.shift(-1))
     with connect(ws) as con:
+        indicators = con.read_parquet(ws.partition_file(CUSTOMER_INDICATORS, p))
+        if scope is not None:
+            indicators = indicators.filter(
+                indicators.customer_id.cast("string").isin(list(scope.customer_ids)))
         frame = alert_frame(
-            con.read_parquet(ws.partition_file(CUSTOMER_INDICATORS, p)),
+            indicators,
             con.read_parquet(ws.partition_file(PUBLISHED_TIERS, p)),
             con.read_parquet(previous) if previous.is_file() else None,
             con.read_parquet(previous_tiers)

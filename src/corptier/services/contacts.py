@@ -100,7 +100,9 @@ def add_contact(ws: Workspace, customer_id: str, by: str | None, *, role: str, n
             created_at=now, updated_by=by, updated_at=now))
         uow.audit.record(now, by, "add", rules.ENTITY, str(contact.id),
                          after=rules.snapshot(contact))
-        return _view(contact, masked=False)
+        view = _view(contact, masked=False)
+    _key_contact_edited(ws, customer_id, (view.role,), by, clock)
+    return view
 
 
 def edit_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *,
@@ -129,7 +131,9 @@ def edit_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *
             _demote_primaries(uow, contact.customer_id, fields["role"], contact_id, by, now)
         uow.audit.record(now, by, "edit", rules.ENTITY, str(contact_id), before=before,
                          after=rules.snapshot(contact))
-        return _view(contact, masked=False)
+        view = _view(contact, masked=False)
+    _key_contact_edited(ws, view.customer_id, (before["role"], view.role), by, clock)
+    return view
 
 
 def remove_contact(ws: Workspace, contact_id: int, version: int, by: str | None, *,
@@ -146,7 +150,19 @@ def remove_contact(ws: Workspace, contact_id: int, version: int, by: str | None,
         if not uow.contacts.delete_at_version(contact_id, version):
             raise _stale(uow, contact_id, version)
         uow.audit.record(now, by, "remove", rules.ENTITY, str(contact_id), before=before)
-        return view
+    _key_contact_edited(ws, view.customer_id, (view.role,), by, clock)
+    return view
+
+
+def _key_contact_edited(ws: Workspace, customer_id: str, roles: tuple[str, ...], by: str,
+                        clock: Clock) -> None:
+    """After a change to a key contact (法定代表人, 实际控制人), the customer's archive alerts
+    are evaluated again (`corptier.services.archive_alerts`)."""
+    from corptier.crm.alert_archive import KEY_CONTACT_ROLES
+    from corptier.services.archive_alerts import reevaluate_archive_alerts
+
+    if set(roles) & set(KEY_CONTACT_ROLES):
+        reevaluate_archive_alerts(ws, [customer_id], by, clock=clock)
 
 
 def _demote_primaries(uow: UnitOfWork, customer_id: str, role: str, keep: int | None,

@@ -1,7 +1,9 @@
 """Interactions with customers (走访与沟通): log one, list a customer's, import a visit log
 (CSV or xlsx, Chinese or English headers) with a reconciliation read = accepted + rejected.
 
-A logged visit completes the customer's due visit task of the service plan: the open task of
+An interaction with a next step and its due date makes a follow-up task for the customer's
+RM (`corptier.services.follow_ups`). A logged visit completes the customer's due visit task
+of the service plan: the open task of
 kind `visit` or `welcome_visit` with the earliest due date, when the visit is on or after the
 first day of the period whose close made the task; it is marked done on the visit's date by
 the person who logged it, with the note "interaction N" (audited like a task done by hand).
@@ -23,6 +25,7 @@ from corptier.periods import Period
 from corptier.private_files import private_mkdir, write_private_text
 from corptier.services._archive_access import bulk_editor, customers_rm, editor, reader
 from corptier.services.book import in_scope
+from corptier.services.follow_ups import FollowUp, add_follow_ups
 from corptier.services.overrides import Clock, utc_now
 from corptier.store import UnitOfWork
 from corptier.store.models import Interaction
@@ -84,6 +87,8 @@ class InteractionImport:
     ids: tuple[int, ...]
     completed_tasks: tuple[int, ...]
     quarantine: Path | None
+    follow_ups: tuple[int, ...] = ()
+    """The follow-up tasks made from the rows' next steps."""
 
 
 def log_interaction(ws: Workspace, by: str | None, *, customer_id: str,
@@ -118,7 +123,12 @@ def log_interaction(ws: Workspace, by: str | None, *, customer_id: str,
                          after=rules.snapshot(added))
         if added.type in rules.VISIT_TYPES:
             added.task_id = _complete_visit_task(uow, added, by, now)
-        return _view(added)
+        add_follow_ups(uow, [FollowUp(added.id, added.customer_id, added.occurred_on,
+                                      added.rm_id, added.next_step, added.next_step_due)],
+                       by, now)
+        view = _view(added)
+    _archive_edited(ws, [view.customer_id], by, clock)
+    return view
 
 
 def list_interactions(ws: Workspace, customer_id: str, *, viewer: str | None = None,
@@ -189,14 +199,29 @@ def import_interactions(ws: Workspace, path: Path | str, by: str | None, *,
                     if task is not None:
                         found.task_id = task
                         completed.append(task)
+            follow_ups = add_follow_ups(uow, [
+                FollowUp(i, f["customer_id"], f["date"], rms[f["customer_id"]], f["next_step"],
+                         f["next_step_due"])
+                for (_, f), i in zip(accepted, ids, strict=True)], actor, now,
+                audit_each=False)
             uow.audit.record(now, actor, "import", IMPORT_ENTITY, source.name[:80], after={
                 "file": source.name, "read": len(body), "accepted": len(ids),
                 "rejected": len(rejections), "ids": [ids[0], ids[-1]] if ids else [],
-                "completed_tasks": completed})
+                "completed_tasks": completed, "follow_ups": len(follow_ups)})
         quarantine = (quarantine_rejections(ws, "interactions", source, rejections, now)
                       if rejections else None)
+        _archive_edited(ws, [f["customer_id"] for _, f in accepted], actor, clock)
     return InteractionImport(source.name, len(body), len(ids), len(rejections),
-                             tuple(rejections), tuple(ids), tuple(completed), quarantine)
+                             tuple(rejections), tuple(ids), tuple(completed), quarantine,
+                             tuple(follow_ups))
+
+
+def _archive_edited(ws: Workspace, customer_ids: list[str], by: str, clock: Clock) -> None:
+    """Logged interactions move the archive's alert facts: evaluate those customers' archive
+    alerts again (`corptier.services.archive_alerts`)."""
+    from corptier.services.archive_alerts import reevaluate_archive_alerts
+
+    reevaluate_archive_alerts(ws, customer_ids, by, clock=clock)
 
 
 def _new_only(ws: Workspace, file: str, rows: list[tuple[int, dict[str, Any]]],

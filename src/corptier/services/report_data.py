@@ -37,9 +37,12 @@ from corptier.report.model import Comparison, Quarantine, ReportData
 from corptier.services.published import export_metadata, read_published
 from corptier.services.report_relationship import relationship_sections
 from corptier.services.standards import standard_of
+from corptier.services.survey_kpis import PROVIDER as SURVEY_KPIS
 from corptier.store import UnitOfWork
 from corptier.workspace import CUSTOMER_INDICATORS, PUBLISHED_TIERS, Workspace
 
+KPI_PROVIDERS_SHOWN = ("core", SURVEY_KPIS)
+"""The KPI providers the report imports (importing one registers it)."""
 INDICATOR_COLUMNS = ("customer_id", "name", "sub_branch", "rm_id", "industry_section",
                      "enterprise_size", "dep_avg", "loan_avg", "contribution", "econ_capital",
                      "raroc", "product_coverage")

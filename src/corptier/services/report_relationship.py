@@ -1,6 +1,7 @@
 """The report's relationship-management sections (issues #13 and #14), assembled from the
-services that own them: dynamics alerts, service delivery, relationship managers and needs
-surveys. Only aggregates reach Python: each service sums its customers in SQL or the engine.
+services that own them: dynamics alerts, service delivery, relationship managers, needs
+surveys and the archive's completeness. Only aggregates reach Python: each service sums its
+customers in SQL or the engine.
 """
 
 from __future__ import annotations
@@ -33,7 +34,21 @@ def relationship_sections(ws: Workspace, period: Period, lang: str,
         service_by_tier=_service(ws, period, tier_order),
         staff=staff, over_capacity=over, coverage_gaps=gaps,
         surveys=_surveys(ws, period, lang, tier_order),
+        completeness=_completeness(ws, period, tier_order),
     )
+
+
+def _completeness(ws: Workspace, period: Period, order: tuple[str, ...]
+                  ) -> dict[str, pd.DataFrame] | None:
+    """The average completeness score per tier (in the standard's order), RM and sub-branch;
+    None when the period has no customers loaded. Invalid rules still raise their error."""
+    from corptier.services.completeness import completeness_groups
+
+    try:
+        groups = completeness_groups(ws, period)
+    except NotFoundError:
+        return None
+    return groups | {"tier": _in_order(groups["tier"], "tier", order)}
 
 
 def _nonempty(frame: pd.DataFrame) -> pd.DataFrame | None:

@@ -50,7 +50,8 @@ def list_service_tasks(ws: Workspace, *, rm_id: str | None = None, user: str | N
 
 def complete_service_task(ws: Workspace, task_id: int, by: str, note: str | None = None, *,
                           clock: Clock = utc_now) -> ServiceTaskView:
-    """Mark an open task done by `by` today, with `note` kept verbatim; audited."""
+    """Mark an open task done by `by` today, with `note` kept verbatim (without one, the
+    task's note stays); audited."""
     now = _naive(clock())
     by = acting_name(ws, by, "done by")
     if note is not None and len(note) > MAX_NOTE:
@@ -65,6 +66,8 @@ def complete_service_task(ws: Workspace, task_id: int, by: str, note: str | None
             raise ApprovalError("service task {id} is {status}; only open tasks can be completed",
                                 id=task_id, status=task.status)
         before = _snapshot(task)
+        if kept is None:   # a follow-up keeps its next step as the note
+            kept = task.note
         if not uow.service_plans.complete(task_id, done_on=now.date(), done_at=now,
                                           done_by=by, note=kept):
             raise ApprovalError("service task {id} was completed by someone else in the meantime; "

@@ -281,7 +281,12 @@ class ServiceTask(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     closed_in: Mapped[str | None] = mapped_column(String(7), nullable=True)
     """The period whose close superseded the task (a tier change)."""
-    __table_args__ = (UniqueConstraint("period", "customer_id", "kind", name="uq_service_task"),
+    interaction_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The interaction whose next step made this follow-up task (None: a plan task)."""
+    __table_args__ = (Index("uq_service_task_plan", "period", "customer_id", "kind", unique=True,
+                            sqlite_where=sa_text("interaction_id IS NULL"),
+                            postgresql_where=sa_text("interaction_id IS NULL")),
+                      Index("uq_service_task_interaction", "interaction_id", unique=True),
                       Index("ix_service_task_customer", "customer_id", "kind"),
                       Index("ix_service_task_rm", "rm_id", "status"),
                       Index("ix_service_task_status_due", "status", "due_date"))

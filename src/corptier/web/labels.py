@@ -43,7 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
                   "needs_survey": N_("Needs survey"), "assign_rm": N_("Assign a qualified RM"),
                   "welcome_visit": N_("Welcome visit"),
                   "onboarding_survey": N_("Onboarding needs survey"),
-                  "transition": N_("Transition plan")},
+                  "transition": N_("Transition plan"), "follow_up": N_("Follow-up")},
     "run_status": {"running": N_("Running"), "published": N_("Published"),
                    "superseded": N_("Superseded")},
     "task_status": {"open": N_("Open"), "done": N_("Done"), "superseded": N_("Superseded")},

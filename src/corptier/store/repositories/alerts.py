@@ -21,12 +21,12 @@ class AlertRepository:
     def get(self, alert_id: int) -> Alert | None:
         return self.session.get(Alert, alert_id)
 
-    def known(self, rule_ids: Iterable[str],
-              period: str) -> list[tuple[Any, ...]]:
+    def known(self, rule_ids: Iterable[str], period: str,
+              customer_ids: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
         """(id, rule_id, customer_id, state, last_period, holds, raised_at, escalate_at) of the
         live alerts of
         `rule_ids` and of those closed that were evaluated for `period` (a re-close does not
-        raise them again)."""
+        raise them again); only those of `customer_ids` when given."""
         ids = sorted(set(rule_ids))
         if not ids:
             return []
@@ -34,22 +34,28 @@ class AlertRepository:
                            Alert.last_period, Alert.holds, Alert.raised_at,
                            Alert.escalate_at)
                  .where(Alert.rule_id.in_(ids),
-                        Alert.state.in_(LIVE_ALERT_STATES) | (Alert.last_period == period))
+                        Alert.state.in_(LIVE_ALERT_STATES) | (Alert.last_period == period),
+                        _of(customer_ids))
                  .execution_options(yield_per=BATCH))
         return [tuple(row) for row in self.session.execute(query)]
 
-    def mark_not_holding(self, period: str, at: datetime) -> None:
-        """Every live alert last evaluated at or before `period` reads as not holding for
-        `period` (the alerts that still hold are set back by `update_many`)."""
+    def mark_not_holding(self, period: str, at: datetime, *,
+                         rule_ids: Sequence[str] | None = None,
+                         customer_ids: Sequence[str] | None = None) -> None:
+        """Every live alert last evaluated at or before `period` (of `rule_ids` and
+        `customer_ids` when given) reads as not holding for `period` (the alerts that still
+        hold are set back by `update_many`)."""
+        scope = sa.and_(_of(customer_ids), sa.true() if rule_ids is None
+                        else Alert.rule_id.in_(list(rule_ids)))
         self.session.execute(
             sa.update(Alert)
             .where(Alert.state.in_(LIVE_ALERT_STATES), Alert.last_period <= period,
-                   Alert.holds.is_(True))
+                   Alert.holds.is_(True), scope)
             .values(holds=False, updated_at=at)
             .execution_options(synchronize_session=False))
         self.session.execute(
             sa.update(Alert)
-            .where(Alert.state.in_(LIVE_ALERT_STATES), Alert.last_period < period)
+            .where(Alert.state.in_(LIVE_ALERT_STATES), Alert.last_period < period, scope)
             .values(last_period=period)
             .execution_options(synchronize_session=False))
 
@@ -137,3 +143,8 @@ class AlertRepository:
         names = ("key", "raised", "resolved", "resolved_in_time", "dismissed", "open")
         rows = self.session.execute(query).all()
         return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+
+def _of(customer_ids: Sequence[str] | None) -> sa.ColumnElement[bool]:
+    """Alerts of `customer_ids` (every alert when None)."""
+    return sa.true() if customer_ids is None else Alert.customer_id.in_(list(customer_ids))

@@ -4,7 +4,7 @@ editor read (optimistic locking), removed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,10 +72,22 @@ class ContactRepository:
             sa.select(AuditLog.id).where(AuditLog.entity == CONTACT_ENTITY).limit(1)
         ).first() is not None
 
-    def changed_customers(self, roles: Sequence[str], start: datetime, end: datetime
-                          ) -> list[str]:
-        """The customers one of whose contacts of `roles` was added, edited or removed from
-        `start` to before `end`, read from the audit log's before/after (one query)."""
+    def verified_roles(self, until: date, customer_ids: Sequence[str] | None = None
+                       ) -> dict[str, list[Any]]:
+        """(customer_id, role) of every role with a contact verified on or before `until`, as
+        columns for the engine (one query; only `customer_ids` when given)."""
+        query = (sa.select(Contact.customer_id, Contact.role).distinct()
+                 .where(Contact.verified_on.is_not(None), Contact.verified_on <= until))
+        if customer_ids is not None:
+            query = query.where(Contact.customer_id.in_(list(customer_ids)))
+        rows = self.session.execute(query).all()
+        return {"customer_id": [r[0] for r in rows], "role": [r[1] for r in rows]}
+
+    def changed_customers(self, roles: Sequence[str], start: datetime, end: datetime,
+                          customer_ids: Sequence[str] | None = None) -> list[str]:
+        """The customers (of `customer_ids` when given) one of whose contacts of `roles` was
+        added, edited or removed from `start` to before `end`, read from the audit log's
+        before/after (one query)."""
         before, after = AuditLog.before, AuditLog.after
         customer = sa.func.coalesce(after["customer_id"].as_string(),
                                     before["customer_id"].as_string())
@@ -86,4 +98,6 @@ class ContactRepository:
                    AuditLog.at >= start, AuditLog.at < end,
                    sa.or_(after["role"].as_string().in_(list(roles)),
                           before["role"].as_string().in_(list(roles)))))
-        return sorted(str(r[0]) for r in rows if r[0] is not None)
+        wanted = None if customer_ids is None else set(customer_ids)
+        return sorted(str(r[0]) for r in rows
+                      if r[0] is not None and (wanted is None or str(r[0]) in wanted))

@@ -72,10 +72,18 @@ class InteractionRepository:
             .where(Interaction.customer_id == customer_id)).one()
         return row[0], int(row[1] or 0), int(row[2] or 0)
 
-    def visit_columns(self, since: date, until: date) -> dict[str, list[Any]] | None:
+    def any_logged(self, until: date) -> bool:
+        """Whether any interaction is logged on or before `until`."""
+        return self.session.execute(
+            sa.select(Interaction.id).where(Interaction.occurred_on <= until).limit(1)
+        ).first() is not None
+
+    def visit_columns(self, since: date, until: date, customer_ids: Sequence[str] | None = None
+                      ) -> dict[str, list[Any]] | None:
         """Per customer visited up to `until`: the last visit's date and the visits from
-        `since`, as columns for the engine (one grouped query); None when no interaction of any
-        type is logged up to `until` (a workspace that keeps no interactions)."""
+        `since`, as columns for the engine (one grouped query; only `customer_ids` when given);
+        None when no interaction of any type is logged up to `until` (a workspace that keeps no
+        interactions)."""
         logged = self.session.execute(
             sa.select(Interaction.id).where(Interaction.occurred_on <= until).limit(1)).first()
         if logged is None:
@@ -85,7 +93,9 @@ class InteractionRepository:
             sa.select(Interaction.customer_id,
                       sa.func.max(Interaction.occurred_on, type_=sa.Date),
                       sa.func.sum(recent))
-            .where(Interaction.type.in_(VISIT_TYPES), Interaction.occurred_on <= until)
+            .where(Interaction.type.in_(VISIT_TYPES), Interaction.occurred_on <= until,
+                   sa.true() if customer_ids is None
+                   else Interaction.customer_id.in_(list(customer_ids)))
             .group_by(Interaction.customer_id))
         out: dict[str, list[Any]] = {"customer_id": [], "last_visit": [], "visits_12m": []}
         for customer_id, last, count in rows:

@@ -48,7 +48,8 @@ class ServicePlanRepository:
                    .exists())
         result = self.session.execute(
             sa.update(ServiceTask)
-            .where(ServiceTask.status == "open", ServiceTask.period < period, changed)
+            .where(ServiceTask.status == "open", ServiceTask.period < period,
+                   ServiceTask.interaction_id.is_(None), changed)
             .values(status="superseded", closed_in=period)
             .execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
@@ -71,7 +72,7 @@ class ServicePlanRepository:
         query = (sa.select(ServiceTask.customer_id, ServiceTask.kind,
                            sa.func.max(ServiceTask.done_on),
                            sa.func.sum(sa.case((ServiceTask.status == "open", 1), else_=0)))
-                 .where(ServiceTask.period < before,
+                 .where(ServiceTask.period < before, ServiceTask.interaction_id.is_(None),
                         ServiceTask.status.in_(("open", "done")))
                  .group_by(ServiceTask.customer_id, ServiceTask.kind))
         return _columns(self.session.execute(query), TASK_STATE_COLUMNS)
@@ -79,7 +80,7 @@ class ServicePlanRepository:
     def tasks_of(self, period: str) -> dict[str, list[Any]]:
         """The tasks the close of `period` made (column lists)."""
         query = sa.select(*(getattr(ServiceTask, c) for c in EXISTING_COLUMNS)).where(
-            ServiceTask.period == period)
+            ServiceTask.period == period, ServiceTask.interaction_id.is_(None))
         return _columns(self.session.execute(query), EXISTING_COLUMNS)
 
     def delete_tasks(self, ids: Sequence[int]) -> None:
@@ -91,6 +92,45 @@ class ServicePlanRepository:
         """Insert tasks in bulk (executemany, a chunk at a time)."""
         for start in range(0, len(rows), CHUNK):
             self.session.execute(sa.insert(ServiceTask), list(rows[start:start + CHUNK]))
+
+    # --- follow-ups of interactions --------------------------------------------------------
+    def latest_plans(self, customer_ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """Each customer's tier and sub-branch in its latest plan (customers without one are
+        left out)."""
+        found: dict[str, tuple[str, str | None]] = {}
+        ids = sorted(set(customer_ids))
+        for start in range(0, len(ids), CHUNK):
+            latest = (sa.select(ServicePlan.customer_id, sa.func.max(ServicePlan.period)
+                                .label("period"))
+                      .where(ServicePlan.customer_id.in_(ids[start:start + CHUNK]))
+                      .group_by(ServicePlan.customer_id).subquery())
+            query = sa.select(ServicePlan.customer_id, ServicePlan.tier,
+                              ServicePlan.sub_branch).join(
+                latest, sa.and_(latest.c.customer_id == ServicePlan.customer_id,
+                                latest.c.period == ServicePlan.period))
+            found.update({c: (t, b) for c, t, b in self.session.execute(query)})
+        return found
+
+    def open_follow_up_columns(self, until_period: str,
+                               customer_ids: Sequence[str] | None = None
+                               ) -> dict[str, list[Any]]:
+        """Per customer, its open follow-up tasks made by interactions up to `until_period`
+        (customer_id, open_next_steps columns; one grouped query)."""
+        query = (sa.select(ServiceTask.customer_id, sa.func.count())
+                 .where(ServiceTask.interaction_id.is_not(None), ServiceTask.status == "open",
+                        ServiceTask.period <= until_period)
+                 .group_by(ServiceTask.customer_id))
+        if customer_ids is not None:
+            query = query.where(ServiceTask.customer_id.in_(list(customer_ids)))
+        return _columns(self.session.execute(query), ("customer_id", "open_next_steps"))
+
+    def follow_ups_of(self, interaction_ids: Sequence[int]) -> list[ServiceTask]:
+        """The follow-up tasks of `interaction_ids`, by id."""
+        found: list[ServiceTask] = []
+        for start in range(0, len(interaction_ids), CHUNK):
+            found += self.session.scalars(sa.select(ServiceTask).where(
+                ServiceTask.interaction_id.in_(list(interaction_ids[start:start + CHUNK]))))
+        return sorted(found, key=lambda t: t.id)
 
     # --- reading and completing ------------------------------------------------------------
     def plan_of(self, customer_id: str,

@@ -5,6 +5,7 @@ not here)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,9 +98,23 @@ class SurveyRepository:
         return [(int(cid), str(q["id"])) for cid, doc in rows
                 for q in (doc or {}).get("questions", []) if q.get("kind") == "nps"]
 
-    def nps_columns(self, questions: Sequence[tuple[int, str]]) -> dict[str, list[Any]]:
-        """The answers to those NPS questions with the campaign's period, as columns for the
-        engine (which keeps each customer's latest); one query per chunk of questions."""
+    def last_answers(self, until: datetime, customer_ids: Sequence[str] | None = None
+                     ) -> dict[str, list[Any]]:
+        """Per customer, when it last answered a survey (before `until`), as columns for the
+        engine (one grouped query; only `customer_ids` when given)."""
+        query = (sa.select(SurveyAnswer.customer_id, sa.func.max(SurveyAnswer.created_at))
+                 .where(SurveyAnswer.created_at < until)
+                 .group_by(SurveyAnswer.customer_id))
+        if customer_ids is not None:
+            query = query.where(SurveyAnswer.customer_id.in_(list(customer_ids)))
+        rows = self.session.execute(query).all()
+        return {"customer_id": [r[0] for r in rows], "last_answer": [r[1] for r in rows]}
+
+    def nps_columns(self, questions: Sequence[tuple[int, str]],
+                    customer_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
+        """The answers to those NPS questions (of `customer_ids` when given) with the
+        campaign's period, as columns for the engine (which keeps each customer's latest); one
+        query per chunk of questions."""
         names = ("customer_id", "campaign_period", "answered_at", "answer_id", "score")
         out: dict[str, list[Any]] = {n: [] for n in names}
         pairs = list(questions)
@@ -110,7 +125,9 @@ class SurveyRepository:
                 .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswer.campaign_id)
                 .where(sa.tuple_(SurveyAnswer.campaign_id, SurveyAnswer.question_id)
                        .in_(pairs[start:start + CHUNK]),
-                       SurveyAnswer.number.is_not(None)))
+                       SurveyAnswer.number.is_not(None),
+                       sa.true() if customer_ids is None
+                       else SurveyAnswer.customer_id.in_(list(customer_ids))))
             for row in rows:
                 for name, value in zip(names, row, strict=True):
                     out[name].append(value)
