@@ -14,7 +14,8 @@ from web_bank import ROLE_USER
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain",
-               "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999"}
+               "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999",
+               "{key}": "0123456789abcdef", "{proposal_id}": "999999"}
 FORMS = {
     "/login": {"name": "nobody", "password": "x"},
     "/language": {"lang": "en", "next": "/"},
@@ -22,6 +23,7 @@ FORMS = {
                                            "until": "2099-01-01"},
     "/admin/users/{name}/grant": {"role": "user"},
     "/customers/{customer_id}/interactions": {"on": "2026-09-15", "type": "call"},
+    "/standards/candidates/{key}/propose": {"period": "2026-10", "reason": "r"},
 }
 JSON = {"/api/v1/overrides": {"customer_id": "C001", "tier": "no-such-tier", "reason": "r",
                               "until": "2099-01-01"}}
@@ -76,9 +78,10 @@ def test_without_a_session_pages_send_to_login_and_the_api_answers_401(app_of) -
 
 
 def test_the_matrix_lists_every_route_of_the_app() -> None:
-    from corptier.web import admin, api, pages
+    from corptier.web import admin, api, pages, standard_pages
 
-    routes = {(m, r.path) for router in (pages.router, admin.router, api.router)
+    routes = {(m, r.path) for router in (pages.router, admin.router, api.router,
+                                         standard_pages.router)
               for r in router.routes if isinstance(r, APIRoute) for m in r.methods}
     listed = {(e.method, e.path) for e in ENDPOINTS}
     assert routes - {("GET", "/api/v1/openapi.json")} <= listed

@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_service_kpis": frozenset({"admin", "analyst", "risk", "auditor"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
     "admin_users": frozenset({"admin"}),
+    "read_standards": frozenset({"admin", "branch_head", "team_head", "rm", "analyst", "risk",
+                                 "auditor"}),
+    "evaluate_standard": frozenset({"admin", "analyst", "risk"}),
+    "propose_standard": frozenset({"admin", "analyst", "risk"}),
+    "decide_standard": frozenset({"admin", "risk"}),
 }
 """Action → the roles allowed it. The auditor reads everything and changes nothing."""
 
@@ -126,6 +131,10 @@ FORBIDDEN = {
     "read_service_kpis": "the role {role} may not read service kpis",
     "read_audit": "the role {role} may not read audit",
     "admin_users": "the role {role} may not admin users",
+    "read_standards": "the role {role} may not read standards",
+    "evaluate_standard": "the role {role} may not evaluate standards",
+    "propose_standard": "the role {role} may not propose standards",
+    "decide_standard": "the role {role} may not decide standards",
 }
 """Action → the refusal's template (one whole sentence per action, so each is translated)."""
 

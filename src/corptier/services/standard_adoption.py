@@ -202,13 +202,6 @@ def get_proposal(ws: Workspace, proposal_id: int) -> ProposalView:
         return _view(_get(uow, proposal_id))
 
 
-def proposal_standard(ws: Workspace, proposal_id: int) -> Standard:
-    """The standard a proposal holds, read from its stored content."""
-    with UnitOfWork(ws.db) as uow:
-        content = _get(uow, proposal_id).content.encode("utf-8")
-    return save_candidate(ws, content).standard
-
-
 def adoption_history(ws: Workspace, limit: int = 50) -> list[AdoptionRecord]:
     """The adoptions of standards, newest first."""
     with UnitOfWork(ws.db) as uow:

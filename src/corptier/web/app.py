@@ -25,7 +25,7 @@ API = "/api/"
 
 def create_app(ws: Workspace, settings: WebSettings | None = None) -> FastAPI:
     """The web app over `ws`: pages, `/api/v1` with its OpenAPI schema, vendored static files."""
-    from corptier.web import admin, api, pages
+    from corptier.web import admin, api, pages, standard_pages
 
     settings = settings or WebSettings.from_env()
     settings.check()
@@ -38,6 +38,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("corptier.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(standard_pages.router)
     app.include_router(api.router)
     _handle_errors(app)
     app.middleware("http")(_headers_and_cookie)
