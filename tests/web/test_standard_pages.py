@@ -52,8 +52,8 @@ def _audit(bank: Workspace, entity: str, entity_id: str) -> list[tuple[str, str]
 def test_the_active_standard_reads_as_tables_in_chinese(client_as) -> None:  # type: ignore[no-untyped-def]
     page = client_as("zhang").get("/standards")
     assert page.status_code == 200
-    for text in ("现行标准", "战略客户", "核心客户", "维度与指标", "分层阈值", "pyramid",
-                 "deposits_1yi", "采用历史"):
+    for text in ("现行标准", "战略客户", "核心客户", "维度与指标", "分层阈值", "金字塔占比",
+                 "pyramid", "deposits_1yi", "采用历史"):
         assert text in page.text, text
     assert 'action="/standards/candidates"' not in page.text  # an RM does not upload
     assert 'action="/standards/candidates"' in client_as("ana").get("/standards").text

@@ -6,12 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from corptier.i18n import Translator, tier_labels_from_standard
+from corptier.i18n import N_, Translator, tier_labels_from_standard
 from corptier.workspace import Workspace
 
 MOVERS = 100
 """Customers that change tier listed on the comparison page (the largest moves first)."""
 CUTOFF_KINDS = ("points", "quantiles", "shares", "weights")
+CODES = {
+    "points": N_("Score points"), "quantiles": N_("Quantile"), "shares": N_("Target share"),
+    "weights": N_("Ladder weight"), "absolute": N_("Absolute points"),
+    "quantile": N_("Score quantiles"), "pyramid": N_("Pyramid shares"),
+    "bands": N_("Bands"), "percentile": N_("Percentile rank"), "minmax": N_("Min-max scale"),
+    "log": N_("Logarithmic scale"),
+}
+"""Labels of the cut-off kinds and methods and of the scoring methods a standard names."""
+
+
+def code_label(t: Translator, code: str) -> str:
+    """A standard's method code as its label in the user's language (the code when unknown)."""
+    message = CODES.get(code)
+    return t(message) if message else code
 
 
 def standard_tables(standard: Any, t: Translator) -> dict[str, Any]:
@@ -33,6 +47,7 @@ def standard_tables(standard: Any, t: Translator) -> dict[str, Any]:
              for kind, found in (("floor", standard.gates.floors), ("cap", standard.gates.caps))
              for g in found]
     return {"standard": standard, "names": names, "dimensions": dimensions, "gates": gates,
+            "code_label": lambda code: code_label(t, code),
             "cutoffs": _cutoffs(standard, names), "group": _group(standard, names),
             "tiers": [{"code": x.code, "label": names[x.code], "description": x.description}
                       for x in standard.tiers]}
@@ -73,9 +88,10 @@ def comparison(ws: Workspace, path: Any, standard: Any, period: str,
                t: Translator) -> dict[str, Any]:
     """The candidate at `path` against the standard the published run of `period` applied:
     tier counts, the A→B migration matrix and the largest movers with what moved them."""
-    from corptier.services import compare_standards
+    from corptier.services import compare_standards, run_standard
 
     result = compare_standards(ws, None, path, period)
+    applied = run_standard(ws, period)
     c, names = result.comparison, tier_labels_from_standard(standard, t.lang)
     order = [str(x) for x in c.tier_order]
     tally: dict[Any, Any] = c.counts.to_dict("index")
@@ -90,7 +106,8 @@ def comparison(ws: Workspace, path: Any, standard: Any, period: str,
                        for x in order],
             "matrix_head": [names.get(x, x) for x in order], "changed": len(changes),
             "movers": movers, "same": c.matrix.diagonal_share, "up": c.matrix.upgrade_share,
-            "down": c.matrix.downgrade_share, "a": result.a}
+            "down": c.matrix.downgrade_share,
+            "a": f"{applied.id} {applied.version}"}
 
 
 def _mover(r: dict[Any, Any], names: dict[str, str], t: Translator) -> dict[str, Any]:
