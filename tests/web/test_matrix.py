@@ -15,7 +15,8 @@ from web_bank import ROLE_USER
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain",
                "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999",
-               "{period}": "2026-09", "{lang}": "en", "{fmt}": "html", "{table}": "loans"}
+               "{period}": "2026-09", "{lang}": "en", "{fmt}": "html", "{table}": "loans",
+               "{key}": "0123456789abcdef", "{proposal_id}": "999999"}
 FORMS = {
     "/login": {"name": "nobody", "password": "x"},
     "/language": {"lang": "en", "next": "/"},
@@ -24,6 +25,7 @@ FORMS = {
     "/admin/users/{name}/grant": {"role": "user"},
     "/customers/{customer_id}/interactions": {"on": "2026-09-15", "type": "call"},
     "/reports/generate": {"period": "2026-09", "lang": "xx"},  # refused before any work
+    "/standards/candidates/{key}/propose": {"period": "2026-10", "reason": "r"},
 }
 JSON = {"/api/v1/overrides": {"customer_id": "C001", "tier": "no-such-tier", "reason": "r",
                               "until": "2099-01-01"}}
@@ -78,9 +80,10 @@ def test_without_a_session_pages_send_to_login_and_the_api_answers_401(app_of) -
 
 
 def test_the_matrix_lists_every_route_of_the_app() -> None:
-    from corptier.web import admin, api, data_views, pages, report_views
+    from corptier.web import admin, api, data_views, pages, report_views, standard_pages
 
-    routers = (pages.router, admin.router, api.router, report_views.router, data_views.router)
+    routers = (pages.router, admin.router, api.router, report_views.router, data_views.router,
+               standard_pages.router)
     routes = {(m, r.path) for router in routers
               for r in router.routes if isinstance(r, APIRoute) for m in r.methods}
     listed = {(e.method, e.path) for e in ENDPOINTS}

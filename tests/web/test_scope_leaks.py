@@ -4,6 +4,7 @@ explanation or override; team and branch heads see their teams' and sub-branches
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -76,3 +77,21 @@ def test_another_rms_overrides_are_invisible_and_cannot_be_decided(client_as) ->
                            headers={"X-CSRF-Token": branch.csrf})
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     assert approved.json()["decided_by"] == "branch"
+
+
+def test_the_standard_comparison_shows_no_movers_to_scoped_roles(client_as) -> None:
+    """The comparison lists the whole bank's movers: the scoped roles are refused it."""
+    text = (Path(__file__).resolve().parents[2] / "src" / "corptier" / "standards"
+            / "default.yaml").read_bytes()
+    ana = client_as("ana")
+    sent = ana.post("/standards/candidates", data={"csrf_token": ana.csrf},
+                    files={"file": ("c.yaml", text, "application/x-yaml")},
+                    follow_redirects=False)
+    assert sent.status_code == 303
+    where = sent.headers["location"]
+    for name in ("zhang", "head", "branch"):
+        client = client_as(name)
+        for url in (f"{where}?period=2026-09", f"{where}/backtest"):
+            answer = client.get(url)
+            assert answer.status_code == 403, (name, url)
+            _absent(answer.text)

@@ -62,17 +62,82 @@ def standard_adopt(
     period: Annotated[str, typer.Option("--period", "-p", help="First period it applies to.")],
     by: Annotated[str | None, typer.Option(
         "--by", help="Who adopts it; with users, the user of CORPTIER_TOKEN.")] = None,
-    note: Annotated[str | None, typer.Option(help="Why (kept with the adoption).")] = None,
+    note: Annotated[str | None, typer.Option(
+        help="Why (kept with the adoption; required with users: the proposal's reason)."
+    )] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Make a standard the active one from a period on, and record the adoption."""
-    from corptier.services import adopt_standard, open_workspace
+    """Make a standard the active one from a period on, and record the adoption.
+
+    Once the workspace has users this proposes the adoption: another user approves it with
+    `corptier standard approve ID` (maker-checker)."""
+    from corptier.services import adopt_standard, list_users, open_workspace
+    from corptier.services.standard_adoption import propose_adoption
 
     ws = open_workspace(workspace)
-    adopted = adopt_standard(ws, file, period, acting(ws, by), note)
+    by = acting(ws, by)
+    if list_users(ws):
+        proposal = propose_adoption(ws, file, period, by, note or "")
+        say(_("Proposed {standard} v{version} from {period} as proposal {id}; another user "
+              "approves it with: corptier standard approve {id}").format(
+            standard=proposal.standard_id, version=proposal.version,
+            period=proposal.start_period, id=proposal.id))
+        return
+    adopted = adopt_standard(ws, file, period, by, note)
     say(_("Adopted {standard} v{version} from {period} (hash {hash})").format(
         standard=adopted.standard_id, version=adopted.version, period=adopted.period,
         hash=adopted.content_hash[:12]))
+
+
+ProposalArg = Annotated[int, typer.Argument(metavar="ID", help="Proposal id.")]
+ByOpt = Annotated[str | None, typer.Option(
+    "--by", help="Who decides; with users, the user of CORPTIER_TOKEN.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Note kept with the decision.")]
+
+
+@standard_app.command("approve")
+def standard_approve(proposal_id: ProposalArg, by: ByOpt = None, note: NoteOpt = None,
+                     workspace: WorkspaceOpt = Path(".")) -> None:
+    """Approve a proposed adoption (not your own) and make its standard the active one."""
+    from corptier.services import open_workspace
+    from corptier.services.standard_adoption import approve_adoption
+
+    ws = open_workspace(workspace)
+    adopted = approve_adoption(ws, proposal_id, acting(ws, by), note)
+    say(_("Adopted {standard} v{version} from {period} (hash {hash})").format(
+        standard=adopted.standard_id, version=adopted.version, period=adopted.period,
+        hash=adopted.content_hash[:12]))
+
+
+@standard_app.command("reject")
+def standard_reject(proposal_id: ProposalArg, by: ByOpt = None, note: NoteOpt = None,
+                    workspace: WorkspaceOpt = Path(".")) -> None:
+    """Reject a proposed adoption (not your own)."""
+    from corptier.services import open_workspace
+    from corptier.services.standard_adoption import reject_adoption
+
+    ws = open_workspace(workspace)
+    rejected = reject_adoption(ws, proposal_id, acting(ws, by), note)
+    say(_("Proposal {id} rejected by {by}").format(id=rejected.id, by=rejected.decided_by))
+
+
+@standard_app.command("proposals")
+def standard_proposals(
+    state: Annotated[str | None, typer.Option(
+        "--state", help="pending, approved or rejected.")] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """List proposed adoptions of standards, newest first."""
+    from corptier.services import open_workspace
+    from corptier.services.standard_adoption import list_proposals
+
+    rows = list_proposals(open_workspace(workspace), state)
+    console.print(grid(
+        _("Standard proposals ({n})").format(n=len(rows)),
+        [_("id"), _("standard"), _("from"), _("state"), _("proposed by"), _("decided by"),
+         _("reason")],
+        [[str(p.id), f"{p.standard_id} {p.version}", p.start_period, label(p.state, "state"),
+          p.proposed_by, p.decided_by or "", p.reason] for p in rows]))
 
 
 @standard_app.command("suggest")

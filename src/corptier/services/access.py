@@ -38,6 +38,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_loads": frozenset({"admin", "branch_head", "team_head", "rm", "analyst", "risk",
                              "auditor"}),
     "admin_users": frozenset({"admin"}),
+    "read_standards": frozenset({"admin", "branch_head", "team_head", "rm", "analyst", "risk",
+                                 "auditor"}),
+    "evaluate_standard": frozenset({"admin", "analyst", "risk"}),
+    "propose_standard": frozenset({"admin", "analyst", "risk"}),
+    "decide_standard": frozenset({"admin", "risk"}),
 }
 """Action → the roles allowed it. The auditor reads everything and changes nothing."""
 
@@ -135,6 +140,10 @@ FORBIDDEN = {
     "generate_report": "the role {role} may not generate reports",
     "read_loads": "the role {role} may not read the loads and runs",
     "admin_users": "the role {role} may not admin users",
+    "read_standards": "the role {role} may not read standards",
+    "evaluate_standard": "the role {role} may not evaluate standards",
+    "propose_standard": "the role {role} may not propose standards",
+    "decide_standard": "the role {role} may not decide standards",
 }
 """Action → the refusal's template (one whole sentence per action, so each is translated)."""
 

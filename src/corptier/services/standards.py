@@ -118,18 +118,48 @@ def _adopt(ws: Workspace, source: Path, standard: Standard, start: Period, by: s
         shutil.copyfile(source, target)
     now = datetime.now(UTC).replace(tzinfo=None)
     with UnitOfWork(ws.db) as uow:
-        uow.adoptions.add(standard_id=standard.id, standard_version=standard.version,
-                          standard_hash=standard.content_hash, period=start, by=by, at=now,
-                          note=note)
-        uow.audit.record(now, by, "adopt", "standard", standard.id,
-                         before={"file": ws.config.tiering.standard},
-                         after={"file": target.name, "version": standard.version,
-                                "period": start, "hash": standard.content_hash})
-    config = ws.config.model_copy(deep=True)
-    config.tiering.standard = target.name
-    (ws.root / CONFIG_FILE).write_text(render_config(config), encoding="utf-8")
+        adopted = record_adoption(uow, ws, target, standard, start, by, note, now)
+    activate_standard(ws, target.name)
+    return adopted
+
+
+def record_adoption(uow: UnitOfWork, ws: Workspace, target: Path, standard: Standard,
+                    start: Period, by: str, note: str | None, now: datetime) -> Adoption:
+    """Record the adoption of `standard` (already at `target` in standards/) with its audit
+    entry, inside the caller's unit of work."""
+    uow.adoptions.add(standard_id=standard.id, standard_version=standard.version,
+                      standard_hash=standard.content_hash, period=start, by=by, at=now,
+                      note=note)
+    uow.audit.record(now, by, "adopt", "standard", standard.id,
+                     before={"file": active_file_name(ws)},
+                     after={"file": target.name, "version": standard.version,
+                            "period": start, "hash": standard.content_hash})
     return Adoption(standard.id, standard.version, standard.content_hash, start, target.name,
                     by)
+
+
+def active_file_name(ws: Workspace) -> str:
+    """The file name of the active standard, as corptier.toml says now."""
+    return load_config(ws.root / CONFIG_FILE).tiering.standard
+
+
+def activate_standard(ws: Workspace, file_name: str) -> None:
+    """Make standards/`file_name` the active standard in corptier.toml (atomic replace)."""
+    config = load_config(ws.root / CONFIG_FILE).model_copy(deep=True)
+    config.tiering.standard = file_name
+    write_atomic(ws.root / CONFIG_FILE, render_config(config).encode("utf-8"))
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write `data` to `target` as a private file, all or nothing (a staged file replaced)."""
+    import os
+
+    from corptier.private_files import write_private_bytes
+
+    staged = target.with_name(f".{target.name}.tmp")
+    write_private_bytes(staged, data)
+    os.replace(staged, target)
+    return target
 
 
 def run_standard(ws: Workspace, period: str) -> Standard:

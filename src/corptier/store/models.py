@@ -129,6 +129,27 @@ class StandardAdoption(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class StandardProposal(Base):
+    """A candidate standard proposed for adoption (maker), adopted only once a different user
+    approves it (checker); the file's content travels with the proposal."""
+
+    __tablename__ = "standard_proposal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    standard_id: Mapped[str] = mapped_column(String(80))
+    standard_version: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(120))
+    content: Mapped[str] = mapped_column(Text)
+    start_period: Mapped[str] = mapped_column(String(7))
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class AuditLog(Base):
     """Append-only: who did what, when, with the state before and after; each entry chained
     to the one before by `prev_hash` and `entry_hash` (`corptier.store.audit_chain`)."""

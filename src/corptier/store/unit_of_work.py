@@ -24,6 +24,7 @@ from corptier.store.repositories import (
     InteractionRepository,
     LoadRepository,
     OverrideRepository,
+    ProposalRepository,
     RunRepository,
     ServicePlanRepository,
     SurveyRepository,
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.runs = RunRepository(self.session)
         self.overrides = OverrideRepository(self.session)
         self.adoptions = AdoptionRepository(self.session)
+        self.proposals = ProposalRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.users = UserRepository(self.session)
         self.alerts = AlertRepository(self.session)

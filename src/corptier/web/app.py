@@ -25,7 +25,7 @@ API = "/api/"
 
 def create_app(ws: Workspace, settings: WebSettings | None = None) -> FastAPI:
     """The web app over `ws`: pages, `/api/v1` with its OpenAPI schema, vendored static files."""
-    from corptier.web import admin, api, data_views, pages, report_views
+    from corptier.web import admin, api, data_views, pages, report_views, standard_pages
 
     settings = settings or WebSettings.from_env()
     settings.check()
@@ -40,6 +40,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(report_views.router)
     app.include_router(data_views.router)
+    app.include_router(standard_pages.router)
     app.include_router(api.router)
     _handle_errors(app)
     app.middleware("http")(_headers_and_cookie)

@@ -12,6 +12,7 @@ from corptier.store.repositories.indicator_runs import IndicatorRunRepository
 from corptier.store.repositories.interactions import InteractionRepository
 from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
+from corptier.store.repositories.proposals import ProposalRepository
 from corptier.store.repositories.runs import RunRepository
 from corptier.store.repositories.service_plans import ServicePlanRepository
 from corptier.store.repositories.surveys import SurveyRepository
@@ -26,6 +27,7 @@ __all__ = [
     "InteractionRepository",
     "LoadRepository",
     "OverrideRepository",
+    "ProposalRepository",
     "RunRepository",
     "ServicePlanRepository",
     "SurveyRepository",

@@ -31,3 +31,10 @@ class AdoptionRepository:
                  .order_by(StandardAdoption.adopted_period.desc(), StandardAdoption.id.desc())
                  .limit(1))
         return self.session.scalars(query).first()
+
+    def history(self, limit: int = 50) -> list[StandardAdoption]:
+        """The adoptions, newest first."""
+        query = (sa.select(StandardAdoption)
+                 .order_by(StandardAdoption.adopted_at.desc(), StandardAdoption.id.desc())
+                 .limit(limit))
+        return list(self.session.scalars(query))

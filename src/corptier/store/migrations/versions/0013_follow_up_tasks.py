@@ -3,14 +3,14 @@ names it, at most one task per interaction; the one-task-per-(period, customer, 
 keeps holding for the tasks a close plans.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
