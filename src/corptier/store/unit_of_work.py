@@ -24,6 +24,7 @@ from corptier.store.repositories import (
     InteractionRepository,
     LoadRepository,
     OverrideRepository,
+    RmAssignmentRepository,
     RunRepository,
     ServicePlanRepository,
     SurveyRepository,
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.contacts = ContactRepository(self.session)
         self.interactions = InteractionRepository(self.session)
         self.surveys = SurveyRepository(self.session)
+        self.rm_assignments = RmAssignmentRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

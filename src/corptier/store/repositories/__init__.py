@@ -12,6 +12,7 @@ from corptier.store.repositories.indicator_runs import IndicatorRunRepository
 from corptier.store.repositories.interactions import InteractionRepository
 from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
+from corptier.store.repositories.rm_assignments import RmAssignmentRepository
 from corptier.store.repositories.runs import RunRepository
 from corptier.store.repositories.service_plans import ServicePlanRepository
 from corptier.store.repositories.surveys import SurveyRepository
@@ -26,6 +27,7 @@ __all__ = [
     "InteractionRepository",
     "LoadRepository",
     "OverrideRepository",
+    "RmAssignmentRepository",
     "RunRepository",
     "ServicePlanRepository",
     "SurveyRepository",
