@@ -173,6 +173,40 @@ def _reason(code: str) -> str:
     return labels.get(code, code)
 
 
+@staff_app.command("portfolio")
+def staff_portfolio_show(
+    rm: Annotated[list[str] | None, typer.Option(
+        "--rm", metavar="ID", help="Only this RM (repeat for several).")] = None,
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Each RM's portfolio: book by tier, load against capacity, tier migration of the book,
+    contribution growth of the same customers, task SLA and NPS."""
+    from corptier.services import open_workspace, staff_portfolio
+
+    found = staff_portfolio(open_workspace(workspace), period, rm or None, rules)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    tiers = list(found.tiers)
+    rows = [[r.rm_id, r.name, *(str(dict(r.book).get(t, 0)) for t in tiers),
+             f"{r.load:g}", "–" if r.capacity is None else str(r.capacity),
+             pct(r.utilisation) + (" ⚠" if r.utilisation and r.utilisation > 1 else ""),
+             str(r.upgraded), str(r.downgraded), str(r.kept), str(r.new),
+             "–" if r.contribution is None else f"{r.contribution:,.0f}",
+             pct(r.contribution_growth), f"{r.tasks_on_time}/{r.tasks_due}", pct(r.sla),
+             "–" if r.nps is None else f"{r.nps:.0f} ({r.nps_answers})"] for r in found.rows]
+    console.print(grid(_("RM portfolios ({period})").format(period=found.period),
+                       [_("RM"), _("name"), *(label(t, "tier") for t in tiers), _("load"),
+                        _("capacity"), _("utilisation"), _("upgraded"), _("downgraded"),
+                        _("same tier"), _("new"), _("contribution"), _("contribution growth"),
+                        _("tasks on time / due"), _("task SLA"), _("NPS (answers)")], rows))
+    say(_("contribution growth: the same customers against {base}").format(
+        base=found.base_period or _("no earlier period")))
+
+
 @staff_app.command("assign")
 def staff_assign(
     propose: Annotated[bool, typer.Option(

@@ -84,6 +84,7 @@ _EXPORTS = {
     "reject_proposal": "rm_assignments", "get_proposal": "rm_assignments",
     "list_proposals": "rm_assignments", "assigned_rms": "rm_assignments",
     "ProposalView": "rm_assignments",
+    "staff_portfolio": "staff_portfolio", "StaffPortfolio": "staff_portfolio",
 }
 
 __all__ = [
@@ -124,6 +125,7 @@ __all__ = [
     "RunInfo",
     "ServicePlanView",
     "ServiceTaskView",
+    "StaffPortfolio",
     "StaffRoster",
     "StaffRulesSummary",
     "StandardSummary",
@@ -210,6 +212,7 @@ __all__ = [
     "run_standard",
     "service_kpis",
     "service_plan",
+    "staff_portfolio",
     "staff_roster",
     "suggest_standard",
     "survey_results",
@@ -346,6 +349,7 @@ if TYPE_CHECKING:
         training_gaps,
     )
     from corptier.services.staff_assignment import AssignmentProposal, propose_assignments
+    from corptier.services.staff_portfolio import StaffPortfolio, staff_portfolio
     from corptier.services.standards import (
         Adoption,
         StandardSummary,
