@@ -79,6 +79,12 @@ class Relationship:
     coverage_gaps: pd.DataFrame | None = None
     """tier, assign, reassign, train, renew: customers by what closes their gap."""
     surveys: tuple[SurveySection, ...] = ()
+    portfolios: pd.DataFrame | None = None
+    """rm_id, name, customers, load, capacity, utilisation, upgraded, downgraded, kept, new,
+    contribution, contribution_growth, tasks_due, sla, nps_answers, nps: one row per RM
+    (services.rm_portfolio)."""
+    portfolio_base: str | None = None
+    """The period the portfolios' contribution growth compares with."""
 
 
 @dataclass(frozen=True)

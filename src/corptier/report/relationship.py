@@ -16,6 +16,7 @@ TITLES = {
     "alerts": N_("Dynamics alerts"),
     "service": N_("Service delivery"),
     "staff": N_("Relationship managers"),
+    "portfolios": N_("Relationship managers' portfolios"),
     "surveys": N_("Needs surveys"),
 }
 EMPTY = {
@@ -50,7 +51,7 @@ class Part:
 
 def relationship_parts(data: ReportData, t: Translator) -> list[Part]:
     """The sections in reading order; needs surveys only when a campaign exists."""
-    parts = [_alerts(data, t), _service(data, t), _staff(data, t)]
+    parts = [_alerts(data, t), _service(data, t), _staff(data, t), portfolio_part(data, t)]
     rel = data.relationship
     for survey in rel.surveys:
         parts.append(_survey(survey.campaign, survey.by_tier, t))
@@ -157,6 +158,40 @@ def _staff(data: ReportData, t: Translator) -> Part:
                                                         "renew")]]
              for r in gaps.to_dict("records")]))
     return Part("staff", title, lines, grids)
+
+
+def portfolio_part(data: ReportData, t: Translator) -> Part:
+    """Each RM's portfolio: book, load against capacity, tier migration of the book,
+    contribution growth of the same customers, task SLA and NPS (services.rm_portfolio)."""
+    rel = data.relationship
+    title = t(TITLES["portfolios"])
+    frame = rel.portfolios
+    if frame is None:
+        return Part("portfolios", title, empty=t(EMPTY["staff"]))
+    columns = [(t("Relationship manager"), "text"), (t("Name"), "text"),
+               (t("Customers"), "count"), (t("Weighted load"), "number"),
+               (t("Capacity"), "count"), (t("Utilisation"), "share"),
+               (t("Upgraded"), "count"), (t("Downgraded"), "count"), (t("Same tier"), "count"),
+               (t("New"), "count"), (t("Contribution"), "money"),
+               (t("Contribution growth"), "share"), (t("Tasks due"), "count"),
+               (t("SLA compliance"), "share"), (t("NPS answers"), "count"), (t("NPS"), "number")]
+    keys = ["rm_id", "name", "customers", "load", "capacity", "utilisation", "upgraded",
+            "downgraded", "kept", "new", "contribution", "contribution_growth", "tasks_due",
+            "sla", "nps_answers", "nps"]
+    rows = [[None if pd.isna(r[k]) else r[k] for k in keys] for r in frame.to_dict("records")]
+    base = rel.portfolio_base
+    line = (t("Per relationship manager: the book's tier migration against the previous "
+              "period; contribution growth compares the contribution of the same customers "
+              "with %(base)s; SLA compliance = tasks done on time / tasks due in %(period)s; "
+              "NPS of each customer's latest answer.") % {"base": base, "period": data.period}
+            if base else
+            t("Per relationship manager: the book's tier migration against the previous "
+              "period; no earlier contribution to compare with; SLA compliance = tasks done "
+              "on time / tasks due in %(period)s; NPS of each customer's latest answer.")
+            % {"period": data.period})
+    return Part("portfolios", title, [line],
+                [Grid("rm_portfolios", t("Portfolio of each relationship manager"), columns,
+                      rows)])
 
 
 def _survey(campaign: str, frame: pd.DataFrame, t: Translator) -> Part:

@@ -84,7 +84,7 @@ _EXPORTS = {
     "reject_proposal": "rm_assignments", "get_proposal": "rm_assignments",
     "list_proposals": "rm_assignments", "assigned_rms": "rm_assignments",
     "ProposalView": "rm_assignments",
-    "staff_portfolio": "staff_portfolio", "StaffPortfolio": "staff_portfolio",
+    "staff_portfolio": "rm_portfolio", "StaffPortfolio": "rm_portfolio",
 }
 
 __all__ = [
@@ -333,6 +333,7 @@ if TYPE_CHECKING:
         record_proposal,
         reject_proposal,
     )
+    from corptier.services.rm_portfolio import StaffPortfolio, staff_portfolio
     from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
     from corptier.services.service_plans import ServicePlanView, ServiceTaskView, service_plan
     from corptier.services.service_tasks import (
@@ -349,7 +350,6 @@ if TYPE_CHECKING:
         training_gaps,
     )
     from corptier.services.staff_assignment import AssignmentProposal, propose_assignments
-    from corptier.services.staff_portfolio import StaffPortfolio, staff_portfolio
     from corptier.services.standards import (
         Adoption,
         StandardSummary,

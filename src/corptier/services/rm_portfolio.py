@@ -112,8 +112,10 @@ def _engine_pass(ws: Workspace, p: Period, base: Period | None) -> dict[str, dic
             ibis.memtable(assigned_rms(ws, p)))
         c = customers.select(_cid=customers.customer_id.cast("string"), rm_id=customers.rm_id)
         j = published.left_join(c, published.customer_id.cast("string") == c._cid)
+        migration = (j.migration.cast("string") if "migration" in j.columns
+                     else ibis.null("string"))
         book = j.select(customer_id=j.customer_id.cast("string"), rm_id=j.rm_id,
-                        migration=j.migration.cast("string"))
+                        migration=migration)
         table = portfolio.portfolio_table(
             book, _contribution(con, ws, p), _contribution(con, ws, base),
             portfolio.latest_nps(ibis.memtable(pa.table(answers or {n: [] for n in NPS.names},
@@ -127,6 +129,8 @@ def _contribution(con: Any, ws: Workspace, p: Period | None) -> Any:
     if path is None or not path.is_file():
         return ibis.memtable(CONTRIBUTION.empty_table())
     found = con.read_parquet(path)
+    if "contribution" not in found.columns:
+        return ibis.memtable(CONTRIBUTION.empty_table())
     return found.select(customer_id=found.customer_id.cast("string"),
                         contribution=found.contribution.cast("float64"))
 
