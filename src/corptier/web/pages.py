@@ -219,6 +219,7 @@ def workbench_page(request: Request, t: Lang,
                    period: PeriodQ = None) -> Response:
     context = views.workbench(request, who, t, period)
     context.update(service_views.workbench_tasks(request, who))
+    context.update(service_views.workbench_portfolio(request, who, context["d"].period))
     return render(request, "workbench.html", t, **context)
 
 
