@@ -85,6 +85,12 @@ class Relationship:
     (services.rm_portfolio)."""
     portfolio_base: str | None = None
     """The period the portfolios' contribution growth compares with."""
+    recommendations: pd.DataFrame | None = None
+    """tier, category (None: the tier's total), customers, gain of the next best products
+    (services.recommendations.recommendations_by_tier)."""
+    reco_backtest: dict | None = None
+    """top, horizon, months, recommendations, hits, precision, popular_precision, lift,
+    base_rate of the recommendation backtest up to the period."""
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,14 @@ from corptier.i18n import N_, Translator
 from corptier.report.model import ReportData
 
 NOT_RECORDED = N_("(not recorded)")
+LIFT_USEFUL = 1.1
+"""Below this lift the report says the recommendations do not beat the popularity baseline."""
 TITLES = {
     "alerts": N_("Dynamics alerts"),
     "service": N_("Service delivery"),
     "staff": N_("Relationship managers"),
     "portfolios": N_("Relationship managers' portfolios"),
+    "recommendations": N_("Product recommendations"),
     "surveys": N_("Needs surveys"),
 }
 EMPTY = {
@@ -25,6 +28,8 @@ EMPTY = {
                   "period."),
     "staff": N_("No staff rules or no roster of relationship managers for this period."),
     "surveys": N_("No answer has been recorded for this campaign yet."),
+    "recommendations": N_("No recommendation: the period's indicators lack the product "
+                          "holdings the recommendation settings name."),
 }
 
 
@@ -51,7 +56,8 @@ class Part:
 
 def relationship_parts(data: ReportData, t: Translator) -> list[Part]:
     """The sections in reading order; needs surveys only when a campaign exists."""
-    parts = [_alerts(data, t), _service(data, t), _staff(data, t), portfolio_part(data, t)]
+    parts = [_alerts(data, t), _service(data, t), _staff(data, t), portfolio_part(data, t),
+             recommendations_part(data, t)]
     rel = data.relationship
     for survey in rel.surveys:
         parts.append(_survey(survey.campaign, survey.by_tier, t))
@@ -192,6 +198,57 @@ def portfolio_part(data: ReportData, t: Translator) -> Part:
     return Part("portfolios", title, [line],
                 [Grid("rm_portfolios", t("Portfolio of each relationship manager"), columns,
                       rows)])
+
+
+def recommendations_part(data: ReportData, t: Translator) -> Part:
+    """Next best products by tier (customers with a gap, top categories, expected gain) and
+    the backtest's precision and lift, stated as measured, a lift near 1 included."""
+    rel = data.relationship
+    title = t(TITLES["recommendations"])
+    frame = rel.recommendations
+    if frame is None:
+        return Part("recommendations", title, empty=t(EMPTY["recommendations"]))
+    counts = data.tier_counts
+    totals = frame[frame["category"].isna()].set_index("tier")
+    rows: list[list[object]] = []
+    for tier in [x for x in data.tier_order if x in totals.index]:
+        mine = frame[(frame["tier"] == tier) & frame["category"].notna()].sort_values(
+            ["customers", "gain", "category"], ascending=[False, False, True]).head(3)
+        top = ", ".join(f"{t(label)} ({t.count(n)})"
+                        for label, n in zip(mine["label"], mine["customers"], strict=True))
+        customers = int(counts.get(tier, 0))
+        gap = int(totals["customers"].get(tier, 0))
+        rows.append([t.tier(tier), customers, gap, gap / customers if customers else None,
+                     top, totals.loc[tier, "gain"]])
+    columns = [(t("Tier"), "text"), (t("Customers"), "count"),
+               (t("Customers with a recommendation"), "count"), (t("Share"), "share"),
+               (t("Top categories (customers)"), "text"), (t("Expected gain"), "money")]
+    lines = [t("The next best products of each customer (the top picks of its product gap "
+               "among similar customers); the expected gain is the difference of median "
+               "contribution between the peers who hold the product and those who do not, "
+               "summed over the picks: an indication, not a forecast.")]
+    lines.append(_backtest_line(rel.reco_backtest, t))
+    return Part("recommendations", title, lines,
+                [Grid("recommendations_tier", t("Next best products by tier"), columns, rows)])
+
+
+def _backtest_line(test: dict | None, t: Translator) -> str:
+    if test is None or test["precision"] is None:
+        return t("No month up to this period can be backtested yet (a month needs the "
+                 "indicator snapshots of the following months).")
+    values = {"top": test["top"], "months": t.count(test["months"]),
+              "horizon": test["horizon"], "precision": t.share(test["precision"]),
+              "popular": t.share(test["popular_precision"]),
+              "lift": "–" if test["lift"] is None else t.number(test["lift"]),
+              "base": t.share(test["base_rate"])}
+    line = t("Backtest over %(months)s months: of the top %(top)s recommendations, "
+             "%(precision)s were adopted within %(horizon)s months (precision@%(top)s), "
+             "against %(popular)s for the most popular products not held (lift %(lift)s; "
+             "base rate %(base)s).") % values
+    if test["lift"] is None or test["lift"] < LIFT_USEFUL:
+        line += " " + t("The recommendations do not beat offering the most popular products: "
+                        "use them as a checklist of the customer's gaps, not as a prediction.")
+    return line
 
 
 def _survey(campaign: str, frame: pd.DataFrame, t: Translator) -> Part:
