@@ -14,7 +14,8 @@ from web_bank import ROLE_USER
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 PATH_VALUES = {"{customer_id}": "C001", "{override_id}": "999999", "{name}": "plain",
-               "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999"}
+               "{alert_id}": "999999", "{action}": "ack", "{task_id}": "999999",
+               "{proposal_id}": "999999"}
 FORMS = {
     "/login": {"name": "nobody", "password": "x"},
     "/language": {"lang": "en", "next": "/"},

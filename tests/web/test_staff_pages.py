@@ -57,3 +57,42 @@ def test_a_team_head_sees_the_team_and_bank_wide_roles_none(client_as) -> None: 
     for name in ("ana", "branch", "boss"):
         page = client_as(name).get("/workbench")
         assert page.status_code == 200 and _portfolio(page.text) == ""
+
+
+def _roster(html: str) -> str:
+    start = html.find('id="roster"')
+    return "" if start < 0 else html[start:html.find("</section>", start)]
+
+
+def test_the_staff_page_shows_the_rms_of_each_scope(client_as) -> None:  # type: ignore[no-untyped-def]
+    everyone = _roster(client_as("boss").get("/staff").text)
+    assert "RM01 张伟" in everyone and "RM02 李娜" in everyone
+    head = _roster(client_as("head").get("/staff").text)
+    assert "RM01" in head and "RM02" not in head
+    branch = _roster(client_as("branch").get("/staff").text)  # 锦江支行: RM02
+    assert "RM02" in branch and "RM01" not in branch
+    assert client_as("zhang").get("/staff").status_code == 403
+    page = client_as("ana").get("/staff")
+    assert page.status_code == 200 and "aml" in page.text  # RM02's AML expired 2026-01-31
+    assert 'id="gaps"' in page.text and "客户经理队伍" in page.text
+
+
+def test_a_proposal_is_decided_on_the_staff_page_by_allowed_roles(ws: Workspace,
+                                                                 client_as) -> None:  # type: ignore[no-untyped-def]
+    from corptier.services import get_proposal, propose_assignments, record_proposal
+
+    stored = record_proposal(ws, propose_assignments(ws, time_limit=10), "ana")
+    action = f'action="/staff/proposals/{stored.id}/approve"'
+    assert action in client_as("boss").get("/staff").text
+    assert action not in client_as("ana").get("/staff").text  # the maker, and not allowed
+    ana = client_as("ana")
+    assert ana.post(f"/staff/proposals/{stored.id}/approve",
+                    data={"csrf_token": ana.csrf}).status_code == 403
+    boss = client_as("boss")
+    done = boss.post(f"/staff/proposals/{stored.id}/approve",
+                     data={"csrf_token": boss.csrf}, follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (303, "/staff")
+    assert get_proposal(ws, stored.id).state == "approved"
+    again = boss.post(f"/staff/proposals/{stored.id}/reject", data={"csrf_token": boss.csrf})
+    assert again.status_code == 409  # already approved: one clear line
+    assert "Traceback" not in again.text

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_service_kpis": frozenset({"admin", "analyst", "risk", "auditor"}),
     "read_audit": frozenset({"admin", "auditor", "risk"}),
     "admin_users": frozenset({"admin"}),
+    "read_staff": frozenset({"admin", "branch_head", "team_head", "analyst", "risk",
+                             "auditor"}),
+    "decide_assignment": frozenset({"admin", "branch_head"}),
 }
 """Action → the roles allowed it. The auditor reads everything and changes nothing."""
 
@@ -126,6 +129,8 @@ FORBIDDEN = {
     "read_service_kpis": "the role {role} may not read service kpis",
     "read_audit": "the role {role} may not read audit",
     "admin_users": "the role {role} may not admin users",
+    "read_staff": "the role {role} may not read staff",
+    "decide_assignment": "the role {role} may not decide assignment",
 }
 """Action → the refusal's template (one whole sentence per action, so each is translated)."""
 
