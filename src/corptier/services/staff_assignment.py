@@ -4,8 +4,9 @@ keeping existing assignments unless a constraint forces a move, preferring the c
 sub-branch and balancing the load (`corptier.staff.assignment`: a MIP solved by HiGHS).
 
 The engine finds the customers to place and their candidate RMs (joins over the published
-book); Python only hands the solver arrays. A proposal changes nothing: applying it (with
-maker-checker) is not built yet.
+book); Python only hands the solver arrays. A proposal changes nothing: it starts from the
+RM assignments already approved for the next period, and applying it goes through
+maker-checker (`services.rm_assignments`).
 """
 
 from __future__ import annotations
