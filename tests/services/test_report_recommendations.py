@@ -72,3 +72,9 @@ def test_without_holdings_there_is_no_section(tmp_path: Path) -> None:
     found = recommendation_sections(empty, Period("2026-01"))
     assert found == {"recommendations": None, "reco_backtest": None}
     assert _part(found).empty is not None
+    none = _part({"recommendations": pd.DataFrame(columns=["tier", "category", "customers",
+                                                             "gain", "label"]),
+                  "reco_backtest": None})
+    assert none.empty is None and none.grids == []
+    assert none.lines[0].startswith("No customer has a next best product")
+    assert none.lines[1].startswith("No month up to this period can be backtested")

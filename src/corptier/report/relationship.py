@@ -208,6 +208,11 @@ def recommendations_part(data: ReportData, t: Translator) -> Part:
     frame = rel.recommendations
     if frame is None:
         return Part("recommendations", title, empty=t(EMPTY["recommendations"]))
+    if not len(frame):
+        return Part("recommendations", title,
+                    [t("No customer has a next best product in this period (every gap lacks "
+                       "enough similar customers who hold the product)."),
+                     _backtest_line(rel.reco_backtest, t)])
     counts = data.tier_counts
     totals = frame[frame["category"].isna()].set_index("tier")
     rows: list[list[object]] = []

@@ -41,7 +41,7 @@ def recommendation_sections(ws: Workspace, period: Period) -> dict[str, Any]:
                     "lift": test.lift, "base_rate": test.base_rate}
     except CorptierError:
         backtest = None
-    return {"recommendations": frame if len(frame) else None, "reco_backtest": backtest}
+    return {"recommendations": frame, "reco_backtest": backtest}
 
 
 def _has_columns(ws: Workspace, period: Period, wanted: set[str]) -> bool:
