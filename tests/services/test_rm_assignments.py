@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -146,6 +147,9 @@ def test_the_cli_records_lists_and_approves_with_one_line_errors(ws: Workspace) 
     assert "7 customers get their new RM from 2026-10" in done.output
     listed = runner.invoke(app, ["staff", "assign", "--list", *base])
     assert "Assignment proposals (1)" in listed.output and "approved" in listed.output
+    saved = runner.invoke(app, ["staff", "assign", "--propose", "--save", "--json", "--by",
+                                "carol", "--time-limit", "10", *base])
+    assert saved.exit_code == 0 and json.loads(saved.output)["proposal_id"] == 2
     both = runner.invoke(app, ["staff", "assign", "--propose", "--list", *base])
     assert both.exit_code != 0 and "give one of --propose" in both.output
 

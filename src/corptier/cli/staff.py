@@ -257,12 +257,12 @@ def _propose(ws: Any, period: str | None, rules: Path | None, time_limit: float,
     from corptier.services import propose_assignments, record_proposal
 
     found = propose_assignments(ws, period, rules, time_limit=time_limit)
+    stored = record_proposal(ws, found, acting(ws, by)) if save else None
     if as_json:
-        print_json(_jsonable(found))
-    else:
-        _print_proposal(found)
-    if save:
-        stored = record_proposal(ws, found, acting(ws, by))
+        print_json({**_jsonable(found), "proposal_id": None if stored is None else stored.id})
+        return
+    _print_proposal(found)
+    if stored is not None:
         say(_("proposal {id} recorded: pending until another user approves it "
               "(corptier staff assign --approve {id})").format(id=stored.id))
 
