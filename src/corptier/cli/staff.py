@@ -173,12 +173,59 @@ def _reason(code: str) -> str:
     return labels.get(code, code)
 
 
+@staff_app.command("portfolio")
+def staff_portfolio_show(
+    rm: Annotated[list[str] | None, typer.Option(
+        "--rm", metavar="ID", help="Only this RM (repeat for several).")] = None,
+    period: PeriodArg = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Each RM's portfolio: book by tier, load against capacity, tier migration of the book,
+    contribution growth of the same customers, task SLA and NPS."""
+    from corptier.services import open_workspace, staff_portfolio
+
+    found = staff_portfolio(open_workspace(workspace), period, rm or None, rules)
+    if as_json:
+        print_json(_jsonable(found))
+        return
+    tiers = list(found.tiers)
+    rows = [[r.rm_id, r.name, *(str(dict(r.book).get(t, 0)) for t in tiers),
+             f"{r.load:g}", "–" if r.capacity is None else str(r.capacity),
+             pct(r.utilisation) + (" ⚠" if r.utilisation and r.utilisation > 1 else ""),
+             str(r.upgraded), str(r.downgraded), str(r.kept), str(r.new),
+             "–" if r.contribution is None else f"{r.contribution:,.0f}",
+             pct(r.contribution_growth), f"{r.tasks_on_time}/{r.tasks_due}", pct(r.sla),
+             "–" if r.nps is None else f"{r.nps:.0f} ({r.nps_answers})"] for r in found.rows]
+    console.print(grid(_("RM portfolios ({period})").format(period=found.period),
+                       [_("RM"), _("name"), *(label(t, "tier") for t in tiers), _("load"),
+                        _("capacity"), _("utilisation"), _("upgraded"), _("downgraded"),
+                        _("same tier"), _("new"), _("contribution"), _("contribution growth"),
+                        _("tasks on time / due"), _("task SLA"), _("NPS (answers)")], rows))
+    say(_("contribution growth: the same customers against {base}").format(
+        base=found.base_period or _("no earlier period")))
+
+
 @staff_app.command("assign")
 def staff_assign(
     propose: Annotated[bool, typer.Option(
         "--propose", help="Propose assignments (nothing is changed).")] = False,
-    apply: Annotated[bool, typer.Option(
-        "--apply", help="Apply an approved proposal (not built yet).")] = False,
+    save: Annotated[bool, typer.Option(
+        "--save", help="With --propose: record the proposal as pending for a checker.")] = False,
+    approve: Annotated[int | None, typer.Option(
+        "--approve", "--apply", metavar="ID",
+        help="Approve a pending proposal (not its maker): its moves apply from the next "
+             "period.")] = None,
+    reject: Annotated[int | None, typer.Option(
+        "--reject", metavar="ID", help="Reject a pending proposal (not its maker).")] = None,
+    pending: Annotated[bool, typer.Option(
+        "--list", help="List the stored proposals.")] = False,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who does this (user name); with users, the user of CORPTIER_TOKEN.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Note kept with the decision.")
+                    ] = None,
     period: PeriodArg = None,
     rules: RulesOpt = None,
     time_limit: Annotated[float, typer.Option(
@@ -187,20 +234,66 @@ def staff_assign(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Propose RM assignments for customers with no RM, an RM not eligible for their tier or
-    an RM over capacity: eligibility and capacity hard, changes, other sub-branches and
-    overload penalised (a mixed-integer program, HiGHS)."""
+    an RM over capacity (a mixed-integer program, HiGHS); record a proposal (--save) and let
+    another user approve (--approve) or reject it (maker-checker)."""
     from corptier.errors import RequestError
-    from corptier.services import open_workspace, propose_assignments
+    from corptier.services import open_workspace
 
-    if apply or not propose:
-        raise RequestError("only --propose is available: applying a proposal through "
-                           "maker-checker is not built yet")
-    found = propose_assignments(open_workspace(workspace), period, rules,
-                                time_limit=time_limit)
+    modes = [propose, approve is not None, reject is not None, pending]
+    if sum(modes) != 1:
+        raise RequestError("give one of --propose, --approve ID, --reject ID or --list")
+    ws = open_workspace(workspace)
+    if approve is not None or reject is not None:
+        _decide(ws, approve, reject, by, note)
+    elif pending:
+        _list_proposals(ws)
+    else:
+        _propose(ws, period, rules, time_limit, save, by, as_json)
+
+
+def _propose(ws: Any, period: str | None, rules: Path | None, time_limit: float, save: bool,
+             by: str | None, as_json: bool) -> None:
+    from corptier.cli.users import acting
+    from corptier.services import propose_assignments, record_proposal
+
+    found = propose_assignments(ws, period, rules, time_limit=time_limit)
+    stored = record_proposal(ws, found, acting(ws, by)) if save else None
     if as_json:
-        print_json(_jsonable(found))
+        print_json({**_jsonable(found), "proposal_id": None if stored is None else stored.id})
         return
     _print_proposal(found)
+    if stored is not None:
+        say(_("proposal {id} recorded: pending until another user approves it "
+              "(corptier staff assign --approve {id})").format(id=stored.id))
+
+
+def _decide(ws: Any, approve: int | None, reject: int | None, by: str | None,
+            note: str | None) -> None:
+    from corptier.cli.users import acting
+    from corptier.services import approve_proposal, reject_proposal
+
+    who = acting(ws, by)
+    if approve is not None:
+        done = approve_proposal(ws, approve, who, note)
+        say(_("proposal {id} approved by {by}: {n} customers get their new RM from "
+              "{period}").format(id=done.id, by=who, n=done.assigned,
+                                 period=done.effective_from))
+    else:
+        assert reject is not None
+        done = reject_proposal(ws, reject, who, note)
+        say(_("proposal {id} rejected by {by}; nothing was assigned").format(id=done.id,
+                                                                           by=who))
+
+
+def _list_proposals(ws: Any) -> None:
+    from corptier.services import list_proposals
+
+    rows = [[str(p.id), p.period, p.effective_from, str(len(p.moves)), str(p.assigned),
+             label(p.state, "decision"), p.requested_by, p.decided_by or "–"]
+            for p in list_proposals(ws)]
+    console.print(grid(_("Assignment proposals ({n})").format(n=len(rows)),
+                       [_("ID"), _("period"), _("applies from"), _("moves"), _("assigned"),
+                        _("state"), _("proposed by"), _("decided by")], rows))
 
 
 def _print_proposal(found: AssignmentProposal) -> None:

@@ -82,6 +82,18 @@ class Relationship:
     """"tier", "rm", "sub_branch" → (that key, customers, average, complete): the archive
     completeness score averaged per group; None when the period has no customers loaded."""
     surveys: tuple[SurveySection, ...] = ()
+    portfolios: pd.DataFrame | None = None
+    """rm_id, name, customers, load, capacity, utilisation, upgraded, downgraded, kept, new,
+    contribution, contribution_growth, tasks_due, sla, nps_answers, nps: one row per RM
+    (services.rm_portfolio)."""
+    portfolio_base: str | None = None
+    """The period the portfolios' contribution growth compares with."""
+    recommendations: pd.DataFrame | None = None
+    """tier, category (None: the tier's total), customers, gain of the next best products
+    (services.recommendations.recommendations_by_tier)."""
+    reco_backtest: dict | None = None
+    """top, horizon, months, recommendations, hits, precision, popular_precision, lift,
+    base_rate of the recommendation backtest up to the period."""
 
 
 @dataclass(frozen=True)

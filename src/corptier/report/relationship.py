@@ -12,10 +12,14 @@ from corptier.i18n import N_, Translator
 from corptier.report.model import ReportData
 
 NOT_RECORDED = N_("(not recorded)")
+LIFT_USEFUL = 1.1
+"""Below this lift the report says the recommendations do not beat the popularity baseline."""
 TITLES = {
     "alerts": N_("Dynamics alerts"),
     "service": N_("Service delivery"),
     "staff": N_("Relationship managers"),
+    "portfolios": N_("Relationship managers' portfolios"),
+    "recommendations": N_("Product recommendations"),
     "surveys": N_("Needs surveys"),
     "completeness": N_("Archive completeness"),
 }
@@ -26,6 +30,8 @@ EMPTY = {
     "staff": N_("No staff rules or no roster of relationship managers for this period."),
     "surveys": N_("No answer has been recorded for this campaign yet."),
     "completeness": N_("No customers are loaded for this period."),
+    "recommendations": N_("No recommendation: the period's indicators lack the product "
+                          "holdings the recommendation settings name."),
 }
 
 
@@ -52,7 +58,8 @@ class Part:
 
 def relationship_parts(data: ReportData, t: Translator) -> list[Part]:
     """The sections in reading order; needs surveys only when a campaign exists."""
-    parts = [_alerts(data, t), _service(data, t), _staff(data, t)]
+    parts = [_alerts(data, t), _service(data, t), _staff(data, t), portfolio_part(data, t),
+             recommendations_part(data, t)]
     rel = data.relationship
     for survey in rel.surveys:
         parts.append(_survey(survey.campaign, survey.by_tier, t))
@@ -188,6 +195,96 @@ def _staff(data: ReportData, t: Translator) -> Part:
                                                         "renew")]]
              for r in gaps.to_dict("records")]))
     return Part("staff", title, lines, grids)
+
+
+def portfolio_part(data: ReportData, t: Translator) -> Part:
+    """Each RM's portfolio: book, load against capacity, tier migration of the book,
+    contribution growth of the same customers, task SLA and NPS (services.rm_portfolio)."""
+    rel = data.relationship
+    title = t(TITLES["portfolios"])
+    frame = rel.portfolios
+    if frame is None:
+        return Part("portfolios", title, empty=t(EMPTY["staff"]))
+    columns = [(t("Relationship manager"), "text"), (t("Name"), "text"),
+               (t("Customers"), "count"), (t("Weighted load"), "number"),
+               (t("Capacity"), "count"), (t("Utilisation"), "share"),
+               (t("Upgraded"), "count"), (t("Downgraded"), "count"), (t("Same tier"), "count"),
+               (t("New"), "count"), (t("Contribution"), "money"),
+               (t("Contribution growth"), "share"), (t("Tasks due"), "count"),
+               (t("SLA compliance"), "share"), (t("NPS answers"), "count"), (t("NPS"), "number")]
+    keys = ["rm_id", "name", "customers", "load", "capacity", "utilisation", "upgraded",
+            "downgraded", "kept", "new", "contribution", "contribution_growth", "tasks_due",
+            "sla", "nps_answers", "nps"]
+    rows = [[None if pd.isna(r[k]) else r[k] for k in keys] for r in frame.to_dict("records")]
+    base = rel.portfolio_base
+    line = (t("Per relationship manager: the book's tier migration against the previous "
+              "period; contribution growth compares the contribution of the same customers "
+              "with %(base)s; SLA compliance = tasks done on time / tasks due in %(period)s; "
+              "NPS of each customer's latest answer.") % {"base": base, "period": data.period}
+            if base else
+            t("Per relationship manager: the book's tier migration against the previous "
+              "period; no earlier contribution to compare with; SLA compliance = tasks done "
+              "on time / tasks due in %(period)s; NPS of each customer's latest answer.")
+            % {"period": data.period})
+    return Part("portfolios", title, [line],
+                [Grid("rm_portfolios", t("Portfolio of each relationship manager"), columns,
+                      rows)])
+
+
+def recommendations_part(data: ReportData, t: Translator) -> Part:
+    """Next best products by tier (customers with a gap, top categories, expected gain) and
+    the backtest's precision and lift, stated as measured, a lift near 1 included."""
+    rel = data.relationship
+    title = t(TITLES["recommendations"])
+    frame = rel.recommendations
+    if frame is None:
+        return Part("recommendations", title, empty=t(EMPTY["recommendations"]))
+    if not len(frame):
+        return Part("recommendations", title,
+                    [t("No customer has a next best product in this period (every gap lacks "
+                       "enough similar customers who hold the product)."),
+                     _backtest_line(rel.reco_backtest, t)])
+    counts = data.tier_counts
+    totals = frame[frame["category"].isna()].set_index("tier")
+    rows: list[list[object]] = []
+    for tier in [x for x in data.tier_order if x in totals.index]:
+        mine = frame[(frame["tier"] == tier) & frame["category"].notna()].sort_values(
+            ["customers", "gain", "category"], ascending=[False, False, True]).head(3)
+        top = ", ".join(f"{t(label)} ({t.count(n)})"
+                        for label, n in zip(mine["label"], mine["customers"], strict=True))
+        customers = int(counts.get(tier, 0))
+        gap = int(totals["customers"].get(tier, 0))
+        rows.append([t.tier(tier), customers, gap, gap / customers if customers else None,
+                     top, totals.loc[tier, "gain"]])
+    columns = [(t("Tier"), "text"), (t("Customers"), "count"),
+               (t("Customers with a recommendation"), "count"), (t("Share"), "share"),
+               (t("Top categories (customers)"), "text"), (t("Expected gain"), "money")]
+    lines = [t("The next best products of each customer (the top picks of its product gap "
+               "among similar customers); the expected gain is the difference of median "
+               "contribution between the peers who hold the product and those who do not, "
+               "summed over the picks: an indication, not a forecast.")]
+    lines.append(_backtest_line(rel.reco_backtest, t))
+    return Part("recommendations", title, lines,
+                [Grid("recommendations_tier", t("Next best products by tier"), columns, rows)])
+
+
+def _backtest_line(test: dict | None, t: Translator) -> str:
+    if test is None or test["precision"] is None:
+        return t("No month up to this period can be backtested yet (a month needs the "
+                 "indicator snapshots of the following months).")
+    values = {"top": test["top"], "months": t.count(test["months"]),
+              "horizon": test["horizon"], "precision": t.share(test["precision"]),
+              "popular": t.share(test["popular_precision"]),
+              "lift": "–" if test["lift"] is None else t.number(test["lift"]),
+              "base": t.share(test["base_rate"])}
+    line = t("Backtest over %(months)s months: of the top %(top)s recommendations, "
+             "%(precision)s were adopted within %(horizon)s months (precision@%(top)s), "
+             "against %(popular)s for the most popular products not held (lift %(lift)s; "
+             "base rate %(base)s).") % values
+    if test["lift"] is None or test["lift"] < LIFT_USEFUL:
+        line += " " + t("The recommendations do not beat offering the most popular products: "
+                        "use them as a checklist of the customer's gaps, not as a prediction.")
+    return line
 
 
 def _survey(campaign: str, frame: pd.DataFrame, t: Translator) -> Part:

@@ -83,6 +83,11 @@ _EXPORTS = {
     "staff_roster": "staff", "training_gaps": "staff", "check_staff_rules": "staff",
     "StaffRoster": "staff", "TrainingGaps": "staff", "StaffRulesSummary": "staff",
     "propose_assignments": "staff_assignment", "AssignmentProposal": "staff_assignment",
+    "record_proposal": "rm_assignments", "approve_proposal": "rm_assignments",
+    "reject_proposal": "rm_assignments", "get_proposal": "rm_assignments",
+    "list_proposals": "rm_assignments", "assigned_rms": "rm_assignments",
+    "ProposalView": "rm_assignments",
+    "staff_portfolio": "rm_portfolio", "StaffPortfolio": "rm_portfolio",
 }
 
 __all__ = [
@@ -115,6 +120,7 @@ __all__ = [
     "NewToken",
     "OverrideView",
     "ProfileFiles",
+    "ProposalView",
     "Published",
     "RecommendationBacktest",
     "ReportPaths",
@@ -123,6 +129,7 @@ __all__ = [
     "RunInfo",
     "ServicePlanView",
     "ServiceTaskView",
+    "StaffPortfolio",
     "StaffRoster",
     "StaffRulesSummary",
     "StandardSummary",
@@ -140,6 +147,8 @@ __all__ = [
     "alert_history",
     "alert_rules",
     "approve_override",
+    "approve_proposal",
+    "assigned_rms",
     "backtest_recommendations",
     "backtest_standard",
     "backup_workspace",
@@ -167,6 +176,7 @@ __all__ = [
     "find_questionnaire",
     "get_alert",
     "get_override",
+    "get_proposal",
     "grant_user",
     "import_answers",
     "import_interactions",
@@ -177,6 +187,7 @@ __all__ = [
     "list_contacts",
     "list_interactions",
     "list_overrides",
+    "list_proposals",
     "list_questionnaires",
     "list_service_tasks",
     "list_users",
@@ -195,8 +206,10 @@ __all__ = [
     "recommend_book",
     "recommend_customer",
     "recommendation_settings",
+    "record_proposal",
     "reevaluate_archive_alerts",
     "reject_override",
+    "reject_proposal",
     "remove_contact",
     "request_override",
     "reset_password",
@@ -207,6 +220,7 @@ __all__ = [
     "run_standard",
     "service_kpis",
     "service_plan",
+    "staff_portfolio",
     "staff_roster",
     "suggest_standard",
     "survey_results",
@@ -325,6 +339,16 @@ if TYPE_CHECKING:
         recommendation_settings,
     )
     from corptier.services.reports import write_report
+    from corptier.services.rm_assignments import (
+        ProposalView,
+        approve_proposal,
+        assigned_rms,
+        get_proposal,
+        list_proposals,
+        record_proposal,
+        reject_proposal,
+    )
+    from corptier.services.rm_portfolio import StaffPortfolio, staff_portfolio
     from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
     from corptier.services.service_plans import ServicePlanView, ServiceTaskView, service_plan
     from corptier.services.service_tasks import (

@@ -33,8 +33,13 @@ def customers_rm(ws: Workspace, customer_ids: list[str]) -> dict[str, str | None
     found = pq.read_table(ws.partition_file(CUSTOMERS, str(periods[-1])),
                           columns=["customer_id", "rm_id"],
                           filters=pc.field("customer_id").isin(sorted(set(customer_ids))))
-    return {c: r or None for c, r in zip(found.column("customer_id").to_pylist(),
-                                         found.column("rm_id").to_pylist(), strict=True)}
+    from corptier.services.rm_assignments import assigned_rms
+
+    assigned = assigned_rms(ws, periods[-1], sorted(set(customer_ids)))
+    moved = dict(zip(assigned.column("customer_id").to_pylist(),
+                     assigned.column("rm_id").to_pylist(), strict=True))
+    return {c: moved.get(c) or r or None for c, r in zip(
+        found.column("customer_id").to_pylist(), found.column("rm_id").to_pylist(), strict=True)}
 
 
 def _missing(ws: Workspace, customer_id: str) -> None:

@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "evaluate_standard": frozenset({"admin", "analyst", "risk"}),
     "propose_standard": frozenset({"admin", "analyst", "risk"}),
     "decide_standard": frozenset({"admin", "risk"}),
+    "read_staff": frozenset({"admin", "branch_head", "team_head", "analyst", "risk",
+                             "auditor"}),
+    "decide_assignment": frozenset({"admin", "branch_head"}),
 }
 """Action → the roles allowed it. The auditor reads everything and changes nothing."""
 
@@ -144,6 +147,8 @@ FORBIDDEN = {
     "evaluate_standard": "the role {role} may not evaluate standards",
     "propose_standard": "the role {role} may not propose standards",
     "decide_standard": "the role {role} may not decide standards",
+    "read_staff": "the role {role} may not read staff",
+    "decide_assignment": "the role {role} may not decide assignment",
 }
 """Action → the refusal's template (one whole sentence per action, so each is translated)."""
 

@@ -151,12 +151,15 @@ def in_scope(ws: Workspace, who: Principal, customer_ids: Sequence[str]) -> set[
     latest = _latest_customers(ws)
     if latest is None:
         return set()
+    from corptier.services.rm_assignments import assigned_rms
+
     con = duckdb.connect()
     try:
+        con.register("assigned_latest", assigned_rms(ws, ws.periods(CUSTOMERS)[-1]))
         found = con.execute(
-            "SELECT customer_id FROM read_parquet($p) WHERE list_contains($ids, customer_id) "
-            f"AND {_scope_sql('')}",
-            {"p": str(latest), "ids": list(customer_ids), **_scope_params(who)}).fetchall()
+            f"SELECT customer_id FROM {_assigned(latest, 'assigned_latest')} "
+            f"WHERE list_contains($ids, customer_id) AND {_scope_sql('')}",
+            {"ids": list(customer_ids), **_scope_params(who)}).fetchall()
     finally:
         con.close()
     return {r[0] for r in found}
@@ -317,8 +320,14 @@ class _Book:
     def __enter__(self) -> _Book:
         import duckdb
 
+        from corptier.services.rm_assignments import assigned_rms
+
         self.con = duckdb.connect()
         self.con.execute("SET threads TO 2")
+        self.con.register("assigned_book", assigned_rms(self.ws, self.period))
+        latest = self.ws.periods(CUSTOMERS)
+        if latest and not self.who.scope.bank_wide:
+            self.con.register("assigned_latest", assigned_rms(self.ws, latest[-1]))
         self.con.execute(self._view_sql())
         return self
 
@@ -334,7 +343,7 @@ class _Book:
         indicators = (_partition(self.ws, CUSTOMER_INDICATORS, self.period)
                       if "i" in self.joins else None)
         latest = _latest_customers(self.ws)
-        cust = (f"LEFT JOIN read_parquet({_literal(customers)}) c USING (customer_id)"
+        cust = (f"LEFT JOIN {_assigned(customers, 'assigned_book')} c USING (customer_id)"
                 if customers else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id) c USING "
                 "(customer_id)")
         ind = (f"LEFT JOIN read_parquet({_literal(indicators)}) i USING (customer_id)"
@@ -359,7 +368,7 @@ class _Book:
             return "JOIN (SELECT NULL::VARCHAR AS customer_id) s USING (customer_id)"
         rms = ", ".join(_quote(r) for r in scope.rm_ids) or "NULL"
         subs = ", ".join(_quote(b) for b in scope.sub_branches) or "NULL"
-        return (f"JOIN (SELECT customer_id FROM read_parquet({_literal(latest)}) WHERE "
+        return (f"JOIN (SELECT customer_id FROM {_assigned(latest, 'assigned_latest')} WHERE "
                 f"rm_id IN ({rms}) OR sub_branch IN ({subs})) s USING (customer_id)")
 
     def where(self, query: BookQuery) -> tuple[str, dict[str, Any]]:
@@ -384,6 +393,13 @@ class _Book:
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return _dicts(self.con.execute(sql, params))
+
+
+def _assigned(customers: Path, assigned: str) -> str:
+    """The customers file as a subquery whose rm_id is the approved assignment's where the
+    customer has one (`assigned`: the registered table of services.rm_assignments)."""
+    return (f"(SELECT c0.* REPLACE (coalesce(a0.rm_id, c0.rm_id) AS rm_id) FROM "
+            f"read_parquet({_literal(customers)}) c0 LEFT JOIN {assigned} a0 USING (customer_id))")
 
 
 def _literal(path: Path) -> str:

@@ -257,6 +257,36 @@ def recommend_book(ws: Workspace, period: str | None = None, *,
                                served, table)
 
 
+def recommendations_by_tier(ws: Workspace, period: str | None = None, *,
+                            settings_path: Path | str | None = None) -> pa.Table:
+    """(tier, category, customers, gain) of the next best products of a closed period, summed
+    in the engine by the customer's applied tier: one row per tier and recommended category
+    (customers it is recommended to, Σ expected gain), and one per tier with category NULL
+    (customers with at least one recommendation, Σ expected gain of all of them)."""
+    import ibis
+
+    from corptier.service.product_gap import next_best
+
+    settings = recommendation_settings(ws, settings_path)
+    p, _run = _closed(ws, period)
+    from corptier.engine import connect
+
+    with connect(ws, "duckdb") as con:
+        _frame_expr, _long, ranked = _expressions(con, ws, p, settings)
+        best = next_best(ranked, settings.top)
+        published = con.read_parquet(ws.partition_file(PUBLISHED_TIERS, p))
+        tiers = published.select(_tid=published.customer_id.cast("string"),
+                                 tier=published.applied_tier.cast("string"))
+        j = best.join(tiers, best.customer_id.cast("string") == tiers._tid)
+        by_category = j.group_by(["tier", "category"]).aggregate(
+            customers=j.customer_id.nunique().cast("int64"), gain=j.gain.sum().cast("float64"))
+        by_tier = j.group_by("tier").aggregate(
+            category=ibis.null("string"), customers=j.customer_id.nunique().cast("int64"),
+            gain=j.gain.sum().cast("float64"))
+        both = ibis.union(by_category, by_tier.select(*by_category.columns), distinct=False)
+        return con.batches(both.order_by(["tier", "category"]), BATCH_ROWS).read_all()
+
+
 @stage("recommendation backtest", rows=lambda result: result.recommendations)
 def backtest_recommendations(ws: Workspace, *, start: str | None = None, end: str | None = None,
                              settings_path: Path | str | None = None,

@@ -13,6 +13,8 @@ from corptier.periods import Period
 from corptier.report.model import Relationship, SurveySection
 from corptier.services.alerts import alert_counts
 from corptier.services.campaign_results import ResultGroup, survey_results
+from corptier.services.report_recommendations import recommendation_sections
+from corptier.services.report_staff import staff_portfolios
 from corptier.services.service_tasks import planned_tasks, service_kpis
 from corptier.services.staff import staff_roster, staff_rules_path, training_gaps
 from corptier.services.surveys import list_campaigns
@@ -35,6 +37,8 @@ def relationship_sections(ws: Workspace, period: Period, lang: str,
         staff=staff, over_capacity=over, coverage_gaps=gaps,
         surveys=_surveys(ws, period, lang, tier_order),
         completeness=_completeness(ws, period, tier_order),
+        **staff_portfolios(ws, period),
+        **recommendation_sections(ws, period),
     )
 
 

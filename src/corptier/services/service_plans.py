@@ -105,7 +105,11 @@ def plan_services(ws: Workspace, period: str, run_id: str,
 
     with connect(ws, "duckdb") as con:
         published = con.read_parquet(ws.partition_file(PUBLISHED_TIERS, p))
-        customers = con.read_parquet(ws.partition_file("customers", p))
+        from corptier.services.rm_assignments import assigned_rms
+        from corptier.staff.workload import with_assigned_rm
+
+        customers = with_assigned_rm(con.read_parquet(ws.partition_file("customers", p)),
+                                     ibis.memtable(assigned_rms(ws, p)))
         stamp = {"period": ibis.literal(str(p), "string")}
         plans = con.batches(rules.plan_table(published, customers).mutate(**stamp),
                             BATCH_ROWS).read_all()

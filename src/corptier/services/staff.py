@@ -334,7 +334,11 @@ class StaffInputs:
 
     def pairs(self, con: Any) -> Any:
         published = con.read_parquet(self.ws.partition_file(PUBLISHED_TIERS, self.period))
-        customers = con.read_parquet(self.ws.partition_file("customers", self.period))
+        from corptier.services.rm_assignments import assigned_rms
+
+        customers = workload.with_assigned_rm(
+            con.read_parquet(self.ws.partition_file("customers", self.period)),
+            ibis.memtable(assigned_rms(self.ws, self.period)))
         book = workload.book_table(published, customers)
         return workload.rm_tiers(book, ibis.memtable(self.managers)).order_by(
             ["rm_id", "tier"])

@@ -4,8 +4,9 @@ keeping existing assignments unless a constraint forces a move, preferring the c
 sub-branch and balancing the load (`corptier.staff.assignment`: a MIP solved by HiGHS).
 
 The engine finds the customers to place and their candidate RMs (joins over the published
-book); Python only hands the solver arrays. A proposal changes nothing: applying it (with
-maker-checker) is not built yet.
+book); Python only hands the solver arrays. A proposal changes nothing: it starts from the
+RM assignments already approved for the next period, and applying it goes through
+maker-checker (`services.rm_assignments`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ibis
 import numpy as np
 import pyarrow as pa
 
+from corptier.periods import Period
 from corptier.services.staff import BATCH_ROWS, StaffInputs
 from corptier.staff import assignment, workload
 from corptier.workspace import Workspace
@@ -97,7 +100,7 @@ def propose_assignments(ws: Workspace, period: str | None = None,
 
     with connect(ws, "duckdb") as con:
         published = con.read_parquet(ws.partition_file("tiers", inputs.period))
-        customers = con.read_parquet(ws.partition_file("customers", inputs.period))
+        customers = planned_customers(con, ws, inputs.period)
         book = workload.placed_book(published, customers, ibis.memtable(managers))
         w = ibis.memtable(weights)
         book = book.left_join(w, book.tier == w.tier).select(
@@ -168,6 +171,31 @@ def propose_assignments(ws: Workspace, period: str | None = None,
                            float(before[j]), float(after[j])) for j in touched),
         solution.objective, before_max, solution.max_utilisation, solution.optimal,
         solution.gap, solution.status, time.perf_counter() - started)
+
+
+def planned_customers(con: Any, ws: Workspace, period: Period) -> Any:
+    """The customers of a closed `period` with the RMs already approved for the next one:
+    the book a proposal on `period` plans from."""
+    from corptier.services.rm_assignments import assigned_rms
+
+    customers = con.read_parquet(ws.partition_file("customers", period))
+    return workload.with_assigned_rm(customers, ibis.memtable(assigned_rms(ws, period.shift(1))))
+
+
+def current_rms(ws: Workspace, period: Period, customer_ids: list[str]) -> dict[str, str | None]:
+    """The RM on the roster (else None) each of `customer_ids` has in the book a proposal on
+    `period` plans from (what a stored proposal's moves are checked against)."""
+    from corptier.engine import connect
+
+    inputs = StaffInputs.read(ws, str(period), None)
+    with connect(ws, "duckdb") as con:
+        published = con.read_parquet(ws.partition_file("tiers", period))
+        book = workload.placed_book(published, planned_customers(con, ws, period),
+                                    ibis.memtable(inputs.managers))
+        wanted = book.filter(book.customer_id.isin(customer_ids or [""]))
+        found = con.batches(wanted.select("customer_id", "rm_id"), BATCH_ROWS).read_all()
+    return dict(zip(found.column("customer_id").to_pylist(), found.column("rm_id").to_pylist(),
+                    strict=True))
 
 
 def _eligible(inputs: StaffInputs) -> list[tuple[str, str]]:

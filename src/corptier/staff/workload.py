@@ -75,3 +75,12 @@ def placed_book(published: ir.Table, customers: ir.Table, managers: ir.Table) ->
     return j.select(customer_id=j.customer_id.cast("string"),
                     tier=j.applied_tier.cast("string"), rm_id=j._known,
                     sub_branch=j.sub_branch)
+
+
+def with_assigned_rm(customers: ir.Table, assigned: ir.Table) -> ir.Table:
+    """`customers` with the RM of an approved assignment (customer_id, rm_id) in place of the
+    loaded one, where a customer has one (services.rm_assignments)."""
+    a = assigned.select(_acid=assigned.customer_id.cast("string"),
+                        _arm=assigned.rm_id.cast("string"))
+    j = customers.left_join(a, customers.customer_id.cast("string") == a._acid)
+    return j.mutate(rm_id=ibis.coalesce(j._arm, j.rm_id.cast("string"))).drop("_acid", "_arm")

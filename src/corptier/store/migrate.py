@@ -26,7 +26,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-HEAD = "0013"
+HEAD = "0014"
 """The newest revision shipped (a test checks it against the migration scripts): comparing the
 database's revision with it costs one query, not loading Alembic on every command."""
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -414,3 +415,37 @@ class SurveyAnswer(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (Index("ix_survey_answer_campaign", "campaign_id", "customer_id"),)
+
+
+class RmProposal(Base):
+    """An RM assignment proposal of a closed period: pending until a checker other than its
+    maker approves it (its moves then apply from `effective_from`) or rejects it."""
+
+    __tablename__ = "rm_proposal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(7))
+    effective_from: Mapped[str] = mapped_column(String(7))
+    """The period after `period`: the next close is the first to honour the moves."""
+    rules_version: Mapped[str] = mapped_column(String(40))
+    objective: Mapped[float] = mapped_column(Float)
+    moves: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RmMove(Base):
+    """One customer of a proposal: its RM when proposed (`from_rm`) and the RM proposed
+    (`to_rm`; None: no eligible RM had room, nothing is assigned)."""
+
+    __tablename__ = "rm_move"
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("rm_proposal.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(40))
+    from_rm: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    to_rm: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (Index("ix_rm_move_customer", "customer_id"),)

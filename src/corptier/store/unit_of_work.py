@@ -25,6 +25,7 @@ from corptier.store.repositories import (
     LoadRepository,
     OverrideRepository,
     ProposalRepository,
+    RmAssignmentRepository,
     RunRepository,
     ServicePlanRepository,
     SurveyRepository,
@@ -56,6 +57,7 @@ class UnitOfWork:
         self.contacts = ContactRepository(self.session)
         self.interactions = InteractionRepository(self.session)
         self.surveys = SurveyRepository(self.session)
+        self.rm_assignments = RmAssignmentRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

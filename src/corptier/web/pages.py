@@ -1,5 +1,6 @@
 """The HTML pages: login, dashboard, customers, customer 360 (with its archive, contacts,
-interactions, service plan and recommendations), RM workbench, service dashboard, overrides."""
+interactions, service plan and recommendations), RM workbench, service dashboard, overrides,
+staff (roster, gaps, assignment proposals)."""
 
 from __future__ import annotations
 
@@ -219,6 +220,7 @@ def workbench_page(request: Request, t: Lang,
                    period: PeriodQ = None) -> Response:
     context = views.workbench(request, who, t, period)
     context.update(service_views.workbench_tasks(request, who))
+    context.update(service_views.workbench_portfolio(request, who, context["d"].period))
     return render(request, "workbench.html", t, **context)
 
 
@@ -228,6 +230,39 @@ def service_page(request: Request, t: Lang,
                  period: PeriodQ = None) -> Response:
     return render(request, "service.html", t,
                   **service_views.service_dashboard(request, t, period))
+
+
+@router.get("/staff")
+def staff_page(request: Request, t: Lang,
+               who: Annotated[Principal, Depends(permit("read_staff"))],
+               period: PeriodQ = None) -> Response:
+    from corptier.services.scoped_staff import staff_view
+
+    return render(request, "staff.html", t, staff=staff_view(request.app.state.ws, who, period))
+
+
+@router.post("/staff/proposals/{proposal_id}/approve")
+def approve_proposal_form(request: Request, proposal_id: int,
+                          who: Annotated[Principal, Depends(permit("decide_assignment"))],
+                          note: Annotated[str | None, Form(max_length=2000)] = None
+                          ) -> Response:
+    return _decide_proposal(request, who, proposal_id, True, note)
+
+
+@router.post("/staff/proposals/{proposal_id}/reject")
+def reject_proposal_form(request: Request, proposal_id: int,
+                         who: Annotated[Principal, Depends(permit("decide_assignment"))],
+                         note: Annotated[str | None, Form(max_length=2000)] = None
+                         ) -> Response:
+    return _decide_proposal(request, who, proposal_id, False, note)
+
+
+def _decide_proposal(request: Request, who: Principal, proposal_id: int, approve: bool,
+                     note: str | None) -> Response:
+    from corptier.services.scoped_staff import decide_proposal_as
+
+    decide_proposal_as(request.app.state.ws, who, proposal_id, approve, note)
+    return RedirectResponse("/staff", status_code=303)
 
 
 @router.get("/overrides")

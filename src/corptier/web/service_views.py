@@ -125,6 +125,21 @@ def workbench_tasks(request: Request, who: Principal) -> dict[str, Any]:
     return lists
 
 
+def workbench_portfolio(request: Request, who: Principal, period: str) -> dict[str, Any]:
+    """The portfolio line of the RMs `who` is tied to: an RM's own, a team head's team's
+    (none for other roles, or without staff rules or a roster for the period)."""
+    from corptier.errors import NotFoundError, StandardError
+    from corptier.services import staff_portfolio
+
+    if who.scope.bank_wide or not who.scope.rm_ids:
+        return {"portfolio": None}
+    try:
+        found = staff_portfolio(request.app.state.ws, period, who.scope.rm_ids)
+    except (NotFoundError, StandardError):
+        return {"portfolio": None}
+    return {"portfolio": found}
+
+
 def service_dashboard(request: Request, t: Translator, period: str | None) -> dict[str, Any]:
     """Delivery KPIs of the tasks due in `period` by tier, RM and sub-branch."""
     from corptier.services import service_kpis

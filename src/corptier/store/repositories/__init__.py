@@ -13,6 +13,7 @@ from corptier.store.repositories.interactions import InteractionRepository
 from corptier.store.repositories.loads import LoadRepository
 from corptier.store.repositories.overrides import OverrideRepository
 from corptier.store.repositories.proposals import ProposalRepository
+from corptier.store.repositories.rm_assignments import RmAssignmentRepository
 from corptier.store.repositories.runs import RunRepository
 from corptier.store.repositories.service_plans import ServicePlanRepository
 from corptier.store.repositories.surveys import SurveyRepository
@@ -28,6 +29,7 @@ __all__ = [
     "LoadRepository",
     "OverrideRepository",
     "ProposalRepository",
+    "RmAssignmentRepository",
     "RunRepository",
     "ServicePlanRepository",
     "SurveyRepository",
