@@ -35,11 +35,6 @@ class CorptierError(Exception):
             return str(self)
         return say(self.template, self.values, lang)
 
-    @property
-    def text(self) -> Text:
-        """The message as a `Text`, to pass on inside another message or a ValueError."""
-        return Text(self.template, **self.values) if self.template else Text(str(self))
-
 
 class WorkspaceError(CorptierError):
     """The folder is not a usable workspace."""
@@ -266,6 +261,8 @@ def pydantic_text(error: Mapping[str, Any], message: str) -> str:
     values = {k: f"{v:g}" if isinstance(v, float) else v
               for k, v in (error.get("ctx") or {}).items() if isinstance(k, str)}
     values.setdefault("expected_plural", "")
+    if isinstance(values.get("expected"), str):  # pydantic's "'a', 'b' or 'c'"
+        values["expected"] = str(values["expected"]).replace(" or ", ", ")
     return Text.as_written(message, template, values)
 
 
