@@ -186,3 +186,28 @@ def test_a_uscc_rejected_at_load_is_explained_in_chinese(tmp_path: Path) -> None
     assert (f"统一社会信用代码 '{bad}' 无效：第 18 位：校验码为“X”，应为“J”"
             in quarantine), quarantine
     assert "check character" not in quarantine
+
+
+def test_a_profile_is_started_and_checked_in_chinese(tmp_path: Path) -> None:
+    from corptier.services import synthesize_bank
+
+    synthesize_bank(tmp_path / "bank", customers=12, months=1, start=PERIODS[0],
+                    profile="cn_core_banking")
+    runner = CliRunner(env={"COLUMNS": "200", "CORPTIER_LANG": "zh-CN"})
+    started = runner.invoke(app, ["profile", "init", "my_bank", "--out", str(tmp_path / "p")])
+    checked = runner.invoke(app, ["profile", "check", str(tmp_path / "bank" / PERIODS[0]),
+                                  "--profile", "cn_core_banking"])
+    (tmp_path / "empty" / PERIODS[0]).mkdir(parents=True)
+    empty = runner.invoke(app, ["profile", "check", str(tmp_path / "empty" / PERIODS[0]),
+                                "--profile", "cn_core_banking"])
+    assert (started.exit_code, checked.exit_code, empty.exit_code) == (0, 0, 5)
+    assert "按导出文件修改映射配置" in started.stdout
+    assert "客户数 ← 对公客户信息_" in checked.stdout and "所有抽样取值均可映射。" in checked.stdout
+    assert "数据表 customers 没有文件（查找“对公客户信息_*.csv”" in " ".join(empty.stdout.split())
+    fragments = _english_fragments() + _code_fragments()
+    for result in (started, checked, empty):
+        text = result.stdout + result.stderr
+        assert [f for f in fragments if f in text] == [], text
+    for result in (started, checked):  # an error names a table as the contract's files do
+        own = "\n".join(line for line in result.stdout.splitlines() if "│" not in line)
+        assert _bare_codes(own) == [], own  # the rows of a file hold its values as they are

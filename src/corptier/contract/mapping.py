@@ -29,7 +29,7 @@ from corptier.contract.readers import (
 from corptier.contract.schema import TABLES, Column, TableSpec
 from corptier.errors import ContractError, Joined, Text
 
-_HINT = "see docs/onboarding.md"
+_HINT = Text("see docs/onboarding.md")
 
 
 def layout_of(profile: Profile, table: str) -> Layout:

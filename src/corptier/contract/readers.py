@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 
 from corptier.contract.schema import TABLES, TableSpec
-from corptier.errors import ContractError
+from corptier.errors import ContractError, Text
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 DELIMITERS = (",", "\t", "|", ";")
 _CHUNK = 1 << 22
 _SNIFF = 1 << 22
-_HINT = "see docs/data-contract.md"
+_HINT = Text("see docs/data-contract.md")
 HEADER_SHOWN = 80
 
 
