@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -47,6 +48,7 @@ def _calls(tree: ast.AST, validators: bool) -> list[str]:
     return found
 
 
+@cache
 def code_messages() -> dict[str, str]:
     """Message → where it is first written (`path:line` is enough to find it)."""
     found: dict[str, str] = {}
