@@ -78,6 +78,7 @@ def test_every_translated_error_template_keeps_its_placeholders() -> None:
                 continue
             want = {f for _, f, _, _ in fields.parse(message.id) if f}
             got = {f for _, f, _, _ in fields.parse(str(message.string)) if f}
+            want -= {"expected_plural"} - got  # pydantic's English plural "s"
             assert got == want, (po.parent.parent.name, message.id,
                                  re.sub(r"\s+", " ", str(message.string)))
 

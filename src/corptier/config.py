@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corptier.database_url import PASSWORD_ENV, mask_url, url_password
-from corptier.errors import ConfigError
+from corptier.errors import ConfigError, Joined, Text, pydantic_text
 
 CONFIG_FILE = "corptier.toml"
 
@@ -216,12 +216,13 @@ def load_config(path: Path) -> WorkspaceConfig:
     file others can read."""
     raw = _read_toml(path)
     if not raw:
-        raise ConfigError(f"{path}: the configuration is empty; restore it from a backup "
-                          "or write its [workspace] and [database] sections again")
+        raise ConfigError("{path}: the configuration is empty; restore it from a backup "
+                          "or write its [workspace] and [database] sections again", path=path)
     try:
         config = WorkspaceConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {format_validation_error(exc)}") from exc
+        raise ConfigError("{path}: {problems}", path=path,
+                          problems=format_validation_error(exc)) from exc
     _refuse_exposed_password(path, config.database.url)
     return config
 
@@ -230,11 +231,13 @@ def _read_toml(path: Path) -> dict[str, object]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise ConfigError("{path}: not UTF-8 text (byte {byte}); save it as UTF-8", path=path,
+                          byte=exc.start) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError("{path}: not valid TOML: {problem}", path=path, problem=exc) from exc
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise ConfigError("{path}: cannot be read: {reason}", path=path,
+                          reason=exc.strerror or exc) from exc
 
 
 def _refuse_exposed_password(path: Path, url: str) -> None:
@@ -244,19 +247,22 @@ def _refuse_exposed_password(path: Path, url: str) -> None:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise ConfigError(
-            f"{path}: the database URL {mask_url(url)} holds a password but the file is "
-            f"readable by others (mode {mode:o}); remove the password and set "
-            f"{PASSWORD_ENV} (or use ~/.pgpass), or make the file private (mode 600)"
-        )
+            "{path}: the database URL {url} holds a password but the file is "
+            "readable by others (mode {mode:o}); remove the password and set "
+            "{variable} (or use ~/.pgpass), or make the file private (mode 600)",
+            path=path, url=mask_url(url), mode=mode, variable=PASSWORD_ENV)
 
 
 def format_validation_error(exc: ValidationError) -> str:
-    """One line per problem: `field.path: message`."""
-    parts = []
+    """One line per problem: `field.path: message`, said in the user's language."""
+    parts: list[str] = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
+        where = ".".join(str(p) for p in err["loc"]) or Text("(top level)")
+        message = pydantic_text(err, str(err["msg"]))
+        if err["type"] == "value_error":
+            message = Text.as_written(message, message.removeprefix("Value error, "), {})
+        parts.append(Text("{where}: {message}", where=where, message=message))
+    return Joined.of("; ", parts)
 
 
 def render_config(config: WorkspaceConfig) -> str:

@@ -8,6 +8,9 @@ refine a class (e.g. `StandardValidationError`) keep their base's code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 
 class CorptierError(Exception):
     """Base of every error corptier raises on purpose.
@@ -30,13 +33,7 @@ class CorptierError(Exception):
         text when the catalogue has none."""
         if not self.template:
             return str(self)
-        from corptier.i18n import translations
-
-        try:
-            text = translations(lang).gettext(self.template)
-            return _filled(text, self.values)
-        except (KeyError, IndexError, ValueError, LookupError):
-            return str(self)
+        return say(self.template, self.values, lang)
 
 
 class WorkspaceError(CorptierError):
@@ -181,6 +178,92 @@ ERRORS: tuple[type[CorptierError], ...] = (
     CloseRefusedError,
 )
 """Every error class with its own exit code, in code order (the README's table)."""
+
+
+class Text(str):
+    """An English sentence that remembers its template and values, so that a pure module can
+    hand a message (a validation issue, a USCC reason) to a face that says it in `lang`."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Text:
+        text = super().__new__(cls, _filled(template, values))
+        text.template, text.values = template, values
+        return text
+
+    @classmethod
+    def as_written(cls, english: str, template: str, values: dict[str, object]) -> Text:
+        """`english` as it was written elsewhere (pydantic's message) with its template."""
+        text = super().__new__(cls, english)
+        text.template, text.values = template, values
+        return text
+
+    def say(self, lang: str) -> str:
+        """The sentence in `lang` from the catalogues (English when the catalogue has none)."""
+        return say(self.template, self.values, lang)
+
+    def said_with(self, gettext: Callable[[str], str]) -> str:
+        """The sentence translated by `gettext` (a catalogue's, for a caller that holds one)."""
+        said = {k: v.said_with(gettext) if isinstance(v, Text) else v
+                for k, v in self.values.items()}
+        try:
+            return _filled(gettext(self.template), said)
+        except (KeyError, IndexError, ValueError):
+            return str(self)
+
+
+class Joined(Text):
+    """Several sentences joined by `sep` as one message value, each said in the user's
+    language."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    @classmethod
+    def of(cls, sep: str, parts: list[str]) -> Joined:
+        joined = cls.as_written(sep.join(parts), "{parts}", {})
+        assert isinstance(joined, Joined)
+        joined.sep, joined.parts = sep, tuple(parts)
+        return joined
+
+    def say(self, lang: str) -> str:
+        return self.sep.join(p.say(lang) if isinstance(p, Text) else p for p in self.parts)
+
+    def said_with(self, gettext: Callable[[str], str]) -> str:
+        return self.sep.join(p.said_with(gettext) if isinstance(p, Text) else p
+                             for p in self.parts)
+
+
+def say(template: str, values: dict[str, object], lang: str) -> str:
+    """`template` translated into `lang` and filled with `values` (a `Text` value is said in
+    `lang` too); the English text when the catalogue has none or the translation is broken."""
+    from corptier.i18n import translations
+
+    said = {k: v.say(lang) if isinstance(v, Text) else v for k, v in values.items()}
+    try:
+        return _filled(translations(lang).gettext(template), said)
+    except (KeyError, IndexError, ValueError, LookupError):
+        return _filled(template, values)
+
+
+def pydantic_text(error: Mapping[str, Any], message: str) -> str:
+    """Pydantic's own message for `error` with its template, so that it is said in the user's
+    language (its `{expected_plural}` is English only)."""
+    if error["type"] in ("value_error", "assertion_error"):
+        return Text(message)
+    from pydantic_core import PydanticKnownError
+
+    try:
+        template = PydanticKnownError(error["type"], error.get("ctx")).message_template
+    except (KeyError, TypeError, ValueError):
+        return message
+    values = {k: f"{v:g}" if isinstance(v, float) else v
+              for k, v in (error.get("ctx") or {}).items() if isinstance(k, str)}
+    values.setdefault("expected_plural", "")
+    if isinstance(values.get("expected"), str):  # pydantic's "'a', 'b' or 'c'"
+        values["expected"] = str(values["expected"]).replace(" or ", ", ")
+    return Text.as_written(message, template, values)
 
 
 def _filled(template: str, values: dict[str, object]) -> str:

@@ -48,7 +48,7 @@ class Period(str):
             return text
         if (not isinstance(text, str) or _FORM.fullmatch(text) is None
                 or text.startswith("0000")):
-            raise PeriodError(f"period must look like 2026-09 (YYYY-MM); got {text!r}")
+            raise PeriodError("period must look like 2026-09 (YYYY-MM); got {text!r}", text=text)
         return super().__new__(cls, text)
 
     # --- making periods ------------------------------------------------------------------------
@@ -65,7 +65,8 @@ class Period(str):
         Raises PeriodError outside 0001-01 … 9999-12.
         """
         if not FIRST_INDEX <= index <= LAST_INDEX:
-            raise PeriodError(f"month number {index} is outside the periods 0001-01 to 9999-12")
+            raise PeriodError("month number {index} is outside the periods 0001-01 to 9999-12",
+                              index=index)
         year, month0 = divmod(index, 12)
         return str.__new__(cls, f"{year:04d}-{month0 + 1:02d}")
 
@@ -133,5 +134,6 @@ def period_range(start: str, end: str) -> list[Period]:
     """
     first, last = Period(start), Period(end)
     if first > last:
-        raise PeriodError(f"the start period {first} is after the end period {last}")
+        raise PeriodError("the start period {first} is after the end period {last}",
+                          first=first, last=last)
     return [Period.from_index(i) for i in range(first.index, last.index + 1)]

@@ -113,3 +113,101 @@ def test_every_command_speaks_chinese_in_a_zh_cn_workspace(zh_workspace: Path) -
         own = "\n".join(line for line in text.splitlines() if not line.startswith("错误："))
         assert [f for f in fragments if f in own] == [], command
         assert _bare_codes(own) == [], (command, own)
+
+
+def _chinese_issue_lines(text: str, path: Path) -> list[str]:
+    """The `file:line: field: message` lines of `path` whose message is Chinese."""
+    lines = [line.removeprefix("错误：").strip() for line in text.splitlines()]
+    return [line for line in lines if re.match(rf"{re.escape(str(path))}:\d+: [\w.\[\]]+: "
+                                               r".*[\u4e00-\u9fff]", line)]
+
+
+def _copy_with(source: Path, target: Path, *changes: tuple[str, str]) -> Path:
+    text = source.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_a_broken_file_is_explained_in_chinese_with_file_line_and_field(tmp_path: Path) -> None:
+    shipped = SRC / "standards"
+    (tmp_path / "service_rules.yaml").write_bytes((shipped / "service_rules.yaml").read_bytes())
+    cases = [  # command, broken file, how many problems, a phrase of one of them
+        ("standard validate", _copy_with(shipped / "default.yaml", tmp_path / "std.yaml",
+                                         ("\nversion:", "\nversio:")), 2, "未知字段"),
+        ("alerts validate", _copy_with(shipped / "alerts.yaml", tmp_path / "alerts.yaml",
+                                       ("critical: 8", "critical: -8"),
+                                       ("rating_notches_down", "rating_nochtes_down")),
+         2, "中有未知指标：rating_nochtes_down"),
+        ("survey check", _copy_with(shipped / "surveys" / "annual_needs.yaml",
+                                    tmp_path / "survey.yaml", ("kind: scale", "kind: scal")),
+         1, "取值应为 'single', 'multiple'"),
+        ("service check", _copy_with(shipped / "service.yaml", tmp_path / "service.yaml",
+                                     ("\ndelegation:", "\ndelegatoin:")), 1, "docs/service.md"),
+    ]
+    runner = CliRunner(env={"COLUMNS": "200", "CORPTIER_LANG": "zh-CN"})
+    fragments = _english_fragments() + _code_fragments()
+    for command, path, count, phrase in cases:
+        result = runner.invoke(app, [*command.split(), str(path)])
+        text = result.stdout + result.stderr
+        assert result.exit_code == 6, (command, text)  # StandardError's code, no traceback
+        said = _chinese_issue_lines(text, path)
+        assert len(said) == count and any(phrase in line for line in said), (command, text)
+        assert [f for f in fragments if f in text] == [], (command, text)
+
+
+def _code_fragments() -> list[str]:
+    """The fixed English parts (three words or more) of every message in the code."""
+    from test_catalogue_coverage import code_messages
+
+    parts = (p.strip(" .,:;()'") for m in code_messages() for p in re.split(r"\{[^}]*\}", m))
+    return sorted({p for p in parts if len(p.split()) >= 3})
+
+
+def test_a_uscc_rejected_at_load_is_explained_in_chinese(tmp_path: Path) -> None:
+    from sample_data import sample_rows, write_tables
+
+    period, bad = PERIODS[0], "91510100MA6CU1A09X"  # C001's code with a wrong check character
+    rows = sample_rows(period)
+    rows["customers"][0]["uscc"] = bad
+    write_tables(tmp_path / "in", rows)
+    runner = CliRunner(env={"COLUMNS": "200", "CORPTIER_LANG": None})
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws), "--language", "zh-CN"]).exit_code == 0
+    loaded = runner.invoke(app, ["load", str(tmp_path / "in"), "--period", period,
+                                 "-w", str(ws)])
+    # C001's accounts and transactions go with it: the load is refused, said in Chinese
+    assert loaded.exit_code == 5 and "期次 2026-07 的加载被拒绝，保留原有数据：" in loaded.stderr
+    assert [f for f in _code_fragments() if f in loaded.stderr] == [], loaded.stderr
+    (refused,) = (ws / "quarantine" / period).glob("**/customers.csv")
+    quarantine = refused.read_text(encoding="utf-8-sig")
+    assert (f"统一社会信用代码 '{bad}' 无效：第 18 位：校验码为“X”，应为“J”"
+            in quarantine), quarantine
+    assert "check character" not in quarantine
+
+
+def test_a_profile_is_started_and_checked_in_chinese(tmp_path: Path) -> None:
+    from corptier.services import synthesize_bank
+
+    synthesize_bank(tmp_path / "bank", customers=12, months=1, start=PERIODS[0],
+                    profile="cn_core_banking")
+    runner = CliRunner(env={"COLUMNS": "200", "CORPTIER_LANG": "zh-CN"})
+    started = runner.invoke(app, ["profile", "init", "my_bank", "--out", str(tmp_path / "p")])
+    checked = runner.invoke(app, ["profile", "check", str(tmp_path / "bank" / PERIODS[0]),
+                                  "--profile", "cn_core_banking"])
+    (tmp_path / "empty" / PERIODS[0]).mkdir(parents=True)
+    empty = runner.invoke(app, ["profile", "check", str(tmp_path / "empty" / PERIODS[0]),
+                                "--profile", "cn_core_banking"])
+    assert (started.exit_code, checked.exit_code, empty.exit_code) == (0, 0, 5)
+    assert "按导出文件修改映射配置" in started.stdout
+    assert "客户数 ← 对公客户信息_" in checked.stdout and "所有抽样取值均可映射。" in checked.stdout
+    assert "数据表 customers 没有文件（查找“对公客户信息_*.csv”" in " ".join(empty.stdout.split())
+    fragments = _english_fragments() + _code_fragments()
+    for result in (started, checked, empty):
+        text = result.stdout + result.stderr
+        assert [f for f in fragments if f in text] == [], text
+    for result in (started, checked):  # an error names a table as the contract's files do
+        own = "\n".join(line for line in result.stdout.splitlines() if "│" not in line)
+        assert _bare_codes(own) == [], own  # the rows of a file hold its values as they are

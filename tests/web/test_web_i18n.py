@@ -38,3 +38,29 @@ def test_every_web_label_has_a_chinese_translation() -> None:
 def test_the_english_catalogue_lists_the_web_labels() -> None:
     ids = {m.id for m in _catalog("en") if m.id}
     assert sorted(web_messages() - ids) == []
+
+
+def test_refusals_and_invalid_input_are_said_in_the_workspaces_chinese(app_of) -> None:
+    import html
+
+    from fastapi.testclient import TestClient
+
+    from web_bank import PASSWORD, csrf_of
+
+    client = TestClient(app_of())  # the web bank's workspace is zh-CN
+    token = csrf_of(client.get("/login").text)
+    wrong = client.post("/login", data={"name": "ana", "password": PASSWORD + "x",
+                                        "csrf_token": token})
+    assert wrong.status_code == 401
+    assert "用户不存在、密码错误，或用户已停用或被锁定。" in html.unescape(wrong.text)
+    assert "wrong password" not in wrong.text
+    token = csrf_of(client.get("/login").text)
+    long_name = client.post("/login", data={"name": "a" * 201, "password": "x",
+                                            "csrf_token": token})
+    assert long_name.status_code == 422
+    assert "body.name: 文本至多应有 200 个字符" in html.unescape(long_name.text)
+    api = client.get("/api/v1/tiers", headers={"Authorization": "Bearer ct_nope"})
+    assert api.status_code == 401 and api.json()["error"]["code"] == "AuthenticationError"
+    assert api.json()["error"]["message"] == "API 令牌无效或其用户已停用", api.json()
+    anonymous = client.post("/customers/C001/overrides", data={"csrf_token": "x"})
+    assert anonymous.status_code == 401 and "请登录" in html.unescape(anonymous.text)

@@ -70,7 +70,8 @@ class CorptierGroup(TyperGroup):
         except OSError as exc:
             # the file system refused a file the command itself reads or writes (an --out
             # file, a report folder): one line naming the file, the storage error's code
-            _error_line(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+            _error_line(_("{file}: the file system refused it ({reason})").format(
+                file=exc.filename or _("a file"), reason=exc.strerror or exc))
             raise typer.Exit(StorageError.exit_code) from None
 
 

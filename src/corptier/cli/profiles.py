@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from corptier.cli.base import JsonOpt, app, console, grid, group, print_json, say
+from corptier.cli.labels import label
+from corptier.cli.language import _, current
 
 profile_app = group("Mapping profiles: describe the bank's own export files once, check them "
                     "on a sample, then load with `corptier load --profile`.")
@@ -28,10 +30,10 @@ def profile_init(
     from corptier.services import init_profile
 
     files = init_profile(out, name, base, overwrite=overwrite)
-    say(f"profile:  {files.profile}")
-    say(f"template: {files.template}")
-    say(f"Edit the profile to match your exports, then: corptier profile check EXPORTS "
-        f"--profile {files.profile}")
+    say(_("profile: {path}").format(path=files.profile))
+    say(_("template: {path}").format(path=files.template))
+    say(_("Edit the profile to match your exports, then: {command}").format(
+        command=f"corptier profile check EXPORTS --profile {files.profile}"))
 
 
 @profile_app.command("check")
@@ -63,19 +65,24 @@ def profile_check(
 
 def _print_check(result: Any) -> None:
     for t in result.tables:
+        table = label(t.table, "table")
         if t.error:
-            say(f"error: {t.error}" if t.table == "*" else f"error: {t.table}: {t.error}")
+            error = t.error.say(current()) if hasattr(t.error, "say") else t.error
+            say(_("error: {error}").format(error=error) if t.table == "*" else
+                _("error: {table}: {error}").format(table=table, error=error))
             continue
         rows = [[c.field, c.source or "—", _cut(c.example), _cut(c.mapped), f"{c.problems:,}",
                  ", ".join(c.unmapped)] for c in t.columns]
-        console.print(grid(f"{t.table} ← {t.file} ({t.rows:,} rows sampled)",
-                           ["field", "source column", "example", "mapped", "problems",
-                            "values without mapping"], rows))
+        console.print(grid(_("{table} ← {file} ({rows} rows sampled)").format(
+                               table=table, file=t.file, rows=f"{t.rows:,}"),
+                           [_("field"), _("source column"), _("example"), _("mapped"),
+                            _("problems"), _("values without mapping")], rows))
         if t.ignored_headers:
-            say(f"{t.table}: columns not used: {', '.join(t.ignored_headers)}")
-    say("All sampled values map." if result.ok else
-        "Some values cannot be read: extend the profile's codes, units or formats and "
-        "check again.")
+            say(_("{table}: columns not used: {columns}").format(
+                table=table, columns=", ".join(t.ignored_headers)))
+    say(_("All sampled values map.") if result.ok else
+        _("Some values cannot be read: extend the profile's codes, units or formats and "
+          "check again."))
 
 
 def _cut(text: str | None, width: int = 24) -> str:

@@ -20,7 +20,7 @@ from corptier.cli.base import (
     say,
 )
 from corptier.cli.labels import indicator, label
-from corptier.cli.language import _
+from corptier.cli.language import _, current
 from corptier.cli.progress import showing_progress
 from corptier.cli.users import acting
 from corptier.errors import StandardError
@@ -45,7 +45,8 @@ def standard_validate(
     try:
         summary = validate_standard(file)
     except StandardError as exc:
-        issues = [str(i) for i in getattr(exc, "issues", ())] or [str(exc)]
+        lang = current()
+        issues = [i.say(lang) for i in getattr(exc, "issues", ())] or [exc.say(lang)]
         for issue in issues:
             typer.echo(issue, err=True)
         typer.echo(_("{file}: INVALID ({n} error(s))").format(file=file, n=len(issues)),

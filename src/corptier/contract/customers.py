@@ -18,6 +18,7 @@ import corptier.reference as reference
 from corptier.contract.readers import quote_str as qs
 from corptier.contract.reconcile import LoadWarning
 from corptier.contract.validation import TableValidator, ord_of, sql_text
+from corptier.errors import Text
 from corptier.reference.uscc import NATIONAL_REGION, PROVINCE_PREFIXES
 
 _ORG_WEIGHTS = np.array((3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
@@ -44,7 +45,8 @@ def _check_uscc(con: duckdb.DuckDBPyConnection, v: TableValidator) -> list[LoadW
     odd = table.column("odd").to_numpy(zero_copy_only=False).astype(bool)
     valid, reasons = reference.uscc_valid_mask(codes)
     bad = np.flatnonzero(~valid)
-    verdicts = pa.table({"row": rows[bad], "why": pa.array(reasons[bad].tolist(), pa.string())})
+    why = [r.said_with(v.gettext) if isinstance(r, Text) else r for r in reasons[bad].tolist()]
+    verdicts = pa.table({"row": rows[bad], "why": pa.array(why, pa.string())})
     con.register("uscc_bad", verdicts)
     reason = sql_text(v.gettext("USCC {value} is invalid: {why}"),
                       value="'''' || c.uscc || ''''",

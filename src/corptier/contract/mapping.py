@@ -27,9 +27,9 @@ from corptier.contract.readers import (
     quote_str,
 )
 from corptier.contract.schema import TABLES, Column, TableSpec
-from corptier.errors import ContractError
+from corptier.errors import ContractError, Joined, Text
 
-_HINT = "see docs/onboarding.md"
+_HINT = Text("see docs/onboarding.md")
 
 
 def layout_of(profile: Profile, table: str) -> Layout:
@@ -45,8 +45,8 @@ def find_profile_files(folder: Path, profile: Profile) -> tuple[dict[str, Source
     Fatal (ContractError): no file, or several files, match a table's pattern."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ContractError(f"{folder}: folder not found; give the folder holding the "
-                            f"period's exports ({_HINT})")
+        raise ContractError("{folder}: folder not found; give the folder holding the "
+                            "period's exports ({hint})", folder=folder, hint=_HINT)
     names = sorted(p.name for p in folder.iterdir()
                    if p.is_file() and not p.name.startswith((".", "~$")))
     files: dict[str, SourceFile] = {}
@@ -55,13 +55,14 @@ def find_profile_files(folder: Path, profile: Profile) -> tuple[dict[str, Source
     wrong = [_wrong_count(t, profile.table(t).file or f"{t}.*", f)
              for t, f in found.items() if len(f) != 1]
     if wrong:
-        raise ContractError(f"{folder}: profile {profile.name}: " + "; ".join(wrong)
-                            + f" ({_HINT})")
+        raise ContractError("{folder}: profile {profile}: {problems} ({hint})", folder=folder,
+                            profile=profile.name, problems=Joined.of("; ", wrong), hint=_HINT)
     for table, (name,) in found.items():
         path = folder / name
         if not path.resolve().is_relative_to(folder.resolve()):
-            raise ContractError(f"{path}: the table file is a link to a file outside the input "
-                                f"folder {folder}; copy the file itself into the folder")
+            raise ContractError("{path}: the table file is a link to a file outside the input "
+                                "folder {folder}; copy the file itself into the folder",
+                                path=path, folder=folder)
         files[table] = SourceFile(table, path, FORMATS[path.suffix.lower()],
                                   layout_of(profile, table))
         used.add(name)
@@ -76,10 +77,11 @@ def _matching(names: list[str], pattern: str) -> list[str]:
 
 def _wrong_count(table: str, pattern: str, found: list[str]) -> str:
     if not found:
-        return (f"no file for table {table} (looking for '{pattern}'; export it, or correct "
-                f"tables.{table}.file)")
-    return (f"several files match '{pattern}' for table {table} ({', '.join(found[:5])}); "
-            "keep exactly one, or make the pattern narrower")
+        return Text("no file for table {table} (looking for '{pattern}'; export it, or correct "
+                    "tables.{table}.file)", table=table, pattern=pattern)
+    return Text("several files match '{pattern}' for table {table} ({found}); "
+                "keep exactly one, or make the pattern narrower", pattern=pattern, table=table,
+                found=", ".join(found[:5]))
 
 
 # --- values -----------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ profile is validated like a standard: every error names the file, the line and t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import (
@@ -26,8 +27,11 @@ from pydantic import (
 )
 
 from corptier.contract.schema import TABLES, TableSpec
-from corptier.errors import ContractError, StandardError
+from corptier.errors import ContractError, Text
 from corptier.tiering.standard_dimensions import FieldIssue
+
+if TYPE_CHECKING:
+    from corptier.tiering.yaml_loader import Issue
 
 MoneyUnit = Literal["元", "万元", "亿元"]
 RateUnit = Literal["decimal", "percent"]
@@ -100,7 +104,8 @@ class Profile(_Model):
     def _known_tables(self) -> Profile:
         for table, mapping in self.tables.items():
             if table not in TABLES:
-                raise _located(("tables", table), f"unknown table; tables are {', '.join(TABLES)}")
+                raise _located(("tables", table), Text("unknown table; tables are {tables}",
+                                                         tables=", ".join(TABLES)))
             _check_table(TABLES[table], mapping)
         return self
 
@@ -139,26 +144,31 @@ def _check_table(spec: TableSpec, mapping: TableMap) -> None:
         for column in getattr(mapping, part):
             if column not in spec.column_names:
                 raise _located((*base, part, column),
-                               f"table {spec.name} has no column {column}; its columns are "
-                               f"{', '.join(spec.column_names)}")
+                               Text("table {table} has no column {column}; its columns are "
+                                    "{columns}", table=spec.name, column=column,
+                                    columns=", ".join(spec.column_names)))
     for column, codes in mapping.codes.items():
         allowed = spec.column(column).allowed
         for source, code in codes.items():
             if allowed and code not in allowed:
                 raise _located((*base, "codes", column, source),
-                               f"'{code}' is not a value of {column}; use one of "
-                               f"{', '.join(allowed)}")
+                               Text("'{code}' is not a value of {column}; use one of "
+                                    "{allowed}", code=code, column=column,
+                                    allowed=", ".join(allowed)))
     for column, unit in mapping.units.items():
         dtype = spec.column(column).dtype
         wanted = MONEY_FACTORS if dtype == "money" else RATE_FACTORS if dtype == "rate" else {}
         if unit not in wanted:
             kind = "an amount (元, 万元, 亿元)" if dtype == "money" else \
                 "a rate (decimal, percent)" if dtype == "rate" else "neither amount nor rate"
-            raise _located((*base, "units", column), f"{column} is {kind}; '{unit}' does not fit")
+            raise _located((*base, "units", column), Text(
+                "{column} is {kind}; '{unit}' does not fit", column=column, kind=Text(kind),
+                unit=unit))
     headers = [h for h in mapping.columns.values()]
     twice = sorted({h for h in headers if headers.count(h) > 1})
     if twice:
-        raise _located((*base, "columns"), f"header '{twice[0]}' is given to two columns")
+        raise _located((*base, "columns"), Text("header '{header}' is given to two columns",
+                                                     header=twice[0]))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -184,42 +194,53 @@ def load_profile(path: Path | str) -> Profile:
     path = profile_path(path)
     try:
         if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise ContractError(f"{path}: the profile is larger than {MAX_PROFILE_BYTES:,} bytes")
+            raise ContractError("{path}: the profile is larger than {limit:,} bytes",
+                                path=path, limit=MAX_PROFILE_BYTES)
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ContractError(f"{path}: cannot read the profile ({exc.strerror or exc})") from None
+        raise ContractError("{path}: cannot read the profile ({reason})", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
-        raise ContractError(f"{path}: the profile is not UTF-8 text") from None
+        raise ContractError("{path}: the profile is not UTF-8 text", path=path) from None
     return parse_profile(text, str(path))
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:
     """Check and return the profile in YAML `text`; `source` names it in errors."""
     from corptier.tiering import yaml_loader
+    from corptier.tiering.yaml_loader import IssueLines, StandardValidationError
 
     try:
         data, lines = yaml_loader.compose_yaml(text, source)
-    except StandardError as exc:
-        raise ContractError(_for_profiles(str(exc))) from None
+    except StandardValidationError as exc:
+        raise ContractError("{issues}", issues=IssueLines.of(
+            "the profile has {count} error(s):",
+            [_for_profiles(i) for i in exc.issues])) from None
     except yaml.YAMLError as exc:  # e.g. a merge key (<<) or an unknown tag
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ContractError(f"{where}: not a plain YAML profile ({_first(exc)})") from None
+        raise ContractError("{where}: not a plain YAML profile ({problem})", where=where,
+                            problem=_first(exc)) from None
     if not isinstance(data, dict):
-        raise ContractError(f"{source}:1: a profile must be a YAML mapping (name:, tables:)")
+        raise ContractError("{source}:1: a profile must be a YAML mapping (name:, tables:)",
+                            source=source)
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
         issues = yaml_loader.validation_issues(exc, data, lines, source)
-        head = [f"the profile has {len(issues)} error(s):"] if len(issues) > 1 else []
-        raise ContractError(_for_profiles("\n".join([*head, *map(str, issues)]))) from None
+        raise ContractError("{issues}", issues=IssueLines.of(
+            "the profile has {count} error(s):", [_for_profiles(i) for i in issues])) from None
 
 
 def _first(exc: Exception) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def _for_profiles(text: str) -> str:
+def _for_profiles(issue: Issue) -> Issue:
     # the YAML reader is shared with standards; its hints name the standard's reference page
-    return text.replace("docs/standard.md", "docs/onboarding.md").replace(
-        "for a standard", "for a profile")
+    issue = issue.with_doc("docs/onboarding.md")
+    message = issue.message
+    english = message.replace("for a standard", "for a profile")
+    if isinstance(message, Text):
+        english = Text.as_written(english, message.template, message.values)
+    return replace(issue, message=english)

@@ -19,7 +19,7 @@ from corptier.contract.profile import Profile
 from corptier.contract.readers import SourceFile, quote_ident, quote_str, read_table
 from corptier.contract.schema import TABLES
 from corptier.contract.validation import TableValidator
-from corptier.errors import ContractError
+from corptier.errors import ContractError, Text
 
 SAMPLE_ROWS = 1000
 SHOWN_VALUES = 10
@@ -70,7 +70,7 @@ def check_sample(folder: Path, profile: Profile, period: str,
     try:
         files, _ = find_profile_files(folder, profile)
     except ContractError as exc:
-        return ProfileCheck(profile.name, str(folder), (TableCheck("*", None, error=str(exc)),))
+        return ProfileCheck(profile.name, str(folder), (TableCheck("*", None, error=_said(exc)),))
     with tempfile.TemporaryDirectory(prefix="corptier-check-") as work:
         con = duckdb.connect(config={"threads": 1})
         try:
@@ -81,13 +81,18 @@ def check_sample(folder: Path, profile: Profile, period: str,
     return ProfileCheck(profile.name, str(folder), checks)
 
 
+def _said(exc: ContractError) -> str:
+    """The error's message, kept sayable in the user's language."""
+    return Text(exc.template, **exc.values) if exc.template else str(exc)
+
+
 def _check_table(con: duckdb.DuckDBPyConnection, source: SourceFile, profile: Profile,
                  period: str, work: Path, sample_rows: int) -> TableCheck:
     spec = TABLES[source.table]
     try:
         raw = read_table(con, _sampled(source, work, sample_rows), work)
     except ContractError as exc:
-        return TableCheck(spec.name, source.path.name, error=str(exc))
+        return TableCheck(spec.name, source.path.name, error=_said(exc))
     con.execute(f"DELETE FROM raw_{spec.name} WHERE __row > {int(sample_rows)}")
     shown = map_values(con, spec, profile) or f"raw_{spec.name}"
     v = TableValidator(con, spec, period, shown)

@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 
 from corptier.contract.schema import TABLES, TableSpec
-from corptier.errors import ContractError
+from corptier.errors import ContractError, Text
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 DELIMITERS = (",", "\t", "|", ";")
 _CHUNK = 1 << 22
 _SNIFF = 1 << 22
-_HINT = "see docs/data-contract.md"
+_HINT = Text("see docs/data-contract.md")
 HEADER_SHOWN = 80
 
 
@@ -86,9 +86,8 @@ def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ContractError(
-            f"{folder}: folder not found; give the folder holding the period's files "
-            f"(customers.csv, accounts.csv, ... one per table, {_HINT})"
-        )
+            "{folder}: folder not found; give the folder holding the period's files "
+            "(customers.csv, accounts.csv, ... one per table, {hint})", folder=folder, hint=_HINT)
     found: dict[str, list[Path]] = {}
     ignored: list[str] = []
     for path in sorted(folder.iterdir()):
@@ -103,9 +102,9 @@ def find_table_files(folder: Path) -> tuple[dict[str, SourceFile], list[str]]:
     if missing:
         wanted = ", ".join(f"{t}.csv" for t in missing)
         raise ContractError(
-            f"{folder}: missing table file(s) {wanted} (or .parquet / .xlsx); export every "
-            f"table of the contract, an empty table as a file with only its header row ({_HINT})"
-        )
+            "{folder}: missing table file(s) {wanted} (or .parquet / .xlsx); export every "
+            "table of the contract, an empty table as a file with only its header row ({hint})",
+            folder=folder, wanted=wanted, hint=_HINT)
     files = {t: SourceFile(t, found[t][0], FORMATS[found[t][0].suffix.lower()])
              for t in TABLES if t in found}
     return files, ignored
@@ -117,9 +116,8 @@ def _refuse_link_out(folder: Path, path: Path) -> None:
     if path.resolve().is_relative_to(folder.resolve()):
         return
     raise ContractError(
-        f"{path}: the table file is a link to a file outside the input folder {folder}; "
-        "copy the file itself into the folder"
-    )
+        "{path}: the table file is a link to a file outside the input folder {folder}; "
+        "copy the file itself into the folder", path=path, folder=folder)
 
 
 def _refuse_doubles(found: dict[str, list[Path]]) -> None:
@@ -127,8 +125,8 @@ def _refuse_doubles(found: dict[str, list[Path]]) -> None:
         if len(paths) > 1:
             names = " and ".join(p.name for p in paths)
             raise ContractError(
-                f"{paths[0].parent}: table {table} has several files ({names}); keep exactly one"
-            )
+                "{folder}: table {table} has several files ({names}); keep exactly one",
+                folder=paths[0].parent, table=table, names=names)
 
 
 # --- fingerprints and encodings ---------------------------------------------------------------
@@ -162,12 +160,12 @@ def sniff_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         block = handle.read(_SNIFF)
     if not block:
-        raise ContractError(f"{path}: the file is empty; it needs at least the header row")
+        raise ContractError("{path}: the file is empty; it needs at least the header row",
+                            path=path)
     if b"\x00" in block:
         raise ContractError(
-            f"{path}: not a text CSV file (it contains NUL bytes; perhaps a spreadsheet "
-            "or UTF-16 file renamed .csv); save it as CSV UTF-8 or GBK"
-        )
+            "{path}: not a text CSV file (it contains NUL bytes; perhaps a spreadsheet "
+            "or UTF-16 file renamed .csv); save it as CSV UTF-8 or GBK", path=path)
     bom = block.startswith(codecs.BOM_UTF8)
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(block, final=len(block) < _SNIFF)
@@ -188,17 +186,16 @@ def transcode_to_utf8(path: Path, target: Path, encoding: str = "gb18030") -> Pa
             except UnicodeDecodeError as exc:
                 line = lines_before + block.count(b"\n", 0, exc.start) + 1
                 raise ContractError(
-                    f"{path}: line {line}: the file is neither UTF-8 nor GBK/GB18030 "
-                    "(unsupported encoding); save it as CSV UTF-8 or GBK"
-                ) from None
+                    "{path}: line {line}: the file is neither UTF-8 nor GBK/GB18030 "
+                    "(unsupported encoding); save it as CSV UTF-8 or GBK", path=path,
+                    line=line) from None
             lines_before += block.count(b"\n")
         try:
             out.write(decoder.decode(b"", final=True))
         except UnicodeDecodeError:
             raise ContractError(
-                f"{path}: the file ends in the middle of a character (truncated?); "
-                "export it again as CSV UTF-8 or GBK"
-            ) from None
+                "{path}: the file ends in the middle of a character (truncated?); "
+                "export it again as CSV UTF-8 or GBK", path=path) from None
     return target
 
 
@@ -226,8 +223,8 @@ def match_columns(
         if name:
             if name in positions:
                 raise ContractError(
-                    f"{path}: column '{shown_header(name)}' appears twice in the header; keep one"
-                )
+                    "{path}: column '{column}' appears twice in the header; keep one",
+                    path=path, column=shown_header(name))
             positions[name] = i
         elif normalise_name(raw):
             extra.append(str(raw).strip())
@@ -237,9 +234,9 @@ def match_columns(
     if required:
         found = shown_header(", ".join(str(h).strip() for h in header)) or "(none)"
         raise ContractError(
-            f"{path}: required column(s) {', '.join(required)} missing from the header "
-            f"(found: {found}); add them with exactly these names ({_HINT}, table {spec.name})"
-        )
+            "{path}: required column(s) {columns} missing from the header "
+            "(found: {found}); add them with exactly these names ({hint}, table {table})",
+            path=path, columns=", ".join(required), found=found, hint=_HINT, table=spec.name)
     return positions, tuple(c.name for c in missing), tuple(extra)
 
 
@@ -263,7 +260,8 @@ def read_csv_header(
             first_line = handle.readline()
     if not first_line.strip():
         raise ContractError(
-            f"{path}: line {layout.header_row} is empty; it must be the header row")
+            "{path}: line {line} is empty; it must be the header row", path=path,
+            line=layout.header_row)
     best = layout.delimiter or max(DELIMITERS, key=lambda d: _matches(first_line, d, spec, layout))
     header = next(csv.reader(io.StringIO(first_line), delimiter=best))
     return header, best
@@ -320,9 +318,9 @@ def load_csv(
         except _NotUtf8:
             if layout.encoding == "utf-8":
                 raise ContractError(
-                    f"{path}: the profile says UTF-8, but the file has bytes that are not "
-                    "UTF-8; set encoding: gbk in the profile or export the file as UTF-8"
-                ) from None
+                    "{path}: the profile says UTF-8, but the file has bytes that are not "
+                    "UTF-8; set encoding: gbk in the profile or export the file as UTF-8",
+                    path=path) from None
             raw.encoding = "gb18030"
     if raw.encoding == "gb18030":
         utf8 = transcode_to_utf8(path, work / f"{spec.name}.utf8.csv")
@@ -361,8 +359,8 @@ def load_parquet(
         described = con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
         raise ContractError(
-            f"{path}: not a readable Parquet file ({_first_line(exc)}); export it again"
-        ) from None
+            "{path}: not a readable Parquet file ({problem}); export it again", path=path,
+            problem=_first_line(exc)) from None
     header = [d[0] for d in described]
     types = [str(d[1]).upper() for d in described]
     positions, missing, extra = match_columns(spec, header, path, layout)
@@ -409,9 +407,8 @@ def read_table(
         return LOADERS[source.format](con, spec, source.path, work, source.layout)
     except OSError as exc:
         raise ContractError(
-            f"{source.path}: cannot be read ({exc.strerror or exc}); check it exists and "
-            "is readable"
-        ) from None
+            "{path}: cannot be read ({reason}); check it exists and is readable",
+            path=source.path, reason=exc.strerror or exc) from None
 
 
 def _create_raw(con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, raw: RawTable) -> None:
@@ -422,9 +419,9 @@ def _create_raw(con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, raw: 
         if "Invalid unicode" in str(exc) and raw.source.format == "csv":
             raise _NotUtf8 from None
         raise ContractError(
-            f"{raw.source.path}: the file is damaged or not a proper {raw.source.format.upper()} "
-            f"table ({_first_line(exc)}); export it again"
-        ) from None
+            "{path}: the file is damaged or not a proper {format} table ({problem}); export it "
+            "again", path=raw.source.path, format=raw.source.format.upper(),
+            problem=_first_line(exc)) from None
     raw.rows = con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0]
 
 

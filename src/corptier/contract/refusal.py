@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from corptier.contract.reconcile import LoadReport, TableReport
 from corptier.contract.schema import TABLES
+from corptier.errors import Joined, Text
 
 
 def period_mismatches(table: TableReport) -> int:
@@ -25,23 +26,21 @@ def refusal(report: LoadReport, min_accepted_share: float) -> str | None:
         wrong = period_mismatches(t)
         if wrong * 2 > t.read:
             column = TABLES[t.table].period_column
-            reasons.append(
-                f"{t.table}: {wrong:,} of {t.read:,} rows have a {column} outside the loaded "
-                f"period {report.period} (is this the folder of another month?)"
-            )
+            reasons.append(Text(
+                "{table}: {wrong:,} of {read:,} rows have a {column} outside the loaded "
+                "period {period} (is this the folder of another month?)", table=t.table,
+                wrong=wrong, read=t.read, column=column, period=report.period))
         elif t.accepted < min_accepted_share * t.read:
-            reasons.append(
-                f"{t.table}: only {t.accepted:,} of {t.read:,} rows accepted "
-                f"({t.accepted / t.read:.0%}, below the minimum share {min_accepted_share:.0%})"
-            )
+            reasons.append(Text(
+                "{table}: only {accepted:,} of {read:,} rows accepted "
+                "({share:.0%}, below the minimum share {minimum:.0%})", table=t.table,
+                accepted=t.accepted, read=t.read, share=t.accepted / t.read,
+                minimum=min_accepted_share))
     customers = report.tables.get("customers")
     if customers is not None and customers.accepted == 0:
-        reasons.append("customers: no customer accepted")
+        reasons.append(Text("customers: no customer accepted"))
     if not reasons:
         return None
-    return (
-        f"load of period {report.period} refused, the previous data are kept: "
-        + "; ".join(reasons)
-        + f"; the rejected rows are in quarantine/{report.period}/refused/ (a partial load "
-        "can be accepted explicitly)"
-    )
+    return Text("load of period {period} refused, the previous data are kept: {reasons}; the "
+                "rejected rows are in quarantine/{period}/refused/ (a partial load can be "
+                "accepted explicitly)", period=report.period, reasons=Joined.of("; ", reasons))

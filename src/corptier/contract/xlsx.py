@@ -36,8 +36,8 @@ def xlsx_to_parquet(
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ContractError(
-            f"{path}: not a readable .xlsx workbook ({exc}); save it again from Excel as .xlsx"
-        ) from None
+            "{path}: not a readable .xlsx workbook ({problem}); save it again from Excel as "
+            ".xlsx", path=path, problem=exc) from None
     try:
         chosen = _pick_sheet(book, table, sheet, path)
         rows = chosen.iter_rows(values_only=True)  # type: ignore[misc]  # stub: self is Worksheet
@@ -46,7 +46,8 @@ def xlsx_to_parquet(
         header = [cell_text(v) or "" for v in next(rows, ())]
         if not any(header):
             raise ContractError(
-                f"{path}: row {header_row} of the sheet must be the header row")
+                "{path}: row {row} of the sheet must be the header row", path=path,
+                row=header_row)
         _write_rows(rows, len(header), target)
     finally:
         book.close()
@@ -60,7 +61,8 @@ def _pick_sheet(book: Workbook, table: str, wanted: str | None, path: Path) -> R
             return sheet
     if wanted:
         titles = ", ".join(s.title for s in book.worksheets)
-        raise ContractError(f"{path}: no sheet named '{wanted}' (sheets: {titles})")
+        raise ContractError("{path}: no sheet named '{wanted}' (sheets: {titles})", path=path,
+                            wanted=wanted, titles=titles)
     return book.worksheets[0]
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, PlainValidator, ValidationError, field_validator
 
 from corptier.crm.alert_facts import fact_names, text_facts
-from corptier.errors import StandardError
+from corptier.errors import StandardError, Text
 from corptier.tiering.conditions import ConditionError, check_condition
 from corptier.tiering.standard_dimensions import Code, FieldIssue, StandardModel, text_version
 from corptier.tiering.yaml_loader import (
@@ -37,20 +37,18 @@ FILE_NAME = "alerts.yaml"
 class AlertRulesError(StandardValidationError):
     """An alert rules file is invalid; `issues` lists each problem with file, line and field."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(issues)
-        head = [f"the alert rules have {len(issues)} error(s):"] if len(issues) > 1 else []
-        self.args = ("\n".join([*head, *(str(i) for i in issues)]),)
+    head = "the alert rules have {count} error(s):"
 
 
 def _condition(text: Any) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"a condition must be text such as 'max_days_overdue > 30'; "
-                         f"got {text!r}")
+        raise ValueError(Text("a condition must be text such as 'max_days_overdue > 30'; "
+                              "got {text!r}", text=text))
     try:
         check_condition(text, fact_names(), text_facts())
     except ConditionError as exc:
-        raise ValueError(f"{exc} (see docs/alerts.md for the facts a rule may use)") from None
+        raise ValueError(Text("{reason} (see docs/alerts.md for the facts a rule may use)",
+                              reason=exc.args[0] if exc.args else str(exc))) from None
     return text
 
 
@@ -106,12 +104,12 @@ class AlertRules(StandardModel):
         hours = info.data.get("escalation_hours")
         for i, rule in enumerate(rules):
             if rule.id in seen:
-                raise FieldIssue(f"rule id '{rule.id}' is used twice", i, "id")
+                raise FieldIssue(Text("rule id '{id}' is used twice", id=rule.id), i, "id")
             seen.add(rule.id)
             for tier, severity in rule.severity.items():
                 if hours is not None and severity not in hours:
-                    raise FieldIssue(f"severity '{severity}' has no escalation_hours; give "
-                                     f"one for it", i, "severity", tier)
+                    raise FieldIssue(Text("severity '{severity}' has no escalation_hours; give "
+                                          "one for it", severity=severity), i, "severity", tier)
         return rules
 
     @property
@@ -127,8 +125,8 @@ def load_alert_rules(path: str | Path) -> AlertRules:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_STANDARD_BYTES:
-            raise AlertRulesError([Issue(str(path), None, "", f"the file is larger than "
-                                         f"{MAX_STANDARD_BYTES:,} bytes")])
+            raise AlertRulesError([Issue(str(path), None, "", Text(
+                "the file is larger than {limit:,} bytes", limit=MAX_STANDARD_BYTES))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError("cannot read alert rules {path}: {reason}", path=path,
@@ -141,8 +139,8 @@ def load_alert_rules(path: str | Path) -> AlertRules:
 def parse_alert_rules(text: str, source: str = "<alert rules>") -> AlertRules:
     """Check and return the alert rules in YAML `text`; `source` names it in errors."""
     if len(text) > MAX_STANDARD_BYTES:
-        raise AlertRulesError([Issue(source, None, "", f"the text is longer than "
-                                     f"{MAX_STANDARD_BYTES:,} characters")])
+        raise AlertRulesError([Issue(source, None, "", Text(
+            "the text is longer than {limit:,} characters", limit=MAX_STANDARD_BYTES))])
     try:
         data, lines = compose_yaml(text, source)
     except StandardValidationError as exc:

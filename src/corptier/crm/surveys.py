@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from corptier.contract.schema import PRODUCT_CATEGORIES
 from corptier.crm.interactions import HEADERS as INTERACTION_HEADERS
 from corptier.crm.interactions import header_key
-from corptier.errors import StandardError
+from corptier.errors import StandardError, Text
 from corptier.tiering.standard_dimensions import Code, FieldIssue, StandardModel, text_version
 from corptier.tiering.yaml_loader import (
     MAX_STANDARD_BYTES,
@@ -44,10 +44,7 @@ _SPLIT = re.compile(r"[,;，；、|/]+")
 class QuestionnaireError(StandardValidationError):
     """A questionnaire file is invalid; `issues` lists each problem with file, line and field."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(issues)
-        head = [f"the questionnaire has {len(issues)} error(s):"] if len(issues) > 1 else []
-        self.args = ("\n".join([*head, *(str(i) for i in issues)]),)
+    head = "the questionnaire has {count} error(s):"
 
 
 class AnswerProblem(ValueError):
@@ -61,8 +58,8 @@ class AnswerProblem(ValueError):
 
 def _category(value: Any) -> Any:
     if value not in PRODUCT_CATEGORIES:
-        raise ValueError(f"unknown product category {value!r}; use "
-                         f"{', '.join(PRODUCT_CATEGORIES)}")
+        raise ValueError(Text("unknown product category {value!r}; use {known}", value=value,
+                              known=", ".join(PRODUCT_CATEGORIES)))
     return value
 
 
@@ -91,15 +88,16 @@ class Question(StandardModel):
     def _choices_fit(cls, choices: tuple[Choice, ...], info: Any) -> tuple[Choice, ...]:
         kind = info.data.get("kind")
         if kind in ("single", "multiple") and len(choices) < 2:
-            raise ValueError(f"a {kind} choice question needs at least two choices")
+            raise ValueError(Text("a {kind} choice question needs at least two choices",
+                                  kind=kind))
         if kind not in ("single", "multiple", None) and choices:
-            raise ValueError(f"a {kind} question has no choices")
+            raise ValueError(Text("a {kind} question has no choices", kind=kind))
         seen: set[str] = set()
         for i, c in enumerate(choices):
             for key, part in ((c.code, "code"), (header_key(c.label), "label")):
                 if key in seen:
-                    raise FieldIssue(f"the choice {part} '{key}' is used twice in the "
-                                     "question", i, part)
+                    raise FieldIssue(Text("the choice {part} '{key}' is used twice in the "
+                                          "question", part=part, key=key), i, part)
                 seen.add(key)
         return choices
 
@@ -128,9 +126,9 @@ class Questionnaire(StandardModel):
         for i, q in enumerate(questions):
             for key, part in ((header_key(q.id), "id"), (header_key(q.text), "text")):
                 if key in seen:
-                    raise FieldIssue(f"'{getattr(q, part)}' is used twice (or names the "
-                                     "customer column) and could not head an import column",
-                                     i, part)
+                    raise FieldIssue(Text("'{name}' is used twice (or names the customer "
+                                          "column) and could not head an import column",
+                                          name=getattr(q, part)), i, part)
                 seen.add(key)
             nps += q.kind == "nps"
             if nps > 1:
@@ -150,8 +148,8 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_STANDARD_BYTES:
-            raise QuestionnaireError([Issue(str(path), None, "", f"the file is larger than "
-                                            f"{MAX_STANDARD_BYTES:,} bytes")])
+            raise QuestionnaireError([Issue(str(path), None, "", Text(
+                "the file is larger than {limit:,} bytes", limit=MAX_STANDARD_BYTES))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError("cannot read questionnaire {path}: {reason}", path=path,

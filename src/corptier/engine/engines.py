@@ -57,7 +57,8 @@ def connect(
     `[spark]` in corptier.toml)."""
     name = engine or ws.config.engine.name
     if name not in ENGINES:
-        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}; got {name!r}")
+        raise ConfigError("engine must be one of {engines}; got {name!r}",
+                          engines=", ".join(ENGINES), name=name)
     shared = _SHARED.get()
     if shared is not None and shared[0] == ws.root and shared[1].name == name:
         shared[1].lent += 1

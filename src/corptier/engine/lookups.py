@@ -209,9 +209,9 @@ def ftp_table(curve: pa.Table, periods: Sequence[str]) -> ir.Table:
                 known = by_key.get((p, currency, kind), {})
                 if not known and currency == BASE_CURRENCY:
                     raise EngineError(
-                        f"ftp_rates of {p} has no rate for {kind}; add the {kind} curve to "
-                        f"ftp_rates and run 'corptier load' for {p} again"
-                    )
+                        "ftp_rates of {period} has no rate for {kind}; add the {kind} curve to "
+                        "ftp_rates and run 'corptier load' for {period} again", period=p,
+                        kind=kind)
                 for i, bucket in enumerate(TERM_BUCKETS if known else ()):  # none: no rows
                     nearest = min(known, key=lambda b: (abs(TERM_BUCKETS.index(b) - i),
                                                         -TERM_BUCKETS.index(b)))

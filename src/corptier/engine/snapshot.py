@@ -148,8 +148,9 @@ def compute_indicators(
         n_groups = write_snapshot(con.batches(groups, ROW_GROUP), GROUP_SCHEMA, group_path)
     if input_fingerprint(ws, period) != fingerprint:
         raise WorkspaceError(
-            f"the input files of {period} changed while its indicators were computed "
-            "(another load?); the snapshot does not describe them, compute it again")
+            "the input files of {period} changed while its indicators were computed "
+            "(another load?); the snapshot does not describe them, compute it again",
+            period=period)
     result = IndicatorResult(
         period, con.name, customer_path, group_path, n_customers, n_groups,
         fingerprint, config_hash(ws), code_version(),

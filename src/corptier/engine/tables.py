@@ -91,9 +91,9 @@ def read_inputs(
     missing = missing_tables(con, period)
     if missing:
         raise EngineError(
-            f"period {period} is not loaded: no {', '.join(missing)} under "
-            f"{con.data_dir}/<table>/period={period}/; load the period first"
-        )
+            "period {period} is not loaded: no {tables} under "
+            "{folder}/<table>/period={period}/; load the period first", period=period,
+            tables=", ".join(missing), folder=con.data_dir)
     window = period.window(WINDOW)
     loaded = [p for p in window if con.partition_file("customers", p).is_file()]
     small = {t: con.read_arrow(t, window) for t in ("rating_scale", "ftp_rates", "fx_rates")}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from corptier.errors import Text
 from corptier.reference._missing import is_missing
 from corptier.reference.errors import ReferenceDataError
 
@@ -40,7 +41,8 @@ _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(USCC_LENGTH - 1))
 _ORG_VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_BAD_CHAR_HINT = f"expected a digit or one of {ALPHABET[10:]}; I, O, S, V and Z are never used"
+_BAD_CHAR_HINT = Text("expected a digit or one of {letters}; I, O, S, V and Z are never used",
+                      letters=ALPHABET[10:])
 _CHUNK = 1 << 18
 
 
@@ -81,7 +83,8 @@ def make_uscc(authority: str, category: str, region: str, org8: str) -> str:
     """Build a valid code from its parts, computing the organisation and GB 32100 check chars."""
     _require_combination(authority, category)
     if not (len(region) == 6 and region.isascii() and region.isdigit()):
-        raise ReferenceDataError(f"region '{region}' must be 6 digits (GB/T 2260)")
+        raise ReferenceDataError(Text("region '{region}' must be 6 digits (GB/T 2260)",
+                                      region=region))
     _require_chars(org8, 8, "org8")
     first17 = authority + category + region + org8 + org_code_check_char(org8)
     return first17 + uscc_check_char(first17)
@@ -92,8 +95,9 @@ def validate_uscc(code: object) -> UsccResult:
     raw = "" if is_missing(code) else str(code)
     text = normalise_uscc(raw)
     if not text:
-        return UsccResult("", False, ("no code given: expected 18 characters",))
-    warnings = [f"input {raw!r} was normalised to '{text}'"] if text != raw else []
+        return UsccResult("", False, (Text("no code given: expected 18 characters"),))
+    warnings: list[str] = ([Text("input {raw!r} was normalised to '{text}'", raw=raw, text=text)]
+                               if text != raw else [])
     errors = _length_errors(text) + _char_errors(text)
     if len(text) != USCC_LENGTH:
         return UsccResult(text, False, tuple(errors), tuple(warnings))
@@ -136,7 +140,9 @@ def uscc_valid_mask(codes: object) -> tuple[NDArray[np.bool_], NDArray[np.object
 def _require_chars(text: str, length: int, name: str) -> None:
     """ReferenceDataError unless `text` has `length` characters, all from ALPHABET."""
     if len(text) != length or any(c not in _VALUE for c in text):
-        raise ReferenceDataError(f"{name} '{text}' must be {length} characters from {ALPHABET}")
+        raise ReferenceDataError(Text("{name} '{text}' must be {length} characters from "
+                                      "{alphabet}", name=name, text=text, length=length,
+                                      alphabet=ALPHABET))
 
 
 def _require_combination(authority: str, category: str) -> None:
@@ -150,8 +156,10 @@ def _length_errors(text: str) -> list[str]:
     """Complaint about a length other than 18."""
     if len(text) == USCC_LENGTH:
         return []
-    noun = "character" if len(text) == 1 else "characters"
-    return [f"code has {len(text)} {noun} but should have {USCC_LENGTH}"]
+    if len(text) == 1:
+        return [Text("code has 1 character but should have {length}", length=USCC_LENGTH)]
+    return [Text("code has {count} characters but should have {length}", count=len(text),
+                 length=USCC_LENGTH)]
 
 
 def _char_errors(text: str) -> list[str]:
@@ -160,15 +168,19 @@ def _char_errors(text: str) -> list[str]:
     if not bad:
         return []
     where = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-    label = "position" if len(bad) == 1 else "positions"
-    return [f"{label} {where}: character not allowed ({_BAD_CHAR_HINT})"]
+    if len(bad) == 1:
+        return [Text("position {where}: character not allowed ({hint})", where=where,
+                     hint=_BAD_CHAR_HINT)]
+    return [Text("positions {where}: character not allowed ({hint})", where=where,
+                 hint=_BAD_CHAR_HINT)]
 
 
 def _structure_errors(text: str) -> list[str]:
     """Authority/category combination and region form of an 18-character code."""
     errors = _authority_errors(text[0], text[1])
     if not (text[2:8].isascii() and text[2:8].isdigit()):
-        errors.append(f"positions 3-8: region '{text[2:8]}' should be 6 digits (GB/T 2260)")
+        errors.append(Text("positions 3-8: region '{region}' should be 6 digits (GB/T 2260)",
+                           region=text[2:8]))
     return errors
 
 
@@ -176,15 +188,14 @@ def _authority_errors(authority: str, category: str) -> list[str]:
     """Position 1 must be a known authority, position 2 one of its categories."""
     if authority not in AUTHORITIES:
         known = ", ".join(AUTHORITIES)
-        return [
-            f"position 1: registration authority '{authority}' is unknown; expected one of {known}"
-        ]
+        return [Text("position 1: registration authority '{authority}' is unknown; expected "
+                     "one of {known}", authority=authority, known=known)]
     name, categories = AUTHORITIES[authority]
     if category not in categories:
-        return [
-            f"position 2: entity category '{category}' is not defined for registration "
-            f"authority '{authority}' ({name}); expected one of {', '.join(categories)}"
-        ]
+        return [Text("position 2: entity category '{category}' is not defined for registration "
+                     "authority '{authority}' ({name}); expected one of {known}",
+                     category=category, authority=authority, name=name,
+                     known=", ".join(categories))]
     return []
 
 
@@ -193,14 +204,16 @@ def _check_errors(text: str) -> list[str]:
     expected = uscc_check_char(text[:17])
     if text[17] == expected:
         return []
-    return [f"position 18: check character is '{text[17]}' but should be '{expected}'"]
+    return [Text("position 18: check character is '{found}' but should be '{expected}'",
+                 found=text[17], expected=expected)]
 
 
 def _region_warnings(region: str) -> list[str]:
     """Warn when the region does not start with a GB/T 2260 province code."""
     if region == NATIONAL_REGION or region[:2] in PROVINCE_PREFIXES:
         return []
-    return [f"positions 3-8: region '{region}' does not start with a GB/T 2260 province code"]
+    return [Text("positions 3-8: region '{region}' does not start with a GB/T 2260 province "
+                 "code", region=region)]
 
 
 def _org_warnings(org_code: str) -> list[str]:
@@ -208,10 +221,9 @@ def _org_warnings(org_code: str) -> list[str]:
     expected = org_code_check_char(org_code[:8])
     if org_code[8] == expected:
         return []
-    return [
-        f"position 17: organisation code {org_code[:8]}-{org_code[8]} has check "
-        f"character '{org_code[8]}' but GB 11714 gives '{expected}'"
-    ]
+    return [Text("position 17: organisation code {code}-{check} has check character "
+                 "'{check}' but GB 11714 gives '{expected}'", code=org_code[:8],
+                 check=org_code[8], expected=expected)]
 
 
 def _plain_mask(values: NDArray[np.object_]) -> NDArray[np.bool_]:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from corptier.errors import StandardError
+from corptier.errors import StandardError, Text
 from corptier.service.catalogue import Catalogue
 from corptier.service.rules import RuleSet, Violation, check_catalogue
 from corptier.tiering.yaml_loader import (
@@ -31,13 +31,10 @@ from corptier.tiering.yaml_loader import (
 M = TypeVar("M", bound=BaseModel)
 
 
-class CatalogueValidationError(StandardError):
+class CatalogueValidationError(StandardValidationError):
     """A service catalogue or rule file is invalid; `issues` names file, line and field."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        head = [f"the service catalogue has {len(issues)} error(s):"] if len(issues) > 1 else []
-        super().__init__("\n".join([*head, *(str(i) for i in issues)]))
+    head = "the service catalogue has {count} error(s):"
 
 
 def load_rules(path: Path | str) -> RuleSet:
@@ -71,8 +68,9 @@ def _read(path: Path, what: str) -> tuple[dict[str, Any], dict[Loc, int], str]:
         size = path.stat().st_size
         if size > MAX_STANDARD_BYTES:
             raise CatalogueValidationError([Issue(
-                source, None, "", f"the file is {size:,} bytes, more than the limit of "
-                f"{MAX_STANDARD_BYTES:,} bytes for a {what}")])
+                source, None, "", Text("the file is {size:,} bytes, more than the limit of "
+                "{limit:,} bytes for a {what}", size=size, limit=MAX_STANDARD_BYTES,
+                what=Text(what)))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         template = {"rule file": "cannot read rule file {path}: {reason}",
@@ -86,7 +84,8 @@ def _read(path: Path, what: str) -> tuple[dict[str, Any], dict[Loc, int], str]:
     except StandardValidationError as exc:
         raise CatalogueValidationError(exc.issues) from None
     if not isinstance(data, dict):
-        raise CatalogueValidationError([Issue(source, 1, "", f"a {what} must be a YAML mapping")])
+        raise CatalogueValidationError([Issue(source, 1, "", Text(
+            "a {what} must be a YAML mapping", what=Text(what)))])
     return data, lines, source
 
 
@@ -94,8 +93,7 @@ def _validate(model: type[M], data: dict[str, Any], lines: dict[Loc, int], sourc
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        issues = [Issue(i.file, i.line, i.field, i.message.replace("docs/standard.md",
-                                                                  "docs/service.md"))
+        issues = [i.with_doc("docs/service.md")
                   for i in validation_issues(exc, data, lines, source)]
         raise CatalogueValidationError(issues) from None
 
@@ -106,12 +104,14 @@ def _tier_issues(catalogue: Catalogue, tier_codes: Collection[str] | None,
         return []
     known = list(tier_codes)
     issues = [Issue(source, line_of_field(("tiers", code), lines), f"tiers.{code}",
-                    f"unknown tier code '{code}'; the standard's tiers are {', '.join(known)}")
+                    Text("unknown tier code '{code}'; the standard's tiers are {tiers}",
+                         code=code, tiers=", ".join(known)))
               for code in catalogue.tiers if code not in known]
     missing = [code for code in known if code not in catalogue.tiers]
     if missing:
         issues.append(Issue(source, line_of_field(("tiers",), lines), "tiers",
-                            f"no service for the standard's tier(s) {', '.join(missing)}"))
+                            Text("no service for the standard's tier(s) {tiers}",
+                                 tiers=", ".join(missing))))
     return issues
 
 
@@ -122,10 +122,12 @@ def _beside(path: Path, name: str, lines: dict[Loc, int], source: str) -> Path:
     if not target.is_relative_to(folder):
         raise CatalogueValidationError([Issue(
             source, line_of_field(("rules",), lines), "rules",
-            f"the rule file {name} must be in the catalogue's folder {folder}")])
+            Text("the rule file {name} must be in the catalogue's folder {folder}", name=name,
+                 folder=folder))])
     return target
 
 
 def _violation_issue(v: Violation, lines: dict[Loc, int], source: str) -> Issue:
     return Issue(source, line_of_field(v.loc, lines), field_name(v.loc),
-                 f"breaks rule {v.rule.id} ({v.rule.text_en} / {v.rule.text_zh}): {v.detail}")
+                 Text("breaks rule {id} ({text_en} / {text_zh}): {detail}", id=v.rule.id,
+                      text_en=v.rule.text_en, text_zh=v.rule.text_zh, detail=v.detail))

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
 from corptier.contract.schema import PRODUCT_CATEGORIES
-from corptier.errors import StandardError
+from corptier.errors import StandardError, Text
 from corptier.tiering.standard_dimensions import Code, FieldIssue, StandardModel, text_version
 from corptier.tiering.yaml_loader import (
     MAX_STANDARD_BYTES,
@@ -37,11 +37,7 @@ Status = Literal["active", "dormant", "closed"]
 class RecommendationSettingsError(StandardValidationError):
     """A recommendations file is invalid; `issues` lists each problem with file, line, field."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(issues)
-        head = ([f"the recommendation settings have {len(issues)} error(s):"]
-                if len(issues) > 1 else [])
-        self.args = ("\n".join([*head, *(str(i) for i in issues)]),)
+    head = "the recommendation settings have {count} error(s):"
 
 
 class RecommendationSettings(StandardModel):
@@ -72,7 +68,7 @@ class RecommendationSettings(StandardModel):
     def _unique(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         for i, value in enumerate(values):
             if value in values[:i]:
-                raise FieldIssue(f"'{value}' is listed twice", i)
+                raise FieldIssue(Text("'{value}' is listed twice", value=value), i)
         return values
 
     @field_validator("peer_groups")
@@ -81,7 +77,7 @@ class RecommendationSettings(StandardModel):
         for i, keys in enumerate(levels):
             for j, key in enumerate(keys):
                 if key in keys[:j]:
-                    raise FieldIssue(f"'{key}' is listed twice in this level", i, j)
+                    raise FieldIssue(Text("'{key}' is listed twice in this level", key=key), i, j)
             if set(keys) in [set(k) for k in levels[:i]]:
                 raise FieldIssue("this level repeats an earlier one", i)
         return levels
@@ -92,8 +88,8 @@ def load_recommendation_settings(path: str | Path) -> RecommendationSettings:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_STANDARD_BYTES:
-            raise RecommendationSettingsError([Issue(str(path), None, "", (
-                f"the file is larger than {MAX_STANDARD_BYTES:,} bytes"))])
+            raise RecommendationSettingsError([Issue(str(path), None, "", Text(
+                "the file is larger than {limit:,} bytes", limit=MAX_STANDARD_BYTES))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError("cannot read recommendation settings {path}: {reason}", path=path,
@@ -117,8 +113,7 @@ def parse_recommendation_settings(text: str, source: str = "<recommendations>",
     try:
         return RecommendationSettings.model_validate(data)
     except ValidationError as exc:
-        issues = [Issue(i.file, i.line, i.field, i.message.replace("docs/standard.md",
-                                                                  "docs/service.md"))
+        issues = [i.with_doc("docs/service.md")
                   for i in validation_issues(exc, data, lines, source)]
         raise RecommendationSettingsError(issues) from None
 

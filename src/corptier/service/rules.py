@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from corptier.errors import Text
+
 Loc = tuple[str | int, ...]
 Path_ = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_*][A-Za-z0-9_.*\[\]]*$",
                                          max_length=200)]
@@ -52,7 +54,8 @@ class Check(RuleModel):
                  "not_above": self.limit is not None or self.max is not None}
         if not needs.get(self.kind, True):
             what = {"in_list": "list", "none_of": "values", "not_above": "limit or max"}
-            raise ValueError(f"the check kind {self.kind} needs {what[self.kind]}")
+            raise ValueError(Text("the check kind {kind} needs {what}", kind=self.kind,
+                                  what=what[self.kind]))
         return self
 
 
@@ -81,7 +84,7 @@ class RuleSet(RuleModel):
         ids = [r.id for r in self.rules]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"rule ids must be unique; repeated: {', '.join(dupes)}")
+            raise ValueError(Text("rule ids must be unique; repeated: {ids}", ids=", ".join(dupes)))
         return self
 
 
@@ -123,23 +126,25 @@ def _judge(rule: Rule, check: Check, loc: Loc, value: Any, allowed: set[str],
     values = value if isinstance(value, list | tuple) else ([] if value is None else [value])
     if check.kind == "required":
         if not [v for v in values if str(v).strip()]:
-            yield Violation(loc, rule, "the field is missing or empty")
+            yield Violation(loc, rule, Text("the field is missing or empty"))
     elif check.kind == "in_list":
         for i, v in enumerate(values):
             if str(v) not in allowed:
                 at = (*loc, i) if isinstance(value, list | tuple) else loc
                 known = ", ".join(sorted(allowed)) or "none"
-                yield Violation(at, rule, f"'{v}' is not in {check.list} ({known})")
+                yield Violation(at, rule, Text("'{value}' is not in {list} ({known})", value=v,
+                                                 list=check.list, known=known))
     elif check.kind == "none_of":
         for i, v in enumerate(values):
             if str(v) in check.values:
                 at = (*loc, i) if isinstance(value, list | tuple) else loc
-                yield Violation(at, rule, f"'{v}' is not allowed here")
+                yield Violation(at, rule, Text("'{value}' is not allowed here", value=v))
     elif limit is not None:
         for v in values:
             if _number(v) and float(v) > limit:
-                where = check.limit or "the rule's maximum"
-                yield Violation(loc, rule, f"{v:g} is above {limit:g} ({where})")
+                where = check.limit or Text("the rule's maximum")
+                yield Violation(loc, rule, Text("{value:g} is above {limit:g} ({where})",
+                                                value=v, limit=limit, where=where))
 
 
 def _applies(item: dict[str, Any], where: Where | None) -> bool:

@@ -246,9 +246,9 @@ def refuse_without_customers(ws: Workspace, p: Period) -> None:
     path = ws.partition_file("customers", p)
     if path.exists() and pq.ParquetFile(path).metadata.num_rows == 0:
         raise ContractError(
-            f"period {p} has no accepted customer to tier (every customer row was rejected; "
-            f"see quarantine/{p}/customers.csv); correct the export and run 'corptier load' "
-            f"for {p} again")
+            "period {period} has no accepted customer to tier (every customer row was rejected; "
+            "see quarantine/{period}/customers.csv); correct the export and run 'corptier load' "
+            "for {period} again", period=p)
 
 
 def read_customer_indicators(con: EngineConnection, ws: Workspace, period: Period) -> Any:

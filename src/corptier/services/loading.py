@@ -57,7 +57,7 @@ def load_period(ws: Workspace, period: str, path: Path | str, *,
             why = refusal(report, ws.config.load.min_accepted_share)
             if why is not None and not accept_partial:
                 staging.keep_refused_quarantine()
-                raise ContractError(why)
+                raise ContractError("{why}", why=why)
             step("publish", rows=report.accepted)
             _publish(ws, staging, report, actor)
         finally:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corptier.csv_safety import CSV_ENCODING
-from corptier.errors import StorageError
+from corptier.errors import StorageError, Text
 
 
 @contextmanager
@@ -38,9 +38,9 @@ def write_export(path: Path | str, text: str, fmt: str) -> Path:
 
 def _reason(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
+        return Text("the disk is full")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied"
+        return Text("permission denied")
     if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
+        return Text("the folder does not exist")
     return exc.strerror or str(exc)

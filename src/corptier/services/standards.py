@@ -61,9 +61,8 @@ def active_standard(ws: Workspace, path: Path | str | None = None) -> Standard:
     target = active_standard_path(ws, path)
     if not target.is_file():
         raise StandardError(
-            f"standard {target} not found; put a standard there or set [tiering] standard "
-            "in corptier.toml"
-        )
+            "standard {target} not found; put a standard there or set [tiering] standard "
+            "in corptier.toml", target=target)
     return load_standard(target, lists_dir(ws))
 
 
@@ -87,7 +86,8 @@ def named_lists(ws: Workspace, standard: Standard) -> dict[str, list[str]]:
         try:
             out[name] = _list(list_file_path(folder, f"{name}.csv"))
         except ValueError as exc:
-            raise StandardError(f"named list {name}: {exc}") from None
+            raise StandardError("named list {name}: {reason}", name=name,
+                                reason=exc.args[0] if exc.args else exc) from None
     return out
 
 

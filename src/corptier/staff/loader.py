@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from corptier.errors import StandardError
+from corptier.errors import StandardError, Text
 from corptier.staff.rules import StaffRules
 from corptier.tiering.yaml_loader import (
     MAX_STANDARD_BYTES,
@@ -26,13 +26,10 @@ from corptier.tiering.yaml_loader import (
 )
 
 
-class StaffRulesError(StandardError):
+class StaffRulesError(StandardValidationError):
     """The staff rules are invalid; `issues` names file, line and field."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        head = [f"the staff rules have {len(issues)} error(s):"] if len(issues) > 1 else []
-        super().__init__("\n".join([*head, *(str(i) for i in issues)]))
+    head = "the staff rules have {count} error(s):"
 
 
 def load_staff_rules(path: Path | str, tier_codes: Collection[str] | None = None) -> StaffRules:
@@ -43,7 +40,7 @@ def load_staff_rules(path: Path | str, tier_codes: Collection[str] | None = None
         rules = StaffRules.model_validate(data)
     except ValidationError as exc:
         raise StaffRulesError([
-            Issue(i.file, i.line, i.field, i.message.replace("docs/standard.md", "docs/staff.md"))
+            i.with_doc("docs/staff.md")
             for i in validation_issues(exc, data, lines, source)]) from None
     issues = _cross_issues(rules, tier_codes, lines, source)
     if issues:
@@ -56,8 +53,9 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[Loc, int], str]:
     try:
         size = path.stat().st_size
         if size > MAX_STANDARD_BYTES:
-            raise StaffRulesError([Issue(source, None, "", f"the file is {size:,} bytes, more "
-                                         f"than the limit of {MAX_STANDARD_BYTES:,} bytes")])
+            raise StaffRulesError([Issue(source, None, "", Text("the file is {size:,} bytes, more "
+                                         "than the limit of {limit:,} bytes", size=size,
+                                         limit=MAX_STANDARD_BYTES))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError("cannot read staff rules {path}: {reason}", path=path,
@@ -85,36 +83,41 @@ def _cross_issues(rules: StaffRules, tier_codes: Collection[str] | None,
                        ("courses", [c.code for c in rules.courses])):
         for i, name in enumerate(names):
             if name in names[:i]:
-                issue((key, i), f"'{name}' is listed twice")
+                issue((key, i), Text("'{value}' is listed twice", value=name))
     grades = [g.name for g in rules.grades]
     certs = [c.code for c in rules.certifications]
     courses = {c.code: c for c in rules.courses}
     for i, item in enumerate(rules.courses):
         if item.grants is not None and item.grants not in certs:
-            issue(("courses", i, "grants"), f"unknown certification '{item.grants}'; the "
-                  f"certifications are {', '.join(certs) or 'none'}")
+            issue(("courses", i, "grants"), Text(
+                "unknown certification '{code}'; the certifications are {known}",
+                code=item.grants, known=", ".join(certs) or "-"))
     if tier_codes is not None:
         known = list(tier_codes)
         for code in rules.tiers:
             if code not in known:
-                issue(("tiers", code), f"unknown tier code '{code}'; the standard's tiers are "
-                      f"{', '.join(known)}")
+                issue(("tiers", code), Text("unknown tier code '{code}'; the standard's tiers "
+                                            "are {tiers}", code=code, tiers=", ".join(known)))
         missing = [code for code in known if code not in rules.tiers]
         if missing:
-            issue(("tiers",), f"no staffing rule for the standard's tier(s) {', '.join(missing)}")
+            issue(("tiers",), Text("no staffing rule for the standard's tier(s) {tiers}",
+                                   tiers=", ".join(missing)))
     for code, tier in rules.tiers.items():
         if tier.min_grade not in grades:
-            issue(("tiers", code, "min_grade"), f"unknown grade '{tier.min_grade}'; the grades "
-                  f"are {', '.join(grades)}")
+            issue(("tiers", code, "min_grade"), Text(
+                "unknown grade '{grade}'; the grades are {grades}", grade=tier.min_grade,
+                grades=", ".join(grades)))
         for i, wanted in enumerate(tier.courses):
             if wanted not in courses:
-                issue(("tiers", code, "courses", i), f"unknown course '{wanted}'")
+                issue(("tiers", code, "courses", i), Text("unknown course '{code}'", code=wanted))
         granted = {courses[c].grants for c in tier.courses if c in courses}
         for i, cert in enumerate(tier.certifications):
             if cert not in certs:
-                issue(("tiers", code, "certifications", i), f"unknown certification '{cert}'; "
-                      f"the certifications are {', '.join(certs) or 'none'}")
+                issue(("tiers", code, "certifications", i), Text(
+                    "unknown certification '{code}'; the certifications are {known}",
+                    code=cert, known=", ".join(certs) or "-"))
             elif cert not in granted:
-                issue(("tiers", code, "certifications", i), f"no course of the tier's "
-                      f"catalogue (courses) grants '{cert}', so a gap could not be closed")
+                issue(("tiers", code, "certifications", i), Text(
+                    "no course of the tier's catalogue (courses) grants '{code}', so a gap "
+                    "could not be closed", code=cert))
     return issues

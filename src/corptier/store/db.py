@@ -9,7 +9,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from corptier.errors import StorageError
+from corptier.errors import StorageError, Text
 
 
 def make_engine(url: str) -> Engine:
@@ -35,21 +35,21 @@ def _raise_storage_error(context: ExceptionContext) -> None:
 
 # (fragment of the driver's message, what it means for the user)
 _STORAGE_PROBLEMS = (
-    ("database or disk is full", "the disk is full"),
-    ("no space left on device", "the disk is full"),
-    ("file is not a database", "the file is not a SQLite database (corrupt or truncated)"),
-    ("database disk image is malformed", "the database file is corrupt or truncated"),
-    ("unable to open database file", "the database file cannot be opened"),
-    ("readonly database", "the database is read-only"),
-    ("disk i/o error", "a disk input/output error occurred"),
-    ("connection refused", "the database server refuses connections"),
-    ("could not translate host name", "the database server's host name is unknown"),
-    ("connection failed", "the database server cannot be reached"),
-    ("password authentication failed", "the database refused the user's password"),
-    ("no password supplied", "the database needs a password (CORPTIER_DATABASE_PASSWORD "
-                             "or ~/.pgpass)"),
-    ("timeout expired", "the database server did not answer in time"),
-    ("server closed the connection", "the database server closed the connection"),
+    ("database or disk is full", Text("the disk is full")),
+    ("no space left on device", Text("the disk is full")),
+    ("file is not a database", Text("the file is not a SQLite database (corrupt or truncated)")),
+    ("database disk image is malformed", Text("the database file is corrupt or truncated")),
+    ("unable to open database file", Text("the database file cannot be opened")),
+    ("readonly database", Text("the database is read-only")),
+    ("disk i/o error", Text("a disk input/output error occurred")),
+    ("connection refused", Text("the database server refuses connections")),
+    ("could not translate host name", Text("the database server's host name is unknown")),
+    ("connection failed", Text("the database server cannot be reached")),
+    ("password authentication failed", Text("the database refused the user's password")),
+    ("no password supplied", Text("the database needs a password (CORPTIER_DATABASE_PASSWORD "
+                             "or ~/.pgpass)")),
+    ("timeout expired", Text("the database server did not answer in time")),
+    ("server closed the connection", Text("the database server closed the connection")),
 )
 
 
@@ -59,8 +59,8 @@ def storage_error(exc: BaseException, engine: Engine | None) -> StorageError | N
     text = str(exc).lower()
     for fragment, meaning in _STORAGE_PROBLEMS:
         if fragment in text:
-            where = describe(engine.url) if engine is not None else "the app database"
-            return StorageError(f"{where}: {meaning}")
+            where = describe(engine.url) if engine is not None else Text("the app database")
+            return StorageError("{where}: {meaning}", where=where, meaning=meaning)
     return None
 
 
@@ -69,9 +69,9 @@ def describe(url: URL | str) -> str:
     masked."""
     url = make_url(url) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
-        return f"the app database {url.database}"
+        return Text("the app database {name}", name=url.database)
     shown = url.set(drivername=url.get_backend_name())
-    return f"the app database {shown.render_as_string(hide_password=True)}"
+    return Text("the app database {name}", name=shown.render_as_string(hide_password=True))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -107,23 +107,26 @@ def check_parameters(customers: int, months: int, seed: int, fmt: str, start: st
     """Validate the parameters up front; SynthError naming the parameter otherwise."""
     if not isinstance(customers, int) or customers < 1:
         raise SynthError("the number of customers must be a whole number of at least 1; "
-                         f"got {customers!r}")
+                         "got {customers!r}", customers=customers)
     if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise SynthError(f"the number of months must be between 1 and {MAX_MONTHS}; got {months!r}")
+        raise SynthError("the number of months must be between 1 and {most}; got {months!r}",
+                         most=MAX_MONTHS, months=months)
     if not isinstance(seed, int) or seed < 0:
-        raise SynthError(f"the seed must be a whole number of at least 0; got {seed!r}")
+        raise SynthError("the seed must be a whole number of at least 0; got {seed!r}", seed=seed)
     if fmt not in FORMATS:
-        raise SynthError(f"the file format must be parquet or csv; got {fmt!r}")
+        raise SynthError("the file format must be parquet or csv; got {fmt!r}", fmt=fmt)
     if not 0 <= txn_per_customer <= 10_000:
-        raise SynthError(f"transactions per customer must be 0..10000; got {txn_per_customer!r}")
+        raise SynthError("transactions per customer must be 0..10000; got {count!r}",
+                         count=txn_per_customer)
     if isinstance(attrition, bool) or not isinstance(attrition, int | float) or not (
             0 <= attrition < 1):
         raise SynthError("the attrition (share of customers leaving in a year) must be at least "
-                         f"0 and below 1; got {attrition!r}")
+                         "0 and below 1; got {attrition!r}", attrition=attrition)
     try:
         first = parse_month(start)
     except ValueError as exc:
-        raise SynthError(f"the first month: {exc}") from None
+        raise SynthError("the first month: {reason}",
+                         reason=exc.args[0] if exc.args else exc) from None
     if first.shift(months - 1).year > 9999:
         raise SynthError("the first month and the number of months run past the year 9999")
     return first

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from corptier.errors import PeriodError
+from corptier.errors import PeriodError, Text
 from corptier.periods import Period
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -56,9 +56,8 @@ def parse_month(text: str) -> Period:
         period = Period.parse(text)
         if period.year >= FIRST_YEAR:
             return period
-    raise ValueError(
-        f"start month must look like 2025-01 (YYYY-MM, from {FIRST_YEAR}); got {text!r}"
-    )
+    raise ValueError(Text("start month must look like 2025-01 (YYYY-MM, from {first}); got "
+                          "{text!r}", first=FIRST_YEAR, text=text))
 
 
 def first_day_of_index(index: np.ndarray) -> np.ndarray:

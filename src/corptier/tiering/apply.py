@@ -140,9 +140,8 @@ def _check_columns(indicators: ir.Table, standard: Standard) -> None:
     missing = [name for name in dict.fromkeys(needed) if name not in indicators.columns]
     if missing:
         raise StandardError(
-            f"standard {standard.id} {standard.version} uses indicator(s) the indicator table "
-            f"lacks: {', '.join(missing)}"
-        )
+            "standard {id} {version} uses indicator(s) the indicator table lacks: {missing}",
+            id=standard.id, version=standard.version, missing=", ".join(missing))
 
 
 def _tier_code(level: ir.IntegerValue, standard: Standard) -> ir.StringValue:

@@ -197,8 +197,8 @@ def add_behaviour_state(indicators: ir.Table, rules: BehaviourRules | None = Non
     rules = rules or BehaviourRules()
     missing = [c for c in NEEDED if c not in indicators.columns]
     if missing:
-        raise StandardError(f"behaviour states need indicator(s) the table lacks: "
-                            f"{', '.join(missing)}")
+        raise StandardError("behaviour states need indicator(s) the table lacks: {missing}",
+                            missing=", ".join(missing))
     t = indicators.mutate(**{P_ALIVE: p_alive_expr(indicators, fit)})
     t = t.mutate(**{RISK: 1.0 - t[P_ALIVE]})
     reasons = _reasons(t, rules)

@@ -32,6 +32,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from corptier.errors import Text
+
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -56,14 +58,14 @@ def parse_condition(text: str) -> ast.expr:
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("a condition must be a non-empty text such as 'dep_avg_r3 >= 1e8'")
     if len(text) > MAX_CONDITION_CHARS:
-        raise ConditionError(
-            f"the condition is {len(text):,} characters long, more than the limit of "
-            f"{MAX_CONDITION_CHARS:,}; split it or use a named list"
-        )
+        raise ConditionError(Text(
+            "the condition is {size:,} characters long, more than the limit of "
+            "{limit:,}; split it or use a named list", size=len(text), limit=MAX_CONDITION_CHARS))
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ConditionError(f"cannot read condition {_short(text)}: {exc.msg}") from None
+        raise ConditionError(Text("cannot read condition {text}: {problem}",
+                                  text=_short(text), problem=exc.msg)) from None
     except (RecursionError, MemoryError):
         raise _too_deep(text) from None
     _check_size(tree.body, text)
@@ -76,10 +78,10 @@ def _short(text: str) -> str:
 
 
 def _too_deep(text: str) -> ConditionError:
-    return ConditionError(
-        f"condition {_short(text)} is nested more than {MAX_CONDITION_DEPTH} levels deep "
-        "(not, and/or, signs, brackets); write it flatter"
-    )
+    return ConditionError(Text(
+        "condition {text} is nested more than {limit} levels deep "
+        "(not, and/or, signs, brackets); write it flatter", text=_short(text),
+        limit=MAX_CONDITION_DEPTH))
 
 
 def _check_size(body: ast.expr, text: str) -> None:
@@ -94,10 +96,10 @@ def _check_size(body: ast.expr, text: str) -> None:
             terms += len(node.ops)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     if terms > MAX_CONDITION_TERMS:
-        raise ConditionError(
-            f"condition {_short(text)} has {terms:,} comparisons, more than the limit of "
-            f"{MAX_CONDITION_TERMS}; split it into several gates or use a named list"
-        )
+        raise ConditionError(Text(
+            "condition {text} has {terms:,} comparisons, more than the limit of "
+            "{limit}; split it into several gates or use a named list", text=_short(text),
+            terms=terms, limit=MAX_CONDITION_TERMS))
 
 
 def condition_names(text: str) -> set[str]:
@@ -116,7 +118,8 @@ def check_condition(
     body = parse_condition(text)
     unknown = sorted(condition_names(text) - set(known))
     if unknown:
-        raise ConditionError(f"unknown indicator(s) {', '.join(unknown)} in condition {text!r}")
+        raise ConditionError(Text("unknown indicator(s) {names} in condition {text!r}",
+                                  names=", ".join(unknown), text=text))
     for node in ast.walk(body):
         if isinstance(node, ast.Compare) and not _is_null_test(node):
             _check_compare_types(node, set(text_columns), text)
@@ -129,10 +132,9 @@ def compile_condition(text: str, table: ir.Table) -> ir.BooleanValue:
 
 # --- checking ------------------------------------------------------------------------------------
 def _fail(text: str, what: str) -> ConditionError:
-    return ConditionError(
-        f"{what} is not allowed in condition {text!r}; use indicator names, numbers, "
-        "comparisons (== != < <= > >=), and/or/not, 'is null'"
-    )
+    return ConditionError(Text(
+        "{what} is not allowed in condition {text!r}; use indicator names, numbers, "
+        "comparisons (== != < <= > >=), and/or/not, 'is null'", what=what, text=text))
 
 
 def _check_bool(node: ast.expr, text: str) -> None:
@@ -144,18 +146,20 @@ def _check_bool(node: ast.expr, text: str) -> None:
     elif isinstance(node, ast.Compare):
         _check_compare(node, text)
     else:
-        raise _fail(text, f"'{ast.unparse(node)}' on its own (a condition must compare)")
+        raise _fail(text, Text("'{part}' on its own (a condition must compare)",
+                                    part=ast.unparse(node)))
 
 
 def _check_compare(node: ast.Compare, text: str) -> None:
     ops = [type(op) for op in node.ops]
     if any(op in (ast.Is, ast.IsNot) for op in ops):
         if not _is_null_test(node):
-            raise _fail(text, f"'{ast.unparse(node)}' (only 'NAME is null' / 'is not null')")
+            raise _fail(text, Text("'{part}' (only 'NAME is null' / 'is not null')",
+                                        part=ast.unparse(node)))
         return
     for op in node.ops:
         if type(op) not in _COMPARE:
-            raise _fail(text, f"operator '{ast.unparse(node)}'")
+            raise _fail(text, Text("operator '{part}'", part=ast.unparse(node)))
     for operand in (node.left, *node.comparators):
         _check_operand(operand, text)
 
@@ -176,7 +180,7 @@ def _is_null_test(node: ast.Compare) -> bool:
 def _check_operand(node: ast.expr, text: str) -> None:
     if isinstance(node, ast.Name):
         if node.id in _NULL_NAMES:
-            raise _fail(text, "comparing with null (write 'NAME is null')")
+            raise _fail(text, Text("comparing with null (write 'NAME is null')"))
         return
     if _number(node) is not None:
         return
@@ -190,13 +194,12 @@ def _check_compare_types(node: ast.Compare, text_columns: set[str], text: str) -
     for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
         kinds = {_kind(left, text_columns), _kind(right, text_columns)}
         if "text" in kinds and "number" in kinds:
-            raise ConditionError(
-                f"'{ast.unparse(node)}' compares text with a number in condition {text!r}"
-            )
+            raise ConditionError(Text(
+                "'{part}' compares text with a number in condition {text!r}",
+                part=ast.unparse(node), text=text))
         if "text" in kinds and type(op) not in (ast.Eq, ast.NotEq):
-            raise ConditionError(
-                f"text can only be compared with == or != in condition {text!r}"
-            )
+            raise ConditionError(Text(
+                "text can only be compared with == or != in condition {text!r}", text=text))
 
 
 def _kind(node: ast.expr, text_columns: set[str]) -> str:

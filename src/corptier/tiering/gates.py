@@ -89,9 +89,9 @@ def list_members(gate: Gate, named: NamedList, named_lists: NamedLists | None) -
             return sorted({str(i) for i in named_lists[named.name]})
         if not named.ids:
             raise StandardError(
-                f"gate '{gate.id}' needs the named list '{named.name}'; pass it as "
-                f"named_lists={{'{named.name}': [...]}} or give the list's ids or file"
-            )
+                "gate '{gate}' needs the named list '{name}'; pass it as "
+                "named_lists={{'{name}': [...]}} or give the list's ids or file",
+                gate=gate.id, name=named.name)
     return sorted(set(named.ids))
 
 

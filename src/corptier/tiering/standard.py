@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from corptier.errors import Text
 from corptier.provenance import hash_json
 from corptier.tiering.behaviour import BehaviourRules
 from corptier.tiering.policy import HysteresisPolicy
@@ -187,7 +188,7 @@ class KMeansSettings(StandardModel):
         features = info.data.get("features") or ()
         for i, name in enumerate(log_scale):
             if name not in features:
-                raise FieldIssue(f"'{name}' is not one of the k-means features", i)
+                raise FieldIssue(Text("'{name}' is not one of the k-means features", name=name), i)
         return log_scale
 
 
@@ -222,7 +223,8 @@ def _unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for i, value in enumerate(values):
         if value in seen:
-            raise FieldIssue(f"{what} '{value}' is used twice", i)
+            raise FieldIssue(Text("{what} '{value}' is used twice", what=Text(what),
+                                  value=value), i)
         seen.add(value)
 
 
@@ -370,12 +372,14 @@ class Standard(StandardModel):
         dims = info.data.get("dimensions")
         for name, ladder in (cutoffs.ladders or {}).items():
             if known is not None and name not in known:
-                raise FieldIssue(f"unknown ladder '{name}'; the ladders are {', '.join(known)}",
+                raise FieldIssue(Text("unknown ladder '{name}'; the ladders are {known}",
+                                      name=name, known=", ".join(known)),
                                  "ladders", name)
             for other in CUTOFF_FIELD.values():
                 if other != field and getattr(ladder, other) is not None:
-                    raise FieldIssue(f"the {cutoffs.method} method takes '{field}', not "
-                                     f"'{other}'", "ladders", name, other)
+                    raise FieldIssue(Text("the {method} method takes '{field}', not '{other}'",
+                                          method=cutoffs.method, field=field, other=other),
+                                     "ladders", name, other)
             values = getattr(ladder, field)
             if values is not None:
                 check_cutoff_values(cutoffs.method, values, codes, "ladders", name, field)
@@ -391,13 +395,16 @@ class Standard(StandardModel):
         for kind, group in (("floors", gates.floors), ("caps", gates.caps)):
             for i, gate in enumerate(group):
                 if gate.id in ids:
-                    raise FieldIssue(f"gate id '{gate.id}' is used twice", kind, i, "id")
+                    raise FieldIssue(Text("gate id '{id}' is used twice", id=gate.id),
+                                     kind, i, "id")
                 ids.add(gate.id)
                 _known_tier(gate.tier, codes, kind, i, "tier")
                 for j, flag in enumerate(gate.flags):
                     if "flags" in info.data and flag not in flags:
-                        raise FieldIssue(f"unknown flag '{flag}'; the standard's flags are "
-                                         f"{', '.join(flags) or 'none'}", kind, i, "flags", j)
+                        raise FieldIssue(Text("unknown flag '{flag}'; the standard's flags "
+                                              "are {flags}",
+                                              flag=flag, flags=", ".join(flags) or "-"),
+                                         kind, i, "flags", j)
         return gates
 
     @field_validator("group_rule")
@@ -409,8 +416,8 @@ class Standard(StandardModel):
         below = rule.max_below_group
         if below is not None and codes is not None and below >= len(codes) - 1:
             raise FieldIssue(
-                f"max_below_group {below} never restricts anyone with "
-                f"{len(codes)} tiers; use at most {len(codes) - 2}",
+                Text("max_below_group {below} never restricts anyone with {count} tiers; use "
+                     "at most {most}", below=below, count=len(codes), most=len(codes) - 2),
                 "max_below_group",
             )
         if rule.risk is not None:
@@ -435,8 +442,8 @@ def _group_risk_fits(risk: GroupRisk, codes: list[str] | None, gates: Gates | No
         raise FieldIssue("a group risk rule needs caps: the standard has none", "risk")
     for i, cap in enumerate(risk.caps):
         if cap not in caps:
-            raise FieldIssue(f"'{cap}' is not a cap of this standard; its caps are "
-                             f"{', '.join(caps)}", "risk", "caps", i)
+            raise FieldIssue(Text("'{cap}' is not a cap of this standard; its caps are {caps}",
+                                  cap=cap, caps=", ".join(caps)), "risk", "caps", i)
 
 
 def _codes(info: ValidationInfo) -> list[str] | None:
@@ -446,4 +453,5 @@ def _codes(info: ValidationInfo) -> list[str] | None:
 
 def _known_tier(code: str, codes: list[str] | None, *loc: str | int) -> None:
     if codes is not None and code not in codes:
-        raise FieldIssue(f"unknown tier '{code}'; the tiers are {', '.join(codes)}", *loc)
+        raise FieldIssue(Text("unknown tier '{code}'; the tiers are {tiers}", code=code,
+                              tiers=", ".join(codes)), *loc)

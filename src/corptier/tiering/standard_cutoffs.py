@@ -14,6 +14,7 @@ from pydantic import (
     model_serializer,
 )
 
+from corptier.errors import Text
 from corptier.reference.enterprise_size import SIZE_CATEGORIES
 from corptier.tiering.standard_dimensions import (
     WEIGHT_TOLERANCE,
@@ -74,21 +75,22 @@ class _Ladders(_NoneDropped):
         from corptier.tiering.indicator_names import known_indicators
 
         if isinstance(by, str) and by not in known_indicators():
-            raise ValueError(f"unknown indicator '{by}' in 'by' (see docs/indicators.md); "
-                             f"or give a mapping of ladder codes to conditions")
+            raise ValueError(Text("unknown indicator '{by}' in 'by' (see docs/indicators.md); "
+                                  "or give a mapping of ladder codes to conditions", by=by))
         if isinstance(by, dict):
             if not by:
                 raise ValueError("'by' needs at least one ladder")
             if OTHER_LADDER in by:
-                raise FieldIssue(f"'{OTHER_LADDER}' is the ladder of everyone left: it needs "
-                                 f"no condition", OTHER_LADDER)
+                raise FieldIssue(Text("'{ladder}' is the ladder of everyone left: it needs "
+                                      "no condition", ladder=OTHER_LADDER), OTHER_LADDER)
         return by
 
     @field_validator("ladders", "score_within_ladder")
     @classmethod
     def _needs_by(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None and info.data.get("by") is None:
-            raise ValueError(f"'{info.field_name}' needs 'by' (the segments to rank within)")
+            raise ValueError(Text("'{field}' needs 'by' (the segments to rank within)",
+                                  field=info.field_name))
         return value
 
     @property
@@ -167,15 +169,16 @@ def check_cutoff_values(method: str, values: dict[str, float], codes: list[str],
         keys_are(values, codes, *loc)
         total = sum(exact_fraction(v) for v in values.values())
         if total != 1:
-            raise FieldIssue(f"shares must add up to 1 exactly; they add up to "
-                             f"{float(total):g}", *loc)
+            raise FieldIssue(Text("shares must add up to 1 exactly; they add up to {total:g}",
+                                  total=float(total)), *loc)
         return
     keys_are(values, codes[:-1], *loc, rest=codes[-1])
     ordered = [values[c] for c in codes[:-1]]
     for upper, lower, code in zip(ordered, ordered[1:], codes[1:], strict=False):
         if lower >= upper:
             raise FieldIssue(
-                f"must be lower than the tier above ({lower:g} is not below {upper:g})",
+                Text("must be lower than the tier above ({lower:g} is not below {upper:g})",
+                     lower=lower, upper=upper),
                 *loc, code,
             )
 
@@ -186,21 +189,26 @@ def check_ladder_weights(weights: dict[str, float], dims: dict[str, Dimension],
     of the dimensions it leaves out, add up to 1."""
     for code in weights:
         if code not in dims:
-            raise FieldIssue(f"unknown dimension '{code}'; the dimensions are "
-                             f"{', '.join(dims)}", "ladders", ladder, "weights", code)
+            raise FieldIssue(Text("unknown dimension '{code}'; the dimensions are {dims}",
+                                  code=code, dims=", ".join(dims)),
+                             "ladders", ladder, "weights", code)
     merged = {code: weights.get(code, dim.weight) for code, dim in dims.items()}
     total = sum(merged.values())
     if abs(total - 1) > WEIGHT_TOLERANCE:
         terms = " + ".join(f"{code} {w:g}" for code, w in merged.items())
-        raise FieldIssue(f"dimension weights must add up to 1; {terms} = {total:g}",
+        raise FieldIssue(Text("dimension weights must add up to 1; {terms} = {total:g}",
+                              terms=terms, total=total),
                          "ladders", ladder, "weights")
 
 
 def keys_are(values: dict[str, Any], expected: list[str], *loc: str, rest: str = "") -> None:
     for key in values:
         if key not in expected:
-            hint = f" (the last tier, '{rest}', takes the rest and has no cut-off)" if rest else ""
-            raise FieldIssue(f"'{key}' is not a tier that needs a cut-off{hint}", *loc, key)
+            message = (Text("'{key}' is not a tier that needs a cut-off (the last tier, "
+                            "'{rest}', takes the rest and has no cut-off)", key=key, rest=rest)
+                       if rest else Text("'{key}' is not a tier that needs a cut-off", key=key))
+            raise FieldIssue(message, *loc, key)
     missing = [c for c in expected if c not in values]
     if missing:
-        raise FieldIssue(f"missing cut-off for tier(s) {', '.join(missing)}", *loc)
+        raise FieldIssue(Text("missing cut-off for tier(s) {tiers}", tiers=", ".join(missing)),
+                         *loc)

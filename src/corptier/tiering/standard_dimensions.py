@@ -16,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from corptier.errors import Text
 from corptier.tiering.conditions import ConditionError, check_condition
 from corptier.tiering.indicator_names import (
     TEXT_INDICATORS,
@@ -44,19 +45,21 @@ Direction = Literal["ascending", "descending"]
 
 def _condition(text: Any) -> str:
     if not isinstance(text, str):
-        raise ValueError(f"a condition must be text such as 'dep_avg_r3 >= 1e8'; got {text!r}")
+        raise ValueError(Text("a condition must be text such as 'dep_avg_r3 >= 1e8'; got "
+                              "{text!r}", text=text))
     try:
         check_condition(text, known_indicators(), TEXT_INDICATORS)
     except ConditionError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(*exc.args) from None
     return text
 
 
 def _scorable(name: str) -> str:
     if name in TEXT_INDICATORS and name in known_indicators():
-        raise ValueError(f"'{name}' holds text and cannot be scored")
+        raise ValueError(Text("'{name}' holds text and cannot be scored", name=name))
     if name not in scorable_indicators():
-        raise ValueError(f"unknown indicator '{name}' (see docs/indicators.md for the names)")
+        raise ValueError(Text("unknown indicator '{name}' (see docs/indicators.md for the names)",
+                              name=name))
     return name
 
 
@@ -65,10 +68,9 @@ def _missing(value: object) -> float | str:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
         return float(value)
-    raise ValueError(
-        f"missing must be points between 0 and 100, 'zero' (score the value 0) or 'exclude' "
-        f"(leave the indicator out and re-weight the others); got {value!r}"
-    )
+    raise ValueError(Text(
+        "missing must be points between 0 and 100, 'zero' (score the value 0) or 'exclude' "
+        "(leave the indicator out and re-weight the others); got {value!r}", value=value))
 
 
 def text_version(value: Any) -> Any:
@@ -85,7 +87,8 @@ def check_weights(parts: dict[str, Any], what: str) -> None:
     total = sum(part.weight for part in parts.values())
     if abs(total - 1) > WEIGHT_TOLERANCE:
         terms = " + ".join(f"{name} {part.weight:g}" for name, part in parts.items())
-        raise ValueError(f"{what} weights must add up to 1; {terms} = {total:g}")
+        raise ValueError(Text("{what} weights must add up to 1; {terms} = {total:g}",
+                              what=Text(what), terms=terms, total=total))
 
 
 class StandardModel(BaseModel):
@@ -142,8 +145,8 @@ class BandsScoring(_Scored):
         for i, (lower, upper) in enumerate(pairwise(bands)):
             if upper.at <= lower.at:
                 raise FieldIssue(
-                    f"band thresholds must increase from one band to the next "
-                    f"({lower.at:g} then {upper.at:g})",
+                    Text("band thresholds must increase from one band to the next "
+                         "({lower:g} then {upper:g})", lower=lower.at, upper=upper.at),
                     i + 1,
                     "at",
                 )
@@ -169,7 +172,7 @@ class _Bounded(_Scored):
     def _above_lo(cls, hi: float, info: ValidationInfo) -> float:
         lo = info.data.get("lo")
         if lo is not None and hi <= lo:
-            raise ValueError(f"hi ({hi:g}) must be greater than lo ({lo:g})")
+            raise ValueError(Text("hi ({hi:g}) must be greater than lo ({lo:g})", hi=hi, lo=lo))
         return hi
 
 

@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from corptier.errors import StandardError
+from corptier import errors
+from corptier.errors import StandardError, Text, pydantic_text
 from corptier.tiering.standard import Standard
 from corptier.tiering.standard_dimensions import FieldIssue
 
@@ -33,11 +34,12 @@ MAX_YAML_DEPTH = 24
 MAX_YAML_ALIASES = 64
 MAX_YAML_NODES = 50_000
 LISTS_FOLDER = "lists"
+STANDARD_DOC = "docs/standard.md"
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in a standard file."""
+    """One problem in a standard file; a `Text` message can be said in the user's language."""
 
     file: str
     line: int | None
@@ -45,18 +47,67 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
+        return self.say(None)
+
+    def say(self, lang: str | None) -> str:
+        """`file:line: field: message`, the message in `lang` (English for None)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field or '(top)'}: {self.message}"
+        field, message = self.field or "(top)", self.message
+        if lang is not None:
+            field = self.field or errors.say("(top)", {}, lang)
+            message = (message.say(lang) if isinstance(message, Text)
+                       else errors.say(message, {}, lang))
+        return f"{where}: {field}: {message}"
+
+    def with_doc(self, doc: str) -> Issue:
+        """The same issue pointing at another reference page than docs/standard.md."""
+        message = self.message
+        english = message.replace(STANDARD_DOC, doc)
+        if isinstance(message, Text):
+            values = {k: doc if v == STANDARD_DOC else v for k, v in message.values.items()}
+            english = Text.as_written(english, message.template, values)
+        message = english
+        return Issue(self.file, self.line, self.field, message)
 
 
 class StandardValidationError(StandardError):
     """A standard file is invalid; `issues` lists each problem with file, line and field."""
 
+    head = "the standard has {count} error(s):"
+    """The first line when there is more than one issue (each file kind names itself)."""
+
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = issues
-        head = f"the standard has {len(issues)} error(s):" if len(issues) > 1 else ""
-        lines = [head] if head else []
-        super().__init__("\n".join([*lines, *(str(i) for i in issues)]))
+        super().__init__(issue_lines(self.head, issues, None))
+
+    def say(self, lang: str) -> str:
+        return issue_lines(self.head, self.issues, lang)
+
+
+def issue_lines(head: str, issues: list[Issue], lang: str | None) -> str:
+    """One line per issue, under `head` ("... has {count} error(s):") when there are several;
+    in `lang` (English for None)."""
+    count = len(issues)
+    first = head.format(count=count) if lang is None else errors.say(head, {"count": count}, lang)
+    return "\n".join([*([first] if count > 1 else []), *(i.say(lang) for i in issues)])
+
+
+class IssueLines(Text):
+    """The issues of one file as a message value (`ContractError("{issues}", issues=...)`),
+    said line by line in the user's language."""
+
+    issues: list[Issue]
+    head: str
+
+    @classmethod
+    def of(cls, head: str, issues: list[Issue]) -> IssueLines:
+        lines = cls.as_written(issue_lines(head, issues, None), "{issues}", {})
+        assert isinstance(lines, IssueLines)
+        lines.head, lines.issues = head, issues
+        return lines
+
+    def say(self, lang: str) -> str:
+        return issue_lines(self.head, self.issues, lang)
 
 
 # --- public --------------------------------------------------------------------------------------
@@ -70,14 +121,15 @@ def load_standard(path: str | Path, lists_dir: Path | None = None) -> Standard:
         size = path.stat().st_size
         if size > MAX_STANDARD_BYTES:
             raise StandardValidationError([Issue(
-                str(path), None, "", f"the file is {size:,} bytes, more than the limit of "
-                f"{MAX_STANDARD_BYTES:,} bytes for a standard")])
+                str(path), None, "", Text("the file is {size:,} bytes, more than the limit of "
+                "{limit:,} bytes for a standard", size=size, limit=MAX_STANDARD_BYTES))])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise StandardError(f"cannot read standard {path}: {exc.strerror or exc}") from None
+        raise StandardError("cannot read standard {path}: {reason}", path=path,
+                            reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
         raise StandardValidationError(
-            [Issue(str(path), None, "", "the file is not UTF-8 text")]) from None
+            [Issue(str(path), None, "", Text("the file is not UTF-8 text"))]) from None
     return parse_standard(text, source=str(path), base_dir=path.parent, lists_dir=lists_dir)
 
 
@@ -99,11 +151,12 @@ def parse_standard(text: str, source: str = "<standard>", base_dir: Path | None 
     List files are read from `lists_dir` (default: `base_dir`/lists)."""
     if len(text) > MAX_STANDARD_BYTES:
         raise StandardValidationError([Issue(
-            source, None, "", f"the standard is {len(text):,} characters long, more than the "
-            f"limit of {MAX_STANDARD_BYTES:,}")])
+            source, None, "", Text("the standard is {size:,} characters long, more than the "
+            "limit of {limit:,}", size=len(text), limit=MAX_STANDARD_BYTES))])
     data, lines = compose_yaml(text, source)
     if not isinstance(data, dict):
-        raise StandardValidationError([Issue(source, 1, "", "a standard must be a YAML mapping")])
+        raise StandardValidationError([Issue(source, 1, "",
+                                             Text("a standard must be a YAML mapping"))])
     folder = lists_dir if lists_dir is not None else Path(base_dir or ".") / LISTS_FOLDER
     _resolve_list_files(data, lines, source, folder)
     try:
@@ -123,7 +176,8 @@ def _check_shape(text: str, source: str) -> None:
             if depth > MAX_YAML_DEPTH:
                 raise StandardValidationError([Issue(
                     source, _event_line(event), "",
-                    f"nested more than {MAX_YAML_DEPTH} levels deep (the limit for a standard)")])
+                    Text("nested more than {limit} levels deep (the limit for a standard)",
+                         limit=MAX_YAML_DEPTH))])
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
@@ -131,7 +185,8 @@ def _check_shape(text: str, source: str) -> None:
             if aliases > MAX_YAML_ALIASES:
                 raise StandardValidationError([Issue(
                     source, _event_line(event), "",
-                    f"more than {MAX_YAML_ALIASES} aliases (*name); the limit for a standard")])
+                    Text("more than {limit} aliases (*name); the limit for a standard",
+                         limit=MAX_YAML_ALIASES))])
 
 
 def _event_line(event: yaml.Event) -> int | None:
@@ -148,10 +203,10 @@ def compose_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise StandardValidationError(
-            [Issue(source, line, "", f"not valid YAML: {exc.problem or exc}")]
+            [Issue(source, line, "", Text("not valid YAML: {problem}", problem=exc.problem or exc))]
         ) from None
     if node is None:
-        raise StandardValidationError([Issue(source, None, "", "the file is empty")])
+        raise StandardValidationError([Issue(source, None, "", Text("the file is empty"))])
     lines: dict[Loc, int] = {(): node.start_mark.line + 1}
     issues: list[Issue] = []
     data = _to_data(node, (), lines, issues, source, [0])
@@ -166,8 +221,8 @@ def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issu
     if count[0] > MAX_YAML_NODES or len(loc) > MAX_YAML_DEPTH:
         raise StandardValidationError([Issue(
             source, node.start_mark.line + 1, "",
-            f"aliases expand to more than {MAX_YAML_NODES:,} values or "
-            f"{MAX_YAML_DEPTH} levels (the limit for a standard)")])
+            Text("aliases expand to more than {nodes:,} values or {depth} levels (the limit for "
+                 "a standard)", nodes=MAX_YAML_NODES, depth=MAX_YAML_DEPTH))])
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -177,7 +232,7 @@ def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], issues: list[Issu
             child = (*loc, key)
             if key in out:
                 issues.append(Issue(source, key_node.start_mark.line + 1, field_name(child),
-                                    f"'{key}' appears twice"))
+                                    Text("'{key}' appears twice", key=key)))
             lines[child] = key_node.start_mark.line + 1
             out[key] = _to_data(value_node, child, lines, issues, source, count)
         return out
@@ -210,7 +265,8 @@ def _resolve_list_files(data: dict[str, Any], lines: dict[Loc, int], source: str
             try:
                 named["ids"] = read_list_file(list_file_path(lists_dir, named["file"]))
             except (OSError, ValueError) as exc:
-                issues.append(Issue(source, line_of_field(loc, lines), field_name(loc), str(exc)))
+                message = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else str(exc)
+                issues.append(Issue(source, line_of_field(loc, lines), field_name(loc), message))
     if issues:
         raise StandardValidationError(issues)
 
@@ -221,9 +277,10 @@ def list_file_path(lists_dir: Path, name: str) -> Path:
     root = Path(lists_dir).resolve()
     target = (root / name).resolve()
     if not target.is_relative_to(root):
-        raise ValueError(
-            f"list file {name} is outside the named-lists folder {lists_dir}; "
-            "put list files in that folder and name them relative to it")
+        raise ValueError(Text(
+            "list file {name} is outside the named-lists folder {folder}; "
+            "put list files in that folder and name them relative to it",
+            name=name, folder=lists_dir))
     return target
 
 
@@ -233,7 +290,8 @@ def read_list_file(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ValueError(f"cannot read list file {path}: {exc.strerror or exc}") from None
+        raise ValueError(Text("cannot read list file {path}: {reason}", path=path,
+                              reason=exc.strerror or exc)) from None
     rows = [r for r in text.splitlines() if r.strip() and not r.lstrip().startswith("#")]
     if rows and "customer_id" in rows[0].split(","):
         reader = csv.DictReader(io.StringIO("\n".join(rows)))
@@ -321,18 +379,21 @@ def _message(error: Any) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
+    ctx = error.get("ctx") or {}
     if error["type"] == "extra_forbidden":
-        return "unknown field (check the spelling against docs/standard.md)"
+        return Text("unknown field (check the spelling against {doc})", doc=STANDARD_DOC)
     if error["type"] == "missing":
-        return "required field is missing"
+        return Text("required field is missing")
     if error["type"] == "union_tag_invalid":
-        expected = (error.get("ctx") or {}).get("expected_tags", "")
-        tag = (error.get("ctx") or {}).get("tag", "")
-        return f"unknown method '{tag}'; use one of {expected}"
+        return Text("unknown method '{tag}'; use one of {expected}",
+                    tag=ctx.get("tag", ""), expected=ctx.get("expected_tags", ""))
     if error["type"] == "union_tag_not_found":
-        field = (error.get("ctx") or {}).get("discriminator", "method").strip("'")
-        return f"required field '{field}' is missing"
-    return message
+        return Text("required field '{field}' is missing",
+                    field=ctx.get("discriminator", "method").strip("'"))
+    cause = ctx.get("error")
+    if isinstance(cause, Exception) and cause.args and isinstance(cause.args[0], Text):
+        return cause.args[0]
+    return pydantic_text(error, message)
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from corptier.errors import AuthenticationError, CorptierError
+from corptier.errors import AuthenticationError, CorptierError, Text, pydantic_text
 from corptier.web.deps import translator
 from corptier.web.security import COOKIE, HEADERS, LoginLimiter, SessionCodec
 from corptier.web.settings import WebSettings
@@ -91,7 +91,9 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()))
-    message = f"{where}: {first.get('msg', 'invalid value')}"
+    said = pydantic_text(first, str(first.get("msg", ""))) if first else Text("invalid value")
+    lang = translator(request).lang
+    message = f"{where}: {said.say(lang) if isinstance(said, Text) else said}"
     if request.url.path.startswith(API):
         return error_json(422, "RequestError", message)
     return _error_page(request, 422, message)

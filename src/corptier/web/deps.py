@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from corptier.errors import AuthenticationError, ForbiddenError
 from corptier.i18n import LANGUAGES, Translator
-from corptier.services.access import Principal, principal, principal_by_token
+from corptier.services.access import Principal, principal, principal_by_token, require
 from corptier.web.matrix import SIGNED_IN
 from corptier.web.security import COOKIE, CSRF_FIELD, CSRF_HEADER, LANG_COOKIE, csrf_ok
 
@@ -62,8 +62,8 @@ def permit(action: str) -> Callable[[Request], Awaitable[Principal]]:
 
     async def check(request: Request) -> Principal:
         who = await current_user(request)
-        if action != SIGNED_IN and not who.can(action):
-            raise ForbiddenError(f"the role {who.role} may not {action.replace('_', ' ')}")
+        if action != SIGNED_IN:
+            require(who, action)  # one whole translated sentence per action
         return who
 
     return check

@@ -100,7 +100,8 @@ def check_task_of(request: Request, who: Principal, customer_id: str, task_id: i
     check_in_scope(ws, who, customer_id)
     tasks = list_service_tasks(ws, customer_id=customer_id, status="all")
     if not any(task.id == task_id for task in tasks):
-        raise NotFoundError(f"customer {customer_id} has no service task {task_id}")
+        raise NotFoundError("customer {customer} has no service task {task}",
+                            customer=customer_id, task=task_id)
 
 
 def workbench_tasks(request: Request, who: Principal) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class WebSettings:
 
     def check(self) -> None:
         if len(self.secret_key) < MIN_SECRET:
-            raise ConfigError(f"{SECRET_ENV} must be at least {MIN_SECRET} characters")
+            raise ConfigError("{name} must be at least {size} characters", name=SECRET_ENV,
+                              size=MIN_SECRET)
         if self.idle_minutes <= 0 or self.session_hours <= 0:
             raise ConfigError("session lifetimes must be positive")
