@@ -57,7 +57,13 @@ def test_without_sources_each_section_says_so_in_one_line(data: ReportData, tmp_
         ("Service delivery",
          "No service-plan task was planned by this close or falls due in this period."),
         ("Relationship managers",
-         "No staff rules or no roster of relationship managers for this period.")]
+         "No staff rules or no roster of relationship managers for this period."),
+        ("Relationship managers' portfolios",
+         "No staff rules or no roster of relationship managers for this period."),
+        ("Product recommendations",
+         "No recommendation: the period's indicators lack the product holdings the "
+         "recommendation settings name."),
+        ("Archive completeness", "No customers are loaded for this period.")]
     html = render_html(data, {"pyramid": ""})
     assert "10. Relationship management" in html and "Needs survey" not in html
     path = write_excel(data, tmp_path / "r.xlsx")
