@@ -87,11 +87,14 @@ def _reader(ws: Workspace, by: str | None) -> str | None:
 @archive_app.command("show")
 def archive_show(customer: CustomerArg, by: ByOpt = None,
                  workspace: WorkspaceOpt = Path(".")) -> None:
-    """Show a customer's profile and the timeline of its master data over the loaded periods."""
-    from corptier.services import customer_archive, open_workspace
+    """Show a customer's profile, the timeline of its master data over the loaded periods and
+    its relationships (group, guarantees, main counterparties)."""
+    from corptier.cli.relationships import show_relationships
+    from corptier.services import customer_archive, customer_relationships, open_workspace
 
     ws = open_workspace(workspace)
-    found = customer_archive(ws, customer, viewer=_reader(ws, by))
+    viewer = _reader(ws, by)
+    found = customer_archive(ws, customer, viewer=viewer)
     profile = found.profile
     say(_("Customer {customer}: {name}").format(customer=found.customer_id,
                                                name=_value("name", profile.get("name"))))
@@ -122,6 +125,8 @@ def archive_show(customer: CustomerArg, by: ByOpt = None,
               _value("rm_id", v.values["rm_id"]), _value("sub_branch", v.values["sub_branch"]),
               _value("status", v.values["status"]), _value("name", v.values["name"])]
              for v in found.versions]))
+    if found.in_latest_period:
+        show_relationships(customer_relationships(ws, customer, viewer=viewer))
 
 
 def _change_line(change: Any) -> str:

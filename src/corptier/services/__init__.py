@@ -52,6 +52,7 @@ _EXPORTS = {
     "complete_service_task": "service_tasks", "service_kpis": "service_tasks",
     "customer_archive": "archive", "master_data_history": "archive",
     "master_history_table": "archive",
+    "customer_relationships": "relationships", "Relationships": "relationships",
     "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
     "list_contacts": "contacts", "export_contacts": "contacts", "add_contact": "contacts",
     "edit_contact": "contacts", "remove_contact": "contacts", "ContactView": "contacts",
@@ -113,6 +114,7 @@ __all__ = [
     "ProfileFiles",
     "Published",
     "RecommendationBacktest",
+    "Relationships",
     "ReportPaths",
     "RestoreResult",
     "ResultGroup",
@@ -149,6 +151,7 @@ __all__ = [
     "compute_indicators",
     "create_campaign",
     "customer_archive",
+    "customer_relationships",
     "disable_user",
     "dismiss_alert",
     "edit_contact",
@@ -309,6 +312,7 @@ if TYPE_CHECKING:
         recommend_customer,
         recommendation_settings,
     )
+    from corptier.services.relationships import Relationships, customer_relationships
     from corptier.services.reports import write_report
     from corptier.services.service_catalogue import CatalogueSummary, check_service_catalogue
     from corptier.services.service_plans import ServicePlanView, ServiceTaskView, service_plan
