@@ -21,7 +21,7 @@ archive_app = group("Customer archive: profile and master-data history, contacts
                     "interactions (visits, calls, meetings).")
 app.add_typer(archive_app, name="archive")
 contact_app = typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
-                          rich_markup_mode=None, help="Add, edit or remove a contact.")
+                          rich_markup_mode=None, help="Add, edit, remove or import contacts.")
 archive_app.add_typer(contact_app, name="contact")
 interaction_app = typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
                               rich_markup_mode=None, help="Log an interaction.")
@@ -205,6 +205,25 @@ def contact_add(
                     email=email, position=position, verified_on=verified_on, primary=primary)
     say(_("contact {id} ({customer}: {role}) added by {by}").format(
         id=c.id, customer=c.customer_id, role=role_label(c.role), by=who))
+
+
+@contact_app.command("import")
+def contact_import(
+    file: Annotated[Path, typer.Argument(help="Contacts file, .csv (UTF-8 or GBK) or .xlsx.")],
+    by: ByOpt = None, workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Import contacts (Chinese or English headers: 客户编号, 角色, 姓名, 电话, ...); rows that
+    do not fit are rejected with their row and field and written to quarantine/contacts/."""
+    from corptier.services import import_contacts, open_workspace
+
+    ws = open_workspace(workspace)
+    done = import_contacts(ws, file, acting(ws, by))
+    say(_("{file}: read {read} = accepted {accepted} + rejected {rejected}").format(
+        file=done.file, read=done.read, accepted=done.accepted, rejected=done.rejected))
+    for r in done.rejections[:20]:
+        say(f"  {r}")
+    if done.quarantine is not None:
+        say(_("rejected rows: {file}").format(file=done.quarantine))
 
 
 @contact_app.command("edit")
