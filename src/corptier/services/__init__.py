@@ -53,6 +53,7 @@ _EXPORTS = {
     "customer_archive": "archive", "master_data_history": "archive",
     "master_history_table": "archive",
     "customer_relationships": "relationships", "Relationships": "relationships",
+    "import_contacts": "contact_import", "ContactImport": "contact_import",
     "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
     "list_contacts": "contacts", "export_contacts": "contacts", "add_contact": "contacts",
     "edit_contact": "contacts", "remove_contact": "contacts", "ContactView": "contacts",
@@ -97,6 +98,7 @@ __all__ = [
     "CatalogueSummary",
     "CloseResult",
     "CompareResult",
+    "ContactImport",
     "ContactView",
     "CustomerArchive",
     "CustomerRecommendations",
@@ -165,6 +167,7 @@ __all__ = [
     "get_override",
     "grant_user",
     "import_answers",
+    "import_contacts",
     "import_interactions",
     "init_profile",
     "init_workspace",
@@ -263,6 +266,7 @@ if TYPE_CHECKING:
         survey_results,
     )
     from corptier.services.closing import CloseResult, close_period
+    from corptier.services.contact_import import ContactImport, import_contacts
     from corptier.services.contacts import (
         ContactView,
         add_contact,
