@@ -9,7 +9,9 @@ The values are round so results can be checked by hand: C001 (a large manufactur
 group G01) holds 12,000,000.00 demand and 30,000,000.00 time deposits on average and a
 20,000,000.00 working-capital loan and a 5,000,000.00 bank acceptance (half covered by margin);
 C002 is its subsidiary; C003 a wholesaler with an 800,000.00 letter of credit; C004 a micro
-builder with a loan 45 days overdue (关注); C005 a dormant restaurant without rating. Every
+builder with a loan 45 days overdue (关注) secured by its owner's mortgage; C001 guarantees
+C003's loan and is itself guaranteed by an outside guarantee company; C005 a dormant
+restaurant without rating. Every
 account is in CNY; fx_rates has USD at 7.10 (average) and 7.20 (month end) for
 `with_usd_account`, which adds a USD deposit.
 """
@@ -104,6 +106,12 @@ _LOANS = [("L001", "C001", "2025-03-15", "2027-03-14", "20000000.00", "20000000.
            "0.055000", "45", "关注")]
 _FACILITIES = [("F001", "C001", "bank_acceptance", "5000000.00", "2500000.00", "2026-12-15"),
                ("F002", "C003", "letter_of_credit", "800000.00", None, "2026-11-20")]
+_GUARANTEES = [  # id, borrower, guarantor (a customer), guarantor outside the bank, type, ...
+    ("GU001", "C001", None, "成都融信融资担保有限公司", "guarantee", "10000000.00", "2025-03-15",
+     "2027-03-14"),
+    ("GU002", "C003", "C001", None, "guarantee", "3000000.00", "2024-06-01", "2029-05-31"),
+    ("GU003", "C004", None, "王建国", "mortgage", "600000.00", "2024-12-01", "2027-11-30"),
+]
 _FEES = [("C001", "settlement", "1200.00"), ("C001", "payroll", "3500.00"),
          ("C001", "ebanking", "600.00"), ("C002", "other", "-50.00"),
          ("C003", "trade", "2000.00"), ("C004", "settlement", "80.00")]
@@ -140,6 +148,7 @@ def sample_rows(period: str) -> Rows:
         "loans": _rows("loans", [(lid, c, period, "WCL", *rest) for lid, c, *rest in _LOANS]),
         "facilities": _rows("facilities", [(f, c, period, *rest) for f, c, *rest in _FACILITIES]),
         "fee_income": _rows("fee_income", [(c, period, k, a) for c, k, a in _FEES]),
+        "guarantees": _rows("guarantees", _GUARANTEES),
     }
 
 

@@ -189,13 +189,14 @@ def test_reference_to_rejected_customer_cascades(rows, load, rejects):
     assert rejects("loans") == [(2, "customer_id", why)]
     assert rejects("fee_income") == [(5, "customer_id", why)]
     assert rejects("facilities") == [(2, "customer_id", why)]
+    assert rejects("guarantees") == [(2, "borrower_id", why.replace("customer_id", "borrower_id"))]
     # the transactions of C003 fail on the customer and on the (rejected) account
     assert {r for r, _, _ in rejects("transactions")} == {6, 7, 10}
     assert {t: report.tables[t].rejected for t in report.tables} == {
         "rating_scale": 0, "relationship_managers": 0, "rm_certifications": 0,
         "training_records": 0, "products": 0, "ftp_rates": 0, "fx_rates": 0, "customers": 1,
         "accounts": 1, "balances": 1, "transactions": 3, "loans": 1, "facilities": 1,
-        "fee_income": 1,
+        "fee_income": 1, "guarantees": 1,
     }
 
 

@@ -28,8 +28,9 @@ def test_same_seed_gives_the_same_bytes(tmp_path: Path, fmt: str) -> None:
     second = synthesize(tmp_path / "b", 150, 2, seed=3, fmt=fmt)
     assert first.rows == second.rows
     digests = _digests(tmp_path / "a")
-    assert len(digests) == 2 * len(TABLES) + 1  # two months of every table, and the truth
-    assert "_truth.parquet" in digests
+    # two months of every table, the truth and the three archive files
+    assert len(digests) == 2 * len(TABLES) + 1 + 3
+    assert "_truth.parquet" in digests and "_archive/contacts.csv" in digests
     assert digests == _digests(tmp_path / "b")
 
 

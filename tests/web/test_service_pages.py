@@ -79,6 +79,8 @@ def test_the_360_page_shows_the_new_panels_with_contacts_masked(ws, client_as) -
     assert 'hx-get="/customers/C001/recommendations?period=2026-09"' in page.text
     assert 'action="/customers/C001/contacts/full"' in page.text
     assert 'action="/customers/C001/interactions"' in page.text
+    assert 'id="relationships"' in page.text and "GU002" in page.text   # C001 guarantees C003
+    assert "成都融信融资担保有限公司" in page.text and "CP9001" in page.text
     assert re.search(r'action="/customers/C001/tasks/\d+/done"', page.text)
     reader = client_as("ana").get("/customers/C001")  # reads, neither unmasks nor edits
     assert reader.status_code == 200 and "138****5678" in reader.text

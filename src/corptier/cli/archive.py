@@ -21,7 +21,7 @@ archive_app = group("Customer archive: profile and master-data history, contacts
                     "interactions (visits, calls, meetings).")
 app.add_typer(archive_app, name="archive")
 contact_app = typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
-                          rich_markup_mode=None, help="Add, edit or remove a contact.")
+                          rich_markup_mode=None, help="Add, edit, remove or import contacts.")
 archive_app.add_typer(contact_app, name="contact")
 interaction_app = typer.Typer(cls=CorptierGroup, no_args_is_help=True, add_completion=False,
                               rich_markup_mode=None, help="Log an interaction.")
@@ -114,11 +114,14 @@ def _reader(ws: Workspace, by: str | None) -> str | None:
 @archive_app.command("show")
 def archive_show(customer: CustomerArg, by: ByOpt = None,
                  workspace: WorkspaceOpt = Path(".")) -> None:
-    """Show a customer's profile and the timeline of its master data over the loaded periods."""
-    from corptier.services import customer_archive, open_workspace
+    """Show a customer's profile, the timeline of its master data over the loaded periods and
+    its relationships (group, guarantees, main counterparties)."""
+    from corptier.cli.relationships import show_relationships
+    from corptier.services import customer_archive, customer_relationships, open_workspace
 
     ws = open_workspace(workspace)
-    found = customer_archive(ws, customer, viewer=_reader(ws, by))
+    viewer = _reader(ws, by)
+    found = customer_archive(ws, customer, viewer=viewer)
     profile = found.profile
     say(_("Customer {customer}: {name}").format(customer=found.customer_id,
                                                name=_value("name", profile.get("name"))))
@@ -150,6 +153,8 @@ def archive_show(customer: CustomerArg, by: ByOpt = None,
               _value("rm_id", v.values["rm_id"]), _value("sub_branch", v.values["sub_branch"]),
               _value("status", v.values["status"]), _value("name", v.values["name"])]
              for v in found.versions]))
+    if found.in_latest_period:
+        show_relationships(customer_relationships(ws, customer, viewer=viewer))
 
 
 def _change_line(change: Any) -> str:
@@ -228,6 +233,25 @@ def contact_add(
                     email=email, position=position, verified_on=verified_on, primary=primary)
     say(_("contact {id} ({customer}: {role}) added by {by}").format(
         id=c.id, customer=c.customer_id, role=role_label(c.role), by=who))
+
+
+@contact_app.command("import")
+def contact_import(
+    file: Annotated[Path, typer.Argument(help="Contacts file, .csv (UTF-8 or GBK) or .xlsx.")],
+    by: ByOpt = None, workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Import contacts (Chinese or English headers: 客户编号, 角色, 姓名, 电话, ...); rows that
+    do not fit are rejected with their row and field and written to quarantine/contacts/."""
+    from corptier.services import import_contacts, open_workspace
+
+    ws = open_workspace(workspace)
+    done = import_contacts(ws, file, acting(ws, by))
+    say(_("{file}: read {read} = accepted {accepted} + rejected {rejected}").format(
+        file=done.file, read=done.read, accepted=done.accepted, rejected=done.rejected))
+    for r in done.rejections[:20]:
+        say(f"  {r}")
+    if done.quarantine is not None:
+        say(_("rejected rows: {file}").format(file=done.quarantine))
 
 
 @contact_app.command("edit")

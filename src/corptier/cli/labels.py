@@ -48,6 +48,7 @@ TABLE_LABELS = {
     "ftp_rates": "FTP rates",
     "fx_rates": "Exchange rates",
     "rating_scale": "Rating master scale",
+    "guarantees": "Guarantees",
 }
 """The input tables of the data contract (contract/schema.py TABLES)."""
 ALERT_STATE_LABELS = {

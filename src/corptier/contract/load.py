@@ -19,6 +19,7 @@ import duckdb
 from corptier.contract.consistency import overdue_class_warnings, warnings_table
 from corptier.contract.currencies import check_currencies
 from corptier.contract.customers import check_customers, derive_customer_columns
+from corptier.contract.guarantees import check_guarantees
 from corptier.contract.mapping import explain_problems, find_profile_files, map_values
 from corptier.contract.output import write_parquet
 from corptier.contract.profile import Profile
@@ -133,6 +134,8 @@ def load_table(
     v.check_duplicates()
     if spec.name == "customers":
         warnings += check_customers(con, v)
+    if spec.name == "guarantees":
+        check_guarantees(con, v)
     v.check_references()
     v.check_self_references()
     v.finish()

@@ -56,6 +56,8 @@ TXN_TYPES = (
 )
 FEE_CATEGORIES = (*PRODUCT_CATEGORIES, "other")
 CUSTOMER_STATUSES = ("active", "dormant", "closed")
+GUARANTEE_TYPES = ("guarantee", "mortgage", "pledge")
+GUARANTEE_TYPE_ALIASES = (("保证", "guarantee"), ("抵押", "mortgage"), ("质押", "pledge"))
 FACILITY_KINDS = ("bank_acceptance", "letter_of_credit", "letter_of_guarantee",
                   "undrawn_commitment")
 CNY_ALIASES = (("人民币", "CNY"), ("RMB", "CNY"), ("rmb", "CNY"), ("156", "CNY"))
@@ -404,6 +406,30 @@ FEE_INCOME = TableSpec(
     period_column="month",
 )
 
+GUARANTEES = TableSpec(
+    "guarantees",
+    "Guarantee contracts (担保合同) in force at the end of the period (optional): who "
+    "guarantees whose debt with us, by what kind of security, how much and for how long.",
+    (
+        _id("guarantee_id", "Guarantee contract id."),
+        _id("borrower_id", "Customer whose debt is guaranteed.",
+            references=("customers", "customer_id")),
+        Column("guarantor_id", "string", "Guarantor when it is a customer of ours; empty for "
+               "a guarantor outside the bank (then `guarantor_name` is required).",
+               nullable=True, pattern=ID_PATTERN, references=("customers", "customer_id")),
+        Column("guarantor_name", "string", "Name of the guarantor (required when "
+               "`guarantor_id` is empty).", nullable=True),
+        Column("type", "string", "Kind of security: guarantee (保证), mortgage (抵押) or "
+               "pledge (质押).", allowed=GUARANTEE_TYPES, aliases=GUARANTEE_TYPE_ALIASES),
+        _money("amount", "Amount guaranteed, yuan.", min=Decimal("0.01")),
+        Column("start_date", "date", "Date the guarantee takes effect.", not_after_period=True),
+        Column("end_date", "date", "Date it ends (on or after `start_date`)."),
+    ),
+    key=("guarantee_id",),
+    sort_by=("borrower_id", "guarantee_id"),
+    optional=True,
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -421,6 +447,7 @@ TABLES: dict[str, TableSpec] = {
         LOANS,
         FACILITIES,
         FEE_INCOME,
+        GUARANTEES,
     )
 }
 """All tables, in load order: a table only references tables before it (or itself)."""

@@ -19,6 +19,19 @@ ROLE_ALIASES = {"法定代表人": "legal_representative", "法人代表": "lega
                 "经办人": "operator", "其他": "other"}
 """Chinese names a user may type for a role."""
 FIELDS = ("role", "name", "phone", "email", "position", "verified_on", "primary")
+HEADERS: dict[str, tuple[str, ...]] = {
+    "customer_id": ("customer_id", "customer", "客户编号", "客户号", "客户编码"),
+    "role": ("role", "角色", "联系人角色", "联系人类型"),
+    "name": ("name", "姓名", "联系人", "联系人姓名"),
+    "phone": ("phone", "电话", "手机", "联系电话", "手机号码"),
+    "email": ("email", "e-mail", "邮箱", "电子邮箱"),
+    "position": ("position", "职务", "职位"),
+    "verified_on": ("verified_on", "verified", "核实日期", "最近核实日期"),
+    "primary": ("primary", "主要联系人", "是否主要联系人"),
+}
+"""Each field of a contacts file and the headers that name it (compared like interactions')."""
+REQUIRED_HEADERS = ("customer_id", "role", "name")
+TRUE_TEXTS = ("1", "true", "yes", "y", "是", "√")
 MAX_NAME = 80
 MAX_POSITION = 80
 MAX_EMAIL = 120
@@ -65,6 +78,11 @@ def check_contact(values: Mapping[str, Any], today: date) -> dict[str, Any]:
     if out["phone"] is None and out["email"] is None:
         raise RequestError("phone: a contact needs a phone number or an e-mail address")
     return out
+
+
+def parse_flag(value: Any) -> bool:
+    """A yes/no cell of a file (1, true, yes, 是 → True; anything else, blank → False)."""
+    return str(value if value is not None else "").strip().lower() in TRUE_TEXTS
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -55,6 +55,8 @@ _EXPORTS = {
     "reevaluate_archive_alerts": "archive_alerts",
     "customer_archive": "archive", "master_data_history": "archive",
     "master_history_table": "archive",
+    "customer_relationships": "relationships", "Relationships": "relationships",
+    "import_contacts": "contact_import", "ContactImport": "contact_import",
     "CustomerArchive": "archive", "MasterVersion": "archive", "MasterChange": "archive",
     "list_contacts": "contacts", "export_contacts": "contacts", "add_contact": "contacts",
     "edit_contact": "contacts", "remove_contact": "contacts", "ContactView": "contacts",
@@ -105,6 +107,7 @@ __all__ = [
     "CloseResult",
     "CompareResult",
     "Completeness",
+    "ContactImport",
     "ContactView",
     "CustomerArchive",
     "CustomerRecommendations",
@@ -123,6 +126,7 @@ __all__ = [
     "ProposalView",
     "Published",
     "RecommendationBacktest",
+    "Relationships",
     "ReportPaths",
     "RestoreResult",
     "ResultGroup",
@@ -165,6 +169,7 @@ __all__ = [
     "create_campaign",
     "customer_archive",
     "customer_completeness",
+    "customer_relationships",
     "disable_user",
     "dismiss_alert",
     "edit_contact",
@@ -179,6 +184,7 @@ __all__ = [
     "get_proposal",
     "grant_user",
     "import_answers",
+    "import_contacts",
     "import_interactions",
     "init_profile",
     "init_workspace",
@@ -289,6 +295,7 @@ if TYPE_CHECKING:
         completeness_scores,
         customer_completeness,
     )
+    from corptier.services.contact_import import ContactImport, import_contacts
     from corptier.services.contacts import (
         ContactView,
         add_contact,
@@ -338,6 +345,7 @@ if TYPE_CHECKING:
         recommend_customer,
         recommendation_settings,
     )
+    from corptier.services.relationships import Relationships, customer_relationships
     from corptier.services.reports import write_report
     from corptier.services.rm_assignments import (
         ProposalView,

@@ -10,6 +10,7 @@ from pathlib import Path
 from corptier.config import CONFIG_FILE
 from corptier.report import ReportPaths
 from corptier.services.closing import CloseResult, close_period
+from corptier.services.demo_archive import DemoArchive, import_demo_archive
 from corptier.services.loading import load_period
 from corptier.services.progress import stage, step
 from corptier.services.reports import write_report
@@ -47,6 +48,8 @@ class DemoResult:
     """One user per role, made on the first run only (a later run keeps the users)."""
     admin_token: str | None = None
     """The API token of the demo's admin, for the CLI (`CORPTIER_TOKEN`); first run only."""
+    archive: DemoArchive | None = None
+    """The contacts, interactions and survey answers imported (first run: all of them)."""
 
 
 @stage("demo", rows=lambda result: result.rows_loaded)
@@ -86,10 +89,14 @@ def run_demo(
         progress(f"Closed {period}: " + ", ".join(f"{k} {v}" for k, v in close.tier_counts.items()))
     if close is None:
         raise RuntimeError("the synthetic bank has no period")  # months >= 1 is checked
+    archive = import_demo_archive(ws, incoming, list(summary.periods), actor or "demo")
+    progress(f"Archive: {archive.contacts:,} contacts, {archive.interactions:,} interactions, "
+             f"{archive.answers:,} survey answers ({archive.rejected} rejected) in "
+             f"{archive.seconds} s")
     paths = write_report(ws, close.period)
     logins, token = make_demo_users(ws) if users and actor is None else ((), None)
     return DemoResult(ws.root, incoming, list(summary.periods), loaded, rejected, close, paths,
-                      logins, token)
+                      logins, token, archive)
 
 
 DEMO_ADMIN = "admin"

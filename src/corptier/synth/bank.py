@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +33,12 @@ from corptier.synth.accounts import (
     make_accounts,
 )
 from corptier.synth.activity import month_rating, month_state
+from corptier.synth.archive import write_archive
 from corptier.synth.balances import balances_table
 from corptier.synth.customers import Customers, make_customers
 from corptier.synth.facilities import facilities_table
 from corptier.synth.fees import fees_table
+from corptier.synth.guarantees import guarantees_table
 from corptier.synth.history import NO_MONTH, History
 from corptier.synth.loans import LoanSlots, loan_month, make_slots
 from corptier.synth.periods import parse_month
@@ -146,7 +148,8 @@ def synthesize(
     attrition: float = 0.03,
     progress: Progress | None = None,
 ) -> SynthSummary:
-    """Write `months` period folders under `out`, each holding the ten contract tables.
+    """Write `months` period folders under `out`, each holding the contract tables (guarantees
+    only in a clean bank).
 
     `dirty` injects row-level defects, writes every table as CSV (text columns) whatever
     `fmt` says, encodes some files GBK, and records the defects in `<period>/_defects.json`.
@@ -168,6 +171,8 @@ def synthesize(
         if dirty:
             summary.defects[period] = defects
     write_truth(history, Path(out) / TRUTH_FILE, cache)
+    if not dirty:
+        write_archive(history, Path(out), _statics(history, cache))
     summary.seconds = round(time.perf_counter() - clock, 3)
     return summary
 
@@ -189,6 +194,8 @@ def _write_period(history: History, period: Period, out: Path, fmt: str, dirty: 
             tables = block_tables(history, block, period, cache)
             if injector is not None:
                 tables = injector.inject(block, tables)
+            else:  # the dirty bank has no guarantees: its defects plan knows no such table
+                tables["guarantees"] = block_guarantees(history, block, period, cache)
             in_flight.append(writer.submit(_write_all, files, tables))
             while len(in_flight) > 1:
                 in_flight.popleft().result()
@@ -202,6 +209,13 @@ def _write_period(history: History, period: Period, out: Path, fmt: str, dirty: 
     (folder / "_defects.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return rows, len(report["defects"])
+
+
+def _statics(history: History, cache: dict[int, _Static]) -> Iterator[tuple[Customers,
+                                                                             Accounts]]:
+    for block in range(history.blocks):
+        static = static_block(history, block, cache)
+        yield static.customers, static.accounts
 
 
 def write_truth(history: History, path: Path, cache: dict[int, _Static] | None = None) -> None:
@@ -257,6 +271,15 @@ def static_block(history: History, block: int, cache: dict[int, _Static] | None 
     if cache is not None and history.months > 1 and history.blocks <= CACHE_BLOCKS:
         cache[block] = static
     return static
+
+
+def block_guarantees(history: History, block: int, period: Period,
+                     cache: dict[int, _Static] | None = None) -> pa.Table:
+    """The guarantees of one block in force in `period` (their own random stream)."""
+    c = static_block(history, block, cache).customers
+    t = period.index
+    present = (c.arrival <= t) & (c.exit >= t)
+    return guarantees_table(c, present, period, history.seed, history.start)
 
 
 def block_tables(history: History, block: int, period: Period,

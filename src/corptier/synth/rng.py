@@ -13,8 +13,9 @@ import numpy.typing as npt
 BLOCK = 4096
 """Customers per block: the unit of seeding and of streaming."""
 
-STATIC, MONTHLY, DIRTY, REFERENCE, LOANS = 1, 2, 3, 4, 5
-"""Stream ids: static customer attributes, monthly activity, defects, reference tables, loans."""
+STATIC, MONTHLY, DIRTY, REFERENCE, LOANS, ARCHIVE = 1, 2, 3, 4, 5, 6
+"""Stream ids: static customer attributes, monthly activity, defects, reference tables, loans,
+and the archive (guarantees, contacts, interactions, survey answers)."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -19,8 +19,8 @@ KPI_GROUPS = ("tier", "rm", "sub_branch")
 
 
 def customer_panels(request: Request, who: Principal, customer_id: str) -> dict[str, Any]:
-    """The 360 page's archive, contacts (masked), interactions and service plan of a customer
-    the caller already knows is in `who`'s scope."""
+    """The 360 page's archive, contacts (masked), interactions, relationships and service plan
+    of a customer the caller already knows is in `who`'s scope."""
     from corptier.services import list_contacts, list_interactions
     from corptier.services.archive import customer_archive
 
@@ -30,6 +30,7 @@ def customer_panels(request: Request, who: Principal, customer_id: str) -> dict[
         "contacts": list_contacts(ws, customer_id, viewer=who.name),
         "interactions": list_interactions(ws, customer_id, viewer=who.name, limit=50),
         "plan": _optional(lambda: _plan(ws, customer_id)),
+        "relationships": _optional(lambda: _relationships(ws, customer_id, who.name)),
         "interaction_types": _types(), "needs": _needs(), "today": date.today().isoformat(),
     }
 
@@ -51,6 +52,12 @@ def _plan(ws: Any, customer_id: str) -> Any:
     from corptier.services import service_plan
 
     return service_plan(ws, customer_id)
+
+
+def _relationships(ws: Any, customer_id: str, viewer: str) -> Any:
+    from corptier.services import customer_relationships
+
+    return customer_relationships(ws, customer_id, viewer=viewer)
 
 
 def _recommendations(ws: Any, customer_id: str, period: str, t: Translator) -> Any:

@@ -15,6 +15,7 @@ from corptier.store.models import AuditLog, Contact
 CONTACT_ENTITY = "contact"
 """The audit log's entity of a contact (`corptier.crm.contacts.ENTITY`)."""
 CHANGE_ACTIONS = ("add", "edit", "remove")
+CHUNK = 1000
 
 
 class ContactRepository:
@@ -34,6 +35,28 @@ class ContactRepository:
         self.session.add(contact)
         self.session.flush()
         return contact
+
+    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows in bulk, a chunk at a time; their ids in order."""
+        ids: list[int] = []
+        for start in range(0, len(rows), CHUNK):
+            result = self.session.execute(
+                sa.insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                list(rows[start:start + CHUNK]))
+            ids.extend(int(r[0]) for r in result)
+        return ids
+
+    def known(self, customer_ids: Sequence[str]) -> dict[tuple[str, str, str], tuple[int, bool]]:
+        """(customer, role, name) → (id, primary) of the contacts of those customers."""
+        found: dict[tuple[str, str, str], tuple[int, bool]] = {}
+        unique = sorted(set(customer_ids))
+        for start in range(0, len(unique), CHUNK):
+            for r in self.session.execute(
+                    sa.select(Contact.customer_id, Contact.role, Contact.name, Contact.id,
+                              Contact.is_primary)
+                    .where(Contact.customer_id.in_(unique[start:start + CHUNK]))):
+                found[(r[0], r[1], r[2])] = (int(r[3]), bool(r[4]))
+        return found
 
     def update_at_version(self, contact_id: int, version: int, **values: Any) -> bool:
         """Change the contact as one conditional UPDATE when it is still at `version` (the
