@@ -240,8 +240,10 @@ def fit(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
     -------
     BgNbdFit with the parameters, the full log-likelihood and whether the optimiser converged.
 
-    The log-parameters are optimised with L-BFGS-B on the analytic gradient; should that not
-    converge, Nelder-Mead continues from where it stopped.
+    The log-parameters are optimised with L-BFGS-B on the analytic gradient over (r, α, the
+    mean dropout a / (a + b), the concentration a + b ≤ `MAX_CONCENTRATION`); should that not
+    converge, Nelder-Mead continues from where it stopped. Without `initial`, two starts are
+    tried and the better end kept.
     """
     x, t_x, age = check_customers(frequency, recency, T, "fit")
     if not np.any(x > 0):
@@ -253,9 +255,18 @@ def fit(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
         raise InvalidParameterError(
             f"The 'penalizer' parameter of bgnbd.fit must be a number >= 0; got {penalizer!r}"
         )
-    start = (np.array([1.0, age.mean() / (1.0 + x.mean()), 1.0, 1.0]) if initial is None
-             else _check_params(initial, "initial", "fit"))
-    theta, converged = _maximise(np.log(start), x, t_x, age, float(penalizer))
+    if initial is None:
+        rate = age.mean() / (1.0 + x.mean())
+        # two starts: the likelihood has a mode where a + b → 0 (a few drop at once, the rest
+        # never) besides the heterogeneous or homogeneous one, and L-BFGS-B from a = b = 1 can
+        # end in it with a worse likelihood; the better of the two ends is kept
+        starts = [np.array([1.0, rate, 1.0, 1.0]),
+                  np.array([1.0, rate, HOMOGENEOUS_START[0], HOMOGENEOUS_START[1]])]
+    else:
+        starts = [_check_params(initial, "initial", "fit")]
+    ends = [_maximise(np.log(s), x, t_x, age, float(penalizer)) for s in starts]
+    theta, converged = min(ends, key=lambda end: _objective(end[0], x, t_x, age,
+                                                            float(penalizer))[0])
     params = np.exp(theta)
     ll = float((individual_log_likelihood(params, x, t_x, age)).sum())
     r, alpha, a, b = (float(v) for v in params)
@@ -265,26 +276,63 @@ def fit(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
 NELDER_MEAD_STEPS = 1500
 """Iterations of the derivative-free fallback when L-BFGS-B does not converge."""
 
+MAX_CONCENTRATION = 1e8
+"""Upper bound of a + b. Beyond it Beta(a, b) is a spike (relative spread below 1 % for any
+dropout chance above 1e-4): the homogeneous-dropout limit, which the likelihood approaches
+along a ridge of constant a / (a + b). Bounding a + b gives that limit a point to converge to
+instead of a walk up the ridge."""
+
+
+HOMOGENEOUS_START = (1e4, 1e6 - 1e4)
+"""(a, b) of the second start: a mean dropout chance of 1 % per active week, nearly the same
+for everyone."""
+
+
+def _to_search(theta: FloatArray) -> FloatArray:
+    """(ln r, ln α, ln a, ln b) → (ln r, ln α, logit of the mean dropout m, ln of κ = a + b)."""
+    log_a, log_b = theta[2], theta[3]
+    log_kappa = np.logaddexp(log_a, log_b)
+    return np.array([theta[0], theta[1], log_a - log_b, log_kappa])
+
+
+def _from_search(phi: FloatArray) -> FloatArray:
+    """The inverse of `_to_search`: a = m κ and b = (1 − m) κ, as logs."""
+    log_m, log_1m = -np.logaddexp(0.0, -phi[2]), -np.logaddexp(0.0, phi[2])
+    return np.array([phi[0], phi[1], log_m + phi[3], log_1m + phi[3]])
+
+
+def _search_objective(phi: FloatArray, *args: Any) -> tuple[float, FloatArray]:
+    """`_objective` over the search coordinates, its gradient by the chain rule."""
+    value, g = _objective(_from_search(phi), *args)
+    m = expit(phi[2])
+    return value, np.array([g[0], g[1], g[2] * (1.0 - m) - g[3] * m, g[2] + g[3]])
+
 
 def _maximise(theta0: FloatArray, x: FloatArray, t_x: FloatArray, age: FloatArray,
               penalizer: float) -> tuple[FloatArray, bool]:
+    """Maximise over (r, α, mean dropout, concentration): a and b far apart in scale are then
+    one well-conditioned coordinate each, and the homogeneous limit is the bound of one."""
     args = (x, t_x, age, penalizer)
-    bounds = [(-LOG_BOUND, LOG_BOUND)] * 4
-    res = optimize.minimize(_objective, theta0, args=args, jac=True, method="L-BFGS-B",
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * 3 + [(-LOG_BOUND, float(np.log(MAX_CONCENTRATION)))]
+    phi0 = np.clip(_to_search(theta0), [lo for lo, _ in bounds], [hi for _, hi in bounds])
+    res = optimize.minimize(_search_objective, phi0, args=args, jac=True, method="L-BFGS-B",
                             bounds=bounds, options={"maxiter": 2000, "ftol": 1e-14,
                                                     "gtol": 1e-9})
     if not res.success:
-        def value(theta: FloatArray) -> float:
-            return _objective(theta, *args)[0]
+        def value(phi: FloatArray) -> float:
+            return _search_objective(phi, *args)[0]
 
         # bounded: on a flat likelihood the simplex would walk for minutes (2.5 min on 4,000
         # customers); a fit it cannot finish is not converged, hence not informative
-        res = optimize.minimize(value, res.x, method="Nelder-Mead",
+        res = optimize.minimize(value, res.x, method="Nelder-Mead", bounds=bounds,
                                 options={"maxiter": NELDER_MEAD_STEPS,
                                          "maxfev": 2 * NELDER_MEAD_STEPS,
                                          "xatol": 1e-9, "fatol": 1e-13})
-    theta = np.clip(res.x, -LOG_BOUND, LOG_BOUND)
-    at_bound = bool(np.any(np.abs(theta) >= LOG_BOUND - 1e-6))
+    phi = np.clip(res.x, [lo for lo, _ in bounds], [hi for _, hi in bounds])
+    # the concentration's upper bound is the homogeneous limit, a valid fit; the others are not
+    at_bound = bool(np.any(np.abs(phi[:3]) >= LOG_BOUND - 1e-6)
+                    or phi[3] <= -LOG_BOUND + 1e-6)
+    theta = np.clip(_from_search(phi), -LOG_BOUND, LOG_BOUND)
     return theta, bool(res.success) and not at_bound
 
 
