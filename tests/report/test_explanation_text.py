@@ -92,3 +92,12 @@ def test_a_group_at_risk_names_the_member_and_the_cap() -> None:
     assert "集团风险：成员 C009 已触发风险封顶（全体成员不高于" in zh
     calm = {**group, "risk": False, "risk_member": None}
     assert "C009" not in render_explanation(explanation(group_rule=calm), "en")
+
+
+def test_indicators_and_the_group_rule_read_as_words() -> None:
+    zh = render_explanation(explanation(group_rule={"group_id": "G1", "group_tier": "core",
+                                                    "adjusted": True}), "zh-CN")
+    assert "存款日均（近3月） (dep_avg_r3): " in zh and "已按集团规则上调" in zh
+    en = render_explanation(explanation(group_rule={"group_id": "G1", "group_tier": "core",
+                                                    "adjusted": False}), "en")
+    assert "(dep_avg_r3): " in en and "not lifted" in en and "adjusted=" not in en

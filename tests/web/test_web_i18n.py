@@ -64,3 +64,14 @@ def test_refusals_and_invalid_input_are_said_in_the_workspaces_chinese(app_of) -
     assert api.json()["error"]["message"] == "API 令牌无效或其用户已停用", api.json()
     anonymous = client.post("/customers/C001/overrides", data={"csrf_token": "x"})
     assert anonymous.status_code == 401 and "请登录" in html.unescape(anonymous.text)
+
+
+def test_the_customer_page_shows_labels_not_codes(client_as) -> None:
+    import html
+    import re
+
+    page = html.unescape(client_as("ana").get("/customers/C001").text)
+    profile = page.split("<dl>", 1)[1].split("</dl>", 1)[0]
+    for code in ("micro", "small", "medium", "large", "active", "dormant", "declining",
+                 "growing"):
+        assert not re.search(rf"<dd>{code}</dd>", profile), code

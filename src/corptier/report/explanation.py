@@ -6,6 +6,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from corptier.engine.labels import indicator_label
 from corptier.i18n import N_, translations
 
 LABELS = {
@@ -88,8 +89,9 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
         for ind in dim["indicators"]:
             points = label["excluded"] if ind["excluded"] else _num(ind["points"])
             lines.append(
-                f"    {ind['name']:<28} {label['value']} {_num(ind.get('value')):>16}  "
-                f"{label['points']} {points}  ({label['weight']} {_pct(ind['weight'])})"
+                f"    {indicator_label(ind['name'], lang)}: {label['value']} "
+                f"{_num(ind.get('value'))}  {label['points']} {points}  "
+                f"({label['weight']} {_pct(ind['weight'])})"
             )
     fired = [f"{g.get('description') or g['id']} → {_tier(g['tier'], lang)}"
              for g in expl["gates"] if g["fired"]]
@@ -100,7 +102,8 @@ def render_explanation(expl: dict[str, Any], lang: str) -> str:
         f"{label['after_gates']}: {_tier(expl['tier_after_gates'], lang)}",
         f"{label['group']}: "
         + (f"{group.get('group_id')} → {_tier(group.get('group_tier'), lang)}, "
-           f"adjusted={group.get('adjusted')}{_group_risk(group, lang)}"
+           f"{_('lifted by the group rule') if group.get('adjusted') else _('not lifted')}"
+           f"{_group_risk(group, lang)}"
            if group.get("group_id") else label["none"]),
         f"{label['computed']}: {_tier((expl['computed_tier'] or {}).get('code'), lang)}",
         f"{label['hysteresis']}: {_hysteresis(expl['hysteresis'], lang)}",

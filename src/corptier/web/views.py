@@ -113,8 +113,10 @@ def customer_360(request: Request, who: Principal, t: Translator, customer_id: s
     tiers = tier_names(ws, period)
     names = tier_label(t, tiers)
     dims = {k.removeprefix("dim_"): v for k, v in record.items() if k.startswith("dim_")}
+    seg = explanation.data.get("needs_segment") or {}
     return {
         "c": record, "period": period, "explanation": explanation, "names": names,
+        "segment": seg.get("name_zh" if t.lang == "zh-CN" else "name_en"),
         "tiers": tiers, "history": book.tier_history(ws, who, customer_id),
         "loans": book.customer_loans(ws, who, customer_id, period),
         "products": book.customer_products(ws, who, customer_id, period),
