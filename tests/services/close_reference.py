@@ -16,7 +16,7 @@ import pyarrow as pa
 from corptier.engine import connect
 from corptier.tiering import Standard
 from corptier.tiering.behaviour import add_behaviour_state, fit_attrition
-from corptier.tiering.explain import explain
+from corptier.tiering.explanations import explain
 from corptier.tiering.hysteresis import (
     APPLIED,
     BELOW,

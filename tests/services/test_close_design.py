@@ -14,7 +14,7 @@ from corptier.engine.duckdb import DuckDBConnection
 from corptier.services import close_period, explain_customer
 from corptier.workspace import PUBLISHED_TIERS, Workspace
 
-explain_module = importlib.import_module("corptier.tiering.explain")
+explain_module = importlib.import_module("corptier.tiering.explanations")
 
 
 def test_a_close_renders_no_explanation_and_opens_two_connections(loaded: Workspace) -> None:

@@ -13,7 +13,7 @@ from tiering_helpers import HEAD, by_id, memtable, random_indicators, rows
 
 from corptier.report.explanation import render_explanation
 from corptier.tiering import Standard, load_default_standard, parse_standard, score_and_tier
-from corptier.tiering.explain import explain, explain_published
+from corptier.tiering.explanations import explain, explain_published
 from corptier.tiering.pipeline import tier_with_hysteresis
 from corptier.tiering.results import (
     add_results,

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
 from corptier.errors import ApprovalError, NotFoundError, RequestError
 from corptier.services.users import acting_name
 from corptier.store import UnitOfWork
@@ -192,6 +189,9 @@ def parse_date(value: date | str, which: str = "end") -> date:
 
 def _check_customer(ws: Workspace, customer_id: str) -> None:
     """NotFoundError unless the customer is in the latest loaded period (when one is loaded)."""
+    import pyarrow.compute as pc  # only a request checks the customer: listing stays light
+    import pyarrow.parquet as pq
+
     periods = ws.periods(CUSTOMERS)
     if not periods:
         return

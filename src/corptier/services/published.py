@@ -25,7 +25,7 @@ from corptier.store import UnitOfWork
 from corptier.store.models import TierRun
 from corptier.tiering import Standard
 from corptier.tiering import overrides as rules
-from corptier.tiering.explain import explain_published
+from corptier.tiering.explanations import explain_published
 from corptier.workspace import PUBLISHED_TIERS, Workspace
 
 EXPORT_COLUMNS = (
