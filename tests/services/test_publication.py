@@ -257,6 +257,29 @@ def test_a_first_publication_whose_swap_fails_reports_that_failure(
     assert _leftovers(workspace) == []
 
 
+def test_a_swap_failing_before_it_moves_the_previous_export_keeps_that_export(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving the previous export aside fails (nothing moved, no backup): the undo must leave
+    the previous export where it is, not remove it as if the period had none."""
+    publish(workspace, _pub(workspace))
+    before = _target(workspace).read_bytes()
+    real = publication.os.replace
+
+    def refused(src: Path, dst: Path) -> None:
+        if Path(dst).name.endswith(".parquet.bak"):
+            raise OSError("Permission denied")
+        real(src, dst)
+
+    monkeypatch.setattr(publication.os, "replace", refused)
+    with pytest.raises(OSError, match="Permission denied"):
+        publish(workspace, _pub(workspace, "run-b", tier="key"))
+    monkeypatch.undo()
+    assert _target(workspace).read_bytes() == before
+    assert _published(workspace) == {PERIOD: "run-a"}
+    assert _leftovers(workspace) == []
+
+
 def test_a_failure_before_the_swap_touches_nothing(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,10 +36,10 @@ def test_the_data_page_shows_each_load_reconciled_and_the_runs(module_client_as)
     page = module_client_as("ana").get("/data")
     assert page.status_code == 200
     for period in ("2026-08", "2026-09"):
-        assert f"<td rowspan=\"14\">{period}</td>" in page.text
+        assert f"<td rowspan=\"15\">{period}</td>" in page.text
     assert "<td>customers.csv</td>" in page.text and "✓" in page.text
     assert "<td>system</td>" not in page.text  # the loader sits in a rowspan cell
-    assert re.search(r'rowspan="14">system</td>', page.text)
+    assert re.search(r'rowspan="15">system</td>', page.text)
     assert "已发布" in page.text and "branch-default 2026.1" in page.text
     run = re.search(r"<td>([0-9a-f]{32})</td>", page.text)
     assert run, "the published run id is listed"
