@@ -97,3 +97,47 @@ def test_a_role_without_a_book_reads_nothing(ws: Workspace) -> None:
     with pytest.raises(ForbiddenError):
         list_customers(ws, plain, PERIOD)
     assert in_scope(ws, plain, ["C001"]) == set()
+
+
+class _Recording:
+    """A DuckDB connection that keeps the SQL it is given."""
+
+    def __init__(self, con: object, log: list[str]) -> None:
+        self._con, self._log = con, log
+
+    def execute(self, sql: str, *args: object) -> object:
+        self._log.append(sql)
+        return self._con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def test_a_joined_query_joins_once_and_a_plain_page_reads_the_tiers_alone(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million customers the join with customers / indicators is what costs: a search or a
+    sort on them runs it once (count and page read its matches), a plain page never joins."""
+    from corptier.services import book
+
+    log: list[str] = []
+    enter = book._Book.__enter__
+
+    def recording(self: book._Book) -> book._Book:
+        enter(self)
+        log.append(self._view_sql())
+        self.con = _Recording(self.con, log)  # type: ignore[assignment]
+        return self
+
+    monkeypatch.setattr(book._Book, "__enter__", recording)
+    found = list_customers(ws, principal(ws, "ana"), PERIOD,
+                           BookQuery(search="锦江", sort="contribution", descending=True))
+    assert [r["customer_id"] for r in found.rows] == ["C003"] and found.total == 1
+    assert sum("contains(lower(name)" in sql for sql in log) == 1
+    narrow = [sql for sql in log if "FROM book" in sql or "FROM matches" in sql]
+    assert [sql.split(" FROM ")[0][:30] for sql in narrow[:3]] == [
+        "CREATE TEMP TABLE matches AS S", "SELECT count(*)", "SELECT customer_id"]
+    log.clear()
+    assert list_customers(ws, principal(ws, "ana"), PERIOD, BookQuery(size=2)).total == 5
+    assert not any("matches" in sql for sql in log)
+    views = [sql for sql in log if "CREATE TEMP VIEW" in sql]
+    assert [v.count("read_parquet(") for v in views] == [1, 3]  # the page, then its rows

@@ -72,17 +72,26 @@ def list_customers(ws: Workspace, who: Principal, period: str,
                    query: BookQuery | None = None) -> CustomerPage:
     """One page of the customers of `period` that `who` sees, filtered, searched and sorted.
 
-    Counting and ordering join only the tables the query needs; the page's rows are then read
+    Counting and ordering join only the tables the query needs, and a query that needs a join
+    (search, a customer or indicator filter or sort) runs it once into a table of the matches'
+    ids and sort keys that the count and the page then read; the page's rows are then read
     whole (at a million customers the joins of every table are what costs)."""
     require(who, "read_book")
     query = query or BookQuery()
     _check_query(query)
-    with _Book(ws, who, period, joins=_joins_of(query)) as narrow:
+    joins = _joins_of(query)
+    with _Book(ws, who, period, joins=joins) as narrow:
         where, params = narrow.where(query)
-        total = narrow.scalar(f"SELECT count(*) FROM book WHERE {where}", params)
+        source = "book"
+        if joins:
+            keys = ", ".join(dict.fromkeys(("customer_id", query.sort)))
+            narrow.con.execute(f"CREATE TEMP TABLE matches AS SELECT {keys} FROM book "
+                               f"WHERE {where}", params)
+            source, where, params = "matches", "TRUE", {}
+        total = narrow.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params)
         order = f"{query.sort} {'DESC' if query.descending else 'ASC'} NULLS LAST, customer_id"
         ids = [r[0] for r in narrow.con.execute(
-            f"SELECT customer_id FROM book WHERE {where} ORDER BY {order} "
+            f"SELECT customer_id FROM {source} WHERE {where} ORDER BY {order} "
             f"LIMIT {query.size} OFFSET {(query.page - 1) * query.size}", params).fetchall()]
     with _Book(ws, who, period) as book:
         wanted = ", ".join(_quote(i) for i in ids) or "NULL"

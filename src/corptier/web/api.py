@@ -1,5 +1,5 @@
-"""The JSON API `/api/v1`: customers, tiers, explanations, overrides and runs, with the same
-permissions and data scopes as the pages; errors are {"error": {"code", "message"}}."""
+"""The JSON API `/api/v1`: customers, tiers, explanations, overrides, standards and runs, with
+the same permissions and data scopes as the pages; errors are {"error": {"code", "message"}}."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from corptier.web.deps import permit
 router = APIRouter(prefix="/api/v1", tags=["corptier"])
 Reader = Annotated[Principal, Depends(permit("read_book"))]
 PeriodQ = Annotated[str | None, Query(max_length=7, description="YYYY-MM; default latest")]
+StandardReader = Annotated[Principal, Depends(permit("read_standards"))]
 OverrideId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CustomerId = Annotated[str, Path(min_length=1, max_length=40)]
 
 
@@ -126,6 +128,89 @@ class OverrideRequest(BaseModel):
 
 class Decision(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
+
+
+class StandardTier(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    description: str
+
+
+class StandardIndicator(BaseModel):
+    indicator: str
+    weight: float
+    method: str
+
+
+class StandardDimension(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    weight: float
+    description: str
+    indicators: list[StandardIndicator]
+
+
+class StandardGate(BaseModel):
+    kind: str = Field(description="floor or cap")
+    id: str
+    description: str
+    tier: str
+    when: str | None = None
+    named_list: str | None = None
+    immediate: bool | None = None
+
+
+class StandardOut(BaseModel):
+    id: str
+    version: str
+    content_hash: str
+    effective_from: date
+    description: str
+    tiers: list[StandardTier]
+    dimensions: list[StandardDimension]
+    cutoffs: dict[str, Any] = Field(description="method, values per tier, ladders (as in YAML)")
+    gates: list[StandardGate]
+    group_rule: dict[str, Any] | None = None
+
+
+class AdoptionOut(BaseModel):
+    standard_id: str
+    version: str
+    content_hash: str
+    period: str
+    by: str
+    at: datetime
+    note: str | None
+
+
+class ProposalOut(BaseModel):
+    id: int
+    standard_id: str
+    version: str
+    content_hash: str
+    file_name: str
+    start_period: str
+    reason: str
+    proposed_by: str
+    proposed_at: datetime
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+class ProposalList(BaseModel):
+    count: int
+    data: list[ProposalOut]
+
+
+class ProposalRequest(BaseModel):
+    candidate: str = Field(min_length=16, max_length=16, pattern="^[0-9a-f]{16}$",
+                           description="key of a candidate uploaded on /standards")
+    period: str = Field(min_length=7, max_length=7, description="YYYY-MM: adopted from")
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 def _ws(request: Request) -> Any:
@@ -268,3 +353,92 @@ def reject(request: Request, override_id: OverrideId,
 
     return _override(decide_as(_ws(request), who, override_id, False,
                                body.note if body else None))
+
+
+@router.get("/standards/active", responses=ERRORS)
+def active(request: Request, who: StandardReader) -> StandardOut:
+    """The active standard as data: tiers, dimensions with indicators and weights, cut-offs,
+    gates and the group rule."""
+    from corptier.services import active_standard
+
+    s = active_standard(_ws(request))
+    gates = [StandardGate(kind=kind, id=g.id, description=g.description, tier=g.tier,
+                          when=g.when, immediate=getattr(g, "immediate", None),
+                          named_list=(g.named_list.name or g.named_list.file
+                                      or f"{len(g.named_list.ids)} ids")
+                          if g.named_list else None)
+             for kind, found in (("floor", s.gates.floors), ("cap", s.gates.caps))
+             for g in found]
+    return StandardOut(
+        id=s.id, version=s.version, content_hash=s.content_hash,
+        effective_from=s.effective_from, description=s.description,
+        tiers=[StandardTier(code=x.code, name_zh=x.name_zh, name_en=x.name_en,
+                            description=x.description) for x in s.tiers],
+        dimensions=[StandardDimension(
+            code=code, name_zh=d.name_zh, name_en=d.name_en, weight=d.weight,
+            description=d.description,
+            indicators=[StandardIndicator(indicator=name, weight=i.weight, method=i.method)
+                        for name, i in d.indicators.items()])
+            for code, d in s.dimensions.items()],
+        cutoffs=s.cutoffs.model_dump(mode="json", exclude_none=True), gates=gates,
+        group_rule=s.group_rule.model_dump(mode="json", exclude_none=True)
+        if s.group_rule else None)
+
+
+@router.get("/standards/adoptions", responses=ERRORS)
+def adoptions(request: Request, who: StandardReader) -> list[AdoptionOut]:
+    """The adoptions of standards, newest first."""
+    from corptier.services.standard_adoption import adoption_history
+
+    return [AdoptionOut(standard_id=a.standard_id, version=a.version,
+                        content_hash=a.content_hash, period=a.period, by=a.by, at=a.at,
+                        note=a.note) for a in adoption_history(_ws(request))]
+
+
+def _proposal(p: Any) -> ProposalOut:
+    return ProposalOut.model_validate(p, from_attributes=True)
+
+
+@router.get("/standards/proposals", responses=ERRORS)
+def proposals(request: Request, who: StandardReader,
+              state: Annotated[str | None, Query(max_length=20)] = None) -> ProposalList:
+    """Proposals to adopt a standard (maker-checker), newest first."""
+    from corptier.services.standard_adoption import list_proposals
+
+    found = list_proposals(_ws(request), state)
+    return ProposalList(count=len(found), data=[_proposal(p) for p in found])
+
+
+@router.post("/standards/proposals", status_code=201, responses=ERRORS)
+def propose(request: Request, who: Annotated[Principal, Depends(permit("propose_standard"))],
+            body: ProposalRequest) -> ProposalOut:
+    """Propose an uploaded candidate for adoption from a period on (pending until another
+    user approves it)."""
+    from corptier.services.standard_adoption import candidate, propose_adoption
+
+    ws = _ws(request)
+    return _proposal(propose_adoption(ws, candidate(ws, body.candidate).path, body.period,
+                                      who.name, body.reason))
+
+
+@router.post("/standards/proposals/{proposal_id}/approve", responses=ERRORS)
+def approve_standard(request: Request, proposal_id: ProposalId,
+                     who: Annotated[Principal, Depends(permit("decide_standard"))],
+                     body: Decision | None = None) -> ProposalOut:
+    """Approve a pending proposal and adopt its standard (the checker is not its maker)."""
+    from corptier.services.standard_adoption import approve_adoption, get_proposal
+
+    ws = _ws(request)
+    approve_adoption(ws, proposal_id, who.name, body.note if body else None)
+    return _proposal(get_proposal(ws, proposal_id))
+
+
+@router.post("/standards/proposals/{proposal_id}/reject", responses=ERRORS)
+def reject_standard(request: Request, proposal_id: ProposalId,
+                    who: Annotated[Principal, Depends(permit("decide_standard"))],
+                    body: Decision | None = None) -> ProposalOut:
+    """Reject a pending proposal (the checker is not its maker)."""
+    from corptier.services.standard_adoption import reject_adoption
+
+    return _proposal(reject_adoption(_ws(request), proposal_id, who.name,
+                                     body.note if body else None))

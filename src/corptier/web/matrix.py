@@ -98,6 +98,18 @@ ENDPOINTS = (
              "API: approve an override"),
     Endpoint("POST", "/api/v1/overrides/{override_id}/reject", "decide_override",
              "API: reject an override"),
+    Endpoint("GET", "/api/v1/standards/active", "read_standards",
+             "API: the active standard as data"),
+    Endpoint("GET", "/api/v1/standards/adoptions", "read_standards",
+             "API: adoption history of standards"),
+    Endpoint("GET", "/api/v1/standards/proposals", "read_standards",
+             "API: proposals to adopt a standard"),
+    Endpoint("POST", "/api/v1/standards/proposals", "propose_standard",
+             "API: propose a candidate for adoption (maker)"),
+    Endpoint("POST", "/api/v1/standards/proposals/{proposal_id}/approve", "decide_standard",
+             "API: approve a proposal and adopt its standard (checker ≠ maker)"),
+    Endpoint("POST", "/api/v1/standards/proposals/{proposal_id}/reject", "decide_standard",
+             "API: reject a proposal (checker ≠ maker)"),
 )
 
 
