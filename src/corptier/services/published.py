@@ -228,7 +228,7 @@ def find_customer(ws: Workspace, period: Period, query: str) -> CustomerIdentity
 def read_matching(path: Path, columns: Sequence[str] | None, column: str, value: str) -> pa.Table:
     """The rows of a Parquet file whose text `column` is `value` (`columns` of them, or all),
     reading only the row groups whose min/max statistics may hold it: the filter pushdown of
-    `pq.read_table(filters=…)` without its `pyarrow.dataset`, which imports pandas."""
+    `pq.read_table(filters=…)` without importing `pyarrow.dataset` and Acero."""
     handle = pq.ParquetFile(path)
     meta = handle.metadata
     at = [meta.row_group(0).column(j).path_in_schema for j in range(meta.num_columns)].index(
