@@ -62,7 +62,7 @@ def failed(done: subprocess.CompletedProcess[str], code: int) -> str:
     assert done.returncode == code, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert len(lines) == 1 and lines[0].startswith(("error: ", "错误：")), done.stderr
     return lines[0]
 
 
@@ -125,7 +125,7 @@ def test_the_demo_prints_the_web_app_and_each_login_once(
     monkeypatch.setattr(corptier.services, "run_demo", lambda *a, **k: SimpleNamespace(
         workspace=tmp_path / "ws", incoming=tmp_path / "in", periods=[PERIOD], rows_loaded=1,
         rows_rejected=0, last_close=close, report=(), logins=logins, admin_token="ctk_x"))
-    out = " ".join(ok("demo", tmp_path).split())
+    out = " ".join(ok("demo", tmp_path, "--language", "en").split())
     assert f"corptier serve --workspace {tmp_path / 'ws'}, then open http://127.0.0.1:8000/" in out
     assert "Administrator │ admin │ pw-<b>[red]x[/] │ the whole bank" in out
     assert "Relationship manager │ rm01 │ pw2-abcdefghij │ book of RM RM01" in out
@@ -137,12 +137,27 @@ def test_init_then_init_again_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "bank" / "corptier.toml").is_file()
     assert (tmp_path / "bank" / "standards" / "default.yaml").is_file()
-    line = failed(corptier("init", tmp_path / "bank"), 3)
+    line = failed(corptier("init", tmp_path / "bank", "--language", "en"), 3)
     assert "is already a workspace" in line
 
 
-def test_demo_refuses_zero_customers(tmp_path: Path) -> None:
+def test_init_and_demo_speak_the_language_of_the_workspace_they_create(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without --language the workspace is zh-CN, and so are init's and demo's own lines."""
+    monkeypatch.delenv("CORPTIER_LANG", raising=False)
+    done = corptier("init", tmp_path / "bank")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("工作区已就绪") and 'language = "zh-CN"' in (
+        tmp_path / "bank" / "corptier.toml").read_text(encoding="utf-8")
+    assert "已是工作区" in failed(corptier("init", tmp_path / "bank"), 3)
     line = failed(corptier("demo", tmp_path / "d", "--customers", "0", "--months", "2"), 11)
+    assert line.startswith("错误") and "客户数必须是不小于 1 的整数；收到 0" in line
+    assert "customers" not in line
+
+
+def test_demo_refuses_zero_customers(tmp_path: Path) -> None:
+    line = failed(corptier("demo", tmp_path / "d", "--customers", "0", "--months", "2",
+                           "--language", "en"), 11)
     assert "number of customers must be a whole number of at least 1; got 0" in line
 
 

@@ -97,7 +97,7 @@ def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Pa
 
 def test_init_on_an_unreachable_postgresql_leaves_nothing_behind(tmp_path: Path) -> None:
     target = tmp_path / "new"
-    proc = cli("init", str(target), "--database-url", CLOSED_PORT_URL)
+    proc = cli("init", str(target), "--database-url", CLOSED_PORT_URL, "--language", "en")
     one_error_line(proc, StorageError.exit_code)
     assert "s3cr3t" not in proc.stderr + proc.stdout
     assert not target.exists()

@@ -54,7 +54,8 @@ class CorptierGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         if ctx.parent is None:
-            remember_args([*ctx._protected_args, *ctx.args])
+            args = [*ctx._protected_args, *ctx.args]
+            remember_args(args, _created_language(self, ctx, args))
             try:
                 return self._invoke(ctx)
             finally:
@@ -73,6 +74,16 @@ class CorptierGroup(TyperGroup):
             _error_line(_("{file}: the file system refused it ({reason})").format(
                 file=exc.filename or _("a file"), reason=exc.strerror or exc))
             raise typer.Exit(StorageError.exit_code) from None
+
+
+def _created_language(group: TyperGroup, ctx: Any, args: list[str]) -> str | None:
+    """The default `--language` of the command about to run (init, demo): the language of the
+    workspace it creates, which its messages speak unless told otherwise."""
+    command = group.get_command(ctx, args[0]) if args else None
+    for param in getattr(command, "params", ()):
+        if param.name == "language" and isinstance(param.default, str):
+            return param.default
+    return None
 
 
 def _error_line(text: str) -> None:

@@ -22,19 +22,24 @@ DEFAULT = "en"
 _OPTIONS = {"--lang": "lang", "--language": "language", "--workspace": "workspace",
             "-w": "workspace"}
 _args: list[str] = []
+_created: list[str] = []
 
 
-def remember_args(args: list[str]) -> None:
+def remember_args(args: list[str], created: str | None = None) -> None:
     """Keep the command line's arguments, so that the language is known even once the
-    command's own context is gone (when its error is printed)."""
+    command's own context is gone (when its error is printed); `created` is the default of
+    the command's `--language` (init, demo: the language of the workspace it creates)."""
     _args[:] = args
+    _created[:] = [created] if created else []
 
 
 def current() -> str:
     """`--lang` (the command's or the root's), `--language` (init, demo), $CORPTIER_LANG, the
+    language init and demo give the workspace they create when `--language` is not given, the
     workspace's language, or en."""
     params = {**_raw_options(), **{k: v for k, v in _params().items() if v is not None}}
-    for lang in (params.get("lang"), params.get("language"), os.environ.get(LANG_ENV)):
+    for lang in (params.get("lang"), params.get("language"), os.environ.get(LANG_ENV),
+                 *_created):
         if isinstance(lang, str) and lang:
             return lang
     return workspace_language(params.get("workspace", Path("."))) or DEFAULT

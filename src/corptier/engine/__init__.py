@@ -9,24 +9,33 @@ and run by DuckDB (default) or Spark.
         expr = customer_snapshot_expr(con, "2026-09", ws.config.assumptions)
 """
 
-from corptier.engine.capital import irb_k, loan_contribution_annual
-from corptier.engine.columns import (
-    CUSTOMER_SCHEMA,
-    GROUP_SCHEMA,
-    INDICATOR_COLUMNS,
-    IndicatorColumn,
-)
-from corptier.engine.connection import EngineConnection
-from corptier.engine.engines import ENGINES, connect, shared_connection
-from corptier.engine.snapshot import (
-    CUSTOMER_TABLE,
-    GROUP_TABLE,
-    IndicatorResult,
-    compute_indicators,
-    customer_snapshot_expr,
-    read_snapshot,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from corptier.errors import EngineError
+
+# imported on first use (PEP 562): `corptier.engine.labels` (the explanation's indicator names)
+# must not pay for DuckDB, Ibis and scipy
+_EXPORTS = {
+    "irb_k": "capital",
+    "loan_contribution_annual": "capital",
+    "CUSTOMER_SCHEMA": "columns",
+    "GROUP_SCHEMA": "columns",
+    "INDICATOR_COLUMNS": "columns",
+    "IndicatorColumn": "columns",
+    "EngineConnection": "connection",
+    "ENGINES": "engines",
+    "connect": "engines",
+    "shared_connection": "engines",
+    "CUSTOMER_TABLE": "snapshot",
+    "GROUP_TABLE": "snapshot",
+    "IndicatorResult": "snapshot",
+    "compute_indicators": "snapshot",
+    "customer_snapshot_expr": "snapshot",
+    "read_snapshot": "snapshot",
+}
 
 __all__ = [
     "CUSTOMER_SCHEMA",
@@ -47,3 +56,32 @@ __all__ = [
     "read_snapshot",
     "shared_connection",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corptier.engine' has no attribute {name!r}")
+    value = getattr(import_module(f"corptier.engine.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from corptier.engine.capital import irb_k, loan_contribution_annual
+    from corptier.engine.columns import (
+        CUSTOMER_SCHEMA,
+        GROUP_SCHEMA,
+        INDICATOR_COLUMNS,
+        IndicatorColumn,
+    )
+    from corptier.engine.connection import EngineConnection
+    from corptier.engine.engines import ENGINES, connect, shared_connection
+    from corptier.engine.snapshot import (
+        CUSTOMER_TABLE,
+        GROUP_TABLE,
+        IndicatorResult,
+        compute_indicators,
+        customer_snapshot_expr,
+        read_snapshot,
+    )

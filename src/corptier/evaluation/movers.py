@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from corptier.tiering.scoring import dimension_column, points_column
+from corptier.tiering.score_columns import dimension_column, points_column
 from corptier.tiering.standard import Standard
 
 

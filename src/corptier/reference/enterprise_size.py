@@ -21,14 +21,13 @@ from corptier.reference.industry import normalise_industry_code, section_by_lett
 from corptier.reference.size_standard import (
     DEFAULT_STANDARD,
     INDICATOR_COLUMNS,
+    SIZE_CATEGORIES,
     SIZES,
+    UNCLASSIFIED,
     SizeRow,
     SizeTable,
     size_table,
 )
-
-UNCLASSIFIED = "unclassified"
-SIZE_CATEGORIES = (*SIZES, UNCLASSIFIED)
 
 
 @dataclass(frozen=True)

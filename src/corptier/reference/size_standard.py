@@ -25,6 +25,8 @@ from corptier.reference.industry import normalise_industry_code, section_by_lett
 REGISTRY_FILE = "size_standards.csv"
 DEFAULT_STANDARD = "NBS2017"
 SIZES = ("large", "medium", "small", "micro")
+UNCLASSIFIED = "unclassified"
+SIZE_CATEGORIES = (*SIZES, UNCLASSIFIED)
 # indicator name in the tables -> argument / frame column holding it (units: 人, 万元)
 INDICATOR_COLUMNS = {"employees": "employees", "revenue": "revenue_wan", "assets": "assets_wan"}
 _CLASSES = 10_000  # every 4-digit GB/T 4754 class code 0000-9999

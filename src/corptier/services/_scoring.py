@@ -30,7 +30,7 @@ from corptier.tiering.hysteresis import (
     STATE_SCHEMA,
 )
 from corptier.tiering.pipeline import tier_with_hysteresis
-from corptier.tiering.scoring import SCORE
+from corptier.tiering.score_columns import SCORE
 from corptier.workspace import CUSTOMER_INDICATORS, Workspace
 
 CONTRIBUTION = "contribution"

@@ -40,7 +40,7 @@ from corptier.services.standards import active_standard, run_standard, workspace
 from corptier.tiering import Standard
 from corptier.tiering.gates import GATES_FIRED
 from corptier.tiering.ladders import LADDER
-from corptier.tiering.scoring import SCORE
+from corptier.tiering.score_columns import SCORE
 from corptier.tiering.standard_cutoffs import PyramidCutoffs, QuantileCutoffs, cutoff_values
 from corptier.workspace import Workspace
 

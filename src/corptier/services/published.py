@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -27,6 +26,9 @@ from corptier.tiering import Standard
 from corptier.tiering import overrides as rules
 from corptier.tiering.explanations import explain_published
 from corptier.workspace import PUBLISHED_TIERS, Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXPORT_COLUMNS = (
     "customer_id",
@@ -109,8 +111,10 @@ def read_export(ws: Workspace, run: RunInfo | TierRun, columns: Sequence[str] | 
         raise NotFoundError("the published tiers of {period} are missing ({path}); close {period} "
                             "again", period=p, path=path)
     wanted = None if columns is None else list(dict.fromkeys(["run_id", *columns]))
-    filters = None if customer_id is None else pc.field("customer_id") == customer_id
-    table = pq.read_table(path, columns=wanted, filters=filters)
+    if customer_id is None:
+        table = pq.ParquetFile(path).read(columns=wanted)
+    else:
+        table = read_matching(path, wanted, "customer_id", customer_id)
     found = set(table.column("run_id").unique().to_pylist())
     if found - {run.run_id}:
         raise NotFoundError("the published tiers of {period} are from run {found}, but the app "
@@ -124,6 +128,8 @@ def read_export(ws: Workspace, run: RunInfo | TierRun, columns: Sequence[str] | 
 def published_tiers(ws: Workspace, period: str) -> pd.DataFrame:
     """The published tiers of `period` as a DataFrame, one row per customer (override_id a
     nullable integer)."""
+    import pandas as pd
+
     table = read_published(ws, period).table
     return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
@@ -133,7 +139,7 @@ def export_tiers(ws: Workspace, period: str, fmt: str = "csv") -> str:
     spreadsheet would run as a formula prefixed with `'`)."""
     if fmt not in FORMATS:
         raise ParameterError("the export format must be csv or json; got {fmt!r}", fmt=fmt)
-    published = read_published(ws, period)
+    published = read_published(ws, period, _export_columns(ws, Period(period)))
     run, rows = published.run, _export_rows(published.table)
     if fmt == "json":
         doc = {
@@ -206,8 +212,7 @@ def find_customer(ws: Workspace, period: Period, query: str) -> CustomerIdentity
     if not path.is_file():
         return CustomerIdentity(text, None, None)
     for column in ("customer_id", "uscc", "name"):
-        found = pq.read_table(path, columns=["customer_id", "name", "uscc"],
-                              filters=pc.field(column) == text).to_pylist()
+        found = read_matching(path, ["customer_id", "name", "uscc"], column, text).to_pylist()
         if len(found) == 1:
             return CustomerIdentity(**found[0])
         if len(found) > 1:
@@ -218,6 +223,29 @@ def find_customer(ws: Workspace, period: Period, query: str) -> CustomerIdentity
                                  text=text, listed=listed)
     raise NotFoundError("no customer of {period} has the id, USCC or name {text!r}", period=period,
                         text=text)
+
+
+def read_matching(path: Path, columns: Sequence[str] | None, column: str, value: str) -> pa.Table:
+    """The rows of a Parquet file whose text `column` is `value` (`columns` of them, or all),
+    reading only the row groups whose min/max statistics may hold it: the filter pushdown of
+    `pq.read_table(filters=…)` without importing `pyarrow.dataset` and Acero."""
+    handle = pq.ParquetFile(path)
+    meta = handle.metadata
+    at = [meta.row_group(0).column(j).path_in_schema for j in range(meta.num_columns)].index(
+        column) if meta.num_row_groups else -1
+    groups = [i for i in range(meta.num_row_groups)
+              if _may_hold(meta.row_group(i).column(at).statistics, value)]
+    wanted = None if columns is None else list(dict.fromkeys([*columns, column]))
+    table = handle.read_row_groups(groups, columns=wanted)
+    table = table.filter(pc.equal(table[column], value))
+    return table if columns is None or column in columns else table.drop_columns([column])
+
+
+def _may_hold(stats: Any, value: str) -> bool:
+    if stats is None or not stats.has_min_max:
+        return True
+    low, high = stats.min, stats.max
+    return not (isinstance(low, str) and isinstance(high, str)) or low <= value <= high
 
 
 def export_metadata(path: Path) -> dict[str, Any]:
@@ -276,6 +304,16 @@ def _info(run: TierRun) -> RunInfo:
     return RunInfo(run.run_id, run.period, run.standard_id, run.standard_version,
                    run.standard_hash, run.input_fingerprint, run.engine, run.customers,
                    None if run.finished_at is None else run.finished_at.isoformat())
+
+
+def _export_columns(ws: Workspace, period: Period) -> list[str] | None:
+    """The columns of the export file the CSV / JSON export shows (its own and each dimension's
+    score), so that the points and indicator values behind them are not read; None (all)
+    when there is no file (`read_published` then says so)."""
+    path = ws.partition_file(PUBLISHED_TIERS, period)
+    if not path.is_file():
+        return None
+    return [c for c in pq.read_schema(path).names if c in EXPORT_COLUMNS or c.startswith("dim_")]
 
 
 def _export_rows(table: pa.Table) -> list[dict[str, Any]]:

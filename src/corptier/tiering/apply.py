@@ -33,7 +33,8 @@ from corptier.tiering.group_rule import (
 )
 from corptier.tiering.ladders import LADDER, LADDER_SIZE, add_ladder
 from corptier.tiering.ranking import ranked_customers
-from corptier.tiering.scoring import SCORE, add_scores, dimension_column, points_column, without_nan
+from corptier.tiering.score_columns import SCORE, dimension_column, points_column
+from corptier.tiering.scoring import add_scores, without_nan
 from corptier.tiering.segments import (
     NEEDS_CLUSTER,
     NEEDS_SEGMENT,

@@ -27,12 +27,12 @@ import ast
 import operator
 from collections.abc import Callable, Collection
 from functools import lru_cache
-from typing import Any
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Any
 
 from corptier.errors import Text
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
@@ -255,6 +255,8 @@ def _balanced(parts: list[Any], combine: Callable[[Any, Any], Any]) -> Any:
 
 
 def _operand(node: ast.expr, table: ir.Table) -> Any:
+    import ibis  # here, so that checking a standard's conditions does not import Ibis
+
     if isinstance(node, ast.Name):
         return table[node.id]
     number = _number(node)

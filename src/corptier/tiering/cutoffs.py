@@ -33,7 +33,7 @@ import ibis
 import ibis.expr.types as ir
 
 from corptier.tiering.ladders import add_ladder_size, ladder_groups, per_ladder
-from corptier.tiering.scoring import SCORE
+from corptier.tiering.score_columns import SCORE
 from corptier.tiering.standard import Standard
 from corptier.tiering.standard_cutoffs import (
     AbsoluteCutoffs,

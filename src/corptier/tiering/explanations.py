@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from corptier.tiering.scoring import SCORE, dimension_column, points_column
+from corptier.tiering.score_columns import SCORE, dimension_column, points_column
 from corptier.tiering.standard import Standard
 
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import ibis.expr.types as ir
 from pydantic import Field, field_validator
 
 from corptier.tiering.standard_dimensions import FieldIssue, StandardModel
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 STATUS = "status"
 """The customer attribute of the indicator snapshot the exclusion reads (customers table)."""

@@ -34,7 +34,7 @@ from corptier.tiering.hysteresis import (
     STATE_SCHEMA,
 )
 from corptier.tiering.ladders import LADDER, LADDER_SIZE
-from corptier.tiering.scoring import SCORE, dimension_column, points_column
+from corptier.tiering.score_columns import SCORE, dimension_column, points_column
 from corptier.tiering.standard import Standard
 
 MIGRATIONS = ("new", "returned", "same", "up", "down")

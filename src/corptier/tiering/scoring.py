@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from corptier.tiering.ladders import LADDER, per_ladder
+from corptier.tiering.score_columns import SCORE, dimension_column, points_column
 from corptier.tiering.standard import Standard
 from corptier.tiering.standard_dimensions import (
     BandsScoring,
@@ -28,19 +29,6 @@ from corptier.tiering.standard_dimensions import (
 )
 
 DECIMALS = 4
-SCORE = "score"
-
-
-def points_column(dimension: str, indicator: str) -> str:
-    """Output column holding an indicator's points within a dimension."""
-    return f"points__{dimension}__{indicator}"
-
-
-def dimension_column(dimension: str) -> str:
-    """Output column holding a dimension's score."""
-    return f"score_{dimension}"
-
-
 def without_nan(table: ir.Table, names: list[str]) -> ir.Table:
     """Floating columns with NaN turned into nulls, so 'missing' means one thing on every engine."""
     fixes = {

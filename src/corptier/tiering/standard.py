@@ -24,7 +24,7 @@ from pydantic import (
 
 from corptier.errors import Text
 from corptier.provenance import hash_json
-from corptier.tiering.behaviour import BehaviourRules
+from corptier.tiering.behaviour_rules import BehaviourRules
 from corptier.tiering.policy import HysteresisPolicy
 from corptier.tiering.ranking import Ranking
 from corptier.tiering.standard_cutoffs import (  # noqa: F401  (re-exported)

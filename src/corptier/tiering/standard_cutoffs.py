@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from corptier.errors import Text
-from corptier.reference.enterprise_size import SIZE_CATEGORIES
+from corptier.reference.size_standard import SIZE_CATEGORIES
 from corptier.tiering.standard_dimensions import (
     WEIGHT_TOLERANCE,
     Code,

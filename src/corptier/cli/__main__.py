@@ -1,0 +1,5 @@
+"""`python -m corptier.cli`: the console script without installing it."""
+
+from corptier.cli import main
+
+main()
