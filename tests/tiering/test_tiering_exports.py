@@ -1,18 +1,27 @@
-"""`corptier.tiering` exports lazily (a command that only needs the override rules must not
-import Ibis, pandas and scipy): no submodule may bear the name of an export."""
+"""`corptier.tiering` (like `engine`, `report` and `reference`) exports lazily: a command that
+only needs the override rules must not import Ibis, pandas and scipy. No submodule may bear the
+name of an export, or importing that submodule replaces the export with the module."""
 
 from __future__ import annotations
 
+import importlib
 import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import corptier.tiering as tiering
 
+LAZY = ("corptier.tiering", "corptier.engine", "corptier.report", "corptier.reference")
 
-def test_no_tiering_module_is_named_like_an_export() -> None:
-    modules = {m.name for m in pkgutil.iter_modules(tiering.__path__)}
-    assert modules & set(tiering.__all__) == set()
+
+@pytest.mark.parametrize("name", LAZY)
+def test_no_module_of_a_lazy_package_is_named_like_an_export(name: str) -> None:
+    package = importlib.import_module(name)
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+    assert modules & set(package.__all__) == set()
+    assert all(getattr(package, export) is not None for export in package.__all__)
 
 
 def test_every_export_resolves_and_explain_stays_a_function() -> None:
