@@ -11,10 +11,10 @@ and run by DuckDB (default) or Spark.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corptier.errors import EngineError
+from corptier.lazy_exports import lazy_exports
 
 # imported on first use (PEP 562): `corptier.engine.labels` (the explanation's indicator names)
 # must not pay for DuckDB, Ibis and scipy
@@ -58,13 +58,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corptier.engine' has no attribute {name!r}")
-    value = getattr(import_module(f"corptier.engine.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 if TYPE_CHECKING:

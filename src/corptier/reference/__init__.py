@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corptier.lazy_exports import lazy_exports
 
 # imported on first use (PEP 562): a standard's size categories (`size_standard`) must not pay for
 # pandas, which classifying a frame of customers needs
@@ -70,13 +71,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corptier.reference' has no attribute {name!r}")
-    value = getattr(import_module(f"corptier.reference.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 if TYPE_CHECKING:

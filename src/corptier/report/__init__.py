@@ -4,8 +4,9 @@ explanation as text. It reads nothing itself: `corptier.services` assembles and 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corptier.lazy_exports import lazy_exports
 
 # imported on first use (PEP 562): `corptier.report.explanation` (the `explain` command's text)
 # must not pay for the report's model, pandas and the evaluation
@@ -15,13 +16,7 @@ _EXPORTS = {"CjkFont": "fonts", "find_cjk_font": "fonts", "ReportData": "model",
 __all__ = ["CjkFont", "ReportData", "ReportPaths", "find_cjk_font", "render_report"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corptier.report' has no attribute {name!r}")
-    value = getattr(import_module(f"corptier.report.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 if TYPE_CHECKING:

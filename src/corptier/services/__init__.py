@@ -7,8 +7,9 @@ imported on first use, so that a command that only looks something up starts fas
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corptier.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "init_workspace": "workspaces", "open_workspace": "workspaces",
@@ -407,10 +408,4 @@ if TYPE_CHECKING:
     from corptier.synth import SynthSummary
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corptier.services' has no attribute {name!r}")
-    value = getattr(import_module(f"corptier.services.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -8,8 +8,9 @@ explanations (and, from their own modules, hysteresis, overrides and behaviour s
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corptier.lazy_exports import lazy_exports
 
 # --- standard, scoring, cut-offs, gates, group rule, segments, explanations ----------------------
 # imported on first use (PEP 562): `from corptier.tiering import overrides` must not pay for Ibis,
@@ -62,13 +63,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corptier.tiering' has no attribute {name!r}")
-    value = getattr(import_module(f"corptier.tiering.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 if TYPE_CHECKING:
